@@ -1,0 +1,1 @@
+# Rules shared by every arch: how a blob is compiled, linked and flattened.

@@ -1,0 +1,3 @@
+# x86_64 blob build settings (see ../Makefile).
+CROSS_COMPILE ?=
+BLOBS :=
