@@ -1,0 +1,50 @@
+// Options of the library API (and so of the CLI commands that wrap it).
+import type { Logger } from './log.js';
+
+export interface DumpOptions {
+  /** Root of the process tree to dump (criu's -t). */
+  pid: number;
+  /** Where images are written (criu's -D); must exist. */
+  imagesDir: string;
+  /** Keep the tree running after a successful dump (-R). */
+  leaveRunning?: boolean;
+  /** The tree is attached to our terminal/session (-j). */
+  shellJob?: boolean;
+  /** Dump established TCP connections (--tcp-established). */
+  tcpEstablished?: boolean;
+  /** Allow unix sockets connected to peers outside the tree (--ext-unix-sk). */
+  extUnixSk?: boolean;
+  /** Dump file locks (-l). */
+  fileLocks?: boolean;
+  /** Give up seizing/freezing after this many seconds (--timeout). */
+  timeoutSec?: number;
+  log?: Logger;
+}
+
+export interface DumpResult {
+  /** PIDs of every task dumped, root first. */
+  pids: number[];
+  pagesScanned: number;
+  pagesWritten: number;
+  freezeMs: number;
+  dumpMs: number;
+}
+
+export interface RestoreOptions {
+  imagesDir: string;
+  /** Return once the tree runs instead of waiting for its root to exit (-d). */
+  detached?: boolean;
+  /** Restore into our terminal/session (-j). */
+  shellJob?: boolean;
+  /** Write the restored root's PID here (--pidfile). */
+  pidfile?: string;
+  log?: Logger;
+}
+
+export interface RestoreResult {
+  /** PID of the restored root task. */
+  pid: number;
+  /** Exit status of the root when not detached (as criu: the code, or 128+signal). */
+  exitCode?: number;
+  restoreMs: number;
+}
