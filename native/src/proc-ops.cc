@@ -1,0 +1,90 @@
+// Per-task syscalls the dumper needs from outside the target: robust list, pidfds,
+// pipes and tee(2) for reading pipe contents without consuming them, signals.
+#include "addon.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <string>
+
+namespace criu_ts {
+
+static int IntArg(const Napi::CallbackInfo& info, size_t i) { return info[i].As<Napi::Number>().Int32Value(); }
+
+// getRobustList(tid) -> [head, len]
+static Napi::Value GetRobustList(const Napi::CallbackInfo& info) {
+  int tid = IntArg(info, 0);
+  void* head = nullptr;
+  size_t len = 0;
+  if (syscall(SYS_get_robust_list, tid, &head, &len) < 0) return ThrowErrno(info.Env(), errno, "get_robust_list(" + std::to_string(tid) + ")");
+  Napi::Array out = Napi::Array::New(info.Env(), 2);
+  out.Set(0u, Napi::Number::New(info.Env(), static_cast<double>(reinterpret_cast<uintptr_t>(head))));
+  out.Set(1u, Napi::Number::New(info.Env(), static_cast<double>(len)));
+  return out;
+}
+CRIU_TS_EXPORT("getRobustList", GetRobustList);
+
+static Napi::Value PidfdOpen(const Napi::CallbackInfo& info) {
+  int pid = IntArg(info, 0);
+  long fd = syscall(SYS_pidfd_open, pid, 0);
+  if (fd < 0) return ThrowErrno(info.Env(), errno, "pidfd_open(" + std::to_string(pid) + ")");
+  return Napi::Number::New(info.Env(), static_cast<double>(fd));
+}
+CRIU_TS_EXPORT("pidfdOpen", PidfdOpen);
+
+static Napi::Value PidfdGetfd(const Napi::CallbackInfo& info) {
+  int pidfd = IntArg(info, 0), target = IntArg(info, 1);
+  long fd = syscall(SYS_pidfd_getfd, pidfd, target, 0);
+  if (fd < 0) return ThrowErrno(info.Env(), errno, "pidfd_getfd(" + std::to_string(target) + ")");
+  return Napi::Number::New(info.Env(), static_cast<double>(fd));
+}
+CRIU_TS_EXPORT("pidfdGetfd", PidfdGetfd);
+
+// pipe2(flags) -> [readFd, writeFd]
+static Napi::Value Pipe2(const Napi::CallbackInfo& info) {
+  int fds[2];
+  if (pipe2(fds, IntArg(info, 0)) < 0) return ThrowErrno(info.Env(), errno, "pipe2");
+  Napi::Array out = Napi::Array::New(info.Env(), 2);
+  out.Set(0u, Napi::Number::New(info.Env(), fds[0]));
+  out.Set(1u, Napi::Number::New(info.Env(), fds[1]));
+  return out;
+}
+CRIU_TS_EXPORT("pipe2", Pipe2);
+
+// tee(in, out, len, flags) -> bytes duplicated (0 at an empty pipe with SPLICE_F_NONBLOCK gives EAGAIN).
+static Napi::Value Tee(const Napi::CallbackInfo& info) {
+  ssize_t n = tee(IntArg(info, 0), IntArg(info, 1), info[2].As<Napi::Number>().Uint32Value(), IntArg(info, 3));
+  if (n < 0) return ThrowErrno(info.Env(), errno, "tee");
+  return Napi::Number::New(info.Env(), static_cast<double>(n));
+}
+CRIU_TS_EXPORT("tee", Tee);
+
+// fcntl(fd, cmd, arg) -> result; for F_GETFL, F_GETPIPE_SZ, F_SETPIPE_SZ, F_GETFD.
+static Napi::Value Fcntl(const Napi::CallbackInfo& info) {
+  int fd = IntArg(info, 0), cmd = IntArg(info, 1);
+  int r = fcntl(fd, cmd, info.Length() > 2 ? IntArg(info, 2) : 0);
+  if (r < 0) return ThrowErrno(info.Env(), errno, "fcntl(" + std::to_string(fd) + ", " + std::to_string(cmd) + ")");
+  return Napi::Number::New(info.Env(), r);
+}
+CRIU_TS_EXPORT("fcntl", Fcntl);
+
+static Napi::Value MemfdCreate(const Napi::CallbackInfo& info) {
+  std::string name = info[0].As<Napi::String>().Utf8Value();
+  int fd = memfd_create(name.c_str(), info[1].As<Napi::Number>().Uint32Value());
+  if (fd < 0) return ThrowErrno(info.Env(), errno, "memfd_create(" + name + ")");
+  return Napi::Number::New(info.Env(), fd);
+}
+CRIU_TS_EXPORT("memfdCreate", MemfdCreate);
+
+// tgkill(tgid, tid, sig)
+static Napi::Value Tgkill(const Napi::CallbackInfo& info) {
+  if (syscall(SYS_tgkill, IntArg(info, 0), IntArg(info, 1), IntArg(info, 2)) < 0)
+    return ThrowErrno(info.Env(), errno, "tgkill(" + std::to_string(IntArg(info, 1)) + ")");
+  return info.Env().Undefined();
+}
+CRIU_TS_EXPORT("tgkill", Tgkill);
+
+}  // namespace criu_ts

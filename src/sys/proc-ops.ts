@@ -1,0 +1,37 @@
+// Typed face of the per-task syscalls the dumper makes from outside the target.
+import { addon } from './native.js';
+
+interface ProcOpsAddon {
+  getRobustList(tid: number): [number, number];
+  pidfdOpen(pid: number): number;
+  pidfdGetfd(pidfd: number, fd: number): number;
+  pipe2(flags: number): [number, number];
+  tee(fdIn: number, fdOut: number, len: number, flags: number): number;
+  fcntl(fd: number, cmd: number, arg?: number): number;
+  memfdCreate(name: string, flags: number): number;
+  tgkill(tgid: number, tid: number, sig: number): void;
+}
+
+const native = () => addon<ProcOpsAddon>();
+
+export const O_NONBLOCK = 0o4000;
+export const O_CLOEXEC = 0o2000000;
+export const SPLICE_F_NONBLOCK = 2;
+export const F_GETFL = 3;
+export const F_SETPIPE_SZ = 1031;
+export const F_GETPIPE_SZ = 1032;
+
+/** The robust futex list head of a thread and its length. */
+export function getRobustList(tid: number): { head: number; len: number } {
+  const [head, len] = native().getRobustList(tid);
+  return { head, len };
+}
+export const pidfdOpen = (pid: number): number => native().pidfdOpen(pid);
+/** Duplicates fd of the process behind pidfd into our table (pidfd_getfd). */
+export const pidfdGetfd = (pidfd: number, fd: number): number => native().pidfdGetfd(pidfd, fd);
+export const pipe2 = (flags: number): [number, number] => native().pipe2(flags);
+/** Duplicates up to len bytes from pipe fdIn into pipe fdOut without consuming them. */
+export const tee = (fdIn: number, fdOut: number, len: number, flags: number): number => native().tee(fdIn, fdOut, len, flags);
+export const fcntl = (fd: number, cmd: number, arg?: number): number => native().fcntl(fd, cmd, arg);
+export const memfdCreate = (name: string, flags: number): number => native().memfdCreate(name, flags);
+export const tgkill = (tgid: number, tid: number, sig: number): void => native().tgkill(tgid, tid, sig);

@@ -1,0 +1,94 @@
+// Typed face of ptrace(2) and waitpid(2). Every call is synchronous and must run on the
+// JS main thread: the thread that seized a tracee is the only one allowed to trace it.
+import { addon } from './native.js';
+
+interface PtraceAddon {
+  ptraceSeize(pid: number, options: number): void;
+  ptraceInterrupt(pid: number): void;
+  ptraceCont(pid: number, sig?: number): void;
+  ptraceSyscall(pid: number, sig?: number): void;
+  ptraceDetach(pid: number, sig?: number): void;
+  ptraceGetRegset(pid: number, nt: number, maxSize: number): Buffer;
+  ptraceSetRegset(pid: number, nt: number, data: Buffer): void;
+  ptracePeekSiginfo(pid: number, shared: boolean, offset: number, count: number): Buffer;
+  ptraceGetSigmask(pid: number): bigint;
+  ptraceSetSigmask(pid: number, mask: bigint): void;
+  ptraceGetRseqConfiguration(pid: number): Buffer;
+  ptraceGetEventMsg(pid: number): number;
+  waitpid(pid: number, options: number): [number, number];
+}
+
+const native = () => addon<PtraceAddon>();
+
+export const PTRACE_O_TRACESYSGOOD = 0x1;
+export const PTRACE_O_TRACEEXIT = 0x40;
+export const PTRACE_EVENT_STOP = 128;
+
+export const NT_PRSTATUS = 1;
+export const NT_PRFPREG = 2;
+export const NT_X86_XSTATE = 0x202;
+
+export const WNOHANG = 1;
+export const WALL = 0x40000000;
+
+export const SIGKILL = 9;
+export const SIGTRAP = 5;
+export const SIGSTOP = 19;
+
+export const seize = (pid: number, options = 0): void => native().ptraceSeize(pid, options);
+export const interrupt = (pid: number): void => native().ptraceInterrupt(pid);
+export const cont = (pid: number, sig = 0): void => native().ptraceCont(pid, sig);
+/** Resumes until the next syscall entry or exit (PTRACE_SYSCALL). */
+export const syscallStep = (pid: number, sig = 0): void => native().ptraceSyscall(pid, sig);
+export const detach = (pid: number, sig = 0): void => native().ptraceDetach(pid, sig);
+export const getRegset = (pid: number, nt: number, maxSize: number): Buffer => native().ptraceGetRegset(pid, nt, maxSize);
+export const setRegset = (pid: number, nt: number, data: Buffer): void => native().ptraceSetRegset(pid, nt, data);
+/** Pending siginfos (128 bytes each) of the thread, or of the whole process when shared. */
+export function peekSiginfo(pid: number, shared: boolean): Buffer[] {
+  const out: Buffer[] = [];
+  for (;;) {
+    const chunk = native().ptracePeekSiginfo(pid, shared, out.length, 32);
+    for (let off = 0; off < chunk.length; off += 128) out.push(chunk.subarray(off, off + 128));
+    if (chunk.length < 32 * 128) return out;
+  }
+}
+export const getSigmask = (pid: number): bigint => native().ptraceGetSigmask(pid);
+export const setSigmask = (pid: number, mask: bigint): void => native().ptraceSetSigmask(pid, mask);
+export const getEventMsg = (pid: number): number => native().ptraceGetEventMsg(pid);
+
+export interface RseqConfiguration {
+  rseqAbiPointer: bigint;
+  rseqAbiSize: number;
+  signature: number;
+  flags: number;
+}
+
+/** The thread's registered rseq area (PTRACE_GET_RSEQ_CONFIGURATION); size 0 when none. */
+export function getRseqConfiguration(pid: number): RseqConfiguration {
+  const b = native().ptraceGetRseqConfiguration(pid);
+  return { rseqAbiPointer: b.readBigUInt64LE(0), rseqAbiSize: b.readUInt32LE(8), signature: b.readUInt32LE(12), flags: b.readUInt32LE(16) };
+}
+
+/** A decoded wait status. */
+export type WaitStatus =
+  | { pid: number; kind: 'exited'; code: number }
+  | { pid: number; kind: 'signaled'; signal: number }
+  | { pid: number; kind: 'stopped'; signal: number; event: number; syscallStop: boolean }
+  | { pid: number; kind: 'none' };
+
+export function decodeWaitStatus(pid: number, status: number): WaitStatus {
+  if (pid === 0) return { pid, kind: 'none' };
+  const low = status & 0x7f;
+  if (low === 0) return { pid, kind: 'exited', code: (status >> 8) & 0xff };
+  if ((status & 0xff) === 0x7f) {
+    const sig = (status >> 8) & 0xff;
+    return { pid, kind: 'stopped', signal: sig & 0x7f, event: (status >> 16) & 0xff, syscallStop: sig === (SIGTRAP | 0x80) };
+  }
+  return { pid, kind: 'signaled', signal: low };
+}
+
+/** waitpid(pid, __WALL | extra) decoded. */
+export function wait(pid: number, extra = 0): WaitStatus {
+  const [p, status] = native().waitpid(pid, WALL | extra);
+  return decodeWaitStatus(p, status);
+}
