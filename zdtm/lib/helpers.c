@@ -1,0 +1,127 @@
+/* Shared memory flags between tasks, and small file/process helpers. */
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "zdtmlib.h"
+
+void *test_shared_alloc(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED) {
+		fail_errno("mmap shared %zu bytes", len);
+		exit(1);
+	}
+	return p;
+}
+
+/* Not FUTEX_PRIVATE: the flag may live in memory shared between processes. */
+void flag_set(volatile uint32_t *flag, uint32_t value)
+{
+	__atomic_store_n(flag, value, __ATOMIC_SEQ_CST);
+	syscall(SYS_futex, flag, FUTEX_WAKE, 0x7fffffff, NULL, NULL, 0);
+}
+
+void flag_wait(volatile uint32_t *flag, uint32_t value)
+{
+	uint32_t cur;
+
+	while ((cur = __atomic_load_n(flag, __ATOMIC_SEQ_CST)) != value)
+		syscall(SYS_futex, flag, FUTEX_WAIT, cur, NULL, NULL, 0);
+}
+
+ssize_t read_text(const char *path, char *buf, size_t size)
+{
+	size_t len = 0;
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return -1;
+	while (len + 1 < size && (n = read(fd, buf + len, size - 1 - len)) > 0)
+		len += n;
+	close(fd);
+	buf[len] = '\0';
+	return len;
+}
+
+int proc_status_field(pid_t pid, const char *key, char *buf, size_t size)
+{
+	char path[64], text[8192], *line, *end;
+	size_t klen = strlen(key);
+
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	else
+		snprintf(path, sizeof(path), "/proc/self/status");
+	if (read_text(path, text, sizeof(text)) < 0)
+		return -1;
+	for (line = text; line && *line; line = end ? end + 1 : NULL) {
+		end = strchr(line, '\n');
+		if (!strncmp(line, key, klen) && line[klen] == ':') {
+			line += klen + 1;
+			while (*line == ' ' || *line == '\t')
+				line++;
+			snprintf(buf, size, "%.*s", end ? (int)(end - line) : (int)strlen(line), line);
+			return 0;
+		}
+	}
+	errno = ENOENT;
+	return -1;
+}
+
+int wait_exit_code(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + WTERMSIG(status);
+}
+
+int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int read_all(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+	ssize_t n;
+
+	while (len) {
+		n = read(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;	/* premature end of data */
+			return -1;
+		}
+		p += n;
+		len -= n;
+	}
+	return 0;
+}

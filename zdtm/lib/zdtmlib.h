@@ -1,0 +1,104 @@
+/*
+ * zdtmlib: the small library every ZDTM test links.
+ *
+ * A test's life, as the runner sees it:
+ *   test_init(argc, argv)  parse --pidfile=F --outfile=F and the test's own --name=value options,
+ *                          daemonize (the launching process exits once the test is ready);
+ *   ...set up state...
+ *   test_daemon()          state is complete: the PID appears in the pidfile (atomically);
+ *   test_waitsig()         sleep until SIGTERM (the runner checkpoints/restores meanwhile);
+ *   ...check state...
+ *   pass() or fail(...)    one line in the outfile: "PASS" or "FAIL: <file>:<line> <why>".
+ *
+ * SIGTERM is blocked in every thread and only taken inside test_waitsig() (or an explicit
+ * rt_sigsuspend), so the stop request never interrupts a thread in the middle of the state
+ * under test. Messages from test_msg() (and anything on stdout/stderr) go to <outfile>.log.
+ */
+#ifndef ZDTMLIB_H
+#define ZDTMLIB_H
+
+#include <errno.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/types.h>
+
+/* ---- test-specific options: --name=value ---- */
+
+enum zdtm_opt_kind { ZDTM_OPT_string, ZDTM_OPT_int, ZDTM_OPT_ulong, ZDTM_OPT_bool };
+
+struct zdtm_opt {
+	const char *name;
+	enum zdtm_opt_kind kind;
+	void *value;		/* char **, int *, unsigned long * or int * (bool) */
+	const char *help;
+	int required;
+	int seen;
+	struct zdtm_opt *next;
+};
+
+void zdtm_add_opt(struct zdtm_opt *opt);
+
+/*
+ * Declares that the variable `var` (already defined with its default) is set by --var=value
+ * (dashes and underscores are interchangeable in the option name).
+ * kind: string (char *), int (int), ulong (unsigned long), bool (int; "--var" alone means 1).
+ */
+#define TEST_OPTION(var, kind, help, required)                                          \
+	static struct zdtm_opt zdtm_opt_##var = { #var, ZDTM_OPT_##kind, &(var), (help), \
+						  (required), 0, NULL };                 \
+	static void __attribute__((constructor)) zdtm_register_##var(void)              \
+	{                                                                                \
+		zdtm_add_opt(&zdtm_opt_##var);                                           \
+	}
+
+/* ---- protocol ---- */
+
+extern const char *test_name;			/* basename of argv[0] */
+extern volatile sig_atomic_t test_stop_requested; /* set by the SIGTERM handler */
+
+void test_init(int argc, char **argv);
+void test_daemon(void);
+void test_waitsig(void);
+/* True until SIGTERM has arrived (pending or handled): for tests that keep working while waiting. */
+int test_go(void);
+
+void pass(void);
+void zdtm_fail(const char *file, int line, int err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+#define fail(...) zdtm_fail(__FILE__, __LINE__, 0, __VA_ARGS__)
+/* Like fail(), with strerror(errno) appended. */
+#define fail_errno(...) zdtm_fail(__FILE__, __LINE__, errno, __VA_ARGS__)
+
+void test_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- data patterns and checksums ---- */
+
+/* Fills buf with a pseudo-random pattern determined by seed. */
+void datagen(void *buf, size_t len, uint64_t seed);
+/* Offset of the first byte that differs from datagen(seed)'s pattern, or -1 if all match. */
+ssize_t datacmp(const void *buf, size_t len, uint64_t seed);
+uint64_t checksum64(const void *buf, size_t len);
+
+/* ---- synchronisation between tasks (threads or processes sharing the memory) ---- */
+
+/* Anonymous MAP_SHARED memory, zeroed; inherited across fork. Exits on failure. */
+void *test_shared_alloc(size_t len);
+void flag_set(volatile uint32_t *flag, uint32_t value);
+/* Sleeps until *flag == value. */
+void flag_wait(volatile uint32_t *flag, uint32_t value);
+
+/* ---- small helpers ---- */
+
+/* Reads a whole (small) file into buf, NUL-terminated; returns its length or -1 (errno set). */
+ssize_t read_text(const char *path, char *buf, size_t size);
+/* Copies the value of "Key:" from /proc/<pid>/status into buf (pid 0: self); 0 or -1. */
+int proc_status_field(pid_t pid, const char *key, char *buf, size_t size);
+/* Waits for a child: its exit code, 128 + signal if killed, or -1 if waitpid failed. */
+int wait_exit_code(pid_t pid);
+/* write()/read() of exactly len bytes (retrying short transfers); 0 or -1. */
+int write_all(int fd, const void *buf, size_t len);
+int read_all(int fd, void *buf, size_t len);
+
+#endif
