@@ -1,0 +1,114 @@
+// Between protobufjs messages and our Entry objects: 64-bit integers as bigint, enums as
+// their names, bytes as Buffer, absent fields absent. Encoding also accepts numbers (or
+// decimal/0x strings) for 64-bit fields and numbers for enums, and refuses unknown or
+// missing required fields, so a typo fails loudly instead of writing a wrong image.
+import protobuf from 'protobufjs';
+import type { Entry } from './kinds.js';
+
+// protobufjs types util.Long as a bare constructor; it is long.js, which has fromString.
+const Long = protobuf.util.Long as unknown as { fromString(s: string, unsigned: boolean): protobuf.Long };
+
+const LONG_TYPES = new Set(['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64']);
+const UNSIGNED_LONG = new Set(['uint64', 'fixed64']);
+
+export function is64(field: protobuf.Field): boolean {
+  return LONG_TYPES.has(field.type);
+}
+
+/** Fields in field-number order (the order CRIU writes them and crit prints them). */
+export function fieldsOf(type: protobuf.Type): protobuf.Field[] {
+  return [...type.fieldsArray].sort((a, b) => a.id - b.id);
+}
+
+function present(msg: protobuf.Message, field: protobuf.Field): boolean {
+  const v = (msg as any)[field.name];
+  if (field.repeated) return Array.isArray(v) && v.length > 0;
+  return Object.prototype.hasOwnProperty.call(msg, field.name) && v !== null && v !== undefined;
+}
+
+function valueToEntry(field: protobuf.Field, v: any): any {
+  const rt = field.resolvedType;
+  if (rt instanceof protobuf.Type) return messageToEntry(rt, v);
+  if (rt instanceof protobuf.Enum) return rt.valuesById[v] ?? v;
+  if (is64(field)) return typeof v === 'number' ? BigInt(v) : BigInt(v.toString());
+  if (field.type === 'bytes') return Buffer.from(v);
+  return v;
+}
+
+export function messageToEntry(type: protobuf.Type, msg: protobuf.Message): Entry {
+  const out: Entry = {};
+  for (const field of fieldsOf(type)) {
+    if (!present(msg, field)) continue;
+    const v = (msg as any)[field.name];
+    out[field.name] = field.repeated ? (v as any[]).map((x) => valueToEntry(field, x)) : valueToEntry(field, v);
+  }
+  return out;
+}
+
+function fail(where: string, what: string): never {
+  throw new TypeError(`${where}: ${what}`);
+}
+
+function valueFromEntry(field: protobuf.Field, v: any, where: string): any {
+  const rt = field.resolvedType;
+  if (rt instanceof protobuf.Type) {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(where, `expected an object for ${rt.name}`);
+    return messageFromEntry(rt, v, where);
+  }
+  if (rt instanceof protobuf.Enum) {
+    if (typeof v === 'string') {
+      const n = rt.values[v];
+      if (n === undefined) fail(where, `unknown ${rt.name} value "${v}"`);
+      return n;
+    }
+    if (typeof v === 'number' && Number.isInteger(v)) return v;
+    return fail(where, `expected a ${rt.name} name or number`);
+  }
+  if (is64(field)) {
+    if (typeof v !== 'bigint' && typeof v !== 'number' && typeof v !== 'string') fail(where, 'expected a bigint');
+    let big: bigint;
+    try {
+      big = BigInt(v);
+    } catch {
+      return fail(where, `not an integer: ${String(v)}`);
+    }
+    return Long.fromString(big.toString(), UNSIGNED_LONG.has(field.type));
+  }
+  switch (field.type) {
+    case 'bytes':
+      if (!(v instanceof Uint8Array)) fail(where, 'expected a Buffer');
+      return v;
+    case 'string':
+      if (typeof v !== 'string') fail(where, 'expected a string');
+      return v;
+    case 'bool':
+      if (typeof v !== 'boolean') fail(where, 'expected a boolean');
+      return v;
+    default:
+      if (typeof v !== 'number' || !Number.isInteger(v)) fail(where, `expected an integer (${field.type})`);
+      return v;
+  }
+}
+
+/** A plain object protobufjs can encode, checked against the message type. */
+export function messageFromEntry(type: protobuf.Type, entry: Entry, where: string = type.name): Record<string, any> {
+  const out: Record<string, any> = {};
+  for (const key of Object.keys(entry)) {
+    if (entry[key] !== undefined && !type.fields[key]) fail(where, `${type.name} has no field "${key}"`);
+  }
+  for (const field of type.fieldsArray) {
+    const v = entry[field.name];
+    const at = `${where}.${field.name}`;
+    if (v === undefined || v === null) {
+      if (field.required) fail(at, 'required field missing');
+      continue;
+    }
+    if (field.repeated) {
+      if (!Array.isArray(v)) fail(at, 'expected an array');
+      out[field.name] = v.map((x: any, i: number) => valueFromEntry(field, x, `${at}[${i}]`));
+    } else {
+      out[field.name] = valueFromEntry(field, v, at);
+    }
+  }
+  return out;
+}

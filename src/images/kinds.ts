@@ -1,0 +1,130 @@
+// The table of image kinds: for each file kind (CRIU's file name without its id), the
+// magic, the protobuf message of its entries and where raw payload follows an entry.
+import type { MagicName } from './magic.js';
+
+export type Entry = Record<string, any>;
+
+/** How a file starts: common magic + kind magic, service magic + kind magic, or kind magic alone. */
+export type Header = 'common' | 'service' | 'own';
+
+export interface KindSpec {
+  readonly magic: MagicName;
+  readonly header: Header;
+  /** Message type of every entry (after `first`, when set). */
+  readonly message: string;
+  /** Message type of entry 0 when it differs (pagemap_head, ghost_file_entry). */
+  readonly first?: string;
+  /**
+   * Length of the raw bytes that follow entry `index`, or undefined when none do;
+   * 'rest' means up to the end of the file.
+   */
+  readonly payload?: (entry: Entry, index: number) => number | 'rest' | undefined;
+}
+
+const plain = (magic: MagicName, message: string): KindSpec => ({ magic, header: 'common', message });
+
+const pipeData = (magic: MagicName): KindSpec => ({
+  magic,
+  header: 'common',
+  message: 'pipe_data_entry',
+  payload: (e) => Number(e['bytes']),
+});
+
+const pagemap: KindSpec = { magic: 'PAGEMAP', header: 'common', first: 'pagemap_head', message: 'pagemap_entry' };
+
+export const KINDS: Readonly<Record<string, KindSpec>> = {
+  inventory: { magic: 'INVENTORY', header: 'own', message: 'inventory_entry' },
+  pstree: plain('PSTREE', 'pstree_entry'),
+  core: plain('CORE', 'core_entry'),
+  ids: plain('IDS', 'task_kobj_ids_entry'),
+  mm: plain('MM', 'mm_entry'),
+  vmas: plain('VMAS', 'vma_entry'),
+  pagemap,
+  'pagemap-shmem': pagemap,
+  fdinfo: plain('FDINFO', 'fdinfo_entry'),
+  files: plain('FILES', 'file_entry'),
+  'reg-files': plain('REG_FILES', 'reg_file_entry'),
+  'ext-files': plain('EXT_FILES', 'ext_file_entry'),
+  'ns-files': plain('NS_FILES', 'ns_file_entry'),
+  pipes: plain('PIPES', 'pipe_entry'),
+  'pipes-data': pipeData('PIPES_DATA'),
+  fifo: plain('FIFO', 'fifo_entry'),
+  'fifo-data': pipeData('FIFO_DATA'),
+  unixsk: plain('UNIXSK', 'unix_sk_entry'),
+  inetsk: plain('INETSK', 'inet_sk_entry'),
+  packetsk: plain('PACKETSK', 'packet_sock_entry'),
+  netlinksk: plain('NETLINK_SK', 'netlink_sk_entry'),
+  'sk-queues': { magic: 'SK_QUEUES', header: 'common', message: 'sk_packet_entry', payload: (e) => Number(e['length']) },
+  'tcp-stream': {
+    magic: 'TCP_STREAM',
+    header: 'common',
+    message: 'tcp_stream_entry',
+    payload: (e) => Number(e['inq_len']) + Number(e['outq_len']),
+  },
+  eventfd: plain('EVENTFD_FILE', 'eventfd_file_entry'),
+  eventpoll: plain('EVENTPOLL_FILE', 'eventpoll_file_entry'),
+  'eventpoll-tfd': plain('EVENTPOLL_TFD', 'eventpoll_tfd_entry'),
+  signalfd: plain('SIGNALFD', 'signalfd_entry'),
+  timerfd: plain('TIMERFD', 'timerfd_entry'),
+  inotify: plain('INOTIFY_FILE', 'inotify_file_entry'),
+  'inotify-wd': plain('INOTIFY_WD', 'inotify_wd_entry'),
+  fanotify: plain('FANOTIFY_FILE', 'fanotify_file_entry'),
+  'fanotify-mark': plain('FANOTIFY_MARK', 'fanotify_mark_entry'),
+  tty: plain('TTY_FILES', 'tty_file_entry'),
+  'tty-info': plain('TTY_INFO', 'tty_info_entry'),
+  'tty-data': plain('TTY_DATA', 'tty_data_entry'),
+  tunfile: plain('TUNFILE', 'tunfile_entry'),
+  pidfd: plain('PIDFD', 'pidfd_entry'),
+  'bpfmap-file': plain('BPFMAP_FILE', 'bpfmap_file_entry'),
+  memfd: plain('MEMFD_INODE', 'memfd_inode_entry'),
+  'remap-fpath': plain('REMAP_FPATH', 'remap_file_path_entry'),
+  'ghost-file': {
+    magic: 'GHOST_FILE',
+    header: 'common',
+    first: 'ghost_file_entry',
+    message: 'ghost_chunk_entry',
+    // Without chunks the whole rest of the file is the content; with chunks each
+    // chunk entry carries `len` bytes.
+    payload: (e, i) => (i === 0 ? (e['chunks'] ? undefined : 'rest') : Number(e['len'])),
+  },
+  filelocks: plain('FILE_LOCKS', 'file_lock_entry'),
+  fs: plain('FS', 'fs_entry'),
+  creds: plain('CREDS', 'creds_entry'),
+  sigacts: plain('SIGACT', 'sa_entry'),
+  itimers: plain('ITIMERS', 'itimer_entry'),
+  'posix-timers': plain('POSIX_TIMERS', 'posix_timer_entry'),
+  rlimit: plain('RLIMIT', 'rlimit_entry'),
+  'signal-s': plain('SIGNAL', 'siginfo_entry'),
+  'signal-p': plain('SIGNAL', 'siginfo_entry'),
+  seccomp: plain('SECCOMP', 'seccomp_entry'),
+  timens: plain('TIMENS', 'timens_entry'),
+  utsns: plain('UTSNS', 'utsns_entry'),
+  userns: plain('USERNS', 'userns_entry'),
+  pidns: plain('PIDNS', 'pidns_entry'),
+  cgroup: plain('CGROUP', 'cgroup_entry'),
+  stats: { magic: 'STATS', header: 'service', message: 'stats_entry' },
+  'irmap-cache': { magic: 'IRMAP_CACHE', header: 'service', message: 'irmap_cache_entry' },
+};
+
+/** Raw page contents; not an entry image (read and written directly by dump/restore). */
+export const RAW_PAGES_KIND = 'pages';
+
+/**
+ * The kind of an image file from its name, as CRIU names them: "core-42.img" -> "core",
+ * "pagemap-shmem-12119.img" -> "pagemap-shmem", "tcp-stream-1f.img" -> "tcp-stream",
+ * "stats-dump" -> "stats". A name of no known kind gives its base with the id removed.
+ */
+export function kindOfFile(fileName: string): string {
+  const base = fileName.slice(fileName.lastIndexOf('/') + 1);
+  if (base === 'stats-dump' || base === 'stats-restore') return 'stats';
+  const name = base.endsWith('.img') ? base.slice(0, -4) : base;
+  if (name in KINDS) return name;
+  const withId = /^(.+)-([0-9a-f]+)$/.exec(name);
+  if (withId) return withId[1]!;
+  return name;
+}
+
+/** The first kind in the table that has this magic (kinds sharing one have one format). */
+export function kindOfMagic(magic: MagicName): string | undefined {
+  return Object.keys(KINDS).find((k) => KINDS[k]!.magic === magic);
+}
