@@ -1,0 +1,125 @@
+// Command line of the ZDTM runner (`npm run zdtm -- ...`).
+import { parseArgs } from 'node:util';
+
+export interface RunnerOptions {
+  /** "host", "all" or an arch name. */
+  arch: string;
+  filter?: RegExp;
+  list: boolean;
+  jobs: number;
+  iters: number;
+  nocr: boolean;
+  keepImages: boolean;
+  report?: string;
+  criuBin?: string;
+  /** Seconds for one whole test, unless its desc says otherwise. */
+  timeout: number;
+  /** Hidden: we are the runner inside a guest; the arch is ours and the tests are prebuilt. */
+  inGuest: boolean;
+  /** Where the *.desc.json live (default zdtm/static). */
+  catalog?: string;
+  /** Where the test binaries are (default zdtm/build/<arch>). */
+  buildDir?: string;
+  build: boolean;
+  help: boolean;
+}
+
+export const usage = `usage: npm run zdtm -- [options]
+  --arch A          x86_64 | aarch64 | s390x | ppc64le | host | all   (default host)
+  --filter RE       run only tests whose name matches RE
+  --list            list the selected tests (and why any would be skipped), run nothing
+  --jobs N          run N tests at once (default 1)
+  --iters N         dump and restore N times before the check (default 1)
+  --nocr            no checkpoint: start, wait, SIGTERM, check (tells a broken test from a broken C/R)
+  --keep-images     keep image directories of passing tests too
+  --report DIR      work dirs, junit.xml and results.json go here (default: a new tmp dir)
+  --criu-bin PATH   drive this criu-compatible binary instead of criu-ts
+  --timeout SEC     limit for one whole test (default 60; a desc's "timeout" overrides)
+  --catalog DIR     directory of *.desc.json (default zdtm/static)
+  --build-dir DIR   directory of test binaries (default zdtm/build/<arch>)
+  --no-build        do not run make first
+  -h, --help        this text`;
+
+function positiveInt(name: string, v: string | undefined, dflt: number): number {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`zdtm: --${name} needs a positive integer, got "${v}"`);
+  return n;
+}
+
+export function parseRunnerArgs(argv: string[]): RunnerOptions {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        arch: { type: 'string' },
+        filter: { type: 'string' },
+        list: { type: 'boolean' },
+        jobs: { type: 'string' },
+        iters: { type: 'string' },
+        nocr: { type: 'boolean' },
+        'keep-images': { type: 'boolean' },
+        report: { type: 'string' },
+        'criu-bin': { type: 'string' },
+        timeout: { type: 'string' },
+        'in-guest': { type: 'boolean' },
+        catalog: { type: 'string' },
+        'build-dir': { type: 'string' },
+        'no-build': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    throw new Error(`zdtm: ${(e as Error).message} (see --help)`);
+  }
+  const str = (k: string) => values[k] as string | undefined;
+  let filter: RegExp | undefined;
+  const f = str('filter');
+  if (f !== undefined) {
+    try {
+      filter = new RegExp(f);
+    } catch (e) {
+      throw new Error(`zdtm: --filter: ${(e as Error).message}`);
+    }
+  }
+  const timeout = Number(str('timeout') ?? 60);
+  if (!(timeout > 0)) throw new Error(`zdtm: --timeout needs a positive number of seconds, got "${str('timeout')}"`);
+  const opts: RunnerOptions = {
+    arch: str('arch') ?? 'host',
+    list: values['list'] === true,
+    jobs: positiveInt('jobs', str('jobs'), 1),
+    iters: positiveInt('iters', str('iters'), 1),
+    nocr: values['nocr'] === true,
+    keepImages: values['keep-images'] === true,
+    timeout,
+    inGuest: values['in-guest'] === true,
+    build: values['no-build'] !== true && values['in-guest'] !== true,
+    help: values['help'] === true,
+  };
+  if (filter) opts.filter = filter;
+  for (const [key, prop] of [['report', 'report'], ['criu-bin', 'criuBin'], ['catalog', 'catalog'], ['build-dir', 'buildDir']] as const) {
+    const v = str(key);
+    if (v !== undefined) opts[prop] = v;
+  }
+  if (opts.inGuest && opts.arch === 'all') throw new Error('zdtm: --in-guest runs one arch, not "all"');
+  return opts;
+}
+
+/**
+ * The options a runner inside a guest needs, as argv (the guest module adds --in-guest, --arch
+ * and --report itself, since only it knows where the report share is mounted).
+ */
+export function guestRunnerArgs(o: RunnerOptions): string[] {
+  const a: string[] = [];
+  if (o.filter) a.push('--filter', o.filter.source);
+  if (o.jobs !== 1) a.push('--jobs', String(o.jobs));
+  if (o.iters !== 1) a.push('--iters', String(o.iters));
+  if (o.nocr) a.push('--nocr');
+  if (o.keepImages) a.push('--keep-images');
+  if (o.criuBin) a.push('--criu-bin', o.criuBin);
+  a.push('--timeout', String(o.timeout));
+  return a;
+}

@@ -1,0 +1,30 @@
+// The human-readable report: one row per test, then (printed by the caller) the closing line.
+import type { RunReport, TestResult } from './results.js';
+
+const mean = (xs: readonly number[]) => (xs.length ? String(Math.round(xs.reduce((a, b) => a + b, 0) / xs.length)) : '-');
+
+function row(r: TestResult): string[] {
+  return [r.name, r.kind, mean(r.dumpMs), mean(r.restoreMs), r.imageBytes === undefined ? '-' : String(r.imageBytes), r.note.replace(/\s+/g, ' ')];
+}
+
+/** A fixed-width table; numbers right-aligned, the note last and unpadded. */
+export function formatTable(report: RunReport): string {
+  const head = ['test', 'result', 'dump ms', 'restore ms', 'image bytes', 'note'];
+  const rows = [head, ...report.results.map(row)];
+  const widths = head.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const numeric = [false, false, true, true, true, false];
+  return rows
+    .map((r) =>
+      r
+        .map((cell, c) => (c === r.length - 1 ? cell : numeric[c] ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+/** The heading of one arch's section. */
+export function sectionTitle(report: RunReport): string {
+  const mode = report.mode === 'nocr' ? 'no C/R' : `C/R x${report.iters} via ${report.criu}`;
+  return `== zdtm ${report.arch} (${mode}) ==`;
+}
