@@ -1,5 +1,6 @@
 // x86_64: what the arch-free code needs to know about this CPU.
 import type { ArchDescriptor } from '../../src/arch/descriptor.js';
+import { x86_64Regs } from './regs.js';
 
 export const x86_64: ArchDescriptor = {
   name: 'x86_64',
@@ -16,5 +17,7 @@ export const x86_64: ArchDescriptor = {
     set_tid_address: 218, timer_create: 222, timer_settime: 223, timer_gettime: 224,
     exit_group: 231, set_robust_list: 273, get_robust_list: 274, memfd_create: 319, rseq: 334,
     clone3: 435, pidfd_open: 434, pidfd_getfd: 438,
+    sigaltstack: 131, timer_getoverrun: 225,
   },
+  regs: x86_64Regs,
 };

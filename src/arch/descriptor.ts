@@ -20,6 +20,40 @@ export interface QemuGuest {
   kernelPackage: string;
   /** qemu-user binary for --nocr runs, e.g. "qemu-aarch64-static". */
   user: string;
+  /** Kernel image to boot from the package's /boot: "vmlinuz" (compressed) or "vmlinux" (ELF). */
+  kernelFile: 'vmlinuz' | 'vmlinux';
+  /** Modules of the virtio transport the guest's 9p device sits on ("virtio_pci", "virtio_ccw"). */
+  virtioModules: string[];
+  /** Debian packages on the host that provide `system`. */
+  hostPackages: string[];
+}
+
+/** One thread's register sets as ptrace moves them: general purpose and FPU/vector state. */
+export interface RawRegs {
+  gp: Buffer;
+  fp: Buffer;
+}
+
+/** Registers of this CPU as dump and restore see them (the x86_64 slice implements it first). */
+export interface ArchRegs {
+  /** core_entry.mtype ("X86_64"). */
+  mtype: string;
+  /** core_entry field holding the per-arch thread info message ("thread_info" on x86_64). */
+  threadInfoField: string;
+  readRegs(tid: number): RawRegs;
+  writeRegs(tid: number, regs: RawRegs): void;
+  /** The per-arch thread info message of a stopped thread; the caller sets clear_tid_addr. */
+  threadInfo(tid: number, regs: RawRegs): Record<string, any>;
+  /** The reverse, for restore: raw register sets from the image's thread info. */
+  regsFromThreadInfo(threadInfo: Record<string, any>): RawRegs;
+  ip(regs: RawRegs): bigint;
+  sp(regs: RawRegs): bigint;
+  /** Bytes of the syscall instruction (searched for in the vDSO for injected syscalls). */
+  syscallInsn: Buffer;
+  /** Registers that run syscall nr(args) at ip, where a syscall instruction lies. */
+  syscallRegs(regs: RawRegs, ip: bigint, nr: number, args: bigint[]): RawRegs;
+  /** Return value (negative errno) of the syscall just run. */
+  syscallResult(regs: RawRegs): bigint;
 }
 
 export interface ArchDescriptor {
@@ -35,6 +69,8 @@ export interface ArchDescriptor {
   elfMachine: number;
   /** Linux syscall numbers for this arch, by name. */
   syscalls: Readonly<Record<string, number>>;
+  /** Register handling for dump/restore; absent on arches that cannot checkpoint yet. */
+  regs?: ArchRegs;
   /** How to boot a full-system guest of this arch; absent for the host-only run. */
   qemu?: QemuGuest;
 }

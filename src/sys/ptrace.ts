@@ -16,6 +16,7 @@ interface PtraceAddon {
   ptraceGetRseqConfiguration(pid: number): Buffer;
   ptraceGetEventMsg(pid: number): number;
   waitpid(pid: number, options: number): [number, number];
+  ptraceGetThreadArea?(pid: number, entry: number): Buffer;
 }
 
 const native = () => addon<PtraceAddon>();
@@ -67,6 +68,13 @@ export interface RseqConfiguration {
 export function getRseqConfiguration(pid: number): RseqConfiguration {
   const b = native().ptraceGetRseqConfiguration(pid);
   return { rseqAbiPointer: b.readBigUInt64LE(0), rseqAbiSize: b.readUInt32LE(8), signature: b.readUInt32LE(12), flags: b.readUInt32LE(16) };
+}
+
+/** The GDT TLS slot `entry` of a thread as a raw struct user_desc (x86 only). */
+export function getThreadArea(pid: number, entry: number): Buffer {
+  const fn = native().ptraceGetThreadArea;
+  if (!fn) throw new Error('criu-ts: PTRACE_GET_THREAD_AREA exists only on x86');
+  return fn(pid, entry);
 }
 
 /** A decoded wait status. */
