@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../log.js';
+import { parseArgv } from './argv.js';
+import { NotSupportedError, UsageError } from './errors.js';
+import { dumpOptionsOf, restoreOptionsOf, settingsOf, verbosityOf } from './settings.js';
+
+const parse = (line: string) => parseArgv(line.split(' ').filter(Boolean));
+const cwd = '/home/u';
+
+describe('verbosityOf', () => {
+  it('follows criu: default 2, -v adds one, -vv... adds their count, -vN and --verbosity=N set', () => {
+    const cases: [string, number][] = [
+      ['check', 2],
+      ['check -v', 3],
+      ['check -v -v', 4],
+      ['check -vv', 4],
+      ['check -vvv', 5],
+      ['check -v0', 0],
+      ['check -v4', 4],
+      ['check --verbosity=1', 1],
+      ['check --verbosity', 3],
+      ['check -v4 -v', 5],
+      ['check -v -v1', 1],
+    ];
+    for (const [line, level] of cases) expect(verbosityOf(parse(line)), line).toBe(level);
+  });
+
+  it('rejects a level that is not a number', () => {
+    expect(() => verbosityOf(parse('check --verbosity=loud'))).toThrow(UsageError);
+  });
+});
+
+describe('settingsOf', () => {
+  it('defaults the images dir to the current directory and the work dir to the images dir', () => {
+    const s = settingsOf(parse('dump -t 1'), cwd);
+    expect(s.imagesDir).toBe('/home/u');
+    expect(s.workDir).toBe('/home/u');
+    expect(s.logFile).toBeUndefined();
+  });
+
+  it('puts a relative log file in the work dir, which defaults to the images dir', () => {
+    expect(settingsOf(parse('dump -D img -o dump.log'), cwd).logFile).toBe('/home/u/img/dump.log');
+    expect(settingsOf(parse('dump -D img -W /w -o dump.log'), cwd).logFile).toBe('/w/dump.log');
+    expect(settingsOf(parse('dump -D img -o /abs/dump.log'), cwd).logFile).toBe('/abs/dump.log');
+    expect(settingsOf(parse('dump -D /img --work-dir=wd'), cwd).workDir).toBe('/home/u/wd');
+  });
+
+  it('accepts --manage-cgroups=ignore only', () => {
+    expect(() => settingsOf(parse('dump --manage-cgroups=ignore'), cwd)).not.toThrow();
+    expect(() => settingsOf(parse('dump --manage-cgroups'), cwd)).toThrow(NotSupportedError);
+    expect(() => settingsOf(parse('dump --manage-cgroups=soft'), cwd)).toThrow(/--manage-cgroups=soft.*not supported yet/);
+  });
+
+  it('accepts --ext-unix-sk as a flag but not with an inode list', () => {
+    expect(() => settingsOf(parse('dump --ext-unix-sk'), cwd)).not.toThrow();
+    expect(() => settingsOf(parse('dump -x123'), cwd)).toThrow(NotSupportedError);
+  });
+});
+
+describe('dumpOptionsOf', () => {
+  const map = (line: string) => {
+    const args = parse(line);
+    return dumpOptionsOf(args, settingsOf(args, cwd), silentLogger);
+  };
+
+  it('maps criu flags onto DumpOptions', () => {
+    expect(map('dump -t 42 -D /img -R -j -l --tcp-established --ext-unix-sk --timeout 9')).toEqual({
+      pid: 42,
+      imagesDir: '/img',
+      log: silentLogger,
+      leaveRunning: true,
+      shellJob: true,
+      fileLocks: true,
+      tcpEstablished: true,
+      extUnixSk: true,
+      timeoutSec: 9,
+    });
+  });
+
+  it('leaves unset flags out', () => {
+    expect(map('dump -t 1')).toEqual({ pid: 1, imagesDir: cwd, log: silentLogger });
+    expect(map('dump -t 1 -j --no-shell-job')).not.toHaveProperty('shellJob');
+  });
+
+  it('wants a positive PID and timeout', () => {
+    expect(() => map('dump -D /img')).toThrow('dump needs the root of the tree: -t PID');
+    expect(() => map('dump -t 0')).toThrow(/-t: "0" is not a positive integer/);
+    expect(() => map('dump -t 12x')).toThrow(UsageError);
+    expect(() => map('dump -t 1 --timeout=-3')).toThrow(/--timeout: "-3"/);
+  });
+});
+
+describe('restoreOptionsOf', () => {
+  const map = (line: string) => {
+    const args = parse(line);
+    return restoreOptionsOf(args, settingsOf(args, cwd), silentLogger);
+  };
+
+  it('maps -d/--restore-detached/--daemon, -j and --pidfile (relative to the work dir)', () => {
+    expect(map('restore -D /img -d -j --pidfile p')).toEqual({
+      imagesDir: '/img',
+      log: silentLogger,
+      detached: true,
+      shellJob: true,
+      pidfile: '/img/p',
+    });
+    expect(map('restore --daemon').detached).toBe(true);
+    expect(map('restore --restore-detached').detached).toBe(true);
+    expect(map('restore --daemon --no-restore-detached').detached).toBeUndefined();
+    expect(map('restore -D /img -W /w --pidfile=/abs/p').pidfile).toBe('/abs/p');
+    expect(map('restore -D /img -W /w --pidfile rel').pidfile).toBe('/w/rel');
+  });
+
+  it('waits by default', () => {
+    expect(map('restore').detached).toBeUndefined();
+  });
+});

@@ -1,0 +1,96 @@
+// From parsed arguments to what the commands need: verbosity, directories, the log file, and
+// the library's DumpOptions/RestoreOptions. Pure functions (no I/O), so every mapping is tested.
+import path from 'node:path';
+import type { DumpOptions, RestoreOptions } from '../options.js';
+import type { Logger } from '../log.js';
+import type { ParsedArgs } from './argv.js';
+import { NotSupportedError, UsageError } from './errors.js';
+
+/** criu's default log level: errors and warnings. */
+export const defaultVerbosity = 2;
+
+export interface Settings {
+  verbosity: number;
+  /** Absolute images directory (-D, default the current directory). */
+  imagesDir: string;
+  /** Absolute work directory (-W, default the images directory). */
+  workDir: string;
+  /** Absolute log file (-o, relative to the work directory), if any. */
+  logFile: string | undefined;
+  displayStats: boolean;
+}
+
+/** Applies -v, -vv..., -vN and --verbosity[=N] in command-line order, as criu does. */
+export function verbosityOf(args: ParsedArgs): number {
+  let level = defaultVerbosity;
+  for (const o of args.all('verbosity')) {
+    if (o.value === undefined) level += 1;
+    else if (/^v+$/.test(o.value)) level += o.value.length + 1;
+    else if (/^\d+$/.test(o.value)) level = Number(o.value);
+    else throw new UsageError(`option ${o.spelling}: bad level "${o.value}" (want a number 0-4)`);
+  }
+  return level;
+}
+
+function positiveInt(args: ParsedArgs, long: string): number | undefined {
+  const o = args.all(long).at(-1);
+  if (o?.value === undefined) return undefined;
+  if (!/^\d+$/.test(o.value) || Number(o.value) <= 0) {
+    throw new UsageError(`option ${o.spelling}: "${o.value}" is not a positive integer`);
+  }
+  return Number(o.value);
+}
+
+/** Modes of --manage-cgroups we honour: criu-ts leaves cgroups alone, which is criu's "ignore". */
+const supportedCgroupModes = ['ignore'];
+
+/** Rejects values of recognised options that criu-ts cannot honour yet. */
+function rejectUnsupportedValues(args: ParsedArgs): void {
+  for (const o of args.all('manage-cgroups')) {
+    if (o.value === undefined || !supportedCgroupModes.includes(o.value)) {
+      throw new NotSupportedError(`${o.spelling}${o.value === undefined ? '' : '=' + o.value} (only --manage-cgroups=ignore is)`);
+    }
+  }
+  for (const o of args.all('ext-unix-sk')) {
+    if (o.value !== undefined) throw new NotSupportedError(`${o.spelling} with an inode list`);
+  }
+}
+
+export function settingsOf(args: ParsedArgs, cwd: string): Settings {
+  rejectUnsupportedValues(args);
+  const imagesDir = path.resolve(cwd, args.value('images-dir') ?? '.');
+  const workDir = path.resolve(cwd, args.value('work-dir') ?? imagesDir);
+  const log = args.value('log-file');
+  return {
+    verbosity: verbosityOf(args),
+    imagesDir,
+    workDir,
+    logFile: log === undefined ? undefined : path.resolve(workDir, log),
+    displayStats: args.flag('display-stats'),
+  };
+}
+
+export function dumpOptionsOf(args: ParsedArgs, settings: Settings, log: Logger): DumpOptions {
+  const pid = positiveInt(args, 'tree');
+  if (pid === undefined) throw new UsageError('dump needs the root of the tree: -t PID');
+  const opts: DumpOptions = { pid, imagesDir: settings.imagesDir, log };
+  if (args.flag('leave-running')) opts.leaveRunning = true;
+  if (args.flag('shell-job')) opts.shellJob = true;
+  if (args.flag('tcp-established')) opts.tcpEstablished = true;
+  if (args.flag('ext-unix-sk')) opts.extUnixSk = true;
+  if (args.flag('file-locks')) opts.fileLocks = true;
+  const timeout = positiveInt(args, 'timeout');
+  if (timeout !== undefined) opts.timeoutSec = timeout;
+  return opts;
+}
+
+export function restoreOptionsOf(args: ParsedArgs, settings: Settings, log: Logger): RestoreOptions {
+  const opts: RestoreOptions = { imagesDir: settings.imagesDir, log };
+  // --daemon is criu's other name of --restore-detached; whichever comes last wins.
+  const detach = args.occurrences.filter((o) => o.option.long === 'restore-detached' || o.option.long === 'daemon').at(-1);
+  if (detach && !detach.negated) opts.detached = true;
+  if (args.flag('shell-job')) opts.shellJob = true;
+  const pidfile = args.value('pidfile');
+  if (pidfile !== undefined) opts.pidfile = path.resolve(settings.workDir, pidfile);
+  return opts;
+}
