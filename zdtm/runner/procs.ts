@@ -1,6 +1,7 @@
 // What the runner needs to know about processes, read from /proc, and how it cleans up after a
 // test: everything in the test's sessions (tests setsid) or descended from its processes dies.
 import fs from 'node:fs';
+import os from 'node:os';
 
 export interface ProcStat {
   pid: number;
@@ -8,6 +9,8 @@ export interface ProcStat {
   ppid: number;
   pgrp: number;
   session: number;
+  /** For a zombie: its wait status (stat field 52), telling how it ended. */
+  exitStatus?: number;
 }
 
 /** Parses /proc/PID/stat; the command name may hold spaces and parentheses, so split at the last ')'. */
@@ -17,7 +20,9 @@ export function parseStat(text: string): ProcStat | undefined {
   const pid = Number(text.slice(0, text.indexOf(' ')));
   const f = text.slice(close + 2).split(' ');
   if (f.length < 4 || !Number.isInteger(pid)) return undefined;
-  return { pid, state: f[0]!, ppid: Number(f[1]), pgrp: Number(f[2]), session: Number(f[3]) };
+  const st: ProcStat = { pid, state: f[0]!, ppid: Number(f[1]), pgrp: Number(f[2]), session: Number(f[3]) };
+  if (f.length > 49) st.exitStatus = Number(f[49]);
+  return st;
 }
 
 export function procStat(pid: number): ProcStat | undefined {
@@ -32,6 +37,14 @@ export function procStat(pid: number): ProcStat | undefined {
 export function isGone(pid: number): boolean {
   const s = procStat(pid);
   return s === undefined || s.state === 'Z' || s.state === 'X';
+}
+
+/** "killed by SIGSEGV" / "exited 3", from a wait status. */
+export function describeWaitStatus(status: number): string {
+  const sig = status & 0x7f;
+  if (sig === 0) return `exited ${(status >> 8) & 0xff}`;
+  const name = Object.entries(os.constants.signals).find(([, n]) => n === sig)?.[0] ?? `signal ${sig}`;
+  return `killed by ${name}`;
 }
 
 export function exists(pid: number): boolean {
@@ -94,20 +107,19 @@ export function leftovers(procs: readonly ProcStat[], sessions: Iterable<number>
   const self = procStat(process.pid);
   const keep = selfAndAncestors();
   const sids = new Set([...sessions].filter((s) => s > 1 && s !== self?.session));
-  const hit = new Set<number>();
-  for (const p of procs) if (sids.has(p.session)) hit.add(p.pid);
-  const live = new Set(procs.map((p) => p.pid));
-  for (const p of pids) if (live.has(p)) hit.add(p);
+  const wanted = new Set(pids);
+  const candidates = procs.filter((p) => p.pid > 1 && !keep.has(p.pid) && p.session !== self?.session);
+  const hit = new Set(candidates.filter((p) => sids.has(p.session) || wanted.has(p.pid)).map((p) => p.pid));
   for (let grew = true; grew; ) {
     grew = false;
-    for (const p of procs) {
+    for (const p of candidates) {
       if (!hit.has(p.pid) && hit.has(p.ppid)) {
         hit.add(p.pid);
         grew = true;
       }
     }
   }
-  return [...hit].filter((p) => p > 1 && !keep.has(p) && p !== self?.session);
+  return [...hit];
 }
 
 /** SIGKILLs what a test left behind; returns the PIDs that were still alive (zombies excluded). */

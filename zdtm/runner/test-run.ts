@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describeEnd, runCommand, succeeded, type CommandResult } from './command.js';
-import { exists, isGone, killLeftovers, pidsWithArg, procStat, waitFor } from './procs.js';
+import { describeWaitStatus, exists, isGone, killLeftovers, pidsWithArg, procStat, waitFor } from './procs.js';
 import type { Outcome } from './results.js';
 
 export interface TestSpec {
@@ -169,7 +169,11 @@ export async function runTest(spec: TestSpec): Promise<Outcome> {
     process.kill(pid, 'SIGTERM');
     const answered = await waitFor(() => (readTrimmed(outfile) ?? '').includes('\n') || isGone(pid), deadline, 20);
     if (!answered) fail(`no result within ${spec.timeoutSec}s after SIGTERM`);
+    const end = procStat(pid); // a zombie still tells how it ended
     Object.assign(outcome, readVerdict(readTrimmed(outfile)));
+    if (!outcome.passed && end?.state === 'Z' && end.exitStatus !== undefined && end.exitStatus !== 0) {
+      outcome.failure += ` (test process ${describeWaitStatus(end.exitStatus)})`;
+    }
   } catch (e) {
     if (!(e instanceof TestFailure)) throw e;
     outcome.failure = e.message;

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { guestRunnerArgs, parseRunnerArgs } from './options.js';
+
+describe('parseRunnerArgs', () => {
+  it('has defaults for a bare run', () => {
+    expect(parseRunnerArgs([])).toMatchObject({ arch: 'host', jobs: 1, iters: 1, nocr: false, keepImages: false, timeout: 60, build: true, inGuest: false, list: false });
+  });
+
+  it('reads every option in both spellings', () => {
+    const o = parseRunnerArgs(['--arch=s390x', '--filter', '^pipe', '--jobs', '3', '--iters=2', '--nocr', '--keep-images', '--report', '/r', '--criu-bin', '/usr/sbin/criu', '--timeout', '9', '--no-build']);
+    expect(o).toMatchObject({ arch: 's390x', jobs: 3, iters: 2, nocr: true, keepImages: true, report: '/r', criuBin: '/usr/sbin/criu', timeout: 9, build: false });
+    expect(o.filter!.test('pipe00')).toBe(true);
+  });
+
+  it('does not build in a guest (tests are prebuilt) and tolerates repeated flags', () => {
+    expect(parseRunnerArgs(['--in-guest', '--in-guest', '--arch', 'aarch64'])).toMatchObject({ inGuest: true, build: false });
+  });
+
+  it.each([
+    [['--jobs', '0'], /--jobs needs a positive integer/],
+    [['--iters', 'x'], /--iters needs a positive integer/],
+    [['--timeout', '0'], /--timeout needs a positive number/],
+    [['--filter', '('], /--filter/],
+    [['--bogus'], /bogus.*see --help/],
+    [['extra'], /see --help/],
+    [['--in-guest', '--arch', 'all'], /--in-guest runs one arch/],
+  ])('rejects %j', (argv, why) => {
+    expect(() => parseRunnerArgs(argv)).toThrowError(why);
+  });
+});
+
+describe('guestRunnerArgs', () => {
+  it('passes what the guest runner needs, not arch/report/in-guest', () => {
+    const o = parseRunnerArgs(['--arch', 'ppc64le', '--filter', 'a|b', '--iters', '2', '--nocr', '--report', '/r', '--timeout', '300']);
+    const args = guestRunnerArgs(o);
+    expect(args).toEqual(['--filter', 'a|b', '--iters', '2', '--nocr', '--timeout', '300']);
+    expect(parseRunnerArgs(args)).toMatchObject({ iters: 2, nocr: true, timeout: 300 });
+  });
+});
