@@ -157,6 +157,7 @@ function intIn(field: protobuf.Field, v: Json): number | bigint {
 }
 
 // ---- addresses (network-order u32 words, as stored in memory on this host) ------------
+// One word is IPv4, four are IPv6; other lengths are left as numbers.
 
 function wordsToIp(words: number[]): string {
   const bytes = Buffer.alloc(words.length * 4);
@@ -222,7 +223,7 @@ export function entryToJson(type: protobuf.Type, entry: Entry, pretty: boolean, 
     if (v === undefined) continue;
     const hex = hexed || !!opt(field, 'hex');
     if (field.repeated) {
-      out[field.name] = pretty && opt(field, 'ipadd') && v.length > 0 ? [wordsToIp(v)] : (v as any[]).map((x) => valueOut(field, x, pretty, hex));
+      out[field.name] = pretty && opt(field, 'ipadd') && (v.length === 1 || v.length === 4) ? [wordsToIp(v)] : (v as any[]).map((x) => valueOut(field, x, pretty, hex));
     } else {
       out[field.name] = valueOut(field, v, pretty, hex);
     }
