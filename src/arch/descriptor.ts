@@ -56,6 +56,27 @@ export interface ArchRegs {
   syscallResult(regs: RawRegs): bigint;
 }
 
+/** The signal state an rt_sigframe carries besides the registers. */
+export interface SigframeInput {
+  sigmask: bigint;
+  /** sigaltstack of the thread; absent means disabled. */
+  altstack?: { sp: bigint; size: bigint; flags: number };
+}
+
+/** What restore needs of this CPU besides the registers (the x86_64 slice implements it first). */
+export interface ArchRestorer {
+  /** File name of the restorer blob in arch/<arch>/build/. */
+  blob: string;
+  /** End of the user address space: the restorer unmaps [0, taskSize) but what it keeps. */
+  taskSize: bigint;
+  /** Bytes of an rt_sigframe whose FPU state is fpBytes long. */
+  sigframeSize(fpBytes: number): number;
+  /** The rt_sigframe resuming these registers, to place at `at` (64-aligned); sp is what rt_sigreturn wants. */
+  buildSigframe(regs: RawRegs, f: SigframeInput, at: bigint): { bytes: Buffer; sp: bigint };
+  /** Thread-pointer registers the sigframe lacks (rst_args.tls). */
+  tlsRegisters(regs: RawRegs): [bigint, bigint];
+}
+
 export interface ArchDescriptor {
   name: ArchName;
   /** Node's process.arch on this CPU ("x64", "arm64", "s390x", "ppc64"). */
@@ -71,6 +92,8 @@ export interface ArchDescriptor {
   syscalls: Readonly<Record<string, number>>;
   /** Register handling for dump/restore; absent on arches that cannot checkpoint yet. */
   regs?: ArchRegs;
+  /** Restore support; absent on arches that cannot restore yet. */
+  restorer?: ArchRestorer;
   /** How to boot a full-system guest of this arch; absent for the host-only run. */
   qemu?: QemuGuest;
 }

@@ -2,10 +2,13 @@
 // CRIU_TS_ARCH overrides the detected arch (used when cross-building for a guest).
 import type { ArchDescriptor, ArchName } from './descriptor.js';
 import { x86_64 } from '../../arch/x86_64/descriptor.js';
+import { aarch64 } from '../../arch/aarch64/descriptor.js';
+import { s390x } from '../../arch/s390x/descriptor.js';
+import { ppc64le } from '../../arch/ppc64le/descriptor.js';
 
 export type { ArchDescriptor, ArchName } from './descriptor.js';
 
-const byName = new Map<ArchName, ArchDescriptor>([[x86_64.name, x86_64]]);
+const byName = new Map<ArchName, ArchDescriptor>([x86_64, aarch64, s390x, ppc64le].map((d) => [d.name, d]));
 
 export const archNames: readonly ArchName[] = ['x86_64', 'aarch64', 's390x', 'ppc64le'];
 

@@ -1,0 +1,34 @@
+// ppc64le: what the arch-free code needs to know about this CPU. No blobs yet (issue #5);
+// the guest tooling (zdtm/guest/) already boots and tests on it.
+import type { ArchDescriptor } from '../../src/arch/descriptor.js';
+
+export const ppc64le: ArchDescriptor = {
+  name: 'ppc64le',
+  nodeArch: 'ppc64', // Node reports ppc64 for little-endian POWER too
+  debianArch: 'ppc64el',
+  triple: 'powerpc64le-linux-gnu',
+  littleEndian: true,
+  elfMachine: 21, // EM_PPC64
+  // No arch_prctl.
+  syscalls: {
+    read: 3, write: 4, open: 5, openat: 286, close: 6, mmap: 90, mprotect: 125, munmap: 91, brk: 45,
+    rt_sigaction: 173, rt_sigprocmask: 174, rt_sigreturn: 172, ioctl: 54, pread64: 179, madvise: 205,
+    getpid: 20, socket: 326, connect: 328, sendmsg: 341, recvmsg: 342, clone: 120, exit: 1, kill: 37,
+    fcntl: 55, getitimer: 105, setitimer: 104, prctl: 171, gettid: 207,
+    set_tid_address: 232, timer_create: 240, timer_settime: 241, timer_gettime: 242,
+    exit_group: 234, set_robust_list: 300, get_robust_list: 299, memfd_create: 360, rseq: 387,
+    clone3: 435, pidfd_open: 434, pidfd_getfd: 438,
+  },
+  qemu: {
+    system: 'qemu-system-ppc64',
+    // x-vof: QEMU's minimal firmware instead of SLOF, which costs 8-16 s per boot (DESIGN.md §8).
+    machineArgs: ['-M', 'pseries,usb=off,x-vof=on'],
+    console: 'hvc0',
+    ninePDevice: 'virtio-9p-pci',
+    kernelPackage: 'linux-image-powerpc64le',
+    user: 'qemu-ppc64le-static',
+    kernelFile: 'vmlinux', // VOF boots only an uncompressed ELF kernel
+    virtioModules: ['virtio_pci'],
+    hostPackages: ['qemu-system-ppc'],
+  },
+};

@@ -1,0 +1,89 @@
+// The guest's /init (fixed per arch, baked into the initramfs) and the per-run script it
+// executes from the report share. Console lines starting with GUEST_MARK are the protocol
+// between the guest and the host (see console.ts).
+
+export const GUEST_MARK = 'criu-ts-guest:';
+
+/** Mount points inside the guest. */
+export const guestPaths = {
+  /** The arch's cache dir (root/ with Node and its libraries, addon/). */
+  cache: '/guest',
+  repo: '/repo',
+  report: '/report',
+} as const;
+
+/** 9p mount tags, one per share. */
+export const shareTags = { cache: 'guest', repo: 'repo', report: 'report' } as const;
+
+/** Kernel command line key naming the run (its script and status file in the report share). */
+export const RUN_PARAM = 'criuts.run';
+
+export function runScriptName(run: string): string {
+  return `${run}.run.sh`;
+}
+
+export function statusFileName(run: string): string {
+  return `${run}.status`;
+}
+
+export interface InitSpec {
+  /** Module files (relative to /modules in the initramfs) in load order. */
+  modules: string[];
+  /** Top-level dirs of the Node root that become /<dir> symlinks ("usr", "lib", "lib64"). */
+  rootDirs: string[];
+  hostname: string;
+}
+
+/** Quotes one word for POSIX sh. */
+export function shQuote(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** /init: mounts, loads modules, runs the run script named on the command line, powers off. */
+export function initScript(spec: InitSpec): string {
+  const ninep = 'trans=virtio,version=9p2000.L,msize=512000';
+  const fail = (what: string) => `|| fail ${shQuote(what)}`;
+  return [
+    '#!/bin/busybox sh',
+    '/bin/busybox --install -s /bin',
+    'export PATH=/bin:/usr/bin:/sbin:/usr/sbin',
+    `fail() { echo "${GUEST_MARK} error: $1"; sync; poweroff -f; }`,
+    'mount -t proc proc /proc',
+    'mount -t sysfs sysfs /sys',
+    'mount -t devtmpfs devtmpfs /dev',
+    `echo "${GUEST_MARK} init $(uname -r)"`,
+    'mkdir -p /dev/pts /dev/shm',
+    'mount -t devpts devpts /dev/pts',
+    'mount -t tmpfs tmpfs /dev/shm',
+    'mount -t tmpfs tmpfs /tmp',
+    ...spec.modules.map((m) => `insmod /modules/${m} ${fail(`insmod ${m}`)}`),
+    // The Node root stays unchanged during a run: let the guest cache it. The report share
+    // is written by the guest and read by the host, so it is not cached.
+    `mount -t 9p -o ${ninep},ro,cache=loose ${shareTags.cache} ${guestPaths.cache} ${fail('mount the guest cache share')}`,
+    `mount -t 9p -o ${ninep},ro ${shareTags.repo} ${guestPaths.repo} ${fail('mount the repo share')}`,
+    `mount -t 9p -o ${ninep} ${shareTags.report} ${guestPaths.report} ${fail('mount the report share')}`,
+    ...spec.rootDirs.map((d) => `ln -s ${guestPaths.cache}/root/${d} /${d}`),
+    `hostname ${shQuote(spec.hostname)}`,
+    `run=$(sed -n 's/.*${RUN_PARAM.replace('.', '\\.')}=\\([^ ]*\\).*/\\1/p' /proc/cmdline)`,
+    `[ -n "$run" ] ${fail(`no ${RUN_PARAM}= on the kernel command line`)}`,
+    `[ -f ${guestPaths.report}/"$run".run.sh ] ${fail(`missing ${guestPaths.report}/$run.run.sh`)}`,
+    `echo "${GUEST_MARK} ready"`,
+    `sh ${guestPaths.report}/"$run".run.sh`,
+    'status=$?',
+    `echo $status > ${guestPaths.report}/"$run".status`,
+    'sync',
+    `echo "${GUEST_MARK} exit $status"`,
+    'poweroff -f',
+    '',
+  ].join('\n');
+}
+
+/** The per-run script: environment, working directory and one command. */
+export function runScript(env: Record<string, string>, cwd: string, argv: string[]): string {
+  return [
+    ...Object.entries(env).map(([k, v]) => `export ${k}=${shQuote(v)}`),
+    `cd ${shQuote(cwd)} || exit 125`,
+    `exec ${argv.map(shQuote).join(' ')}`,
+    '',
+  ].join('\n');
+}
