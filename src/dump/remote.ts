@@ -1,0 +1,84 @@
+// Injected syscalls: running a syscall inside a stopped thread of the target. We point
+// the thread at a syscall instruction that already exists in its vDSO (so no code is
+// written into the target), load the arguments, and step it with PTRACE_SYSCALL to the
+// syscall's exit stop. All signals stay blocked meanwhile so nothing else runs.
+// park() puts the original registers back and returns the thread to an ordinary
+// interrupt stop, from which the kernel restarts an interrupted syscall as usual.
+import fs from 'node:fs';
+import type { ArchDescriptor, ArchRegs, RawRegs } from '../arch/descriptor.js';
+import * as ptrace from '../sys/ptrace.js';
+import { readMemory } from '../sys/memory.js';
+import { parseMaps } from '../proc/maps.js';
+
+/** Finds a syscall instruction in the target's vDSO. */
+export function findSyscallInsn(pid: number, regs: ArchRegs): bigint {
+  const vdso = parseMaps(fs.readFileSync(`/proc/${pid}/maps`, 'utf8')).find((v) => v.name === '[vdso]');
+  if (!vdso) throw new Error(`criu-ts: ${pid} has no [vdso]; cannot inject syscalls`);
+  const code = readMemory(pid, Number(vdso.start), Number(vdso.end - vdso.start));
+  const at = code.indexOf(regs.syscallInsn);
+  if (at < 0) throw new Error(`criu-ts: no syscall instruction in ${pid}'s [vdso]`);
+  return vdso.start + BigInt(at);
+}
+
+const ALL_SIGNALS = 0xffffffffffffffffn;
+
+/** A thread we run syscalls in. Create, call(), then always park(). */
+export class RemoteThread {
+  private readonly regs: ArchRegs;
+  private readonly orig: RawRegs;
+  private readonly origMask: bigint;
+  private dirty = false;
+
+  constructor(private readonly arch: ArchDescriptor, readonly tid: number, private readonly insn: bigint, orig: RawRegs) {
+    if (!arch.regs) throw new Error(`criu-ts: no register support for ${arch.name}`);
+    this.regs = arch.regs;
+    this.orig = orig;
+    this.origMask = ptrace.getSigmask(tid);
+  }
+
+  /** Runs syscall `name` with args; returns the raw result (negative errno on failure). */
+  callRaw(name: string, args: (bigint | number)[] = []): bigint {
+    const nr = this.arch.syscalls[name];
+    if (nr === undefined) throw new Error(`criu-ts: syscall ${name} unknown on ${this.arch.name}`);
+    if (!this.dirty) {
+      ptrace.setSigmask(this.tid, ALL_SIGNALS);
+      this.dirty = true;
+    }
+    const regs = this.regs.syscallRegs(this.orig, this.insn, nr, args.map((a) => BigInt(a)));
+    ptrace.setRegset(this.tid, ptrace.NT_PRSTATUS, regs.gp);
+    for (const phase of ['entry', 'exit']) {
+      ptrace.syscallStep(this.tid);
+      const st = ptrace.wait(this.tid);
+      if (st.kind !== 'stopped' || !st.syscallStop) {
+        throw new Error(`criu-ts: injected ${name} in ${this.tid}: expected a syscall ${phase} stop, got ${JSON.stringify(st)}`);
+      }
+    }
+    return this.regs.syscallResult({ gp: ptrace.getRegset(this.tid, ptrace.NT_PRSTATUS, regs.gp.length), fp: this.orig.fp });
+  }
+
+  /** Like callRaw, but throws on an error result. */
+  call(name: string, args: (bigint | number)[] = []): bigint {
+    const r = this.callRaw(name, args);
+    if (r < 0n && r > -4096n) throw new Error(`criu-ts: ${name} in ${this.tid} failed: errno ${-r}`);
+    return r;
+  }
+
+  /**
+   * Restores the original registers and signal mask and leaves the thread in an
+   * interrupt stop again (so detaching resumes it exactly as the seize found it).
+   */
+  park(): void {
+    if (!this.dirty) return;
+    this.regs.writeRegs(this.tid, this.orig);
+    ptrace.interrupt(this.tid);
+    ptrace.cont(this.tid);
+    for (;;) {
+      const st = ptrace.wait(this.tid);
+      if (st.kind !== 'stopped') throw new Error(`criu-ts: thread ${this.tid} ended while being parked: ${JSON.stringify(st)}`);
+      if (st.event === ptrace.PTRACE_EVENT_STOP) break;
+      throw new Error(`criu-ts: thread ${this.tid} got signal ${st.signal} while being parked`);
+    }
+    ptrace.setSigmask(this.tid, this.origMask);
+    this.dirty = false;
+  }
+}

@@ -1,0 +1,188 @@
+// Freezing a process tree: PTRACE_SEIZE + PTRACE_INTERRUPT on every thread of the root,
+// then of each child found in the frozen parents' /proc/.../children, until no task and
+// no thread is left unseized. Any failure releases (detaches) everything seized so far.
+import fs from 'node:fs';
+import type { Logger } from '../log.js';
+import { isSysError } from '../sys/native.js';
+import * as ptrace from '../sys/ptrace.js';
+
+export interface FrozenTask {
+  pid: number;
+  /** Thread ids, the leader first. */
+  threads: number[];
+  /** /proc state letter seen before seizing ("S", "R", "T" for a stopped task...). */
+  stateBefore: string;
+}
+
+export class FrozenTree {
+  /** Tasks in discovery order: the root first, every parent before its children. */
+  readonly tasks: FrozenTask[] = [];
+  /** Every thread we hold in a ptrace stop. */
+  private readonly held = new Set<number>();
+
+  constructor(private readonly log: Logger) {}
+
+  task(pid: number): FrozenTask {
+    const t = this.tasks.find((x) => x.pid === pid);
+    if (!t) throw new Error(`criu-ts: task ${pid} is not part of the frozen tree`);
+    return t;
+  }
+
+  /** Marks tid as stopped under our ptrace; release() detaches it. */
+  hold(tid: number): void {
+    this.held.add(tid);
+  }
+
+  /** Detaches every held thread, letting the tree run on. Never throws. */
+  release(): void {
+    for (const tid of this.held) {
+      try {
+        ptrace.detach(tid);
+      } catch (e) {
+        // ESRCH: the thread died meanwhile; nothing more we can do for it.
+        this.log.warn(`detach ${tid}: ${(e as Error).message}`);
+      }
+    }
+    this.held.clear();
+  }
+
+  /**
+   * SIGKILLs every task and waits until each is dead. As their tracer we collect each
+   * thread's exit report, so the real parent (or init) can reap them right away.
+   */
+  kill(timeoutMs = 10_000): void {
+    for (const t of this.tasks) {
+      try { process.kill(t.pid, 'SIGKILL'); } catch { /* already gone */ }
+    }
+    const deadline = Date.now() + timeoutMs;
+    for (const tid of this.held) {
+      for (;;) {
+        let st: ptrace.WaitStatus;
+        try {
+          st = ptrace.wait(tid, ptrace.WNOHANG);
+        } catch {
+          break; // ECHILD: no longer ours to wait for
+        }
+        if (st.kind === 'exited' || st.kind === 'signaled') break;
+        if (Date.now() > deadline) throw new Error(`criu-ts: thread ${tid} did not die after SIGKILL`);
+        sleepMs(1);
+      }
+    }
+    this.held.clear();
+    for (const t of this.tasks) {
+      while (procState(t.pid) !== undefined && procState(t.pid) !== 'Z') {
+        if (Date.now() > deadline) throw new Error(`criu-ts: task ${t.pid} did not die after SIGKILL`);
+        sleepMs(1);
+      }
+    }
+  }
+}
+
+const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+/** Blocks this thread (the tracer) without yielding to the event loop. */
+export function sleepMs(ms: number): void {
+  Atomics.wait(sleepCell, 0, 0, ms);
+}
+
+function procState(pid: number): string | undefined {
+  try {
+    const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return s.charAt(s.lastIndexOf(')') + 2);
+  } catch {
+    return undefined;
+  }
+}
+
+function listThreads(pid: number): number[] {
+  return fs.readdirSync(`/proc/${pid}/task`).map(Number).sort((a, b) => (a === pid ? -1 : b === pid ? 1 : a - b));
+}
+
+function listChildren(pid: number, threads: number[]): number[] {
+  const out: number[] = [];
+  for (const tid of threads) {
+    const text = fs.readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
+    if (text) out.push(...text.split(' ').map(Number));
+  }
+  return out;
+}
+
+/**
+ * Waits for tid's ptrace stop after PTRACE_INTERRUPT. A signal that arrived first is
+ * delivered (PTRACE_CONT with it) so it is not lost; the pending interrupt then stops
+ * the thread. Returns false if the thread exited.
+ */
+function waitForStop(tid: number, deadline: number): boolean {
+  for (let signals = 0; ; ) {
+    const st = ptrace.wait(tid, ptrace.WNOHANG);
+    if (st.kind === 'none') {
+      if (Date.now() > deadline) throw new Error(`criu-ts: thread ${tid} did not stop in time (uninterruptible sleep?)`);
+      sleepMs(1);
+      continue;
+    }
+    if (st.kind === 'exited' || st.kind === 'signaled') return false;
+    if (st.event === ptrace.PTRACE_EVENT_STOP) return true;
+    if (++signals > 64) throw new Error(`criu-ts: thread ${tid} keeps receiving signals; cannot freeze it`);
+    ptrace.cont(tid, st.signal);
+  }
+}
+
+/** Seizes one process's threads until its thread list is stable. Returns the task. */
+function seizeTask(tree: FrozenTree, pid: number, deadline: number): FrozenTask | undefined {
+  const stateBefore = procState(pid);
+  if (stateBefore === undefined || stateBefore === 'Z') return undefined;
+  const seized = new Set<number>();
+  for (;;) {
+    let threads: number[];
+    try {
+      threads = listThreads(pid);
+    } catch {
+      if (seized.size === 0) return undefined; // exited before we reached it
+      throw new Error(`criu-ts: task ${pid} vanished while being seized`);
+    }
+    const fresh = threads.filter((t) => !seized.has(t));
+    if (fresh.length === 0) {
+      const alive = threads.filter((t) => seized.has(t));
+      if (!alive.includes(pid)) throw new Error(`criu-ts: task ${pid}'s leader exited while being seized`);
+      const task = { pid, threads: alive, stateBefore };
+      tree.tasks.push(task);
+      return task;
+    }
+    for (const tid of fresh) {
+      try {
+        ptrace.seize(tid, ptrace.PTRACE_O_TRACESYSGOOD);
+      } catch (e) {
+        if (isSysError(e, 'ESRCH')) continue; // the thread exited; the next listing drops it
+        if (isSysError(e, 'EPERM')) throw new Error(`criu-ts: cannot seize ${tid} (already traced, or not permitted): ${(e as Error).message}`);
+        throw e;
+      }
+      seized.add(tid);
+      tree.hold(tid);
+      ptrace.interrupt(tid);
+      if (!waitForStop(tid, deadline)) seized.delete(tid);
+    }
+  }
+}
+
+/** Freezes the tree rooted at rootPid. On failure everything seized is released. */
+export function seizeTree(rootPid: number, log: Logger, timeoutSec = 10): FrozenTree {
+  if (rootPid === process.pid) throw new Error('criu-ts: refusing to dump ourselves');
+  const tree = new FrozenTree(log);
+  const deadline = Date.now() + timeoutSec * 1000;
+  try {
+    const queue = [rootPid];
+    while (queue.length) {
+      const pid = queue.shift()!;
+      const task = seizeTask(tree, pid, deadline);
+      if (!task) {
+        if (pid === rootPid) throw new Error(`criu-ts: no such process ${rootPid}`);
+        continue; // a child that exited meanwhile
+      }
+      log.debug(`seized ${pid} (${task.threads.length} threads)`);
+      queue.push(...listChildren(pid, task.threads));
+    }
+    return tree;
+  } catch (e) {
+    tree.release();
+    throw e;
+  }
+}
