@@ -6,7 +6,7 @@ import { packageRoot } from '../../src/sys/native.js';
 import { describeEnd, runCommand, succeeded } from './command.js';
 import { loadCatalog } from './desc.js';
 import { needsChecker } from './needs.js';
-import type { RunnerOptions } from './options.js';
+import { testTimeout, type RunnerOptions } from './options.js';
 import { classify, failedToRun, skipped, type RunReport, type TestResult } from './results.js';
 import { applyNeeds, selectTests, type PlannedTest } from './select.js';
 import { lastErrorLine, runTest } from './test-run.js';
@@ -89,7 +89,7 @@ export async function runCatalog(cfg: CatalogRunConfig): Promise<RunReport> {
       workDir: path.join(cfg.workRoot, d.name),
       nocr: o.nocr,
       iters: o.iters,
-      timeoutSec: d.timeout ?? o.timeout,
+      timeoutSec: testTimeout(o, d.timeout),
       keepImages: o.keepImages,
     }).catch((e: Error) => e);
     results[i] = outcome instanceof Error ? failedToRun(d.name, `runner error: ${outcome.message}`) : classify(d, outcome, o.nocr);

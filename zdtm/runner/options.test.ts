@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { guestRunnerArgs, parseRunnerArgs } from './options.js';
+import { guestRunnerArgs, parseRunnerArgs, testTimeout } from './options.js';
 
 describe('parseRunnerArgs', () => {
   it('has defaults for a bare run', () => {
-    expect(parseRunnerArgs([])).toMatchObject({ arch: 'host', jobs: 1, iters: 1, nocr: false, keepImages: false, timeout: 60, build: true, inGuest: false, list: false });
+    const o = parseRunnerArgs([]);
+    expect(o).toMatchObject({ arch: 'host', jobs: 1, iters: 1, nocr: false, keepImages: false, build: true, inGuest: false, list: false });
+    expect(testTimeout(o)).toBe(60);
+    expect(testTimeout(parseRunnerArgs(['--in-guest']))).toBe(300);
+    expect(testTimeout(parseRunnerArgs(['--in-guest', '--timeout', '7']))).toBe(7);
+    expect(testTimeout(parseRunnerArgs(['--timeout', '7']), 20)).toBe(20);
+    expect(testTimeout(parseRunnerArgs(['--in-guest']), 20)).toBe(100);
   });
 
   it('reads every option in both spellings', () => {
@@ -35,5 +41,6 @@ describe('guestRunnerArgs', () => {
     const args = guestRunnerArgs(o);
     expect(args).toEqual(['--filter', 'a|b', '--iters', '2', '--nocr', '--timeout', '300']);
     expect(parseRunnerArgs(args)).toMatchObject({ iters: 2, nocr: true, timeout: 300 });
+    expect(guestRunnerArgs(parseRunnerArgs(['--nocr']))).toEqual(['--nocr']); // the guest's own default timeout applies
   });
 });

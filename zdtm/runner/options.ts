@@ -12,8 +12,8 @@ export interface RunnerOptions {
   keepImages: boolean;
   report?: string;
   criuBin?: string;
-  /** Seconds for one whole test, unless its desc says otherwise. */
-  timeout: number;
+  /** Seconds for one whole test, unless its desc says otherwise; see testTimeout() for the default. */
+  timeout?: number;
   /** Hidden: we are the runner inside a guest; the arch is ours and the tests are prebuilt. */
   inGuest: boolean;
   /** Where the *.desc.json live (default zdtm/static). */
@@ -34,7 +34,7 @@ export const usage = `usage: npm run zdtm -- [options]
   --keep-images     keep image directories of passing tests too
   --report DIR      work dirs, junit.xml and results.json go here (default: a new tmp dir)
   --criu-bin PATH   drive this criu-compatible binary instead of criu-ts
-  --timeout SEC     limit for one whole test (default 60; a desc's "timeout" overrides)
+  --timeout SEC     limit for one whole test (default 60; a desc's "timeout" overrides; both x5 in a guest)
   --catalog DIR     directory of *.desc.json (default zdtm/static)
   --build-dir DIR   directory of test binaries (default zdtm/build/<arch>)
   --no-build        do not run make first
@@ -85,8 +85,8 @@ export function parseRunnerArgs(argv: string[]): RunnerOptions {
       throw new Error(`zdtm: --filter: ${(e as Error).message}`);
     }
   }
-  const timeout = Number(str('timeout') ?? 60);
-  if (!(timeout > 0)) throw new Error(`zdtm: --timeout needs a positive number of seconds, got "${str('timeout')}"`);
+  const timeout = str('timeout') === undefined ? undefined : Number(str('timeout'));
+  if (timeout !== undefined && !(timeout > 0)) throw new Error(`zdtm: --timeout needs a positive number of seconds, got "${str('timeout')}"`);
   const opts: RunnerOptions = {
     arch: str('arch') ?? 'host',
     list: values['list'] === true,
@@ -94,12 +94,12 @@ export function parseRunnerArgs(argv: string[]): RunnerOptions {
     iters: positiveInt('iters', str('iters'), 1),
     nocr: values['nocr'] === true,
     keepImages: values['keep-images'] === true,
-    timeout,
     inGuest: values['in-guest'] === true,
     build: values['no-build'] !== true && values['in-guest'] !== true,
     help: values['help'] === true,
   };
   if (filter) opts.filter = filter;
+  if (timeout !== undefined) opts.timeout = timeout;
   for (const [key, prop] of [['report', 'report'], ['criu-bin', 'criuBin'], ['catalog', 'catalog'], ['build-dir', 'buildDir']] as const) {
     const v = str(key);
     if (v !== undefined) opts[prop] = v;
@@ -120,6 +120,19 @@ export function guestRunnerArgs(o: RunnerOptions): string[] {
   if (o.nocr) a.push('--nocr');
   if (o.keepImages) a.push('--keep-images');
   if (o.criuBin) a.push('--criu-bin', o.criuBin);
-  a.push('--timeout', String(o.timeout));
+  if (o.timeout !== undefined) a.push('--timeout', String(o.timeout));
   return a;
+}
+
+/** How much longer tests take in an emulated guest (CPU 15-25x slower, node starts in seconds). */
+const GUEST_SLOWDOWN = 5;
+
+/**
+ * Seconds for one test: its desc's "timeout", else --timeout, else 60. Limits written for native
+ * speed (the desc's and the default) stretch in a guest; an explicit --timeout is taken as given.
+ */
+export function testTimeout(o: RunnerOptions, descTimeout?: number): number {
+  const stretch = o.inGuest ? GUEST_SLOWDOWN : 1;
+  if (descTimeout !== undefined) return descTimeout * stretch;
+  return o.timeout ?? 60 * stretch;
 }

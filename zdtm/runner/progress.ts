@@ -9,7 +9,7 @@ export class ProgressLine {
   update(done: number, total: number, running: readonly string[]): void {
     if (!this.out.isTTY) return;
     const line = `[${done}/${total}] ${running.join(', ')}${running.length ? ' ...' : ''}`;
-    const width = (this.out.columns ?? 80) - 1;
+    const width = (this.out.columns || 80) - 1; // 0 on a pty nobody sized
     this.out.write(`\r\x1b[K${line.length > width ? line.slice(0, width) : line}`);
     this.shown = true;
   }
