@@ -10,6 +10,7 @@ import { parseStat } from './stat.js';
 import { parseFdInfo } from './fdinfo.js';
 import { parseLimits, RLIM_INFINITY } from './limits.js';
 import { parseAuxv } from './auxv.js';
+import { parsePosixTimers } from './timers.js';
 
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 const fixture = (name: string) => fs.readFileSync(path.join(dir, name), 'utf8');
@@ -75,6 +76,7 @@ describe('stat', () => {
     expect(s.startCode).toBe(94346254417920n);
     expect(s.envEnd).toBe(140731252477934n);
     expect(s.exitCode).toBe(0);
+    expect(s.policy).toBe(0); // SCHED_OTHER
   });
 
   it('handles a comm holding spaces and parentheses', () => {
@@ -127,5 +129,16 @@ describe('auxv', () => {
     const own = parseAuxv(fs.readFileSync('/proc/self/auxv'));
     const pagesz = own.findIndex((w, i) => i % 2 === 0 && w === 6n);
     expect(own[pagesz + 1]).toBe(4096n);
+  });
+});
+
+describe('timers', () => {
+  it('parses every POSIX timer with its notification', () => {
+    const timers = parsePosixTimers(fixture('timers.txt'));
+    expect(timers).toEqual([
+      { id: 1, signal: 12, sivalPtr: 0x1234n, sigevNotify: 4, notifyPid: 4242, clockId: 0 }, // SIGEV_SIGNAL | SIGEV_THREAD_ID
+      { id: 0, signal: 10, sivalPtr: 0n, sigevNotify: 0, notifyPid: 4242, clockId: 1 },
+    ]);
+    expect(parsePosixTimers('')).toEqual([]);
   });
 });

@@ -13,6 +13,9 @@ export interface ProcStat {
   endCode: bigint;
   startStack: bigint;
   exitSignal: number;
+  rtPriority: number;
+  /** Scheduling policy (SCHED_*). */
+  policy: number;
   startData: bigint;
   endData: bigint;
   startBrk: bigint;
@@ -40,7 +43,7 @@ export function parseStat(text: string): ProcStat {
   return {
     pid: Number(text.slice(0, open).trim()), comm: text.slice(open + 1, close), state: field(3),
     ppid: num(4), pgid: num(5), sid: num(6), flags: num(9), nice: num(19), numThreads: num(20),
-    startCode: big(26), endCode: big(27), startStack: big(28), exitSignal: num(38),
+    startCode: big(26), endCode: big(27), startStack: big(28), exitSignal: num(38), rtPriority: num(40), policy: num(41),
     startData: big(45), endData: big(46), startBrk: big(47), argStart: big(48), argEnd: big(49),
     envStart: big(50), envEnd: big(51), exitCode: num(52),
   };
