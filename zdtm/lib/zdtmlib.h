@@ -89,6 +89,17 @@ void flag_set(volatile uint32_t *flag, uint32_t value);
 /* Sleeps until *flag == value. */
 void flag_wait(volatile uint32_t *flag, uint32_t value);
 
+/* ---- threads with per-thread state ---- */
+
+/*
+ * Starts nr threads numbered 1..nr (the caller is thread 0 by convention); each runs setup(i),
+ * then sleeps until test_threads_check(), then runs check(i) (non-zero: state is intact).
+ * Returns when every thread has finished its setup; 0, or -1 if a thread could not be created.
+ */
+int test_threads_start(int nr, void (*setup)(int index), int (*check)(int index));
+/* Wakes the threads to check, joins them: the number of the first failing thread, or -1. */
+int test_threads_check(void);
+
 /* ---- small helpers ---- */
 
 /* Reads a whole (small) file into buf, NUL-terminated; returns its length or -1 (errno set). */
