@@ -58,11 +58,13 @@ describe('parseArgv', () => {
   });
 
   it('rejects unknown options, commands and missing values with a UsageError', () => {
-    expect(() => parse('dump --frobnicate')).toThrow(new UsageError('unknown option --frobnicate'));
-    expect(() => parse('dump -q')).toThrow(new UsageError('unknown option -q'));
-    expect(() => parse('dump -jq')).toThrow(new UsageError('unknown option -q'));
-    expect(() => parse('frob')).toThrow(new UsageError('unknown command "frob"'));
-    expect(() => parse('dump -t')).toThrow(new UsageError('option -t needs a value (PID)'));
+    const usage = (message: string, command?: string) => expect.objectContaining({ name: 'UsageError', message, command });
+    expect(() => parse('dump --frobnicate')).toThrow(usage('unknown option --frobnicate', 'dump'));
+    expect(() => parse('-q dump')).toThrow(usage('unknown option -q'));
+    expect(() => parse('dump -jq')).toThrow(usage('unknown option -q', 'dump'));
+    expect(() => parse('frob')).toThrow(usage('unknown command "frob"'));
+    expect(() => parse('dump -t')).toThrow(usage('option -t needs a value (PID)', 'dump'));
+    expect(() => parse('dump -t')).toThrow(UsageError);
     expect(() => parse('dump --images-dir')).toThrow(/--images-dir needs a value/);
     expect(() => parse('dump --leave-running=yes')).toThrow(/takes no value/);
     // Options of a command are not known before it or to other commands.

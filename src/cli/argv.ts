@@ -58,8 +58,8 @@ function findShort(letter: string, command: CommandSpec | undefined): OptionSpec
   return command?.options.find((o) => o.short === letter) ?? globalOptions.find((o) => o.short === letter);
 }
 
-function missingValue(spelling: string, option: OptionSpec): UsageError {
-  return new UsageError(`option ${spelling} needs a value (${option.metavar ?? 'VALUE'})`);
+function missingValue(spelling: string, option: OptionSpec, command: CommandSpec | undefined): UsageError {
+  return new UsageError(`option ${spelling} needs a value (${option.metavar ?? 'VALUE'})`, command?.name);
 }
 
 /** Parses argv (without "node main.js"); throws UsageError on anything it does not know. */
@@ -91,14 +91,14 @@ export function parseArgv(argv: readonly string[]): ParsedArgs {
       const inline = eq < 0 ? undefined : body.slice(eq + 1);
       const spelling = `--${name}`;
       const found = findLong(name, command);
-      if (!found) throw new UsageError(`unknown option ${spelling}`);
+      if (!found) throw new UsageError(`unknown option ${spelling}`, command?.name);
       const { option, negated } = found;
       let value: string | undefined;
       if (negated || option.arity === 'none') {
-        if (inline !== undefined) throw new UsageError(`option ${spelling} takes no value`);
+        if (inline !== undefined) throw new UsageError(`option ${spelling} takes no value`, command?.name);
       } else if (option.arity === 'required') {
         value = inline ?? argv[i++];
-        if (value === undefined) throw missingValue(spelling, option);
+        if (value === undefined) throw missingValue(spelling, option, command);
       } else {
         value = inline;
       }
@@ -110,7 +110,7 @@ export function parseArgv(argv: readonly string[]): ParsedArgs {
       const letter = arg[j]!;
       const spelling = `-${letter}`;
       const option = findShort(letter, command);
-      if (!option) throw new UsageError(`unknown option ${spelling}`);
+      if (!option) throw new UsageError(`unknown option ${spelling}`, command?.name);
       if (option.arity === 'none') {
         occurrences.push({ option, value: undefined, negated: false, spelling });
         continue;
@@ -119,7 +119,7 @@ export function parseArgv(argv: readonly string[]): ParsedArgs {
       let value: string | undefined = rest === '' ? undefined : rest;
       if (option.arity === 'required' && value === undefined) {
         value = argv[i++];
-        if (value === undefined) throw missingValue(spelling, option);
+        if (value === undefined) throw missingValue(spelling, option, command);
       }
       occurrences.push({ option, value, negated: false, spelling });
       break;

@@ -3,6 +3,13 @@
 /** The command line is wrong (unknown option, missing value, bad number...). */
 export class UsageError extends Error {
   override name = 'UsageError';
+  constructor(
+    message: string,
+    /** The command being parsed when the error was found, for the help hint. */
+    readonly command?: string,
+  ) {
+    super(message);
+  }
 }
 
 /** A criu option or command that criu-ts recognises but does not implement yet. */

@@ -1,0 +1,165 @@
+// What each command does once the command line is understood. Implementations are imported
+// when their command runs, so `check` and `--help` work whatever state dump/restore are in.
+import fs from 'node:fs';
+import type { DumpOptions, DumpResult, RestoreOptions, RestoreResult } from '../options.js';
+import { faultPoints } from '../fault.js';
+import type { ParsedArgs } from './argv.js';
+import type { CommandName } from './spec.js';
+import type { CliLog } from './logging.js';
+import { dumpOptionsOf, restoreOptionsOf, type Settings } from './settings.js';
+import { UsageError } from './errors.js';
+import { features, featureByName, probeFeature, type Feature } from './features.js';
+
+export interface Output {
+  write(text: string): unknown;
+}
+
+export interface CommandContext {
+  args: ParsedArgs;
+  settings: Settings;
+  log: CliLog;
+  stdout: Output;
+}
+
+/** A command's exit status. */
+type Runner = (ctx: CommandContext) => Promise<number>;
+
+// The module paths are values so that the build does not depend on these modules existing yet.
+const dumpModule: string = '../dump/index.js';
+const restoreModule: string = '../restore/index.js';
+
+async function loadImplementation<T>(specifier: string, what: string): Promise<T> {
+  try {
+    return (await import(specifier)) as T;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes(specifier.slice(3))) {
+      throw new Error(`${what} is not built into this criu-ts yet`);
+    }
+    throw e;
+  }
+}
+
+const us = (ms: number): number => Math.round(ms * 1000);
+const countLine = (label: string, n: number): string => `${label}: ${n} (0x${n.toString(16)})\n`;
+
+/** The --display-stats block, shaped like criu's. */
+export function formatDumpStats(r: DumpResult): string {
+  return (
+    'Displaying dump stats:\n' +
+    `Freezing time: ${us(r.freezeMs)} us\n` +
+    `Dump time: ${us(r.dumpMs)} us\n` +
+    countLine('Memory pages scanned', r.pagesScanned) +
+    countLine('Memory pages written', r.pagesWritten)
+  );
+}
+
+export function formatRestoreStats(r: RestoreResult): string {
+  return `Displaying restore stats:\nRestore time: ${us(r.restoreMs)} us\n`;
+}
+
+const dump: Runner = async ({ args, settings, log, stdout }) => {
+  const opts = dumpOptionsOf(args, settings, log.logger);
+  const impl = await loadImplementation<{ dump(o: DumpOptions): Promise<DumpResult> }>(dumpModule, 'dump');
+  const result = await impl.dump(opts);
+  if (settings.displayStats) stdout.write(formatDumpStats(result));
+  return 0;
+};
+
+const restore: Runner = async ({ args, settings, log, stdout }) => {
+  const opts = restoreOptionsOf(args, settings, log.logger);
+  const impl = await loadImplementation<{ restore(o: RestoreOptions): Promise<RestoreResult> }>(restoreModule, 'restore');
+  const result = await impl.restore(opts);
+  if (settings.displayStats) stdout.write(formatRestoreStats(result));
+  // Without -d we waited for the root: its exit status is ours, as with criu.
+  return opts.detached ? 0 : (result.exitCode ?? 0);
+};
+
+/** The lines criu prints at the end of a check. */
+export const checkVerdicts = {
+  good: 'Looks good.',
+  bad: 'Does not look good.',
+  maybe: 'Looks good but some kernel features are missing\nwhich, depending on your process tree, may cause\ndump or restore failure.',
+} as const;
+
+/** Probes the features and returns [exit status, verdict]; failures are logged as warnings. */
+export function runChecks(list: readonly Feature[], log: CliLog['logger']): [number, string] {
+  let basicMissing = false;
+  let otherMissing = false;
+  for (const f of list) {
+    const answer = probeFeature(f);
+    if (answer.supported) {
+      log.info(`${f.name}: yes (${answer.detail})`);
+      continue;
+    }
+    log.warn(`${f.name}: ${answer.detail}`);
+    if (f.basic) basicMissing = true;
+    else otherMissing = true;
+  }
+  if (basicMissing) return [1, checkVerdicts.bad];
+  return otherMissing ? [1, checkVerdicts.maybe] : [0, checkVerdicts.good];
+}
+
+const check: Runner = async ({ args, log, stdout }) => {
+  if (args.flag('fault-points')) {
+    stdout.write(Object.keys(faultPoints).map((p) => p + '\n').join(''));
+    return 0;
+  }
+  const name = args.value('feature');
+  if (name === 'list') {
+    stdout.write(features.map((f) => f.name + '\n').join(''));
+    return 0;
+  }
+  if (name !== undefined) {
+    const feature = featureByName(name);
+    if (!feature) throw new Error(`unknown feature "${name}" (see "criu-ts check --feature list")`);
+    const answer = probeFeature(feature);
+    if (!answer.supported) throw new Error(`${feature.name} is not supported: ${answer.detail}`);
+    stdout.write(`${feature.name} is supported\n`);
+    return 0;
+  }
+  const all = args.flag('all') || args.flag('extra');
+  const [status, verdict] = runChecks(all ? features : features.filter((f) => f.basic), log.logger);
+  stdout.write(verdict + '\n');
+  return status;
+};
+
+function required(args: ParsedArgs, long: string, what: string): string {
+  const v = args.value(long);
+  if (v === undefined) throw new UsageError(`${args.command?.name}: missing ${what}`);
+  return v;
+}
+
+const show: Runner = async ({ args, stdout }) => {
+  const crit = await import('../images/crit.js');
+  stdout.write(crit.show(args.positionals[0]!));
+  return 0;
+};
+
+const decode: Runner = async ({ args, stdout }) => {
+  const input = required(args, 'input', 'the image to decode: -i FILE');
+  const crit = await import('../images/crit.js');
+  const json = crit.decodeToJson(input, args.flag('pretty'));
+  const out = args.value('output');
+  if (out === undefined) stdout.write(json);
+  else fs.writeFileSync(out, json);
+  return 0;
+};
+
+const encode: Runner = async ({ args }) => {
+  const input = required(args, 'input', 'the JSON to encode: -i JSON');
+  const out = required(args, 'output', 'the image to write: -o FILE');
+  const crit = await import('../images/crit.js');
+  const text = fs.readFileSync(input, 'utf8');
+  let image: Buffer;
+  try {
+    image = crit.encodeFromJson(text);
+  } catch (e) {
+    // JSON and schema errors do not know which file they came from.
+    throw new Error(`${input}: ${(e as Error).message}`);
+  }
+  fs.writeFileSync(out, image);
+  return 0;
+};
+
+/** Commands rejected before they run (see rejectUnsupported) have no runner. */
+export const runners: Partial<Record<CommandName, Runner>> = { dump, restore, check, show, decode, encode };
