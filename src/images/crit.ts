@@ -3,8 +3,10 @@
 // `criu-ts decode`, `criu-ts encode` and `criu-ts show`.
 import path from 'node:path';
 import type protobuf from 'protobufjs';
+import { messageFromEntry, messageToEntry } from './convert.js';
+import { hostByteOrder } from './framing.js';
 import { readImage, encodeImage, type Entry, type ImageFile } from './index.js';
-import { KINDS, kindOfMagic, type KindSpec } from './kinds.js';
+import { KINDS, kindOfMagic, type ByteOrder, type KindSpec } from './kinds.js';
 import { MAGICS, type MagicName } from './magic.js';
 import { parseJsonExact } from './json-text.js';
 import { base64Lines, entryFromJson, entryToJson, fromBase64, type Json } from './present.js';
@@ -18,27 +20,97 @@ function load(file: string): ImageFile {
   return readImage(path.dirname(file), path.basename(file));
 }
 
-// A tcp-stream payload is two queues, printed apart as crit does.
-function payloadToJson(kind: string, entry: Entry, payload: Buffer): Json {
-  if (kind !== 'tcp-stream') return base64Lines(payload);
-  const inq = Number(entry['inq_len']);
-  return { inq: base64Lines(payload.subarray(0, inq)), outq: base64Lines(payload.subarray(inq)) };
+/** How the raw payload after an entry appears as the entry's "extra" in crit's JSON. */
+interface PayloadJson {
+  toJson(entry: Entry, payload: Buffer, order: ByteOrder): Json;
+  fromJson(entry: Entry, extra: Json, order: ByteOrder): Buffer;
 }
 
-function payloadFromJson(extra: Json): Buffer {
-  if (typeof extra === 'string') return fromBase64(extra);
-  if (extra && typeof extra === 'object' && !Array.isArray(extra) && typeof extra['inq'] === 'string' && typeof extra['outq'] === 'string') {
-    return Buffer.concat([fromBase64(extra['inq']), fromBase64(extra['outq'])]);
-  }
-  throw new TypeError('"extra" must be base64 text (or {inq, outq} for a tcp stream)');
+function text(extra: Json, what: string): string {
+  if (typeof extra !== 'string') throw new TypeError(`"extra" of ${what} must be base64 text`);
+  return extra;
 }
+
+function padTo(b: Buffer, to: number): Buffer {
+  return Buffer.concat([b, Buffer.alloc((to - (b.length % to)) % to)]);
+}
+
+function u32(v: number, order: ByteOrder): Buffer {
+  const b = Buffer.alloc(4);
+  if (order === 'LE') b.writeUInt32LE(v);
+  else b.writeUInt32BE(v);
+  return b;
+}
+
+const base64Payload: PayloadJson = {
+  toJson: (_e, payload) => base64Lines(payload),
+  fromJson: (_e, extra) => fromBase64(text(extra, 'this image')),
+};
+
+const PAYLOAD_JSON: Record<string, PayloadJson> = {
+  // two queues, printed apart
+  'tcp-stream': {
+    toJson: (e, p) => {
+      const inq = Number(e['inq_len']);
+      return { inq: base64Lines(p.subarray(0, inq)), outq: base64Lines(p.subarray(inq)) };
+    },
+    fromJson: (_e, x) => {
+      if (!x || typeof x !== 'object' || Array.isArray(x)) throw new TypeError('"extra" of a tcp stream must be {inq, outq}');
+      return Buffer.concat([fromBase64(text(x['inq'] ?? null, 'inq')), fromBase64(text(x['outq'] ?? null, 'outq'))]);
+    },
+  },
+  // the segment without its padding
+  'ipcns-shm': {
+    toJson: (e, p) => base64Lines(p.subarray(0, Number(e['size']))),
+    fromJson: (_e, x) => padTo(fromBase64(text(x, 'a shm segment')), 4),
+  },
+  // semaphore values as numbers
+  'ipcns-sem': {
+    toJson: (e, p, order) => Array.from({ length: Number(e['nsems']) }, (_, i) => (order === 'LE' ? p.readUInt16LE(2 * i) : p.readUInt16BE(2 * i))),
+    fromJson: (_e, x, order) => {
+      if (!Array.isArray(x)) throw new TypeError('"extra" of a semaphore set must be an array of numbers');
+      const b = Buffer.alloc(2 * x.length);
+      x.forEach((v, i) => (order === 'LE' ? b.writeUInt16LE(Number(v), 2 * i) : b.writeUInt16BE(Number(v), 2 * i)));
+      return padTo(b, 8);
+    },
+  },
+  // [message header, base64 text] pairs
+  'ipcns-msg': {
+    toJson: (e, p, order) => {
+      const type = messageType('ipc_msg');
+      const out: Json[] = [];
+      let at = 0;
+      for (let i = 0; i < Number(e['qnum']); i++) {
+        const len = order === 'LE' ? p.readUInt32LE(at) : p.readUInt32BE(at);
+        const msg = messageToEntry(type, type.decode(p.subarray(at + 4, at + 4 + len)));
+        at += 4 + len;
+        out.push(entryToJson(type, msg, false), base64Lines(p.subarray(at, at + msg['msize'])));
+        at += Math.ceil(msg['msize'] / 8) * 8;
+      }
+      return out;
+    },
+    fromJson: (_e, x, order) => {
+      if (!Array.isArray(x) || x.length % 2) throw new TypeError('"extra" of a message queue must be [header, text, ...] pairs');
+      const type = messageType('ipc_msg');
+      const parts: Buffer[] = [];
+      for (let i = 0; i < x.length; i += 2) {
+        const head = x[i];
+        if (!head || typeof head !== 'object' || Array.isArray(head)) throw new TypeError('message header must be an object');
+        const msg = entryFromJson(type, head);
+        const body = Buffer.from(type.encode(messageFromEntry(type, msg)).finish());
+        parts.push(u32(body.length, order), body, padTo(fromBase64(text(x[i + 1]!, 'a message')).subarray(0, Number(msg['msize'])), 8));
+      }
+      return Buffer.concat(parts);
+    },
+  },
+};
 
 function toJsonObject(img: ImageFile, pretty: boolean): { magic: string; entries: Json[] } {
   const spec = KINDS[img.kind]!;
   const entries = img.entries.map((entry, i) => {
     const obj: { [k: string]: Json } = entryToJson(typeAt(spec, i), entry, pretty);
     const payload = img.payloads[i];
-    if (payload) obj['extra'] = payloadToJson(img.kind, entry, payload);
+    if (payload) obj['extra'] = (PAYLOAD_JSON[img.kind] ?? base64Payload).toJson(entry, payload, hostByteOrder());
     return obj;
   });
   return { magic: spec.magic, entries };
@@ -63,8 +135,9 @@ export function encodeFromJson(json: string): Buffer {
   const payloads: (Buffer | undefined)[] = [];
   doc.entries.forEach((obj: { [k: string]: Json }, i: number) => {
     const { extra, ...fields } = obj;
-    entries.push(entryFromJson(typeAt(spec, i), fields));
-    payloads.push(extra === undefined ? undefined : payloadFromJson(extra));
+    const entry = entryFromJson(typeAt(spec, i), fields);
+    entries.push(entry);
+    payloads.push(extra === undefined ? undefined : (PAYLOAD_JSON[kind] ?? base64Payload).fromJson(entry, extra, hostByteOrder()));
   });
   return encodeImage(kind, entries, payloads);
 }

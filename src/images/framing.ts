@@ -5,11 +5,11 @@ import os from 'node:os';
 import protobuf from 'protobufjs';
 import { messageFromEntry, messageToEntry } from './convert.js';
 import { ImageError } from './error.js';
-import { KINDS, RAW_PAGES_KIND, kindOfFile, kindOfMagic, type Entry, type KindSpec } from './kinds.js';
+import { KINDS, RAW_PAGES_KIND, kindOfFile, kindOfMagic, type ByteOrder, type Entry, type KindSpec } from './kinds.js';
 import { IMG_COMMON_MAGIC, IMG_SERVICE_MAGIC, MAGICS, hex32, type MagicName } from './magic.js';
 import { messageType } from './schema.js';
 
-export type ByteOrder = 'LE' | 'BE';
+export type { ByteOrder } from './kinds.js';
 
 export function hostByteOrder(): ByteOrder {
   return os.endianness();
@@ -120,9 +120,8 @@ export function decodeFramed(buf: Buffer, fileName: string, order: ByteOrder): I
       throw new ImageError(fileName, at + 4, `expected a valid ${typeName} message of ${len} bytes (${why})`);
     }
     entries.push(entry);
-    const plen = spec.payload?.(entry, index);
-    if (plen === undefined) payloads.push(undefined);
-    else payloads.push(Buffer.from(cur.take(plen === 'rest' ? cur.left : plen, `payload of entry ${index}`)));
+    const plen = spec.payload?.(entry, index, buf.subarray(cur.offset), order);
+    payloads.push(plen === undefined ? undefined : Buffer.from(cur.take(plen, `payload of entry ${index}`)));
   }
   return { kind, entries, payloads };
 }
@@ -144,18 +143,15 @@ export function encodeFramed(kind: string, entries: Entry[], payloads: (Buffer |
     const type: protobuf.Type = messageType(entryTypeName(spec, index));
     const body = Buffer.from(type.encode(messageFromEntry(type, entry, `${kind}[${index}]`)).finish());
     parts.push(u32(body.length, order), body);
-    const want = spec.payload?.(entry, index);
     const payload = payloads?.[index];
+    const want = spec.payload?.(entry, index, payload ?? Buffer.alloc(0), order);
     if (want === undefined) {
       if (payload !== undefined) throw new TypeError(`encode ${kind}[${index}]: this entry carries no payload`);
       return;
     }
     if (payload === undefined) throw new TypeError(`encode ${kind}[${index}]: payload missing`);
-    if (want !== 'rest' && payload.length !== want) {
+    if (payload.length !== want) {
       throw new TypeError(`encode ${kind}[${index}]: payload is ${payload.length} bytes, the entry says ${want}`);
-    }
-    if (want === 'rest' && index !== entries.length - 1) {
-      throw new TypeError(`encode ${kind}[${index}]: a payload to the end of the file must be the last`);
     }
     parts.push(payload);
   });

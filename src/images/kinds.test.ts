@@ -4,7 +4,7 @@ import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import { decodeToJson, encodeFromJson } from './crit.js';
 import { decodeFramed, encodeFramed } from './framing.js';
-import { KINDS, kindOfFile, type Entry } from './kinds.js';
+import { KINDS, kindOfFile, type ByteOrder, type Entry } from './kinds.js';
 import { messageType } from './schema.js';
 
 /**
@@ -38,27 +38,50 @@ function sample(type: protobuf.Type, depth = 0): Entry {
   return out;
 }
 
-function payloadFor(kind: string, entry: Entry, index: number): Buffer | undefined {
-  const len = KINDS[kind]!.payload?.(entry, index);
+/** A message queue payload: per message a u32 length, an ipc_msg, the text padded to 8. */
+function msgQueue(texts: string[], order: ByteOrder): Buffer {
+  return Buffer.concat(texts.flatMap((t) => {
+    const msg = Buffer.from(messageType('ipc_msg').encode({ mtype: 1, msize: t.length }).finish());
+    const len = Buffer.alloc(4);
+    if (order === 'LE') len.writeUInt32LE(msg.length);
+    else len.writeUInt32BE(msg.length);
+    const text = Buffer.alloc(Math.ceil(t.length / 8) * 8);
+    text.write(t);
+    return [len, msg, text];
+  }));
+}
+
+function payloadFor(kind: string, entry: Entry, index: number, order: ByteOrder): Buffer | undefined {
+  if (kind === 'ipcns-msg') return msgQueue(['hello', 'message queue'], order);
+  const len = KINDS[kind]!.payload?.(entry, index, Buffer.alloc(5), order);
   if (len === undefined) return undefined;
-  return Buffer.alloc(len === 'rest' ? 5 : len, 0x41 + index);
+  const payload = Buffer.alloc(len, 0x41 + index);
+  // padding after a shm segment or semaphore values is zeros, as CRIU writes it
+  const used = kind === 'ipcns-shm' ? Number(entry['size']) : kind === 'ipcns-sem' ? 2 * entry['nsems'] : len;
+  return payload.fill(0, used);
 }
 
 // Payload lengths are announced by entry fields; keep them small.
 function shrinkPayloadFields(kind: string, e: Entry): Entry {
-  if (kind === 'pipes-data' || kind === 'fifo-data') return { ...e, bytes: 3 };
-  if (kind === 'sk-queues') return { ...e, length: 4 };
-  if (kind === 'tcp-stream') return { ...e, inq_len: 2, outq_len: 3 };
-  if (kind === 'ghost-file') return 'len' in e ? { ...e, len: 6n } : { ...e, chunks: true };
-  return e;
+  switch (kind) {
+    case 'pipes-data': case 'fifo-data': return { ...e, bytes: 3 };
+    case 'sk-queues': return { ...e, length: 4 };
+    case 'tcp-stream': return { ...e, inq_len: 2, outq_len: 3 };
+    case 'ghost-file': return 'len' in e ? { ...e, len: 6n } : { ...e, chunks: true };
+    case 'ipcns-shm': return { ...e, size: 5n, in_pagemaps: false };
+    case 'ipcns-sem': return { ...e, nsems: 3 };
+    case 'ipcns-msg': return { ...e, qnum: 2 };
+    case 'bpfmap-data': return { ...e, keys_bytes: 2, values_bytes: 3 };
+    default: return e;
+  }
 }
 
 describe.each(Object.keys(KINDS))('kind %s', (kind) => {
   const spec = KINDS[kind]!;
   const entries = [0, 1, 2].map((i) => shrinkPayloadFields(kind, sample(messageType(i === 0 && spec.first ? spec.first : spec.message))));
-  const payloads = entries.map((e, i) => payloadFor(kind, e, i));
 
   it.each(['LE', 'BE'] as const)('round-trips a full entry in %s', (order) => {
+    const payloads = entries.map((e, i) => payloadFor(kind, e, i, order));
     const buf = encodeFramed(kind, entries, payloads, order);
     const back = decodeFramed(buf, `${kind}-7.img`, order);
     expect(back.entries).toEqual(entries);
@@ -74,12 +97,36 @@ describe('crit JSON of constructed entries', () => {
     const os = await import('node:os');
     const path = await import('node:path');
     const entries = [0, 1].map((i) => shrinkPayloadFields(kind, sample(messageType(i === 0 && spec.first ? spec.first : spec.message))));
-    const buf = encodeFramed(kind, entries, entries.map((e, i) => payloadFor(kind, e, i)), 'LE');
+    const buf = encodeFramed(kind, entries, entries.map((e, i) => payloadFor(kind, e, i, 'LE')), 'LE');
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'criu-ts-img-')), `${kind}-3.img`);
     fs.writeFileSync(file, buf);
     expect(encodeFromJson(decodeToJson(file, true)).equals(buf)).toBe(true);
     expect(encodeFromJson(decodeToJson(file, false)).equals(buf)).toBe(true);
     fs.rmSync(path.dirname(file), { recursive: true });
+  });
+});
+
+describe('payloads that frame entries of their own', () => {
+  const desc = { key: 1, uid: 0, gid: 0, cuid: 0, cgid: 0, mode: 0o600, id: 7 };
+
+  it('reads a message queue up to its last message and reports one cut short', () => {
+    const entries = [{ desc, qbytes: 100, qnum: 2 }, { desc: { ...desc, id: 8 }, qbytes: 100, qnum: 1 }];
+    const payloads = [msgQueue(['a', '0123456789'], 'LE'), msgQueue(['z'], 'LE')];
+    const buf = encodeFramed('ipcns-msg', entries, payloads, 'LE');
+    expect(decodeFramed(buf, 'ipcns-msg-1.img', 'LE').payloads).toEqual(payloads);
+    expect(() => decodeFramed(buf.subarray(0, buf.length - 3), 'ipcns-msg-1.img', 'LE')).toThrow(/truncated payload of entry 1/);
+    expect(() => encodeFramed('ipcns-msg', entries, [payloads[0]!.subarray(1), payloads[1]], 'LE')).toThrow(/payload is/);
+  });
+
+  it('gives a ghost file without chunks the rest of the file', () => {
+    const head = { uid: 0, gid: 0, mode: 0o100644, size: 11n };
+    const buf = encodeFramed('ghost-file', [head], [Buffer.from('ghost bytes')], 'LE');
+    expect(decodeFramed(buf, 'ghost-file-1f.img', 'LE').payloads).toEqual([Buffer.from('ghost bytes')]);
+  });
+
+  it('has no shm payload when the contents went to pagemaps', () => {
+    const buf = encodeFramed('ipcns-shm', [{ desc, size: 4096n, in_pagemaps: true }], undefined, 'LE');
+    expect(decodeFramed(buf, 'ipcns-shm-1.img', 'LE').payloads).toEqual([undefined]);
   });
 });
 
@@ -96,6 +143,8 @@ describe('kindOfFile', () => {
     ['stats-restore', 'stats'],
     ['/some/dir/fdinfo-3.img', 'fdinfo'],
     ['memfd.img', 'memfd'],
+    ['mountpoints-12.img', 'mountpoints'],
+    ['ipcns-msg-9.img', 'ipcns-msg'],
   ])('%s is %s', (name, kind) => {
     expect(kindOfFile(name)).toBe(kind);
   });

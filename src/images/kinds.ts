@@ -1,8 +1,11 @@
 // The table of image kinds: for each file kind (CRIU's file name without its id), the
 // magic, the protobuf message of its entries and where raw payload follows an entry.
 import type { MagicName } from './magic.js';
+import { messageType } from './schema.js';
 
 export type Entry = Record<string, any>;
+
+export type ByteOrder = 'LE' | 'BE';
 
 /** How a file starts: common magic + kind magic, service magic + kind magic, or kind magic alone. */
 export type Header = 'common' | 'service' | 'own';
@@ -15,10 +18,31 @@ export interface KindSpec {
   /** Message type of entry 0 when it differs (pagemap_head, ghost_file_entry). */
   readonly first?: string;
   /**
-   * Length of the raw bytes that follow entry `index`, or undefined when none do;
-   * 'rest' means up to the end of the file.
+   * Length of the raw bytes that follow entry `index`, or undefined when none do.
+   * `rest` is everything after the entry (on encode: the payload given), for
+   * payloads that run to the end of the file or frame entries of their own.
    */
-  readonly payload?: (entry: Entry, index: number) => number | 'rest' | undefined;
+  readonly payload?: (entry: Entry, index: number, rest: Buffer, order: ByteOrder) => number | undefined;
+}
+
+function roundUp(n: number, to: number): number {
+  return Math.ceil(n / to) * to;
+}
+
+/**
+ * A message queue's payload: qnum times [u32 length, ipc_msg, text padded to 8 bytes].
+ * Returns more than `rest` holds when the queue is cut short, so the reader reports it.
+ */
+function msgQueueLength(e: Entry, _index: number, rest: Buffer, order: ByteOrder): number {
+  let at = 0;
+  for (let i = 0; i < Number(e['qnum']); i++) {
+    if (at + 4 > rest.length) return at + 4;
+    const len = order === 'LE' ? rest.readUInt32LE(at) : rest.readUInt32BE(at);
+    if (at + 4 + len > rest.length) return at + 4 + len;
+    const msg = messageType('ipc_msg').decode(rest.subarray(at + 4, at + 4 + len)) as unknown as { msize: number };
+    at += 4 + len + roundUp(msg.msize, 8);
+  }
+  return at;
 }
 
 const plain = (magic: MagicName, message: string): KindSpec => ({ magic, header: 'common', message });
@@ -85,7 +109,7 @@ export const KINDS: Readonly<Record<string, KindSpec>> = {
     message: 'ghost_chunk_entry',
     // Without chunks the whole rest of the file is the content; with chunks each
     // chunk entry carries `len` bytes.
-    payload: (e, i) => (i === 0 ? (e['chunks'] ? undefined : 'rest') : Number(e['len'])),
+    payload: (e, i, rest) => (i === 0 ? (e['chunks'] ? undefined : rest.length) : Number(e['len'])),
   },
   filelocks: plain('FILE_LOCKS', 'file_lock_entry'),
   fs: plain('FS', 'fs_entry'),
@@ -102,6 +126,28 @@ export const KINDS: Readonly<Record<string, KindSpec>> = {
   userns: plain('USERNS', 'userns_entry'),
   pidns: plain('PIDNS', 'pidns_entry'),
   cgroup: plain('CGROUP', 'cgroup_entry'),
+  mountpoints: plain('MNTS', 'mnt_entry'),
+  autofs: plain('AUTOFS', 'autofs_entry'),
+  'binfmt-misc': plain('BINFMT_MISC', 'binfmt_misc_entry'),
+  netdev: plain('NETDEV', 'net_device_entry'),
+  netns: plain('NETNS', 'netns_entry'),
+  'ipcns-var': plain('IPC_VAR', 'ipc_var_entry'),
+  'ipcns-shm': {
+    magic: 'IPCNS_SHM',
+    header: 'common',
+    message: 'ipc_shm_entry',
+    payload: (e) => (e['in_pagemaps'] ? undefined : roundUp(Number(e['size']), 4)),
+  },
+  'ipcns-sem': { magic: 'IPCNS_SEM', header: 'common', message: 'ipc_sem_entry', payload: (e) => roundUp(2 * Number(e['nsems']), 8) },
+  'ipcns-msg': { magic: 'IPCNS_MSG', header: 'common', message: 'ipc_msg_entry', payload: msgQueueLength },
+  'bpfmap-data': {
+    magic: 'BPFMAP_DATA',
+    header: 'common',
+    message: 'bpfmap_data_entry',
+    payload: (e) => Number(e['keys_bytes']) + Number(e['values_bytes']),
+  },
+  apparmor: plain('APPARMOR', 'apparmor_entry'),
+  cpuinfo: plain('CPUINFO', 'cpuinfo_entry'),
   stats: { magic: 'STATS', header: 'service', message: 'stats_entry' },
   'irmap-cache': { magic: 'IRMAP_CACHE', header: 'service', message: 'irmap_cache_entry' },
 };
