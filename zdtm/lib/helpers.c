@@ -29,6 +29,12 @@ void flag_set(volatile uint32_t *flag, uint32_t value)
 	syscall(SYS_futex, flag, FUTEX_WAKE, 0x7fffffff, NULL, NULL, 0);
 }
 
+void flag_inc(volatile uint32_t *flag)
+{
+	__atomic_add_fetch(flag, 1, __ATOMIC_SEQ_CST);
+	syscall(SYS_futex, flag, FUTEX_WAKE, 0x7fffffff, NULL, NULL, 0);
+}
+
 void flag_wait(volatile uint32_t *flag, uint32_t value)
 {
 	uint32_t cur;
@@ -75,6 +81,17 @@ int proc_status_field(pid_t pid, const char *key, char *buf, size_t size)
 	}
 	errno = ENOENT;
 	return -1;
+}
+
+char proc_state(pid_t pid)
+{
+	char path[64], stat[512], *paren;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	/* The command name may hold spaces and parentheses: the state follows the last ')'. */
+	if (read_text(path, stat, sizeof(stat)) < 0 || !(paren = strrchr(stat, ')')) || !paren[1])
+		return '?';
+	return paren[2];
 }
 
 int wait_exit_code(pid_t pid)

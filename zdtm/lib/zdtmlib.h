@@ -86,6 +86,8 @@ uint64_t checksum64(const void *buf, size_t len);
 /* Anonymous MAP_SHARED memory, zeroed; inherited across fork. Exits on failure. */
 void *test_shared_alloc(size_t len);
 void flag_set(volatile uint32_t *flag, uint32_t value);
+/* Atomically adds one (e.g. "one more child is ready") and wakes the waiters. */
+void flag_inc(volatile uint32_t *flag);
 /* Sleeps until *flag == value. */
 void flag_wait(volatile uint32_t *flag, uint32_t value);
 
@@ -106,6 +108,8 @@ int test_threads_check(void);
 ssize_t read_text(const char *path, char *buf, size_t size);
 /* Copies the value of "Key:" from /proc/<pid>/status into buf (pid 0: self); 0 or -1. */
 int proc_status_field(pid_t pid, const char *key, char *buf, size_t size);
+/* The state letter (R, S, T, Z...) of a process or thread from /proc/<pid>/stat; '?' if unknown. */
+char proc_state(pid_t pid);
 /* Waits for a child: its exit code, 128 + signal if killed, or -1 if waitpid failed. */
 int wait_exit_code(pid_t pid);
 /* write()/read() of exactly len bytes (retrying short transfers); 0 or -1. */

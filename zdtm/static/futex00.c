@@ -1,7 +1,6 @@
 /* A thread blocked in FUTEX_WAIT across the dump is still asleep on the same word and wakes on it. */
 #include <linux/futex.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -27,17 +26,6 @@ static void *waiter(void *arg)
 	return NULL;
 }
 
-/* The state letter of a thread of ours, from /proc/self/task/<tid>/stat ('?' if unreadable). */
-static char thread_state(pid_t tid)
-{
-	char path[64], stat[512], *paren;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-	if (read_text(path, stat, sizeof(stat)) < 0 || !(paren = strrchr(stat, ')')))
-		return '?';
-	return paren[2];
-}
-
 int main(int argc, char **argv)
 {
 	pthread_t t;
@@ -55,7 +43,7 @@ int main(int argc, char **argv)
 	test_waitsig();
 
 	usleep(20000);
-	state = thread_state(waiter_tid);
+	state = proc_state(waiter_tid);
 	if (state != 'S') {
 		fail("waiter thread %d is in state %c, expected asleep (S)", waiter_tid, state);
 		return 1;
