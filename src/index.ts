@@ -1,2 +1,4 @@
 // The library API of criu-ts: `import { dump, restore } from 'criu-ts'`.
-export {};
+export type { DumpOptions, DumpResult, RestoreOptions, RestoreResult } from './options.js';
+export type { Logger } from './log.js';
+export { silentLogger } from './log.js';
