@@ -4,6 +4,13 @@
 export const faultPoints = {
   // Dump side (in order of the dump's steps).
   // Restore side.
+  'restore-images': 'after reading the image directory',
+  'restore-plan': 'after planning every task, before anything is opened',
+  'restore-open-files': "after opening the tasks' files, before any task exists",
+  'restore-task-created': 'right after the task was cloned with its PID',
+  'restore-child-fds': 'in the new task, when its fds are put in place',
+  'restore-blob-pages': 'in the restorer blob, with the old memory gone, when pages are read',
+  'restore-blob-finish': 'in the restorer blob, just before it reports success',
 } as const satisfies Record<string, string>;
 
 export type FaultPoint = keyof typeof faultPoints;

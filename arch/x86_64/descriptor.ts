@@ -1,6 +1,7 @@
 // x86_64: what the arch-free code needs to know about this CPU.
 import type { ArchDescriptor } from '../../src/arch/descriptor.js';
 import { x86_64Regs } from './regs.js';
+import { x86_64Restorer } from './restorer.js';
 
 export const x86_64: ArchDescriptor = {
   name: 'x86_64',
@@ -20,4 +21,5 @@ export const x86_64: ArchDescriptor = {
     sigaltstack: 131, timer_getoverrun: 225,
   },
   regs: x86_64Regs,
+  restorer: x86_64Restorer,
 };

@@ -1,0 +1,215 @@
+/*
+ * The restorer blob: freestanding code that turns a freshly cloned task into the
+ * dumped one. It runs from its own region (code, stack, arguments; chosen by the
+ * planner to be free in both the old and the new layout), replaces the whole address
+ * space with the target's, restores the per-task kernel state the argument block
+ * lists, reports success and leaves through rt_sigreturn into the saved registers.
+ * Every failure is reported as (step, errno) on the report pipe, then the task exits.
+ */
+#include "restorer.h"
+#include "restorer-arch.h"
+
+#include <linux/mman.h>
+#include <linux/prctl.h>
+
+#define PAGE_SIZE 4096UL
+#define SIG_KILL 9
+#define SIG_STOP 19
+#define RSEQ_FLAG_UNREGISTER_NONE 0
+#define CHUNK (1UL << 30)
+
+#define sys(nr, ...) rst_sys_n(nr, __VA_ARGS__)
+#define rst_sys_n(nr, a, b, c, d, e, f, ...) rst_syscall6(nr, (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), (long)(f))
+#define SYS(nr, ...) sys(nr, __VA_ARGS__, 0, 0, 0, 0, 0, 0)
+
+/* The compiler may emit calls to these for struct copies; the blob has no libc. */
+void *memcpy(void *dst, const void *src, unsigned long n)
+{
+	char *d = dst;
+	const char *s = src;
+	while (n--)
+		*d++ = *s++;
+	return dst;
+}
+
+void *memset(void *dst, int c, unsigned long n)
+{
+	char *d = dst;
+	while (n--)
+		*d++ = (char)c;
+	return dst;
+}
+
+static void report(const struct rst_args *a, u32 step, long err)
+{
+	struct rst_report r = { .pid = a->pid, .step = step, .err = (s32)-err, .pad = 0 };
+	SYS(__NR_write, a->report_fd, &r, sizeof(r));
+}
+
+static __attribute__((noreturn)) void fail(const struct rst_args *a, u32 step, long err)
+{
+	report(a, step, err);
+	for (;;)
+		SYS(__NR_exit_group, 1);
+}
+
+/* CRIU_TS_FAULT, passed on by the planner: fail at this step as if the kernel said ECANCELED. */
+static void maybe_fault(const struct rst_args *a, u32 step)
+{
+	if (a->fault_step == step)
+		fail(a, step, -125);
+}
+
+#define CHECK(a, step, expr)                     \
+	do {                                     \
+		long __r = (expr);               \
+		if (__r < 0 && __r > -4096)      \
+			fail((a), (step), __r);  \
+	} while (0)
+
+/* Unmaps [0, task_size) except the keep ranges, which the planner sorted by address. */
+static void unmap_all_but_kept(const struct rst_args *a)
+{
+	const struct rst_range *keep = (const struct rst_range *)a->keep;
+	u64 from = 0;
+	for (u32 i = 0; i <= a->nr_keep; i++) {
+		u64 to = i < a->nr_keep ? keep[i].start : a->task_size;
+		if (to > from)
+			CHECK(a, RST_STEP_UNMAP, SYS(__NR_munmap, from, to - from));
+		if (i < a->nr_keep)
+			from = keep[i].end;
+	}
+}
+
+static void move_special_mappings(const struct rst_args *a)
+{
+	const struct rst_move *m = (const struct rst_move *)a->moves;
+	for (u32 i = 0; i < a->nr_moves; i++) {
+		long r = SYS(__NR_mremap, m[i].from, m[i].len, m[i].len, MREMAP_MAYMOVE | MREMAP_FIXED, m[i].to);
+		if (r < 0 && r > -4096)
+			fail(a, RST_STEP_SPECIAL_MOVE, r);
+		if ((u64)r != m[i].to)
+			fail(a, RST_STEP_SPECIAL_MOVE, -22);
+	}
+}
+
+static void map_vmas(const struct rst_args *a)
+{
+	const struct rst_vma *v = (const struct rst_vma *)a->vmas;
+	for (u32 i = 0; i < a->nr_vmas; i++) {
+		long r = SYS(__NR_mmap, v[i].start, v[i].end - v[i].start, v[i].map_prot, v[i].flags | MAP_FIXED, v[i].fd,
+			     v[i].pgoff);
+		if (r < 0 && r > -4096)
+			fail(a, RST_STEP_VMA_MAP, r);
+		if ((u64)r != v[i].start)
+			fail(a, RST_STEP_VMA_MAP, -14);
+	}
+}
+
+static void fill_pages(const struct rst_args *a)
+{
+	const struct rst_pages_run *run = (const struct rst_pages_run *)a->runs;
+	maybe_fault(a, RST_STEP_PAGES);
+	for (u32 i = 0; i < a->nr_runs; i++) {
+		u64 done = 0;
+		while (done < run[i].len) {
+			u64 want = run[i].len - done;
+			long r = SYS(__NR_pread64, a->pages_fd, run[i].vaddr + done, want > CHUNK ? CHUNK : want,
+				     run[i].off + done);
+			if (r < 0)
+				fail(a, RST_STEP_PAGES, r);
+			if (r == 0)
+				fail(a, RST_STEP_PAGES, -61 /* ENODATA: pages image too short */);
+			done += (u64)r;
+		}
+	}
+}
+
+static void finish_vmas(const struct rst_args *a)
+{
+	const struct rst_vma *v = (const struct rst_vma *)a->vmas;
+	for (u32 i = 0; i < a->nr_vmas; i++) {
+		u64 len = v[i].end - v[i].start;
+		if (v[i].map_prot != v[i].prot)
+			CHECK(a, RST_STEP_VMA_PROT, SYS(__NR_mprotect, v[i].start, len, v[i].prot));
+		for (u32 advice = 0; advice < 64; advice++)
+			if (v[i].madv & (1ULL << advice))
+				CHECK(a, RST_STEP_VMA_PROT, SYS(__NR_madvise, v[i].start, len, advice));
+	}
+}
+
+static void restore_signals_and_timers(const struct rst_args *a)
+{
+	for (u32 sig = 1; sig <= 64; sig++) {
+		if (sig == SIG_KILL || sig == SIG_STOP)
+			continue;
+		CHECK(a, RST_STEP_SIGACTION, SYS(__NR_rt_sigaction, sig, &a->sigactions[sig - 1], 0, 8));
+	}
+	for (u32 which = 0; which < 3; which++) {
+		const struct rst_itimer *t = &a->itimers[which];
+		if (t->value_sec | t->value_usec | t->interval_sec | t->interval_usec)
+			CHECK(a, RST_STEP_ITIMER, SYS(__NR_setitimer, which, t, 0));
+	}
+}
+
+static void restore_creds(const struct rst_args *a)
+{
+	const struct rst_creds *c = &a->creds;
+	if (!c->change)
+		return;
+	CHECK(a, RST_STEP_CREDS, SYS(__NR_setgroups, c->nr_groups, c->groups));
+	CHECK(a, RST_STEP_CREDS, SYS(__NR_setresgid, c->gid, c->egid, c->sgid));
+	SYS(__NR_setfsgid, c->fsgid);
+	CHECK(a, RST_STEP_CREDS, SYS(__NR_setresuid, c->uid, c->euid, c->suid));
+	SYS(__NR_setfsuid, c->fsuid);
+}
+
+static void close_service_fds(const struct rst_args *a)
+{
+	const s32 *fds = (const s32 *)a->close_fds;
+	for (u32 i = 0; i < a->nr_close_fds; i++)
+		SYS(__NR_close, fds[i]);
+}
+
+__attribute__((noreturn, used)) void rst_main(struct rst_args *a)
+{
+	if (a->magic != RST_MAGIC)
+		fail(a, RST_STEP_BLOB_MAP, -22);
+
+	unmap_all_but_kept(a);
+	move_special_mappings(a);
+	map_vmas(a);
+	fill_pages(a);
+	finish_vmas(a);
+
+	if (a->has_mm)
+		CHECK(a, RST_STEP_MM, SYS(__NR_prctl, PR_SET_MM, PR_SET_MM_MAP, &a->mm, sizeof(a->mm), 0));
+	SYS(__NR_prctl, PR_SET_NAME, a->comm);
+
+	restore_signals_and_timers(a);
+
+	if (a->rseq)
+		CHECK(a, RST_STEP_RSEQ, SYS(__NR_rseq, a->rseq, a->rseq_size, RSEQ_FLAG_UNREGISTER_NONE, a->rseq_sig));
+	SYS(__NR_set_tid_address, a->clear_tid);
+	if (a->robust_list)
+		CHECK(a, RST_STEP_TID, SYS(__NR_set_robust_list, a->robust_list, a->robust_list_len));
+
+	restore_creds(a);
+	CHECK(a, RST_STEP_PARENT_DEATH, SYS(__NR_prctl, PR_SET_PDEATHSIG, a->pdeath_sig, 0, 0, 0));
+	CHECK(a, RST_STEP_CREDS, SYS(__NR_prctl, PR_SET_DUMPABLE, a->dumpable, 0, 0, 0));
+	CHECK(a, RST_STEP_TLS, rst_arch_set_tls(a->tls));
+
+	/* The finish area keeps the trampoline and the frame; it must not be writable in the end. */
+	memcpy((void *)a->finish_area, rst_finish, (unsigned long)(rst_finish_end - rst_finish));
+	CHECK(a, RST_STEP_FINISH, SYS(__NR_mprotect, a->finish_area, a->finish_len, PROT_READ | PROT_EXEC));
+
+	close_service_fds(a);
+	maybe_fault(a, RST_STEP_FINISH);
+	report(a, 0, 0);
+	SYS(__NR_close, a->report_fd);
+
+	u64 unmap_start = a->region_start, unmap_len = a->finish_area - a->region_start, frame = a->frame_sp;
+	((void (*)(u64, u64, u64))a->finish_area)(unmap_start, unmap_len, frame);
+	for (;;)
+		SYS(__NR_exit_group, 1);
+}

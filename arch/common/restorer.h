@@ -1,0 +1,177 @@
+/*
+ * The argument block of the restorer blob: the one place its layout is declared.
+ * src/restore/struct-layout.ts parses the structs and RST_ constants below at run time
+ * and writes the block from TypeScript, so keep to what that parser reads: fixed-width
+ * field types (u64 u32 s32 u8), one field per line, arrays of constant length, nested
+ * `struct rst_*` fields, and `#define RST_NAME number`. Pointers are absolute u64
+ * addresses in the restored task (the planner knows where the block will live).
+ */
+#ifndef CRIU_TS_RESTORER_H
+#define CRIU_TS_RESTORER_H
+
+#ifndef __ASSEMBLER__
+
+typedef unsigned long long u64;
+typedef unsigned int u32;
+typedef int s32;
+typedef unsigned char u8;
+
+#define RST_MAGIC 0x5453524155495243
+
+/* Steps that can fail; the failing one is reported to the parent with its errno. */
+#define RST_STEP_CLONE 1
+#define RST_STEP_SESSION 2
+#define RST_STEP_RLIMITS 3
+#define RST_STEP_FDS 4
+#define RST_STEP_FS 5
+#define RST_STEP_RSEQ_DROP 6
+#define RST_STEP_BLOB_MAP 7
+#define RST_STEP_UNMAP 8
+#define RST_STEP_SPECIAL_MOVE 9
+#define RST_STEP_VMA_MAP 10
+#define RST_STEP_PAGES 11
+#define RST_STEP_VMA_PROT 12
+#define RST_STEP_MM 13
+#define RST_STEP_SIGACTION 14
+#define RST_STEP_ITIMER 15
+#define RST_STEP_RSEQ 16
+#define RST_STEP_TID 17
+#define RST_STEP_CREDS 18
+#define RST_STEP_TLS 19
+#define RST_STEP_FINISH 20
+#define RST_STEP_PARENT_DEATH 21
+
+/* What a task writes to the report pipe: step 0 means "restored, about to run". */
+struct rst_report {
+	u32 pid;
+	u32 step;
+	s32 err;
+	u32 pad;
+};
+
+/* A target VMA; mapped with map_prot, filled, then set to prot. fd is a service fd or -1. */
+struct rst_vma {
+	u64 start;
+	u64 end;
+	u64 pgoff;
+	u64 madv;
+	u32 map_prot;
+	u32 prot;
+	u32 flags;
+	s32 fd;
+};
+
+/* Bytes [off, off+len) of the pages image go to vaddr. */
+struct rst_pages_run {
+	u64 vaddr;
+	u64 len;
+	u64 off;
+};
+
+/* A kernel special mapping (vdso, vvar) moved with mremap, in list order. */
+struct rst_move {
+	u64 from;
+	u64 len;
+	u64 to;
+};
+
+/* An address range the unmapping step must leave alone. */
+struct rst_range {
+	u64 start;
+	u64 end;
+};
+
+/* The kernel's struct sigaction of the task's ABI. */
+struct rst_sigaction {
+	u64 handler;
+	u64 flags;
+	u64 restorer;
+	u64 mask;
+};
+
+struct rst_itimer {
+	u64 interval_sec;
+	u64 interval_usec;
+	u64 value_sec;
+	u64 value_usec;
+};
+
+/* The kernel's struct prctl_mm_map, set with PR_SET_MM_MAP. */
+struct rst_mm_map {
+	u64 start_code;
+	u64 end_code;
+	u64 start_data;
+	u64 end_data;
+	u64 start_brk;
+	u64 brk;
+	u64 start_stack;
+	u64 arg_start;
+	u64 arg_end;
+	u64 env_start;
+	u64 env_end;
+	u64 auxv;
+	u32 auxv_size;
+	s32 exe_fd;
+};
+
+struct rst_creds {
+	u32 uid;
+	u32 euid;
+	u32 suid;
+	u32 fsuid;
+	u32 gid;
+	u32 egid;
+	u32 sgid;
+	u32 fsgid;
+	u32 change;
+	u32 nr_groups;
+	u64 groups;
+};
+
+struct rst_args {
+	u64 magic;
+	u32 size;
+	u32 pid;
+	s32 report_fd;
+	s32 pages_fd;
+	/* Unmapping keeps these ranges and clears [0, task_size) around them. */
+	u64 task_size;
+	u64 keep;
+	u32 nr_keep;
+	u32 nr_moves;
+	u64 moves;
+	u64 vmas;
+	u32 nr_vmas;
+	u32 nr_runs;
+	u64 runs;
+	struct rst_mm_map mm;
+	u32 has_mm;
+	u32 nr_close_fds;
+	u64 close_fds;
+	struct rst_sigaction sigactions[64];
+	struct rst_itimer itimers[3];
+	u64 rseq;
+	u32 rseq_size;
+	u32 rseq_sig;
+	u64 clear_tid;
+	u64 robust_list;
+	u64 robust_list_len;
+	u32 pdeath_sig;
+	u32 dumpable;
+	u8 comm[16];
+	struct rst_creds creds;
+	/* Thread-pointer registers the sigframe does not carry (x86_64: fs_base, gs_base). */
+	u64 tls[2];
+	/* The tail page(s) of the region: finish trampoline, then the prepared rt_sigframe. */
+	u64 finish_area;
+	u64 finish_len;
+	u64 frame_sp;
+	/* Everything of the region below finish_area is unmapped on the way out. */
+	u64 region_start;
+	/* Fault injection for tests: the step of this number fails with ECANCELED. */
+	u32 fault_step;
+	u32 pad;
+};
+
+#endif /* __ASSEMBLER__ */
+#endif /* CRIU_TS_RESTORER_H */

@@ -1,0 +1,243 @@
+// Creates a task to be restored: clone3 with the old PID, then, in the child, only raw
+// syscalls (it is a fork of a multithreaded node): session, rlimits, fds into place,
+// cwd, umask, then map the restorer blob with its argument block and jump to it.
+// Everything the child does was decided by the TypeScript planner and is read from
+// memory prepared here before the clone. Failures reach the parent as struct
+// rst_report records on the report pipe (see arch/common/restorer.h).
+#include "addon.h"
+
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/rseq.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "../../arch/common/restorer.h"
+
+namespace criu_ts {
+
+namespace {
+
+enum Session { kKeepSession = 0, kNewSession = 1 };
+
+struct FdMove {
+  int src;
+  int dst;
+  bool cloexec;
+};
+
+struct Rlimit {
+  int resource;
+  struct rlimit64 value;
+};
+
+// Everything the child needs, prepared before clone so the child only reads memory.
+struct ChildSpec {
+  pid_t pid = 0;
+  int session = kKeepSession;
+  bool dieWithParent = false;
+  pid_t parent = 0;
+  std::vector<FdMove> fds;
+  int stagingBase = 0;
+  int reportFd = -1;        // the report pipe's number in node
+  int reportFdTarget = -1;  // its number once the fds are in place
+  std::vector<Rlimit> rlimits;
+  mode_t umask = 022;
+  std::string cwd;
+  uintptr_t region = 0;
+  size_t regionLen = 0;
+  std::vector<uint8_t> code;
+  std::vector<uint8_t> args;
+  uintptr_t argsAddr = 0;
+  uintptr_t stackTop = 0;
+  uint32_t faultStep = 0;  // CRIU_TS_FAULT passed on: this step fails with ECANCELED
+};
+
+long Raw(long nr, long a = 0, long b = 0, long c = 0, long d = 0, long e = 0, long f = 0) {
+  long r = syscall(nr, a, b, c, d, e, f);
+  return r < 0 ? -errno : r;
+}
+
+void Report(int fd, pid_t pid, uint32_t step, long err) {
+  struct rst_report r = {static_cast<u32>(pid), step, static_cast<s32>(-err), 0};
+  Raw(SYS_write, fd, reinterpret_cast<long>(&r), sizeof(r));
+}
+
+[[noreturn]] void Die(int fd, pid_t pid, uint32_t step, long err) {
+  Report(fd, pid, step, err);
+  for (;;) syscall(SYS_exit_group, 1);
+}
+
+// Moves every source fd to its target number through a staging range above all of
+// them (so a target never clobbers a source still needed), then closes the rest.
+long PlaceFds(const ChildSpec& s) {
+  for (size_t i = 0; i < s.fds.size(); i++) {
+    long r = Raw(SYS_fcntl, s.fds[i].src, F_DUPFD, s.stagingBase + static_cast<long>(i));
+    if (r < 0) return r;
+    if (r != s.stagingBase + static_cast<long>(i)) return -EBUSY;
+  }
+  for (size_t i = 0; i < s.fds.size(); i++) {
+    long r = Raw(SYS_dup3, s.stagingBase + static_cast<long>(i), s.fds[i].dst, s.fds[i].cloexec ? O_CLOEXEC : 0);
+    if (r < 0) return r;
+  }
+  // Targets arrive sorted by number from the planner: close the gaps between them.
+  unsigned int next = 0;
+  for (const FdMove& m : s.fds) {
+    if (static_cast<unsigned>(m.dst) > next) Raw(SYS_close_range, next, m.dst - 1, 0);
+    next = m.dst + 1;
+  }
+  return Raw(SYS_close_range, next, ~0U, 0);
+}
+
+// The child inherits node's rseq registration; the kernel would keep writing to that
+// area after the blob unmapped it, so it is dropped first.
+// gcc 12 has no __builtin_thread_pointer on powerpc64; there r13 is the thread pointer.
+void* ThreadPointer() {
+#if defined(__powerpc64__)
+  register void* tp asm("r13");
+  return tp;
+#else
+  return __builtin_thread_pointer();
+#endif
+}
+
+long DropInheritedRseq() {
+  if (__rseq_size == 0) return 0;
+  void* area = static_cast<char*>(ThreadPointer()) + __rseq_offset;
+  unsigned len = __rseq_size < 32 ? 32 : __rseq_size;
+  return Raw(SYS_rseq, reinterpret_cast<long>(area), len, RSEQ_FLAG_UNREGISTER, RSEQ_SIG);
+}
+
+[[noreturn]] void RunChild(const ChildSpec& s) {
+  int report = s.reportFd;
+  if (s.dieWithParent) {
+    if (Raw(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != s.parent) Die(report, s.pid, RST_STEP_PARENT_DEATH, -ESRCH);
+  }
+  if (s.session == kNewSession) {
+    long r = Raw(SYS_setsid);
+    if (r < 0) Die(report, s.pid, RST_STEP_SESSION, r);
+  }
+  for (const Rlimit& l : s.rlimits) {
+    long r = Raw(SYS_prlimit64, 0, l.resource, reinterpret_cast<long>(&l.value), 0);
+    if (r < 0) Die(report, s.pid, RST_STEP_RLIMITS, r);
+  }
+  long r = DropInheritedRseq();
+  if (r < 0) Die(report, s.pid, RST_STEP_RSEQ_DROP, r);
+  r = s.faultStep == RST_STEP_FDS ? -ECANCELED : PlaceFds(s);
+  if (r < 0) Die(report, s.pid, RST_STEP_FDS, r);
+  report = s.reportFdTarget;
+  Raw(SYS_umask, s.umask);
+  r = Raw(SYS_chdir, reinterpret_cast<long>(s.cwd.c_str()));
+  if (r < 0) Die(report, s.pid, RST_STEP_FS, r);
+
+  r = Raw(SYS_mmap, s.region, s.regionLen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+  if (r < 0) Die(report, s.pid, RST_STEP_BLOB_MAP, r);
+  if (static_cast<uintptr_t>(r) != s.region) Die(report, s.pid, RST_STEP_BLOB_MAP, -EEXIST);
+  __builtin_memcpy(reinterpret_cast<void*>(s.region), s.code.data(), s.code.size());
+  __builtin_memcpy(reinterpret_cast<void*>(s.argsAddr), s.args.data(), s.args.size());
+  size_t codePages = (s.code.size() + 4095) & ~size_t(4095);
+  r = Raw(SYS_mprotect, s.region, codePages, PROT_READ | PROT_EXEC);
+  if (r < 0) Die(report, s.pid, RST_STEP_BLOB_MAP, r);
+  reinterpret_cast<void (*)(uintptr_t, uintptr_t)>(s.region)(s.argsAddr, s.stackTop);
+  Die(report, s.pid, RST_STEP_BLOB_MAP, -EFAULT);
+}
+
+// clone3 as a plain fork, or with set_tid = the old PID.
+long Clone3(pid_t pid) {
+  struct clone_args ca = {};
+  ca.exit_signal = SIGCHLD;
+  pid_t tid = pid;
+  if (pid > 0) {
+    ca.set_tid = reinterpret_cast<uintptr_t>(&tid);
+    ca.set_tid_size = 1;
+  }
+  return Raw(SYS_clone3, reinterpret_cast<long>(&ca), sizeof(ca));
+}
+
+uint64_t BigU64(const Napi::Value& v) {
+  bool lossless = true;
+  return v.As<Napi::BigInt>().Uint64Value(&lossless);
+}
+
+ChildSpec ReadSpec(const Napi::Object& o) {
+  ChildSpec s;
+  s.pid = o.Get("pid").As<Napi::Number>().Int32Value();
+  s.session = o.Get("newSession").As<Napi::Boolean>().Value() ? kNewSession : kKeepSession;
+  s.stagingBase = o.Get("stagingBase").As<Napi::Number>().Int32Value();
+  s.reportFd = o.Get("reportFd").As<Napi::Number>().Int32Value();
+  s.reportFdTarget = o.Get("reportFdTarget").As<Napi::Number>().Int32Value();
+  Napi::Int32Array fds = o.Get("fds").As<Napi::Int32Array>();
+  for (size_t i = 0; i + 2 < fds.ElementLength(); i += 3) s.fds.push_back({fds[i], fds[i + 1], fds[i + 2] != 0});
+  Napi::Array limits = o.Get("rlimits").As<Napi::Array>();
+  for (uint32_t i = 0; i < limits.Length(); i++) {
+    Napi::Array l = limits.Get(i).As<Napi::Array>();
+    s.rlimits.push_back({l.Get(0u).As<Napi::Number>().Int32Value(), {BigU64(l.Get(1u)), BigU64(l.Get(2u))}});
+  }
+  s.umask = o.Get("umask").As<Napi::Number>().Uint32Value();
+  s.cwd = o.Get("cwd").As<Napi::String>().Utf8Value();
+  s.region = BigU64(o.Get("region"));
+  s.regionLen = BigU64(o.Get("regionLen"));
+  Napi::Buffer<uint8_t> code = o.Get("code").As<Napi::Buffer<uint8_t>>();
+  s.code.assign(code.Data(), code.Data() + code.Length());
+  Napi::Buffer<uint8_t> args = o.Get("args").As<Napi::Buffer<uint8_t>>();
+  s.args.assign(args.Data(), args.Data() + args.Length());
+  s.argsAddr = BigU64(o.Get("argsAddr"));
+  s.stackTop = BigU64(o.Get("stackTop"));
+  s.faultStep = o.Get("faultStep").As<Napi::Number>().Uint32Value();
+  return s;
+}
+
+// restoreSpawn(spec) -> pid of our direct child. Not detached: that child is the
+// restored task itself. Detached: it is a short-lived intermediate that creates the
+// task and exits at once (so init, not node, becomes its parent); the caller reaps it.
+// Errors of the child steps come through the report pipe.
+Napi::Value RestoreSpawn(const Napi::CallbackInfo& info) {
+  Napi::Object o = info[0].As<Napi::Object>();
+  bool detached = o.Get("detached").As<Napi::Boolean>().Value();
+  ChildSpec spec = ReadSpec(o);
+  if (info.Env().IsExceptionPending()) return info.Env().Undefined();
+  spec.dieWithParent = !detached;
+  spec.parent = getpid();
+
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  long child = Clone3(detached ? 0 : spec.pid);
+  if (child == 0) {
+    if (detached) {
+      long task = Clone3(spec.pid);
+      if (task == 0) RunChild(spec);
+      if (task < 0) Die(spec.reportFd, spec.pid, RST_STEP_CLONE, task);
+      for (;;) syscall(SYS_exit_group, 0);
+    }
+    RunChild(spec);
+  }
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  if (child < 0) return ThrowErrno(info.Env(), static_cast<int>(-child), "clone3(set_tid=" + std::to_string(spec.pid) + ")");
+  return Napi::Number::New(info.Env(), static_cast<double>(child));
+}
+CRIU_TS_EXPORT("restoreSpawn", RestoreSpawn);
+
+// lseek(fd, offset, whence) -> new offset; node's fs has no way to move a file position.
+Napi::Value Lseek(const Napi::CallbackInfo& info) {
+  int fd = info[0].As<Napi::Number>().Int32Value();
+  off_t off = static_cast<off_t>(BigU64(info[1]));
+  int whence = info[2].As<Napi::Number>().Int32Value();
+  off_t r = lseek(fd, off, whence);
+  if (r < 0) return ThrowErrno(info.Env(), errno, "lseek(" + std::to_string(fd) + ")");
+  return Napi::BigInt::New(info.Env(), static_cast<uint64_t>(r));
+}
+CRIU_TS_EXPORT("lseek", Lseek);
+
+}  // namespace
+
+}  // namespace criu_ts

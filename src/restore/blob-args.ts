@@ -1,0 +1,191 @@
+// Lays out the restorer region of a task and writes its argument block (struct rst_args
+// and the arrays it points to, arch/common/restorer.h) plus the finish area holding the
+// rt_sigframe. The region is placed where neither our own layout (which the new task
+// starts with) nor the task's old layout has anything.
+import type { ArchRestorer } from '../arch/descriptor.js';
+import type { Vma } from '../proc/maps.js';
+import { PAGE_SIZE, type Range, type SpecialMoves, type VmaPlan } from './memory.js';
+import type { TaskPlan } from './plan.js';
+import { constantOf, restorerLayout, structOf, writeStruct, type StructValue } from './struct-layout.js';
+
+const STACK_SIZE = 64n * 1024n;
+/** Room for the finish trampoline before the sigframe (which must be 64-aligned). */
+const TRAMPOLINE_ROOM = 128n;
+/** Lowest address considered for the region: far below the usual heap and mmap areas. */
+const SEARCH_FROM = 0x100000000n;
+
+const pageUp = (n: bigint): bigint => ((n + PAGE_SIZE - 1n) / PAGE_SIZE) * PAGE_SIZE;
+const align8 = (n: number): number => Math.ceil(n / 8) * 8;
+
+export interface ServiceFds {
+  report: number;
+  pages: number;
+  exe: number;
+  /** fd of each file-backed VMA of plan.memory.vmas. */
+  vma: Map<VmaPlan, number>;
+  /** Every service fd but the report pipe: the blob closes them once done. */
+  close: number[];
+}
+
+export interface BlobRegion {
+  start: bigint;
+  len: bigint;
+  argsAddr: bigint;
+  stackTop: bigint;
+  /** The argument block followed by the finish area, to be copied to argsAddr. */
+  args: Buffer;
+}
+
+/** First gap of `len` bytes at or above SEARCH_FROM that overlaps none of `busy`. */
+export function findFreeRange(busy: Range[], len: bigint, limit: bigint): bigint {
+  const sorted = [...busy].sort((a, b) => (a.start < b.start ? -1 : 1));
+  let at = SEARCH_FROM;
+  for (const r of sorted) {
+    if (r.end <= at) continue;
+    if (r.start >= at + len) break;
+    at = pageUp(r.end);
+  }
+  if (at + len > limit) throw new Error('criu-ts: no free address range for the restorer');
+  return at;
+}
+
+interface Arrays {
+  keep: Range[];
+  vmas: StructValue[];
+  runs: StructValue[];
+  moves: StructValue[];
+  closeFds: number[];
+  groups: number[];
+  auxv: bigint[];
+}
+
+export function buildBlobRegion(
+  plan: TaskPlan,
+  arch: ArchRestorer,
+  codeLen: number,
+  ours: Vma[],
+  special: SpecialMoves,
+  fds: ServiceFds,
+  faultStep: number,
+): BlobRegion {
+  const layout = restorerLayout();
+  const argsStruct = structOf(layout, 'rst_args');
+  const size = (name: string): number => structOf(layout, name).size;
+  const auxv: bigint[] = ((plan.task.mm['mm_saved_auxv'] ?? []) as (number | bigint)[]).map((v) => BigInt(v));
+  const arrays: Arrays = {
+    keep: [],
+    vmas: plan.memory.vmas.map((v) => ({
+      start: v.start, end: v.end, pgoff: v.pgoff, madv: v.madv, map_prot: v.mapProt, prot: v.prot, flags: v.flags,
+      fd: v.file ? fds.vma.get(v)! : -1,
+    })),
+    runs: plan.memory.runs.map((r) => ({ vaddr: r.vaddr, len: r.len, off: r.off })),
+    moves: special.moves.map((m) => ({ from: m.from, len: m.len, to: m.to })),
+    closeFds: fds.close,
+    groups: plan.creds?.groups ?? [],
+    auxv,
+  };
+  // Sizes first: the keep list holds the region itself, so place the region, then write.
+  const keepCount = special.keep.length + 1;
+  const sizes = [
+    argsStruct.size,
+    keepCount * size('rst_range'),
+    arrays.vmas.length * size('rst_vma'),
+    arrays.runs.length * size('rst_pages_run'),
+    arrays.moves.length * size('rst_move'),
+    arrays.closeFds.length * 4,
+    arrays.groups.length * 4,
+    auxv.length * 8,
+  ];
+  const argsLen = pageUp(BigInt(sizes.reduce((s, n) => s + align8(n), 0)));
+  const finishLen = pageUp(TRAMPOLINE_ROOM + BigInt(arch.sigframeSize(plan.regs.fp.length)));
+  const codePages = pageUp(BigInt(codeLen));
+  const len = codePages + STACK_SIZE + argsLen + finishLen;
+  const busy: Range[] = [...ours, ...plan.memory.vmas, ...plan.memory.vdso, ...plan.memory.vvar];
+  const start = findFreeRange(busy, len, arch.taskSize);
+  const argsAddr = start + codePages + STACK_SIZE;
+  const finishArea = argsAddr + argsLen;
+  arrays.keep = [{ start, end: start + len }, ...special.keep].sort((a, b) => (a.start < b.start ? -1 : 1));
+
+  const buf = Buffer.alloc(Number(argsLen + finishLen));
+  let cursor = align8(argsStruct.size);
+  const place = (bytes: number): bigint => {
+    const at = argsAddr + BigInt(cursor);
+    cursor += align8(bytes);
+    return at;
+  };
+  const writeArray = (name: string, items: StructValue[]): bigint => {
+    const at = place(items.length * size(name));
+    items.forEach((it, i) => writeStruct(layout, name, it, buf, Number(at - argsAddr) + i * size(name)));
+    return at;
+  };
+  const writeWords = (words: (number | bigint)[], width: 4 | 8): bigint => {
+    const at = place(words.length * width);
+    const off = Number(at - argsAddr);
+    words.forEach((w, i) => (width === 4 ? buf.writeInt32LE(Number(w), off + i * 4) : buf.writeBigUInt64LE(BigInt(w), off + i * 8)));
+    return at;
+  };
+
+  const keepAt = writeArray('rst_range', arrays.keep.map((r) => ({ start: r.start, end: r.end })));
+  const vmasAt = writeArray('rst_vma', arrays.vmas);
+  const runsAt = writeArray('rst_pages_run', arrays.runs);
+  const movesAt = writeArray('rst_move', arrays.moves);
+  const closeAt = writeWords(arrays.closeFds, 4);
+  const groupsAt = writeWords(arrays.groups, 4);
+  const auxvAt = writeWords(auxv, 8);
+
+  const frameAt = finishArea + TRAMPOLINE_ROOM;
+  const frame = arch.buildSigframe(plan.regs, plan.signal, frameAt);
+  frame.bytes.copy(buf, Number(frameAt - argsAddr));
+
+  const mm = plan.task.mm;
+  const c = plan.creds;
+  writeStruct(layout, 'rst_args', {
+    magic: constantOf(layout, 'RST_MAGIC'),
+    size: argsStruct.size,
+    pid: plan.task.pid,
+    report_fd: fds.report,
+    pages_fd: fds.pages,
+    task_size: arch.taskSize,
+    keep: keepAt, nr_keep: arrays.keep.length,
+    moves: movesAt, nr_moves: arrays.moves.length,
+    vmas: vmasAt, nr_vmas: arrays.vmas.length,
+    runs: runsAt, nr_runs: arrays.runs.length,
+    has_mm: 1,
+    mm: {
+      start_code: mm['mm_start_code'], end_code: mm['mm_end_code'], start_data: mm['mm_start_data'], end_data: mm['mm_end_data'],
+      start_brk: mm['mm_start_brk'], brk: mm['mm_brk'], start_stack: mm['mm_start_stack'],
+      arg_start: mm['mm_arg_start'], arg_end: mm['mm_arg_end'], env_start: mm['mm_env_start'], env_end: mm['mm_env_end'],
+      auxv: auxvAt, auxv_size: auxv.length * 8, exe_fd: fds.exe,
+    },
+    close_fds: closeAt, nr_close_fds: arrays.closeFds.length,
+    sigactions: plan.sigactions.map((s) => ({ ...s })),
+    itimers: plan.itimers.map((t) => ({ ...t })),
+    rseq: plan.rseq?.ptr ?? 0n, rseq_size: plan.rseq?.size ?? 0, rseq_sig: plan.rseq?.sig ?? 0,
+    clear_tid: plan.clearTid,
+    robust_list: plan.robustList.head, robust_list_len: plan.robustList.len,
+    pdeath_sig: plan.pdeathSig,
+    dumpable: plan.dumpable,
+    comm: Buffer.from(plan.comm.slice(0, 15)),
+    creds: c
+      ? { uid: c.uid, euid: c.euid, suid: c.suid, fsuid: c.fsuid, gid: c.gid, egid: c.egid, sgid: c.sgid, fsgid: c.fsgid,
+          change: credsDiffer(plan) ? 1 : 0, nr_groups: c.groups.length, groups: groupsAt }
+      : { change: 0 },
+    tls: arch.tlsRegisters(plan.regs),
+    finish_area: finishArea,
+    finish_len: finishLen,
+    frame_sp: frame.sp,
+    region_start: start,
+    fault_step: faultStep,
+  }, buf, 0);
+  return { start, len, argsAddr, stackTop: argsAddr, args: buf };
+}
+
+/** Whether the task ran with other ids than ours (we are who creates it). */
+function credsDiffer(plan: TaskPlan): boolean {
+  const c = plan.creds!;
+  const uid = process.geteuid?.() ?? 0;
+  const gid = process.getegid?.() ?? 0;
+  const ours = (process.getgroups?.() ?? []).slice().sort().join(',');
+  return [c.uid, c.euid, c.suid, c.fsuid].some((v) => v !== uid) || [c.gid, c.egid, c.sgid, c.fsgid].some((v) => v !== gid) ||
+    [...c.groups].sort().join(',') !== ours;
+}

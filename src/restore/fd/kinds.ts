@@ -1,0 +1,24 @@
+// What each kind of file descriptor needs to be restored: a check made before anything
+// is created, and an opener that gives an fd in this process to be moved into the task.
+import type { Entry } from '../../images/index.js';
+import type { TreeImages } from '../task-images.js';
+
+/** State shared by the openers of one restore (e.g. a pipe both of whose ends are used). */
+export interface OpenContext {
+  tree: TreeImages;
+  /** Every fd this process opened for the restore; closed once the tasks have theirs. */
+  opened: number[];
+  /** Per-kind state, keyed by the kind's own ids. */
+  state: Map<string, unknown>;
+}
+
+export interface FdKind {
+  /** fd_types name in fdinfo_entry.type. */
+  type: string;
+  /** Throws (clearly) if this file cannot be restored; creates nothing. */
+  check(tree: TreeImages, fileId: number): void;
+  /** Opens the file description; the returned fd is registered in ctx.opened. */
+  open(ctx: OpenContext, fileId: number): number;
+}
+
+export type { Entry };

@@ -1,0 +1,44 @@
+// The fd plan of a task: every fdinfo entry checked against the table of kinds we can
+// restore, then opened here so the new task only has to move them into place.
+import type { Entry } from '../images/index.js';
+import type { FdKind, OpenContext } from './fd/kinds.js';
+import { pipeFile } from './fd/pipe.js';
+import { regularFile } from './fd/reg.js';
+import type { TaskImages, TreeImages } from './task-images.js';
+
+const kinds = new Map<string, FdKind>([regularFile, pipeFile].map((k) => [k.type, k]));
+
+const FD_CLOEXEC = 1;
+
+export interface TaskFd {
+  /** Number in the task. */
+  fd: number;
+  /** The file description, already open in this process. */
+  source: number;
+  cloexec: boolean;
+}
+
+function kindOf(e: Entry, pid: number): FdKind {
+  const kind = kinds.get(String(e['type']));
+  if (!kind) throw new Error(`criu-ts: task ${pid}: fd ${e['fd']} is a ${e['type']}, which cannot be restored yet`);
+  return kind;
+}
+
+export function checkFds(task: TaskImages, tree: TreeImages): void {
+  for (const e of task.fds) kindOf(e, task.pid).check(tree, e['id']);
+}
+
+/** Opens the task's files; fds sharing a file id (in any task) share one description, as they did. */
+export function openFds(task: TaskImages, ctx: OpenContext): TaskFd[] {
+  const out: TaskFd[] = [];
+  for (const e of task.fds) {
+    const key = `file:${e['id']}`;
+    let source = ctx.state.get(key) as number | undefined;
+    if (source === undefined) {
+      source = kindOf(e, task.pid).open(ctx, e['id']);
+      ctx.state.set(key, source);
+    }
+    out.push({ fd: e['fd'], source, cloexec: (e['flags'] & FD_CLOEXEC) !== 0 });
+  }
+  return out.sort((a, b) => a.fd - b.fd);
+}

@@ -1,0 +1,192 @@
+// The memory plan of a task: which VMAs to map and how, which bytes of pages-<id>.img
+// go where (from pagemap-<pid>.img), and how the kernel's vDSO/vvar mappings of the new
+// task move to where the old ones were.
+import { ImageError, type Entry } from '../images/index.js';
+import type { Vma } from '../proc/maps.js';
+import { fileEntry, type TaskImages, type TreeImages } from './task-images.js';
+
+// CRIU's VMA status bits (criu/include/image.h), a fact of the image format.
+export const VMA_AREA_REGULAR = 1 << 0;
+export const VMA_AREA_VSYSCALL = 1 << 2;
+export const VMA_AREA_VDSO = 1 << 3;
+export const VMA_FILE_PRIVATE = 1 << 6;
+export const VMA_FILE_SHARED = 1 << 7;
+export const VMA_ANON_SHARED = 1 << 8;
+export const VMA_ANON_PRIVATE = 1 << 9;
+export const VMA_AREA_VVAR = 1 << 12;
+// pagemap_entry flags.
+const PE_PARENT = 1 << 0;
+const PE_PRESENT = 1 << 2;
+
+const PROT_WRITE = 2;
+const MAP_SHARED = 0x1;
+const MAP_PRIVATE = 0x2;
+const MAP_ANONYMOUS = 0x20;
+const MAP_GROWSDOWN = 0x100;
+const MAP_NORESERVE = 0x4000;
+const MAP_KEPT = MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN | MAP_NORESERVE;
+const O_RDONLY = 0;
+const O_RDWR = 2;
+export const PAGE_SIZE = 4096n;
+
+export interface VmaPlan {
+  start: bigint;
+  end: bigint;
+  pgoff: bigint;
+  prot: number;
+  /** Protection while pages are written into it (prot, plus write when it gets pages). */
+  mapProt: number;
+  flags: number;
+  madv: bigint;
+  /** The file mapped, opened by path with these open flags. */
+  file?: { path: string; openFlags: number };
+}
+
+export interface PagesRun {
+  vaddr: bigint;
+  len: bigint;
+  /** Offset in pages-<id>.img. */
+  off: bigint;
+}
+
+export interface Range {
+  start: bigint;
+  end: bigint;
+}
+
+export interface MemoryPlan {
+  vmas: VmaPlan[];
+  runs: PagesRun[];
+  /** The old vDSO and vvar mappings (one or more ranges each), by address. */
+  vdso: Range[];
+  vvar: Range[];
+  pagesRestored: number;
+}
+
+const hex = (n: bigint): string => '0x' + n.toString(16);
+
+function describeUnsupported(status: number): string | undefined {
+  if (status & VMA_ANON_SHARED) return 'shared anonymous memory';
+  if (!(status & (VMA_ANON_PRIVATE | VMA_FILE_PRIVATE | VMA_FILE_SHARED))) return `a mapping of kind 0x${status.toString(16)}`;
+  return undefined;
+}
+
+export function planMemory(task: TaskImages, tree: TreeImages): MemoryPlan {
+  const vmas: VmaPlan[] = [];
+  const vdso: Range[] = [];
+  const vvar: Range[] = [];
+  for (const v of task.mm['vmas'] as Entry[]) {
+    const start = BigInt(v['start']);
+    const end = BigInt(v['end']);
+    const status: number = v['status'];
+    if (status & VMA_AREA_VSYSCALL) continue; // the kernel provides it at a fixed address
+    if (status & VMA_AREA_VDSO) {
+      vdso.push({ start, end });
+      continue;
+    }
+    if (status & VMA_AREA_VVAR) {
+      vvar.push({ start, end });
+      continue;
+    }
+    const what = describeUnsupported(status);
+    if (what || !(status & VMA_AREA_REGULAR)) {
+      throw new Error(`criu-ts: task ${task.pid}: cannot restore ${what ?? 'an irregular mapping'} at ${hex(start)}-${hex(end)} yet`);
+    }
+    const flags = (v['flags'] as number) & MAP_KEPT;
+    const plan: VmaPlan = { start, end, pgoff: BigInt(v['pgoff']), prot: v['prot'], mapProt: v['prot'], flags, madv: BigInt(v['madv'] ?? 0) };
+    if (status & (VMA_FILE_PRIVATE | VMA_FILE_SHARED)) {
+      const reg = fileEntry(tree, Number(v['shmid']), 'REG')['reg'] as Entry;
+      const writable = (status & VMA_FILE_SHARED) !== 0 && (plan.prot & PROT_WRITE) !== 0;
+      plan.file = { path: reg['name'], openFlags: writable ? O_RDWR : O_RDONLY };
+    }
+    vmas.push(plan);
+  }
+  vmas.sort((a, b) => (a.start < b.start ? -1 : 1));
+  const { runs, pages } = planPages(task, vmas, [...vdso, ...vvar]);
+  return { vmas, runs, vdso, vvar, pagesRestored: pages };
+}
+
+/** Splits pagemap entries over the VMAs they land in; pages of the vDSO/vvar are skipped. */
+function planPages(task: TaskImages, vmas: VmaPlan[], special: Range[]): { runs: PagesRun[]; pages: number } {
+  const runs: PagesRun[] = [];
+  let off = 0n;
+  let pages = 0;
+  for (const pe of task.pagemap) {
+    const flags: number = pe['flags'] ?? PE_PRESENT;
+    const nr = BigInt(pe['nr_pages'] ?? pe['compat_nr_pages'] ?? 0);
+    const start = BigInt(pe['vaddr']);
+    const end = start + nr * PAGE_SIZE;
+    if (flags & PE_PARENT || pe['in_parent']) {
+      throw new Error(`criu-ts: pagemap-${task.pid}.img: pages at ${hex(start)} are in a parent image; incremental restore is not supported yet`);
+    }
+    if (!(flags & PE_PRESENT)) continue;
+    const fileOff = off;
+    off += end - start;
+    if (special.some((r) => start >= r.start && end <= r.end)) continue;
+    let at = start;
+    for (const v of vmas) {
+      if (at >= end) break;
+      if (v.end <= at) continue;
+      if (v.start > at) break;
+      const upto = v.end < end ? v.end : end;
+      runs.push({ vaddr: at, len: upto - at, off: fileOff + (at - start) });
+      v.mapProt |= PROT_WRITE;
+      at = upto;
+    }
+    if (at < end) throw new ImageError(`pagemap-${task.pid}.img`, 0, `pages at ${hex(at)} to lie in a VMA of mm-${task.pid}.img`);
+    pages += Number(nr);
+  }
+  return { runs, pages };
+}
+
+export interface SpecialMoves {
+  /** mremap steps, in an order where no mapping lands on one not yet moved. */
+  moves: { from: bigint; len: bigint; to: bigint }[];
+  /** Current special mappings the restorer must keep while it unmaps the rest. */
+  keep: Range[];
+}
+
+const SPECIAL_NAMES = ['[vvar]', '[vvar_vclock]', '[vdso]'];
+
+/**
+ * Moves the kernel's current vDSO and vvar mappings (inherited from our own process) to
+ * where the task had its own. The vDSO reaches its data at fixed offsets, so the whole
+ * group moves by one delta and must have the same shape as the old group.
+ */
+export function planSpecialMoves(plan: MemoryPlan, current: Vma[]): SpecialMoves {
+  const cur = current.filter((v) => SPECIAL_NAMES.includes(v.name)).sort((a, b) => (a.start < b.start ? -1 : 1));
+  if (plan.vdso.length === 0) return { moves: [], keep: [] }; // the task ran without a vDSO: drop ours
+  const curVdso = cur.filter((v) => v.name === '[vdso]');
+  const size = (rs: Range[]): bigint => rs.reduce((s, r) => s + r.end - r.start, 0n);
+  if (curVdso.length !== 1 || size(curVdso) !== size(plan.vdso)) {
+    throw new Error(`criu-ts: the vDSO here (${size(curVdso)} bytes) differs from the dumped one (${size(plan.vdso)} bytes)`);
+  }
+  const delta = plan.vdso[0]!.start - curVdso[0]!.start;
+  const curVvar = cur.filter((v) => v.name !== '[vdso]');
+  const moved = (rs: Range[]): string => rs.map((r) => `${hex(r.start)}-${hex(r.end)}`).join(',');
+  const want = merge(plan.vvar);
+  const have = merge(curVvar.map((v) => ({ start: v.start + delta, end: v.end + delta })));
+  if (moved(want) !== moved(have)) {
+    throw new Error(`criu-ts: the vvar pages here (${moved(curVvar)}) cannot take the dumped layout (${moved(plan.vvar)} next to the vDSO)`);
+  }
+  const distance = delta < 0n ? -delta : delta;
+  if (delta !== 0n && cur.some((v) => distance < v.end - v.start)) {
+    throw new Error('criu-ts: the vDSO would move onto itself; retry the restore (addresses are random)');
+  }
+  // Moving up, the highest goes first (and the reverse), so none lands on one still in place.
+  const order = delta > 0n ? [...cur].reverse() : cur;
+  return {
+    moves: delta === 0n ? [] : order.map((v) => ({ from: v.start, len: v.end - v.start, to: v.start + delta })),
+    keep: cur.map((v) => ({ start: v.start, end: v.end })),
+  };
+}
+
+function merge(rs: Range[]): Range[] {
+  const out: Range[] = [];
+  for (const r of [...rs].sort((a, b) => (a.start < b.start ? -1 : 1))) {
+    const last = out[out.length - 1];
+    if (last && last.end === r.start) last.end = r.end;
+    else out.push({ ...r });
+  }
+  return out;
+}

@@ -1,0 +1,121 @@
+// The restore plan of one task: everything read from its images and checked, with no
+// side effect yet. The executor (spawn.ts) opens files and creates the task from it.
+import type { ArchDescriptor, RawRegs, SigframeInput } from '../arch/descriptor.js';
+import type { Entry } from '../images/index.js';
+import { checkFds } from './fds.js';
+import { planMemory, type MemoryPlan } from './memory.js';
+import { fileEntry, type TaskImages, type TreeImages } from './task-images.js';
+
+export interface Sigaction {
+  handler: bigint;
+  flags: bigint;
+  restorer: bigint;
+  mask: bigint;
+}
+
+export interface Itimer {
+  interval_sec: bigint;
+  interval_usec: bigint;
+  value_sec: bigint;
+  value_usec: bigint;
+}
+
+export interface Creds {
+  uid: number; euid: number; suid: number; fsuid: number;
+  gid: number; egid: number; sgid: number; fsgid: number;
+  groups: number[];
+}
+
+export interface TaskPlan {
+  task: TaskImages;
+  memory: MemoryPlan;
+  cwd: string;
+  umask: number;
+  /** [resource, cur, max] as dumped. */
+  rlimits: [number, bigint, bigint][];
+  exePath?: string;
+  regs: RawRegs;
+  signal: SigframeInput;
+  sigactions: Sigaction[];
+  itimers: Itimer[];
+  rseq?: { ptr: bigint; size: number; sig: number };
+  clearTid: bigint;
+  robustList: { head: bigint; len: bigint };
+  pdeathSig: number;
+  dumpable: number;
+  comm: string;
+  creds?: Creds;
+}
+
+const n64 = (v: unknown): bigint => BigInt((v as number | bigint | undefined) ?? 0);
+const NSIG = 64;
+
+function regName(tree: TreeImages, id: number): string {
+  return fileEntry(tree, id, 'REG')['reg']['name'];
+}
+
+function itimer(e: Entry | undefined): Itimer {
+  return { interval_sec: n64(e?.['isec']), interval_usec: n64(e?.['iusec']), value_sec: n64(e?.['vsec']), value_usec: n64(e?.['vusec']) };
+}
+
+function credsOf(c: Entry | undefined): Creds | undefined {
+  if (!c) return undefined;
+  return {
+    uid: c['uid'], euid: c['euid'], suid: c['suid'], fsuid: c['fsuid'],
+    gid: c['gid'], egid: c['egid'], sgid: c['sgid'], fsgid: c['fsgid'],
+    groups: c['groups'] ?? [],
+  };
+}
+
+export function planTask(task: TaskImages, tree: TreeImages, arch: ArchDescriptor): TaskPlan {
+  if (!arch.regs || !arch.restorer) throw new Error(`criu-ts: restore is not supported on ${arch.name} yet`);
+  if (task.threads.length > 1) throw new Error(`criu-ts: task ${task.pid} has ${task.threads.length} threads; multithreaded restore is not supported yet`);
+  const core = task.cores[0]!;
+  if (core['mtype'] !== arch.regs.mtype) throw new Error(`criu-ts: core-${task.pid}.img is for ${core['mtype']}, this is ${arch.regs.mtype}`);
+  const tc: Entry = core['tc'] ?? {};
+  if (tc['task_state'] !== undefined && tc['task_state'] !== 1) {
+    throw new Error(`criu-ts: task ${task.pid} is in state ${tc['task_state']}; only live tasks can be restored yet`);
+  }
+  const th: Entry = core['thread_core'] ?? {};
+  const ti: Entry = core[arch.regs.threadInfoField];
+  if (!ti) throw new Error(`criu-ts: core-${task.pid}.img has no ${arch.regs.threadInfoField}`);
+
+  const memory = planMemory(task, tree);
+  checkFds(task, tree);
+  const root = regName(tree, task.fs['root_id']);
+  if (root !== '/') throw new Error(`criu-ts: task ${task.pid} had root ${root}; only / is supported yet`);
+
+  const sigactions: Sigaction[] = [];
+  const sa: Entry[] = tc['sigactions'] ?? [];
+  for (let i = 0; i < NSIG; i++) {
+    const e = sa[i];
+    sigactions.push({ handler: n64(e?.['sigaction']), flags: n64(e?.['flags']), restorer: n64(e?.['restorer']), mask: n64(e?.['mask']) });
+  }
+  const timers: Entry = tc['timers'] ?? {};
+  if ((timers['posix'] ?? []).length > 0) throw new Error(`criu-ts: task ${task.pid} has POSIX timers, which cannot be restored yet`);
+  const rs: Entry | undefined = th['rseq_entry'];
+  const sas: Entry | undefined = th['sas'];
+  const exeId = task.mm['exe_file_id'];
+  return {
+    task,
+    memory,
+    cwd: regName(tree, task.fs['cwd_id']),
+    umask: task.fs['umask'] ?? 0o22,
+    rlimits: ((tc['rlimits']?.['rlimits'] ?? []) as Entry[]).map((r, i) => [i, n64(r['cur']), n64(r['max'])]),
+    ...(exeId !== undefined ? { exePath: regName(tree, exeId) } : {}),
+    regs: arch.regs.regsFromThreadInfo(ti),
+    signal: {
+      sigmask: n64(th['blk_sigset'] ?? tc['blk_sigset']),
+      ...(sas && (sas['ss_flags'] !== 2 || n64(sas['ss_sp']) !== 0n) ? { altstack: { sp: n64(sas['ss_sp']), size: n64(sas['ss_size']), flags: sas['ss_flags'] } } : {}),
+    },
+    sigactions,
+    itimers: [itimer(timers['real']), itimer(timers['virt']), itimer(timers['prof'])],
+    ...(rs && n64(rs['rseq_abi_pointer']) !== 0n ? { rseq: { ptr: n64(rs['rseq_abi_pointer']), size: rs['rseq_abi_size'], sig: rs['signature'] } } : {}),
+    clearTid: n64(ti['clear_tid_addr']),
+    robustList: { head: n64(th['futex_rla']), len: n64(th['futex_rla_len']) },
+    pdeathSig: th['pdeath_sig'] ?? 0,
+    dumpable: task.mm['dumpable'] ?? 1,
+    comm: th['comm'] ?? tc['comm'] ?? '',
+    ...(th['creds'] ? { creds: credsOf(th['creds'])! } : {}),
+  };
+}

@@ -1,0 +1,86 @@
+// Reads an image directory into what the planner works on: the tree, the shared
+// files, and per task its core, ids, mm, pagemap and fs. Everything is read (and so
+// validated by the decoder) before anything is created.
+import fs from 'node:fs';
+import path from 'node:path';
+import { ImageError, readImage, type Entry } from '../images/index.js';
+
+export interface TaskImages {
+  pid: number;
+  ppid: number;
+  pgid: number;
+  sid: number;
+  threads: number[];
+  /** core_entry of each thread, in `threads` order. */
+  cores: Entry[];
+  ids: Entry;
+  mm: Entry;
+  pagesId: number;
+  pagemap: Entry[];
+  fs: Entry;
+  fds: Entry[];
+}
+
+export interface TreeImages {
+  dir: string;
+  inventory: Entry;
+  tasks: TaskImages[];
+  /** files.img entries by id. */
+  files: Map<number, Entry>;
+  /** Unread pipe contents by pipe_id (pipes-data.img). */
+  pipeData: Map<number, Buffer>;
+}
+
+function only(dir: string, file: string): Entry {
+  const e = readImage(dir, file).entries[0];
+  if (!e) throw new ImageError(file, 0, 'one entry');
+  return e;
+}
+
+function readTask(dir: string, p: Entry, fdinfoPerId: boolean): TaskImages {
+  const pid: number = p['pid'];
+  const threads: number[] = p['threads']?.length ? p['threads'] : [pid];
+  const cores = threads.map((tid) => only(dir, `core-${tid}.img`));
+  const ids: Entry = fs.existsSync(path.join(dir, `ids-${pid}.img`)) ? only(dir, `ids-${pid}.img`) : (cores[0]!['ids'] ?? {});
+  const pagemap = readImage(dir, `pagemap-${pid}.img`).entries;
+  const head = pagemap[0];
+  if (!head || head['pages_id'] === undefined) throw new ImageError(`pagemap-${pid}.img`, 0, 'a pagemap_head first');
+  const fdinfoFile = fdinfoPerId ? `fdinfo-${ids['files_id']}.img` : `fdinfo-${pid}.img`;
+  return {
+    pid,
+    ppid: p['ppid'],
+    pgid: p['pgid'],
+    sid: p['sid'],
+    threads,
+    cores,
+    ids,
+    mm: only(dir, `mm-${pid}.img`),
+    pagesId: head['pages_id'],
+    pagemap: pagemap.slice(1),
+    fs: only(dir, `fs-${pid}.img`),
+    fds: fs.existsSync(path.join(dir, fdinfoFile)) ? readImage(dir, fdinfoFile).entries : [],
+  };
+}
+
+export function readTreeImages(dir: string): TreeImages {
+  const inventory = only(dir, 'inventory.img');
+  const pstree = readImage(dir, 'pstree.img').entries;
+  if (pstree.length === 0) throw new ImageError('pstree.img', 0, 'at least one task');
+  const files = new Map<number, Entry>();
+  for (const f of readImage(dir, 'files.img').entries) files.set(f['id'], f);
+  const pipeData = new Map<number, Buffer>();
+  if (fs.existsSync(path.join(dir, 'pipes-data.img'))) {
+    const img = readImage(dir, 'pipes-data.img');
+    img.entries.forEach((e, i) => pipeData.set(e['pipe_id'], img.payloads[i] ?? Buffer.alloc(0)));
+  }
+  const tasks = pstree.map((p) => readTask(dir, p, inventory['fdinfo_per_id'] === true));
+  return { dir, inventory, tasks, files, pipeData };
+}
+
+/** files.img entry `id`, which must exist and be of `type`. */
+export function fileEntry(tree: TreeImages, id: number, type: string): Entry {
+  const f = tree.files.get(id);
+  if (!f) throw new ImageError('files.img', 0, `a file with id ${id}`);
+  if (f['type'] !== type) throw new ImageError('files.img', 0, `file ${id} of type ${type}, found ${f['type']}`);
+  return f;
+}

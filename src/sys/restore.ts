@@ -1,0 +1,45 @@
+// Typed face of the restore bindings (native/src/restore.cc).
+import { addon } from './native.js';
+
+/** What the freshly cloned task does before it jumps into the restorer blob. */
+export interface SpawnSpec {
+  /** The PID the task must get (clone3 set_tid). */
+  pid: number;
+  /** Leave the task to init: an intermediate creates it and exits at once. */
+  detached: boolean;
+  /** setsid() first (the task leads its own session). */
+  newSession: boolean;
+  /** Triples [source fd in this process, target fd, cloexec 0/1], sorted by target fd. */
+  fds: Int32Array;
+  /** First fd number of a free range, above every source and target, for the shuffle. */
+  stagingBase: number;
+  /** Write end of the report pipe in this process, and its number once fds are placed. */
+  reportFd: number;
+  reportFdTarget: number;
+  /** [resource, cur, max] applied with prlimit. */
+  rlimits: [number, bigint, bigint][];
+  umask: number;
+  cwd: string;
+  /** The blob region, mapped with MAP_FIXED_NOREPLACE: code at its start, args at argsAddr. */
+  region: bigint;
+  regionLen: bigint;
+  code: Buffer;
+  args: Buffer;
+  argsAddr: bigint;
+  stackTop: bigint;
+  /** RST_STEP_ number the child fails at with ECANCELED (fault injection), or 0. */
+  faultStep: number;
+}
+
+interface RestoreAddon {
+  restoreSpawn(spec: SpawnSpec): number;
+  lseek(fd: number, offset: bigint, whence: number): bigint;
+}
+
+const native = () => addon<RestoreAddon>();
+
+/** Creates the task; returns the PID of our direct child (the task, or the intermediate when detached). */
+export const restoreSpawn = (spec: SpawnSpec): number => native().restoreSpawn(spec);
+
+export const SEEK_SET = 0;
+export const lseek = (fd: number, offset: bigint, whence = SEEK_SET): bigint => native().lseek(fd, offset, whence);
