@@ -7,7 +7,7 @@ import type { ArchDescriptor } from '../../src/arch/index.js';
 import { guestRunnerArgs, type RunnerOptions } from './options.js';
 import { readResults, type RunReport } from './results.js';
 
-interface GuestModule {
+export interface GuestModule {
   runCatalogInGuest(arch: ArchDescriptor, runnerArgs: string[], reportDir: string): Promise<void>;
 }
 
@@ -31,13 +31,16 @@ async function loadGuestModule(): Promise<GuestModule> {
 }
 
 /** Boots a guest of `arch`, runs the catalog there, returns its report (written to reportDir). */
-export async function runInGuest(arch: ArchDescriptor, o: RunnerOptions, reportDir: string): Promise<RunReport> {
-  const guest = await loadGuestModule();
+export async function runInGuest(arch: ArchDescriptor, o: RunnerOptions, reportDir: string, load = loadGuestModule): Promise<RunReport> {
+  const guest = await load();
   fs.mkdirSync(reportDir, { recursive: true });
   await guest.runCatalogInGuest(arch, guestRunnerArgs(o), reportDir);
   const runs = readResults(reportDir);
   if (runs.length !== 1) throw new Error(`zdtm: the ${arch.name} guest reported ${runs.length} runs, expected 1`);
-  return runs[0]!;
+  // Work dirs were named by their guest paths; here they are the same dirs seen through the share.
+  const run = runs[0]!;
+  for (const r of run.results) if (r.workDir !== undefined) r.workDir = path.join(reportDir, path.basename(r.workDir));
+  return run;
 }
 
 function onPath(bin: string): string | undefined {
