@@ -50,7 +50,7 @@ export class ProgressBar {
     }
     const t = this.now();
     if (stage === this.lastStage && t - this.lastDrawMs < this.minIntervalMs) return;
-    this.out.write(eraseLine + renderProgress(stage, done, total, this.out.columns ?? 80));
+    this.out.write(eraseLine + renderProgress(stage, done, total, this.out.columns || 80));
     this.drawn = true;
     this.lastStage = stage;
     this.lastDrawMs = t;
