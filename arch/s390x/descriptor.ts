@@ -28,7 +28,7 @@ export const s390x: ArchDescriptor = {
     kernelPackage: 'linux-image-s390x',
     user: 'qemu-s390x-static',
     kernelFile: 'vmlinuz',
-    virtioModules: ['virtio_ccw'],
+    virtioModules: [], // virtio_ccw is built in (CONFIG_S390_GUEST=y)
     hostPackages: ['qemu-system-misc'],
   },
 };

@@ -51,7 +51,6 @@ export async function runInGuest(arch: ArchDescriptor, argv: string[], reportDir
   Object.assign(env, {
     HOME: '/root',
     TMPDIR: '/tmp',
-    TERM: 'dumb', // the console is a tty, but the log file reads better without colours
     CRIU_TS_ARCH: arch.name,
     CRIU_TS_ADDON: `${guestPaths.cache}/addon/criu_ts.node`,
   });

@@ -78,12 +78,17 @@ export function initScript(spec: InitSpec): string {
   ].join('\n');
 }
 
-/** The per-run script: environment, working directory and one command. */
+/**
+ * The per-run script: environment, working directory and one command. Its output goes
+ * through a pipe so the command does not take the console for a terminal (no progress
+ * redraws in the console log); pipefail keeps the command's exit status.
+ */
 export function runScript(env: Record<string, string>, cwd: string, argv: string[]): string {
   return [
+    'set -o pipefail',
     ...Object.entries(env).map(([k, v]) => `export ${k}=${shQuote(v)}`),
     `cd ${shQuote(cwd)} || exit 125`,
-    `exec ${argv.map(shQuote).join(' ')}`,
+    `${argv.map(shQuote).join(' ')} 2>&1 | cat`,
     '',
   ].join('\n');
 }
