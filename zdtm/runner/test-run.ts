@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describeEnd, runCommand, succeeded, type CommandResult } from './command.js';
+import { checkPageCount } from './page-count.js';
 import { describeWaitStatus, exists, isGone, killLeftovers, pidsWithArg, procStat, waitFor } from './procs.js';
 import type { Outcome } from './results.js';
 
@@ -151,6 +152,8 @@ export async function runTest(spec: TestSpec): Promise<Outcome> {
       }
       await waitFor(() => !exists(pid), Math.min(deadline, Date.now() + REAP_GRACE_MS));
       outcome.imageBytes = dirBytes(img);
+      const miscount = checkPageCount(img);
+      if (miscount) fail(`dump${sfx}: ${miscount}`);
 
       const rpidfile = w(`restore${sfx}.pid`);
       const r = await criu(`restore${sfx}`, ['restore', '-D', img, '-d', '--pidfile', rpidfile]);
