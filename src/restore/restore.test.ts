@@ -1,0 +1,139 @@
+// Restores a task CRIU 4.2 dumped (a `sleep 1001` of the tree fixture): the images are
+// CRIU's, so this checks that we restore what CRIU writes. Needs root and the same
+// /usr/bin/sleep and libc as the machine the fixture came from (skipped otherwise).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { faultPoints, type FaultPoint } from '../fault.js';
+import { kindOfFile, readImage, writeImage } from '../images/index.js';
+import { packageRoot } from '../sys/native.js';
+import { restore } from './index.js';
+
+const FIXTURE = path.join(packageRoot(), '..', 'shared', 'fixtures', 'criu-4.2', 'tree', 'img');
+const PID = 20529;
+
+/** Size of each file the fixture's sleep maps, as files.img recorded it. */
+function binariesMatch(): boolean {
+  if (!fs.existsSync(FIXTURE) || process.getuid?.() !== 0) return false;
+  for (const f of readImage(FIXTURE, 'files.img').entries) {
+    const reg = f['reg'];
+    if (!reg?.['build_id'] || reg['size'] === undefined) continue;
+    if (!fs.existsSync(reg['name']) || fs.statSync(reg['name']).size !== Number(reg['size'])) return false;
+  }
+  return true;
+}
+
+/**
+ * The fixture, reduced to the one task: its own session (it was a child of the shell),
+ * its cwd moved to a directory of ours, and without the PKRU register the fixture's CPU
+ * had (the regs layer refuses state this CPU cannot hold).
+ */
+function prepareImages(dir: string, cwd: string): void {
+  for (const f of fs.readdirSync(FIXTURE)) fs.copyFileSync(path.join(FIXTURE, f), path.join(dir, f));
+  for (const f of fs.readdirSync(dir)) fs.chmodSync(path.join(dir, f), 0o644);
+  writeImage(dir, 'pstree.img', 'pstree', [{ pid: PID, ppid: 0, pgid: PID, sid: PID, threads: [PID] }]);
+  const core = readImage(dir, `core-${PID}.img`).entries;
+  delete core[0]!['thread_info']['fpregs']['xsave']['pkru'];
+  writeImage(dir, `core-${PID}.img`, 'core', core);
+  const fsEntry = readImage(dir, `fs-${PID}.img`).entries[0]!;
+  const files = readImage(dir, 'files.img').entries;
+  files.find((f) => f['id'] === fsEntry['cwd_id'])!['reg']['name'] = cwd;
+  writeImage(dir, 'files.img', kindOfFile('files.img'), files);
+}
+
+function state(pid: number): string | undefined {
+  try {
+    return /State:\s+(\S)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Waits until no process (not even a zombie init has yet to reap) holds pid. */
+async function waitGone(pid: number, ms = 8000): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end; ) {
+    if (state(pid) === undefined) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}
+
+function killIfAlive(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    /* gone */
+  }
+}
+
+describe.runIf(binariesMatch())('restore of a CRIU-dumped task', () => {
+  let dir: string;
+  let cwd: string;
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'criu-ts-rst-'));
+    cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'criu-ts-cwd-'));
+    prepareImages(dir, cwd);
+    expect(await waitGone(PID)).toBe(true);
+  });
+  afterEach(async () => {
+    delete process.env['CRIU_TS_FAULT'];
+    killIfAlive(PID);
+    await waitGone(PID);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(cwd, { recursive: true, force: true });
+  });
+
+  it('brings the task back with its PID, memory, files, cwd and session', async () => {
+    const pidfile = path.join(dir, 'restored.pid');
+    const r = await restore({ imagesDir: dir, detached: true, pidfile });
+    expect(r.pid).toBe(PID);
+    expect(fs.readFileSync(pidfile, 'utf8')).toBe(String(PID));
+    await new Promise((res) => setTimeout(res, 200));
+    expect(state(PID)).toBe('S'); // still in its nanosleep, not dead of a bad frame
+    expect(fs.readlinkSync(`/proc/${PID}/exe`)).toBe('/usr/bin/sleep');
+    expect(fs.readlinkSync(`/proc/${PID}/cwd`)).toBe(cwd);
+    expect(fs.readFileSync(`/proc/${PID}/cmdline`, 'utf8')).toBe('sleep\u00001001\u0000');
+    expect(fs.readdirSync(`/proc/${PID}/fd`).map(Number).sort((a, b) => a - b)).toEqual([0, 1, 2, 10, 251]);
+    expect(fs.readlinkSync(`/proc/${PID}/fd/251`)).toMatch(/^pipe:/);
+    const stat = fs.readFileSync(`/proc/${PID}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    expect([Number(stat[2]), Number(stat[3])]).toEqual([PID, PID]); // pgid, sid
+    const maps = fs.readFileSync(`/proc/${PID}/maps`, 'utf8');
+    const vmas = readImage(dir, `mm-${PID}.img`).entries[0]!['vmas'] as Record<string, bigint>[];
+    const range = (status: number): string => {
+      const v = vmas.find((e) => Number(e['status']) & status)!;
+      return `${v['start']!.toString(16)}-${v['end']!.toString(16)}`;
+    };
+    expect(maps).toMatch(new RegExp(`^${range(1 << 3)} r-xp .*\\[vdso\\]$`, 'm')); // VMA_AREA_VDSO
+    expect(maps).toMatch(new RegExp(`^${range(1 << 5)} rw-p .*\\[heap\\]$`, 'm')); // VMA_AREA_HEAP
+    const stats = readImage(dir, 'stats-restore').entries[0]!['restore'];
+    expect(Number(stats['pages_restored'])).toBeGreaterThan(0);
+    process.kill(PID, 'SIGTERM');
+    expect(await waitGone(PID)).toBe(true);
+  });
+
+  it('refuses a PID that is in use', async () => {
+    await restore({ imagesDir: dir, detached: true });
+    await expect(restore({ imagesDir: dir, detached: true })).rejects.toThrow(`pid ${PID} is busy`);
+  });
+
+  it('refuses an fd kind it cannot restore before creating anything', async () => {
+    const fdinfo = readImage(dir, 'fdinfo-4.img').entries;
+    fdinfo[0]!['type'] = 'SIGNALFD';
+    writeImage(dir, 'fdinfo-4.img', 'fdinfo', fdinfo);
+    await expect(restore({ imagesDir: dir, detached: true })).rejects.toThrow(/fd 0 is a SIGNALFD, which cannot be restored yet/);
+    expect(state(PID)).toBeUndefined();
+  });
+
+  it('reports a missing image clearly', async () => {
+    fs.rmSync(path.join(dir, `mm-${PID}.img`));
+    await expect(restore({ imagesDir: dir, detached: true })).rejects.toThrow(`mm-${PID}.img`);
+  });
+
+  const restorePoints = (Object.keys(faultPoints) as FaultPoint[]).filter((p) => p.startsWith('restore-'));
+  it.each(restorePoints)('leaves no process behind when %s fails', async (point) => {
+    process.env['CRIU_TS_FAULT'] = point;
+    await expect(restore({ imagesDir: dir, detached: true })).rejects.toThrow();
+    expect(await waitGone(PID)).toBe(true);
+  });
+});
