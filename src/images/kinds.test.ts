@@ -1,87 +1,17 @@
 // Round trips of constructed entries for every kind in the table, file-name kinds, and
 // the register sets of the four arches criu-ts targets.
-import protobuf from 'protobufjs';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeToJson, encodeFromJson } from './crit.js';
 import { decodeFramed, encodeFramed } from './framing.js';
-import { KINDS, kindOfFile, type ByteOrder, type Entry } from './kinds.js';
-import { messageType } from './schema.js';
-
-/**
- * An entry with every field of the type set to a value derived from its field number
- * (64-bit fields above 2^53, negative signed values, two items per repeated field), so a
- * wrong number, type or byte order in the codec shows up as a mismatch.
- */
-function sample(type: protobuf.Type, depth = 0): Entry {
-  const out: Entry = {};
-  for (const f of type.fieldsArray) {
-    const rt = f.resolvedType;
-    if (rt instanceof protobuf.Type && depth >= 2) {
-      if (f.required) out[f.name] = sample(rt, depth + 1);
-      continue;
-    }
-    const one = (k: number): any => {
-      if (rt instanceof protobuf.Type) return sample(rt, depth + 1);
-      if (rt instanceof protobuf.Enum) return Object.keys(rt.values)[k % Object.keys(rt.values).length];
-      switch (f.type) {
-        case 'uint64': case 'fixed64': return 2n ** 63n + BigInt(f.id * 1000 + k);
-        case 'int64': case 'sint64': case 'sfixed64': return -(2n ** 40n) - BigInt(f.id + k);
-        case 'int32': case 'sint32': case 'sfixed32': return -(f.id + k);
-        case 'bool': return (f.id + k) % 2 === 0;
-        case 'string': return `${f.name}-${k}`;
-        case 'bytes': return Buffer.from([f.id, k, 0, 0xff]);
-        default: return 0x80000000 + f.id * 16 + k;
-      }
-    };
-    out[f.name] = f.repeated ? [one(0), one(1)] : one(0);
-  }
-  return out;
-}
-
-/** A message queue payload: per message a u32 length, an ipc_msg, the text padded to 8. */
-function msgQueue(texts: string[], order: ByteOrder): Buffer {
-  return Buffer.concat(texts.flatMap((t) => {
-    const msg = Buffer.from(messageType('ipc_msg').encode({ mtype: 1, msize: t.length }).finish());
-    const len = Buffer.alloc(4);
-    if (order === 'LE') len.writeUInt32LE(msg.length);
-    else len.writeUInt32BE(msg.length);
-    const text = Buffer.alloc(Math.ceil(t.length / 8) * 8);
-    text.write(t);
-    return [len, msg, text];
-  }));
-}
-
-function payloadFor(kind: string, entry: Entry, index: number, order: ByteOrder): Buffer | undefined {
-  if (kind === 'ipcns-msg') return msgQueue(['hello', 'message queue'], order);
-  const len = KINDS[kind]!.payload?.(entry, index, Buffer.alloc(5), order);
-  if (len === undefined) return undefined;
-  const payload = Buffer.alloc(len, 0x41 + index);
-  // padding after a shm segment or semaphore values is zeros, as CRIU writes it
-  const used = kind === 'ipcns-shm' ? Number(entry['size']) : kind === 'ipcns-sem' ? 2 * entry['nsems'] : len;
-  return payload.fill(0, used);
-}
-
-// Payload lengths are announced by entry fields; keep them small.
-function shrinkPayloadFields(kind: string, e: Entry): Entry {
-  switch (kind) {
-    case 'pipes-data': case 'fifo-data': return { ...e, bytes: 3 };
-    case 'sk-queues': return { ...e, length: 4 };
-    case 'tcp-stream': return { ...e, inq_len: 2, outq_len: 3 };
-    case 'ghost-file': return 'len' in e ? { ...e, len: 6n } : { ...e, chunks: true };
-    case 'ipcns-shm': return { ...e, size: 5n, in_pagemaps: false };
-    case 'ipcns-sem': return { ...e, nsems: 3 };
-    case 'ipcns-msg': return { ...e, qnum: 2 };
-    case 'bpfmap-data': return { ...e, keys_bytes: 2, values_bytes: 3 };
-    default: return e;
-  }
-}
+import { KINDS, kindOfFile, type Entry } from './kinds.js';
+import { msgQueue, sampleImage } from './testing.js';
 
 describe.each(Object.keys(KINDS))('kind %s', (kind) => {
-  const spec = KINDS[kind]!;
-  const entries = [0, 1, 2].map((i) => shrinkPayloadFields(kind, sample(messageType(i === 0 && spec.first ? spec.first : spec.message))));
-
-  it.each(['LE', 'BE'] as const)('round-trips a full entry in %s', (order) => {
-    const payloads = entries.map((e, i) => payloadFor(kind, e, i, order));
+  it.each(['LE', 'BE'] as const)('round-trips full entries in %s', (order) => {
+    const { entries, payloads } = sampleImage(kind, order);
     const buf = encodeFramed(kind, entries, payloads, order);
     const back = decodeFramed(buf, `${kind}-7.img`, order);
     expect(back.entries).toEqual(entries);
@@ -91,18 +21,15 @@ describe.each(Object.keys(KINDS))('kind %s', (kind) => {
 });
 
 describe('crit JSON of constructed entries', () => {
-  it.each(Object.keys(KINDS))('%s: JSON (pretty and plain) encodes back to the same bytes', async (kind) => {
-    const spec = KINDS[kind]!;
-    const fs = await import('node:fs');
-    const os = await import('node:os');
-    const path = await import('node:path');
-    const entries = [0, 1].map((i) => shrinkPayloadFields(kind, sample(messageType(i === 0 && spec.first ? spec.first : spec.message))));
-    const buf = encodeFramed(kind, entries, entries.map((e, i) => payloadFor(kind, e, i, 'LE')), 'LE');
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'criu-ts-img-')), `${kind}-3.img`);
+  it.each(Object.keys(KINDS))('%s: JSON (pretty and plain) encodes back to the same bytes', (kind) => {
+    const { entries, payloads } = sampleImage(kind, 'LE', 2);
+    const buf = encodeFramed(kind, entries, payloads, 'LE');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'criu-ts-img-'));
+    const file = path.join(dir, `${kind}-3.img`);
     fs.writeFileSync(file, buf);
     expect(encodeFromJson(decodeToJson(file, true)).equals(buf)).toBe(true);
     expect(encodeFromJson(decodeToJson(file, false)).equals(buf)).toBe(true);
-    fs.rmSync(path.dirname(file), { recursive: true });
+    fs.rmSync(dir, { recursive: true });
   });
 });
 
