@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import {
   fpregsFromEntry, fpregsToEntry, getGpreg, gpregsFromEntry, gpregsToEntry, hostXsaveLayout, readRegs,
-  syscallRegs, xsaveSize, type XsaveLayout,
+  syscallRegs, xsaveSize, checkpointRegs, setGpreg, type XsaveLayout,
 } from './regs.js';
 import * as ptrace from '../../src/sys/ptrace.js';
 import { startTarget, type Target } from '../../src/dump/test-support.js';
@@ -36,6 +36,29 @@ describe('gpregs', () => {
     expect(getGpreg(sys.gp, 'r10')).toBe(4n);
     expect(getGpreg(sys.gp, 'orig_ax')).toBe(0xffffffffffffffffn);
     expect(getGpreg(raw.gp, 'ax')).toBe(0x1111111111111111n);
+  });
+});
+
+describe('checkpointRegs', () => {
+  const stoppedIn = (ax: bigint) => {
+    const gp = Buffer.alloc(27 * 8);
+    setGpreg(gp, 'orig_ax', 35n); // nanosleep
+    setGpreg(gp, 'ax', ax);
+    setGpreg(gp, 'ip', 0x1002n);
+    return checkpointRegs({ gp, fp: Buffer.alloc(0) }).gp;
+  };
+  it('rewinds a restartable syscall', () => {
+    const gp = stoppedIn(-512n);
+    expect(getGpreg(gp, 'ip')).toBe(0x1000n);
+    expect(getGpreg(gp, 'ax')).toBe(35n);
+  });
+  it('turns a restart-block syscall into EINTR', () => {
+    const gp = stoppedIn(-516n);
+    expect(getGpreg(gp, 'ip')).toBe(0x1002n);
+    expect(BigInt.asIntN(64, getGpreg(gp, 'ax'))).toBe(-4n);
+  });
+  it('leaves a finished syscall alone', () => {
+    expect(getGpreg(stoppedIn(0n), 'ip')).toBe(0x1002n);
   });
 });
 

@@ -222,6 +222,29 @@ export function syscallResult(regs: RawRegs): bigint {
   return BigInt.asIntN(64, getGpreg(regs.gp, 'ax'));
 }
 
+// Kernel-internal return values of an interrupted syscall (never seen by user code).
+const ERESTARTSYS = -512n;
+const ERESTARTNOINTR = -513n;
+const ERESTARTNOHAND = -514n;
+const ERESTART_RESTARTBLOCK = -516n;
+const EINTR = -4n;
+
+export function checkpointRegs(regs: RawRegs): RawRegs {
+  const gp = Buffer.from(regs.gp);
+  if (BigInt.asIntN(64, getGpreg(gp, 'orig_ax')) >= 0n) {
+    const ax = BigInt.asIntN(64, getGpreg(gp, 'ax'));
+    if (ax === ERESTARTSYS || ax === ERESTARTNOINTR || ax === ERESTARTNOHAND) {
+      // Re-execute the syscall instruction with the original number.
+      setGpreg(gp, 'ax', getGpreg(gp, 'orig_ax'));
+      setGpreg(gp, 'ip', getGpreg(gp, 'ip') - BigInt(SYSCALL_INSN.length));
+    } else if (ax === ERESTART_RESTARTBLOCK) {
+      // The restart block lives in the kernel and is lost: report an interrupted call.
+      setGpreg(gp, 'ax', EINTR);
+    }
+  }
+  return { gp, fp: regs.fp };
+}
+
 export const x86_64Regs: ArchRegs = {
   mtype: 'X86_64',
   threadInfoField: 'thread_info',
@@ -234,4 +257,5 @@ export const x86_64Regs: ArchRegs = {
   syscallInsn: SYSCALL_INSN,
   syscallRegs,
   syscallResult,
+  checkpointRegs,
 };

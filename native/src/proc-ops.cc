@@ -87,4 +87,12 @@ static Napi::Value Tgkill(const Napi::CallbackInfo& info) {
 }
 CRIU_TS_EXPORT("tgkill", Tgkill);
 
+// kcmpFiles(pid1, pid2, fd1, fd2) -> true when both fds refer to one open file description.
+static Napi::Value KcmpFiles(const Napi::CallbackInfo& info) {
+  long r = syscall(SYS_kcmp, IntArg(info, 0), IntArg(info, 1), 0 /* KCMP_FILE */, IntArg(info, 2), IntArg(info, 3));
+  if (r < 0) return ThrowErrno(info.Env(), errno, "kcmp(KCMP_FILE)");
+  return Napi::Boolean::New(info.Env(), r == 0);
+}
+CRIU_TS_EXPORT("kcmpFiles", KcmpFiles);
+
 }  // namespace criu_ts

@@ -54,6 +54,12 @@ export interface ArchRegs {
   syscallRegs(regs: RawRegs, ip: bigint, nr: number, args: bigint[]): RawRegs;
   /** Return value (negative errno) of the syscall just run. */
   syscallResult(regs: RawRegs): bigint;
+  /**
+   * The registers to save in an image: a syscall the thread was stopped in is set up the
+   * way the kernel would restart it (a sigreturn-based restore bypasses the kernel's own
+   * restart logic).
+   */
+  checkpointRegs(regs: RawRegs): RawRegs;
 }
 
 /** The signal state an rt_sigframe carries besides the registers. */

@@ -10,6 +10,7 @@ interface ProcOpsAddon {
   fcntl(fd: number, cmd: number, arg?: number): number;
   memfdCreate(name: string, flags: number): number;
   tgkill(tgid: number, tid: number, sig: number): void;
+  kcmpFiles(pid1: number, pid2: number, fd1: number, fd2: number): boolean;
 }
 
 const native = () => addon<ProcOpsAddon>();
@@ -32,6 +33,8 @@ export const pidfdGetfd = (pidfd: number, fd: number): number => native().pidfdG
 export const pipe2 = (flags: number): [number, number] => native().pipe2(flags);
 /** Duplicates up to len bytes from pipe fdIn into pipe fdOut without consuming them. */
 export const tee = (fdIn: number, fdOut: number, len: number, flags: number): number => native().tee(fdIn, fdOut, len, flags);
-export const fcntl = (fd: number, cmd: number, arg?: number): number => native().fcntl(fd, cmd, arg);
+export const fcntl = (fd: number, cmd: number, arg = 0): number => native().fcntl(fd, cmd, arg);
 export const memfdCreate = (name: string, flags: number): number => native().memfdCreate(name, flags);
 export const tgkill = (tgid: number, tid: number, sig: number): void => native().tgkill(tgid, tid, sig);
+/** True when fd1 of pid1 and fd2 of pid2 share one open file description (kcmp). */
+export const kcmpFiles = (pid1: number, pid2: number, fd1: number, fd2: number): boolean => native().kcmpFiles(pid1, pid2, fd1, fd2);

@@ -1,0 +1,82 @@
+// The fd table of a task: fdinfo-<files_id>.img (one entry per fd) and the file entries
+// they point to, through one dumper per kind of file. Kinds not handled yet are refused
+// with an error that names the fd and what it is.
+import fs from 'node:fs';
+import type { Entry } from '../images/index.js';
+import { parseFdInfo, type FdInfo } from '../proc/fdinfo.js';
+import { kcmpFiles } from '../sys/proc-ops.js';
+import type { FileTable } from './file-table.js';
+import { pipe } from './pipe.js';
+import { regFile } from './reg-file.js';
+
+export interface OpenFd {
+  pid: number;
+  fd: number;
+  /** readlink of /proc/PID/fd/N: a path, "pipe:[ino]", "socket:[ino]", "anon_inode:..." */
+  link: string;
+  info: FdInfo;
+  /** The file's status flags (O_CLOEXEC removed: it belongs to the fd). */
+  flags: number;
+  /** Identifies the open file description: fds sharing one share a key. */
+  fileKey: string;
+  unsupported(what: string): Error;
+}
+
+/** State shared by every fd of a dump (not per file). */
+export interface FilesDumpState {
+  pipesSeen: Set<number>;
+  pipeData: { entry: Entry; payload: Buffer }[];
+}
+
+export interface FdDumper {
+  /** fdinfo_entry type name. */
+  kind: string;
+  matches(fd: OpenFd): boolean;
+  /** Adds the file's entry (once per open file description) and returns its id. */
+  dump(fd: OpenFd, files: FileTable, state: FilesDumpState): number;
+}
+
+const dumpers: FdDumper[] = [regFile, pipe];
+
+const FD_CLOEXEC = 1;
+const O_CLOEXEC = 0o2000000;
+
+/** Finds an earlier fd (of any dumped task) on the same open file description. */
+class Descriptions {
+  private readonly seen: { pid: number; fd: number; link: string; ino: number; key: string }[] = [];
+  keyOf(pid: number, fd: number, link: string, ino: number): string {
+    for (const s of this.seen) {
+      if (s.link === link && s.ino === ino && kcmpFiles(s.pid, pid, s.fd, fd)) return s.key;
+    }
+    const key = `fd:${pid}:${fd}`;
+    this.seen.push({ pid, fd, link, ino, key });
+    return key;
+  }
+}
+
+export class FilesDumper {
+  readonly state: FilesDumpState = { pipesSeen: new Set(), pipeData: [] };
+  private readonly descriptions = new Descriptions();
+
+  constructor(private readonly files: FileTable) {}
+
+  /** fdinfo entries of task pid, in fd order. */
+  dumpFds(pid: number): Entry[] {
+    const fds = fs.readdirSync(`/proc/${pid}/fd`).map(Number).sort((a, b) => a - b);
+    const out: Entry[] = [];
+    for (const n of fds) {
+      const link = fs.readlinkSync(`/proc/${pid}/fd/${n}`);
+      const info = parseFdInfo(fs.readFileSync(`/proc/${pid}/fdinfo/${n}`, 'utf8'));
+      const fd: OpenFd = {
+        pid, fd: n, link, info, flags: info.flags & ~O_CLOEXEC,
+        fileKey: this.descriptions.keyOf(pid, n, link, info.ino),
+        unsupported: (what) => new Error(`criu-ts: cannot dump fd ${n} of ${pid} (${link}): ${what} is not supported yet`),
+      };
+      const dumper = dumpers.find((d) => d.matches(fd));
+      if (!dumper) throw fd.unsupported(link.replace(/:.*$/, '') || 'this kind of file');
+      const id = dumper.dump(fd, this.files, this.state);
+      out.push({ id, flags: info.flags & O_CLOEXEC ? FD_CLOEXEC : 0, type: dumper.kind, fd: n });
+    }
+    return out;
+  }
+}

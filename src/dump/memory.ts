@@ -1,0 +1,257 @@
+// A task's memory: every VMA into mm-<pid>.img (with CRIU's status bits and file ids),
+// and the contents of present pages into pages-<id>.img, described by pagemap-<pid>.img.
+// Pages are located with /proc/PID/pagemap, read with process_vm_readv into one reused
+// buffer, and all-zero pages of anonymous memory are skipped (restore maps them fresh).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Entry } from '../images/index.js';
+import type { Logger } from '../log.js';
+import { injectFault } from '../fault.js';
+import { parseAuxv } from '../proc/auxv.js';
+import { parseMaps, type Vma } from '../proc/maps.js';
+import { parseStat } from '../proc/stat.js';
+import { readRanges } from '../sys/memory.js';
+import type { FileTable } from './file-table.js';
+
+export const PAGE_SIZE = 4096;
+const BATCH_PAGES = 2048; // 8 MiB per process_vm_readv batch
+
+// VMA status bits of the image (CRIU's VMA_AREA_* / VMA_* values).
+export const VMA = {
+  AREA_REGULAR: 1 << 0,
+  AREA_STACK: 1 << 1,
+  AREA_VSYSCALL: 1 << 2,
+  AREA_VDSO: 1 << 3,
+  AREA_HEAP: 1 << 5,
+  FILE_PRIVATE: 1 << 6,
+  FILE_SHARED: 1 << 7,
+  ANON_SHARED: 1 << 8,
+  ANON_PRIVATE: 1 << 9,
+  AREA_VVAR: 1 << 12,
+  AREA_MEMFD: 1 << 14,
+} as const;
+
+const PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
+const MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_ANONYMOUS = 0x20, MAP_GROWSDOWN = 0x100, MAP_NORESERVE = 0x4000;
+const O_RDWR = 2;
+/** smaps VmFlags -> madvise advice numbers (the image keeps 1 << advice). */
+const madvByFlag: Record<string, number> = { rr: 1, sr: 2, dc: 10, mg: 12, hg: 14, nh: 15, dd: 16, wf: 18 };
+// pagemap entry flags of the image.
+const PE_PRESENT = 1 << 2;
+// /proc/PID/pagemap bits.
+const PM_PRESENT = 1n << 63n;
+const PM_SWAP = 1n << 62n;
+const PM_FILE = 1n << 61n;
+
+interface VmaPlan {
+  vma: Vma;
+  entry: Entry;
+  /** Which pages to save: none, those not backed by the file (private file maps), all present. */
+  pages: 'none' | 'cow' | 'present';
+  /** All-zero pages may be skipped: the area reads as zero where nothing is mapped. */
+  zeroSkippable: boolean;
+}
+
+function unsupported(pid: number, vma: Vma, what: string): Error {
+  return new Error(`criu-ts: cannot dump ${pid}'s mapping ${vma.start.toString(16)}-${vma.end.toString(16)} ${vma.name}: ${what} is not supported yet`);
+}
+
+function planVma(pid: number, vma: Vma, files: FileTable): VmaPlan {
+  const prot = (vma.read ? PROT_READ : 0) | (vma.write ? PROT_WRITE : 0) | (vma.exec ? PROT_EXEC : 0);
+  let madv = 0n;
+  for (const f of vma.vmFlags) if (madvByFlag[f] !== undefined) madv |= 1n << BigInt(madvByFlag[f]!);
+  const flags = (vma.shared ? MAP_SHARED : MAP_PRIVATE) | (vma.vmFlags.includes('gd') ? MAP_GROWSDOWN : 0) | (vma.vmFlags.includes('nr') ? MAP_NORESERVE : 0);
+  const entry: Entry = { start: vma.start, end: vma.end, pgoff: 0n, shmid: 0n, prot, flags, status: 0, fd: -1n, ...(madv ? { madv } : {}) };
+  const anon = (status: number): VmaPlan => {
+    entry['flags'] |= MAP_ANONYMOUS;
+    entry['status'] = status | VMA.ANON_PRIVATE;
+    return { vma, entry, pages: 'present', zeroSkippable: true };
+  };
+  switch (vma.name) {
+    case '[vsyscall]':
+      entry['flags'] |= MAP_ANONYMOUS;
+      entry['status'] = VMA.AREA_VSYSCALL | VMA.ANON_PRIVATE;
+      return { vma, entry, pages: 'none', zeroSkippable: false };
+    case '[vvar]':
+    case '[vvar_vclock]':
+      // Kernel data pages: restore gets its own; their contents are never saved.
+      entry['flags'] |= MAP_ANONYMOUS;
+      entry['status'] = VMA.AREA_REGULAR | VMA.ANON_PRIVATE | VMA.AREA_VVAR;
+      return { vma, entry, pages: 'none', zeroSkippable: false };
+    case '[vdso]':
+      return { ...anon(VMA.AREA_REGULAR | VMA.AREA_VDSO), zeroSkippable: false };
+    case '[heap]':
+      return anon(VMA.AREA_REGULAR | VMA.AREA_HEAP);
+    case '[stack]':
+    case '':
+      if (vma.shared) throw unsupported(pid, vma, 'shared anonymous memory');
+      return anon(VMA.AREA_REGULAR);
+  }
+  if (vma.name.startsWith('[')) throw unsupported(pid, vma, `the special mapping ${vma.name}`);
+  if (vma.name.startsWith('/memfd:')) throw unsupported(pid, vma, 'a memfd mapping');
+  if (vma.name === '/dev/zero (deleted)' || vma.name.startsWith('/SYSV')) throw unsupported(pid, vma, 'shared anonymous memory');
+  if (vma.name.endsWith(' (deleted)')) throw unsupported(pid, vma, 'a mapping of an unlinked file');
+  const mapFile = `/proc/${pid}/map_files/${vma.start.toString(16)}-${vma.end.toString(16)}`;
+  const fdflags = vma.shared && vma.write ? O_RDWR : 0;
+  entry['pgoff'] = vma.offset;
+  entry['shmid'] = BigInt(files.pathFile(vma.name, fdflags, mapFile));
+  entry['fdflags'] = fdflags;
+  entry['status'] = VMA.AREA_REGULAR | (vma.shared ? VMA.FILE_SHARED : VMA.FILE_PRIVATE);
+  // Shared file pages live in the file; private ones only where the task wrote (COW).
+  return { vma, entry, pages: vma.shared ? 'none' : 'cow', zeroSkippable: false };
+}
+
+export interface MemoryStats {
+  pagesScanned: number;
+  pagesSkippedZero: number;
+  pagesWritten: number;
+  /** Microseconds reading target memory / writing image files (CRIU's memdump/memwrite). */
+  memdumpUs: number;
+  memwriteUs: number;
+}
+
+/** Streams page contents to pages-<id>.img and collects the pagemap entries. */
+class PageWriter {
+  readonly pagemap: Entry[] = [];
+  private readonly buf = Buffer.allocUnsafe(BATCH_PAGES * PAGE_SIZE);
+  private readonly zero = Buffer.alloc(PAGE_SIZE);
+  private ranges: number[] = [];
+  /** Per page in the batch: its address, and whether a zero page may be dropped. */
+  private pages: { addr: number; zeroSkippable: boolean }[] = [];
+  private readonly out: number;
+  readonly stats: MemoryStats = { pagesScanned: 0, pagesSkippedZero: 0, pagesWritten: 0, memdumpUs: 0, memwriteUs: 0 };
+
+  constructor(private readonly pid: number, file: string, private readonly onBatch: () => void) {
+    this.out = fs.openSync(file, 'w');
+  }
+
+  add(addr: number, count: number, zeroSkippable: boolean): void {
+    while (count > 0) {
+      const take = Math.min(count, BATCH_PAGES - this.pages.length);
+      const last = this.ranges.length - 2;
+      if (last >= 0 && this.ranges[last]! + this.ranges[last + 1]! === addr) this.ranges[last + 1]! += take * PAGE_SIZE;
+      else this.ranges.push(addr, take * PAGE_SIZE);
+      for (let i = 0; i < take; i++) this.pages.push({ addr: addr + i * PAGE_SIZE, zeroSkippable });
+      addr += take * PAGE_SIZE;
+      count -= take;
+      if (this.pages.length === BATCH_PAGES) this.flush();
+    }
+  }
+
+  flush(): void {
+    if (this.pages.length === 0) return;
+    const t0 = process.hrtime.bigint();
+    const want = this.pages.length * PAGE_SIZE;
+    const got = readRanges(this.pid, this.buf, 0, Float64Array.from(this.ranges));
+    if (got !== want) throw new Error(`criu-ts: read ${got} of ${want} bytes of ${this.pid}'s memory (a mapping changed?)`);
+    const t1 = process.hrtime.bigint();
+    // Write maximal runs of kept pages; extend the pagemap entry while addresses follow on.
+    let runStart = -1;
+    const writeRun = (end: number) => {
+      if (runStart >= 0) fs.writeSync(this.out, this.buf, runStart * PAGE_SIZE, (end - runStart) * PAGE_SIZE);
+      runStart = -1;
+    };
+    this.pages.forEach((p, i) => {
+      this.stats.pagesScanned++;
+      const off = i * PAGE_SIZE;
+      if (p.zeroSkippable && this.zero.compare(this.buf, off, off + PAGE_SIZE) === 0) {
+        this.stats.pagesSkippedZero++;
+        writeRun(i);
+        return;
+      }
+      if (runStart < 0) runStart = i;
+      this.stats.pagesWritten++;
+      const prev = this.pagemap[this.pagemap.length - 1];
+      if (prev && Number(prev['vaddr']) + Number(prev['nr_pages']) * PAGE_SIZE === p.addr) prev['nr_pages'] = BigInt(prev['nr_pages']) + 1n;
+      else this.pagemap.push({ vaddr: BigInt(p.addr), compat_nr_pages: 0, flags: PE_PRESENT, nr_pages: 1n });
+    });
+    writeRun(this.pages.length);
+    const t2 = process.hrtime.bigint();
+    this.stats.memdumpUs += Number((t1 - t0) / 1000n);
+    this.stats.memwriteUs += Number((t2 - t1) / 1000n);
+    this.pages = [];
+    this.ranges = [];
+    this.onBatch();
+  }
+
+  close(): void {
+    this.flush();
+    fs.closeSync(this.out);
+  }
+}
+
+/** Which pages of a VMA to save, as runs of [first page address, page count]. */
+function pageRuns(pagemapFd: number, plan: VmaPlan): [number, number][] {
+  const runs: [number, number][] = [];
+  if (plan.pages === 'none' || !plan.vma.read) return runs;
+  const start = Number(plan.vma.start);
+  const total = Number(plan.vma.end - plan.vma.start) / PAGE_SIZE;
+  const chunk = 65536;
+  const bits = Buffer.allocUnsafe(Math.min(total, chunk) * 8);
+  for (let first = 0; first < total; first += chunk) {
+    const n = Math.min(chunk, total - first);
+    const addr = start + first * PAGE_SIZE;
+    const got = fs.readSync(pagemapFd, bits, 0, n * 8, (addr / PAGE_SIZE) * 8);
+    if (got !== n * 8) throw new Error(`criu-ts: short pagemap read at 0x${addr.toString(16)}`);
+    for (let i = 0; i < n; i++) {
+      const e = bits.readBigUInt64LE(i * 8);
+      if (!(e & (PM_PRESENT | PM_SWAP))) continue;
+      if (plan.pages === 'cow' && e & PM_FILE) continue;
+      const a = addr + i * PAGE_SIZE;
+      const last = runs[runs.length - 1];
+      if (last && last[0] + last[1] * PAGE_SIZE === a) last[1]++;
+      else runs.push([a, 1]);
+    }
+  }
+  return runs;
+}
+
+export interface MemoryDump {
+  mm: Entry;
+  stats: MemoryStats;
+}
+
+/**
+ * Dumps pid's memory: writes pagemap-<pid>.img and pages-<pagesId>.img, returns the mm
+ * entry (the caller writes mm-<pid>.img once the ids are final).
+ */
+export function dumpMemory(pid: number, dir: string, pagesId: number, files: FileTable, brk: bigint, extra: Entry, log: Logger,
+  writePagemap: (entries: Entry[]) => void): MemoryDump {
+  const vmas = parseMaps(fs.readFileSync(`/proc/${pid}/smaps`, 'utf8'));
+  const plans = vmas.map((v) => planVma(pid, v, files));
+  for (const p of plans) {
+    if (!p.vma.read && p.pages !== 'none' && p.vma.rssKb > 0) throw unsupported(pid, p.vma, 'saving populated memory without read permission');
+  }
+  const pagemapFd = fs.openSync(`/proc/${pid}/pagemap`, 'r');
+  let planned: [number, number, boolean][] = [];
+  try {
+    for (const p of plans) for (const [a, n] of pageRuns(pagemapFd, p)) planned.push([a, n, p.zeroSkippable]);
+  } finally {
+    fs.closeSync(pagemapFd);
+  }
+  const total = planned.reduce((s, r) => s + r[1], 0);
+  let batches = 0;
+  const writer = new PageWriter(pid, path.join(dir, `pages-${pagesId}.img`), () => {
+    log.progress('memory', writer.stats.pagesScanned, total);
+    if (++batches === 1) injectFault('dump-memory-mid');
+  });
+  try {
+    for (const [a, n, z] of planned) writer.add(a, n, z);
+  } finally {
+    writer.close();
+  }
+  planned = [];
+  writePagemap([{ pages_id: pagesId }, ...writer.pagemap]);
+  const stat = parseStat(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  const mm: Entry = {
+    mm_start_code: stat.startCode, mm_end_code: stat.endCode, mm_start_data: stat.startData, mm_end_data: stat.endData,
+    mm_start_stack: stat.startStack, mm_start_brk: stat.startBrk, mm_brk: brk,
+    mm_arg_start: stat.argStart, mm_arg_end: stat.argEnd, mm_env_start: stat.envStart, mm_env_end: stat.envEnd,
+    exe_file_id: files.pathFile(fs.readlinkSync(`/proc/${pid}/exe`), 0, `/proc/${pid}/exe`),
+    mm_saved_auxv: parseAuxv(fs.readFileSync(`/proc/${pid}/auxv`)),
+    vmas: plans.map((p) => p.entry),
+    ...extra,
+  };
+  log.debug(`memory of ${pid}: ${vmas.length} VMAs, ${writer.stats.pagesWritten} of ${writer.stats.pagesScanned} pages written`);
+  return { mm, stats: writer.stats };
+}
