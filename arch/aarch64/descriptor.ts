@@ -18,6 +18,7 @@ export const aarch64: ArchDescriptor = {
     set_tid_address: 96, timer_create: 107, timer_settime: 110, timer_gettime: 108,
     exit_group: 94, set_robust_list: 99, get_robust_list: 100, memfd_create: 279, rseq: 293,
     clone3: 435, pidfd_open: 434, pidfd_getfd: 438,
+    sigaltstack: 132, timer_getoverrun: 109,
   },
   qemu: {
     system: 'qemu-system-aarch64',

@@ -18,6 +18,7 @@ export const ppc64le: ArchDescriptor = {
     set_tid_address: 232, timer_create: 240, timer_settime: 241, timer_gettime: 242,
     exit_group: 234, set_robust_list: 300, get_robust_list: 299, memfd_create: 360, rseq: 387,
     clone3: 435, pidfd_open: 434, pidfd_getfd: 438,
+    sigaltstack: 185, timer_getoverrun: 243,
   },
   qemu: {
     system: 'qemu-system-ppc64',

@@ -19,6 +19,7 @@ export const s390x: ArchDescriptor = {
     set_tid_address: 252, timer_create: 254, timer_settime: 255, timer_gettime: 256,
     exit_group: 248, set_robust_list: 304, get_robust_list: 305, memfd_create: 350, rseq: 383,
     clone3: 435, pidfd_open: 434, pidfd_getfd: 438,
+    sigaltstack: 186, timer_getoverrun: 257,
   },
   qemu: {
     system: 'qemu-system-s390x',

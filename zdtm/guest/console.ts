@@ -18,7 +18,7 @@ function lastLine(text: string, re: RegExp): string | undefined {
 }
 
 function markLine(text: string, word: string): string | undefined {
-  return lastLine(text, new RegExp(`${GUEST_MARK} ${word}\\b`));
+  return lastLine(text, new RegExp(`${GUEST_MARK} ${word}(\\s|$)`));
 }
 
 /** The command's last line of output before the exit marker. */

@@ -1,0 +1,67 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { archByName, supportedArches } from '../src/arch/index.js';
+
+// Syscalls of the x86_64 table that the other arches simply do not have.
+const absent: Record<string, string[]> = {
+  aarch64: ['open', 'arch_prctl'],
+  s390x: ['arch_prctl'],
+  ppc64le: ['arch_prctl'],
+};
+
+function hasCompiler(cc: string): boolean {
+  try {
+    execFileSync(cc, ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** __NR_* values as the arch's own kernel headers define them (via its cross compiler). */
+function headerNumbers(triple: string): Map<string, number> {
+  const defs = execFileSync(`${triple}-gcc`, ['-dM', '-E', '-'], { input: '#include <asm/unistd.h>\n', encoding: 'utf8' });
+  const raw = new Map<string, string>();
+  for (const m of defs.matchAll(/^#define (__NR\w*) (.+)$/gm)) raw.set(m[1]!, m[2]!.trim());
+  const value = (v: string): number => {
+    const inner = /^\((.*)\)$/.exec(v);
+    if (inner) return value(inner[1]!);
+    const sum = /^(\w+) \+ (\d+)$/.exec(v);
+    if (sum) return value(sum[1]!) + Number(sum[2]);
+    return /^\d+$/.test(v) ? Number(v) : value(raw.get(v) ?? 'NaN');
+  };
+  return new Map([...raw.keys()].filter((k) => k.startsWith('__NR_')).map((k) => [k.slice(5), value(raw.get(k)!)]));
+}
+
+describe('foreign arch descriptors', () => {
+  const x86 = archByName('x86_64');
+  const foreign = supportedArches().filter((a) => a.name !== 'x86_64');
+
+  it('are all registered and found by Node arch names too', () => {
+    expect(foreign.map((a) => a.name).sort()).toEqual(['aarch64', 'ppc64le', 's390x']);
+    expect(archByName('arm64').name).toBe('aarch64');
+    expect(archByName('ppc64').name).toBe('ppc64le');
+    expect(archByName('s390x').littleEndian).toBe(false);
+  });
+
+  for (const arch of foreign) {
+    it(`${arch.name}: has every x86_64 syscall name it can have, with unique numbers`, () => {
+      const missing = Object.keys(x86.syscalls).filter((n) => !(n in arch.syscalls));
+      expect(missing.sort()).toEqual([...absent[arch.name]!].sort());
+      const numbers = Object.values(arch.syscalls);
+      expect(new Set(numbers).size).toBe(numbers.length);
+    });
+
+    it.skipIf(!hasCompiler(`${arch.triple}-gcc`))(`${arch.name}: numbers match the kernel headers of ${arch.triple}`, () => {
+      const nr = headerNumbers(arch.triple);
+      for (const [name, n] of Object.entries(arch.syscalls)) expect([name, nr.get(name)]).toEqual([name, n]);
+    });
+
+    it(`${arch.name}: can boot a guest`, () => {
+      const q = arch.qemu!;
+      expect(q.system).toMatch(/^qemu-system-/);
+      expect(q.kernelPackage).toMatch(/^linux-image-/);
+      expect(q.user).toBe(`qemu-${arch.name === 'ppc64le' ? 'ppc64le' : arch.name}-static`);
+    });
+  }
+});
