@@ -3,6 +3,13 @@
 // test can walk them all. Add a point here, then call injectFault() at that step.
 export const faultPoints = {
   // Dump side (in order of the dump's steps).
+  'dump-seized': 'after every thread of the tree is seized and stopped',
+  'dump-regs': 'after reading every thread\'s registers',
+  'dump-infected': 'while syscalls are injected into the task (scratch memory mapped)',
+  'dump-memory-mid': 'after the first batch of pages is written',
+  'dump-files': 'after the fd tables are dumped',
+  'dump-images-written': 'after every image is written, before the tree is released',
+  'dump-before-kill': 'after a successful dump, before the tree is killed',
   // Restore side.
   'restore-images': 'after reading the image directory',
   'restore-plan': 'after planning every task, before anything is opened',
@@ -21,7 +28,13 @@ export class InjectedFault extends Error {
   }
 }
 
-/** Throws InjectedFault when CRIU_TS_FAULT names this point. */
+/**
+ * Throws InjectedFault when CRIU_TS_FAULT names this point. CRIU_TS_FAULT_HANG=<point>
+ * blocks the process there instead (no event-loop turn), so a test can SIGKILL it mid-step.
+ */
 export function injectFault(point: FaultPoint): void {
+  if (process.env['CRIU_TS_FAULT_HANG'] === point) {
+    for (;;) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+  }
   if (process.env['CRIU_TS_FAULT'] === point) throw new InjectedFault(point);
 }
