@@ -39,7 +39,7 @@ const REAP_GRACE_MS = 5000;
 /** How long the dumped task may take to die once the dump command has exited. */
 const GONE_AFTER_DUMP_MS = 5000;
 
-function readTrimmed(file: string): string | undefined {
+function readText(file: string): string | undefined {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch {
@@ -79,111 +79,145 @@ function dirBytes(dir: string): number {
   return n;
 }
 
-export async function runTest(spec: TestSpec): Promise<Outcome> {
-  const t0 = Date.now();
-  const deadline = t0 + spec.timeoutSec * 1000;
-  const w = (f: string) => path.join(spec.workDir, f);
-  fs.rmSync(spec.workDir, { recursive: true, force: true });
-  fs.mkdirSync(spec.workDir, { recursive: true });
-  const pidfile = w('test.pid');
-  const outfile = w('test.out');
-  const sessions = new Set<number>();
-  const pids = new Set<number>();
-  const outcome: Outcome = { passed: false, dumpMs: [], restoreMs: [], durationMs: 0, workDir: spec.workDir };
-  const imageDirs: string[] = [];
+/** One test's run: its files, the processes it owns, and the phases of the protocol. */
+class TestRun {
+  readonly deadline: number;
+  readonly pidfile: string;
+  readonly outfile: string;
+  /** Sessions and PIDs to kill at the end: the test's, the restored tree's, hung commands'. */
+  private readonly sessions = new Set<number>();
+  private readonly pids = new Set<number>();
+  readonly imageDirs: string[] = [];
 
-  const track = (pid: number) => {
-    pids.add(pid);
+  constructor(readonly spec: TestSpec, t0: number) {
+    this.deadline = t0 + spec.timeoutSec * 1000;
+    this.pidfile = this.file('test.pid');
+    this.outfile = this.file('test.out');
+  }
+
+  file(name: string): string {
+    return path.join(this.spec.workDir, name);
+  }
+
+  /** Kills everything the test left: its sessions, its PIDs, whatever carries its --pidfile. */
+  cleanup = (): void => {
+    killLeftovers(this.sessions, [...this.pids, ...pidsWithArg(`--pidfile=${this.pidfile}`)]);
+  };
+
+  private track(pid: number): void {
+    this.pids.add(pid);
     const s = procStat(pid);
-    if (s) sessions.add(s.session);
-  };
-  const cleanup = () => killLeftovers(sessions, [...pids, ...pidsWithArg(`--pidfile=${pidfile}`)]);
-  activeCleanups.add(cleanup);
-  const fail = (why: string): never => {
-    throw new TestFailure(why);
-  };
+    if (s) this.sessions.add(s.session);
+  }
 
-  // One dump or restore through the CLI; its stdout+stderr in <step>.out, its log in <step>.log.
-  const criu = async (step: string, args: string[]): Promise<CommandResult> => {
-    const log = w(`${step}.log`);
-    const output = w(`${step}.out`);
+  /** Starts the test and waits until it publishes its PID. */
+  async start(): Promise<number> {
+    const { spec } = this;
+    const r = await runCommand([...spec.launcher, spec.bin, `--pidfile=${this.pidfile}`, `--outfile=${this.outfile}`, ...spec.args], {
+      cwd: spec.workDir,
+      outputFile: this.file('test.output'),
+      deadline: this.deadline,
+      onSpawn: (pid) => this.sessions.add(pid), // detached: the starter leads its own session
+    });
+    if (!succeeded(r)) fail(`test start ${describeEnd(r, spec.timeoutSec)} (see test.output)`);
+    if (!(await waitFor(() => (readText(this.pidfile) ?? '').trim() !== '', this.deadline))) fail(`no pidfile within ${spec.timeoutSec}s`);
+    const text = readText(this.pidfile)!.trim();
+    const pid = Number(text);
+    if (!Number.isInteger(pid) || pid <= 1) fail(`bad pidfile content "${text}"`);
+    if (isGone(pid)) fail(`test process ${pid} died before the check (see test.output)`);
+    this.track(pid);
+    return pid;
+  }
+
+  /** One dump or restore through the CLI; its stdout+stderr in <step>.out, its log in <step>.log. */
+  private async criu(step: string, args: string[]): Promise<CommandResult> {
+    const { spec } = this;
+    const log = this.file(`${step}.log`);
+    const output = this.file(`${step}.out`);
     const r = await runCommand([...spec.criu, ...args, '-o', log, '-v4', ...spec.opts], {
       cwd: spec.workDir,
       outputFile: output,
-      deadline,
-      onSpawn: (pid) => sessions.add(pid), // detached: its own session; a hang is killed with it
+      deadline: this.deadline,
+      onSpawn: (pid) => this.sessions.add(pid), // detached: a hang is killed with its session
     });
     if (!succeeded(r)) {
-      const why = lastErrorLine(readTrimmed(output), readTrimmed(log));
+      const why = lastErrorLine(readText(output), readText(log));
       fail(`${step} ${describeEnd(r, spec.timeoutSec)}${why ? `: ${why}` : ''}`);
     }
     return r;
-  };
+  }
 
-  try {
-    const start = await runCommand([...spec.launcher, spec.bin, `--pidfile=${pidfile}`, `--outfile=${outfile}`, ...spec.args], {
-      cwd: spec.workDir,
-      outputFile: w('test.output'),
-      deadline,
-      onSpawn: (pid) => sessions.add(pid),
+  /** Dumps `pid` and restores it; returns the restored PID (which must be the same). */
+  async checkpoint(pid: number, iter: number, outcome: Outcome): Promise<number> {
+    const sfx = this.spec.iters > 1 ? `-${iter}` : '';
+    const img = this.file(`img${sfx}`);
+    this.imageDirs.push(img);
+    fs.mkdirSync(img);
+    const d = await this.criu(`dump${sfx}`, ['dump', '-t', String(pid), '-D', img]).catch((e: Error) => {
+      // A failed dump must leave the target running: say so when it did not.
+      throw isGone(pid) ? new TestFailure(`${e.message} (and the test process is gone)`) : e;
     });
-    if (!succeeded(start)) fail(`test start ${describeEnd(start, spec.timeoutSec)} (see test.output)`);
-    const ready = await waitFor(() => (readTrimmed(pidfile) ?? '').trim() !== '', deadline);
-    if (!ready) fail(`no pidfile within ${spec.timeoutSec}s`);
-    let pid = Number(readTrimmed(pidfile)!.trim());
-    if (!Number.isInteger(pid) || pid <= 1) fail(`bad pidfile content "${readTrimmed(pidfile)!.trim()}"`);
-    if (isGone(pid)) fail(`test process ${pid} died before the check (see test.output)`);
-    track(pid);
-
-    for (let i = 1; !spec.nocr && i <= spec.iters; i++) {
-      const sfx = spec.iters > 1 ? `-${i}` : '';
-      const img = w(`img${sfx}`);
-      imageDirs.push(img);
-      fs.mkdirSync(img);
-      const dumped = pid;
-      const d = await criu(`dump${sfx}`, ['dump', '-t', String(pid), '-D', img]).catch((e: Error) => {
-        // A failed dump must leave the target running: say so when it did not.
-        throw isGone(dumped) ? new TestFailure(`${e.message} (and the test process is gone)`) : e;
-      });
-      outcome.dumpMs.push(d.ms);
-      // criu kills the dumped tree before it exits; a live PID after a while means it did not.
-      if (!(await waitFor(() => isGone(pid), Math.min(deadline, Date.now() + GONE_AFTER_DUMP_MS)))) {
-        fail(`dump${sfx} succeeded but PID ${pid} is still alive`);
-      }
-      await waitFor(() => !exists(pid), Math.min(deadline, Date.now() + REAP_GRACE_MS));
-      outcome.imageBytes = dirBytes(img);
-      const miscount = checkPageCount(img);
-      if (miscount) fail(`dump${sfx}: ${miscount}`);
-
-      const rpidfile = w(`restore${sfx}.pid`);
-      const r = await criu(`restore${sfx}`, ['restore', '-D', img, '-d', '--pidfile', rpidfile]);
-      outcome.restoreMs.push(r.ms);
-      const rpid = Number((readTrimmed(rpidfile) ?? '').trim());
-      if (!Number.isInteger(rpid) || rpid <= 0) fail(`restore${sfx} wrote no pidfile`);
-      if (rpid !== pid) {
-        track(rpid);
-        fail(`restore${sfx} gave PID ${rpid}, expected ${pid}`);
-      }
-      if (isGone(rpid)) fail(`restored process ${rpid} exited right after restore${sfx}`);
-      pid = rpid;
-      track(pid);
+    outcome.dumpMs.push(d.ms);
+    // criu kills the dumped tree before it exits; a live PID after a while means it did not.
+    if (!(await waitFor(() => isGone(pid), Math.min(this.deadline, Date.now() + GONE_AFTER_DUMP_MS)))) {
+      fail(`dump${sfx} succeeded but PID ${pid} is still alive`);
     }
+    outcome.imageBytes = dirBytes(img);
+    const miscount = checkPageCount(img);
+    if (miscount) fail(`dump${sfx}: ${miscount}`);
+    // Restoring needs the PID itself free: give PID 1 its time to reap the zombie.
+    await waitFor(() => !exists(pid), Math.min(this.deadline, Date.now() + REAP_GRACE_MS));
 
-    process.kill(pid, 'SIGTERM');
-    const answered = await waitFor(() => (readTrimmed(outfile) ?? '').includes('\n') || isGone(pid), deadline, 20);
-    if (!answered) fail(`no result within ${spec.timeoutSec}s after SIGTERM`);
+    const rpidfile = this.file(`restore${sfx}.pid`);
+    const r = await this.criu(`restore${sfx}`, ['restore', '-D', img, '-d', '--pidfile', rpidfile]);
+    outcome.restoreMs.push(r.ms);
+    const rpid = Number((readText(rpidfile) ?? '').trim());
+    if (!Number.isInteger(rpid) || rpid <= 0) fail(`restore${sfx} wrote no pidfile`);
+    this.track(rpid);
+    if (rpid !== pid) fail(`restore${sfx} gave PID ${rpid}, expected ${pid}`);
+    if (isGone(rpid)) fail(`restored process ${rpid} exited right after restore${sfx}`);
+    return rpid;
+  }
+
+  /** SIGTERM, then the test's verdict from its outfile. */
+  async verdict(pid: number): Promise<{ passed: boolean; failure?: string }> {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      fail(`test process ${pid} was gone before SIGTERM`);
+    }
+    const answered = await waitFor(() => (readText(this.outfile) ?? '').includes('\n') || isGone(pid), this.deadline, 20);
+    if (!answered) fail(`no result within ${this.spec.timeoutSec}s after SIGTERM`);
     const end = procStat(pid); // a zombie still tells how it ended
-    Object.assign(outcome, readVerdict(readTrimmed(outfile)));
-    if (!outcome.passed && end?.state === 'Z' && end.exitStatus !== undefined && end.exitStatus !== 0) {
-      outcome.failure += ` (test process ${describeWaitStatus(end.exitStatus)})`;
-    }
+    const v = readVerdict(readText(this.outfile));
+    if (!v.passed && end?.state === 'Z' && end.exitStatus) v.failure += ` (test process ${describeWaitStatus(end.exitStatus)})`;
+    return v;
+  }
+}
+
+function fail(why: string): never {
+  throw new TestFailure(why);
+}
+
+/** Runs one test; never throws for a test's failure, and leaves none of its processes behind. */
+export async function runTest(spec: TestSpec): Promise<Outcome> {
+  const t0 = Date.now();
+  fs.rmSync(spec.workDir, { recursive: true, force: true });
+  fs.mkdirSync(spec.workDir, { recursive: true });
+  const run = new TestRun(spec, t0);
+  const outcome: Outcome = { passed: false, dumpMs: [], restoreMs: [], durationMs: 0, workDir: spec.workDir };
+  activeCleanups.add(run.cleanup);
+  try {
+    let pid = await run.start();
+    for (let i = 1; !spec.nocr && i <= spec.iters; i++) pid = await run.checkpoint(pid, i, outcome);
+    Object.assign(outcome, await run.verdict(pid));
   } catch (e) {
     if (!(e instanceof TestFailure)) throw e;
     outcome.failure = e.message;
   } finally {
-    activeCleanups.delete(cleanup);
-    cleanup();
-    if (outcome.passed && !spec.keepImages) for (const d of imageDirs) fs.rmSync(d, { recursive: true, force: true });
+    activeCleanups.delete(run.cleanup);
+    run.cleanup();
+    if (outcome.passed && !spec.keepImages) for (const d of run.imageDirs) fs.rmSync(d, { recursive: true, force: true });
     outcome.durationMs = Date.now() - t0;
   }
   return outcome;

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { lastErrorLine, readVerdict } from './test-run.js';
+
+describe('readVerdict', () => {
+  it('reads PASS and FAIL lines', () => {
+    expect(readVerdict('PASS\n')).toEqual({ passed: true });
+    expect(readVerdict('FAIL: pipe00.c:40 data lost\n')).toEqual({ passed: false, failure: 'FAIL: pipe00.c:40 data lost' });
+  });
+
+  it('treats nothing or garbage as a failure that says so', () => {
+    expect(readVerdict(undefined).failure).toMatch(/no result in the outfile/);
+    expect(readVerdict('').failure).toMatch(/no result in the outfile/);
+    expect(readVerdict('PASSED?\n')).toEqual({ passed: false, failure: 'unexpected outfile line: PASSED?' });
+  });
+});
+
+describe('lastErrorLine', () => {
+  it('prefers the last error line of the first text that has one', () => {
+    expect(lastErrorLine('progress\nError (criu-ts): first\nError (criu-ts): second\nbye\n', 'Error: in log')).toBe('Error (criu-ts): second');
+    expect(lastErrorLine('', 'x\n(00.01) Error (criu/cr-dump.c:99): boom\n')).toBe('(00.01) Error (criu/cr-dump.c:99): boom');
+  });
+
+  it('falls back to the last line, or nothing', () => {
+    expect(lastErrorLine('a\nSegmentation fault\n\n')).toBe('Segmentation fault');
+    expect(lastErrorLine(undefined, '')).toBeUndefined();
+  });
+});
