@@ -164,7 +164,8 @@ export function show(file: string): string {
   const lines = [`${path.basename(file)}: ${spec.magic} (${img.kind}), ${img.entries.length} entries`];
   img.entries.forEach((entry, i) => {
     const obj = entryToJson(typeAt(spec, i), entry, true);
-    let line = `  #${i} ` + Object.entries(obj).map(([k, v]) => `${k}=${brief(v, 0)}`).join(' ');
+    const fields = Object.entries(obj).map(([k, v]) => `${k}=${brief(v, 0)}`);
+    let line = `  #${i} ` + (fields.length ? fields.join(' ') : '{}');
     const payload = img.payloads[i];
     if (payload) line += ` +${payload.length} bytes`;
     lines.push(line.length > SHOW_WIDTH ? line.slice(0, SHOW_WIDTH - 1) + '…' : line);

@@ -9,7 +9,7 @@ import { fieldsOf, is64 } from './convert.js';
 import { hostByteOrder } from './framing.js';
 import type { Entry } from './kinds.js';
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 // Bit names of the flag tables crit knows (fact lists: kernel/CRIU constant values).
 const FLAG_TABLES: Record<string, [string, number][]> = {
@@ -60,7 +60,7 @@ export function base64Lines(b: Buffer): string {
   return out;
 }
 
-function fromBase64(s: string): Buffer {
+export function fromBase64(s: string): Buffer {
   return Buffer.from(s.replace(/\s+/g, ''), 'base64');
 }
 
@@ -261,6 +261,3 @@ export function entryFromJson(type: protobuf.Type, obj: { [k: string]: Json }): 
   }
   return out;
 }
-
-export { fromBase64 };
-export type { Json };
