@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Local architecture matrix: the zdtm catalog on x86_64 (natively), then on aarch64, s390x
+# and ppc64le (each in its own QEMU guest, the three in parallel). Prints one line per arch
+# and exits non-zero if any arch failed.
+#   ci/matrix.sh [ARCH...] [-- RUNNER-ARGS...]    e.g. ci/matrix.sh s390x -- --filter '^pipe'
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+arches=()
+while [ $# -gt 0 ] && [ "$1" != "--" ]; do arches+=("$1"); shift; done
+[ "${1:-}" = "--" ] && shift
+[ ${#arches[@]} -eq 0 ] && arches=(x86_64 aarch64 s390x ppc64le)
+
+out=$(mktemp -d /tmp/criu-ts-matrix.XXXXXX)
+npm run -s build:ts >"$out/build.log" 2>&1 || { echo "build failed: $out/build.log"; exit 1; }
+
+declare -A started status
+run() { # arch runner-args...: the catalog of one arch, output to $out/<arch>.log
+  local a=$1
+  shift
+  npm run -s zdtm -- --arch "$a" --report "$out/$a" "$@" >"$out/$a.log" 2>&1
+}
+finish() { # arch pid
+  wait "$2"
+  status[$1]=$?
+  echo $(( $(date +%s) - started[$1] )) >"$out/$1.secs"
+}
+
+pids=()
+for a in "${arches[@]}"; do
+  started[$a]=$(date +%s)
+  if [ "$a" = x86_64 ]; then
+    run "$a" "$@" & finish "$a" $!   # natively, alone: it wants both cores
+  else
+    run "$a" "$@" & pids+=("$a:$!")
+  fi
+done
+for p in "${pids[@]}"; do finish "${p%%:*}" "${p#*:}"; done
+
+fail=0
+for a in "${arches[@]}"; do
+  summary=$(grep -E '[0-9]+ passed' "$out/$a.log" | tail -1)
+  [ -n "$summary" ] || summary=$(grep -E '^(error|criu-ts|zdtm)' "$out/$a.log" | tail -1)
+  if [ "${status[$a]}" -eq 0 ]; then verdict=ok; else verdict=FAIL; fail=1; fi
+  printf '%-8s %-4s %s (%s s, log %s)\n' "$a" "$verdict" "${summary:-no summary}" "$(cat "$out/$a.secs")" "$out/$a.log"
+done
+exit $fail
