@@ -20,6 +20,10 @@ describe('lastErrorLine', () => {
     expect(lastErrorLine('', 'x\n(00.01) Error (criu/cr-dump.c:99): boom\n')).toBe('(00.01) Error (criu/cr-dump.c:99): boom');
   });
 
+  it('takes a FAIL line of a test log as telling', () => {
+    expect(lastErrorLine('1.0 42: started\n1.1 42: FAIL: x.c:16 prctl: Invalid argument\n1.2 42: bye\n')).toBe('1.1 42: FAIL: x.c:16 prctl: Invalid argument');
+  });
+
   it('falls back to the last line, or nothing', () => {
     expect(lastErrorLine('a\nSegmentation fault\n\n')).toBe('Segmentation fault');
     expect(lastErrorLine(undefined, '')).toBeUndefined();

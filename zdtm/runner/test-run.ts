@@ -47,11 +47,11 @@ function readText(file: string): string | undefined {
   }
 }
 
-/** The most telling line of a failed command: its last error line, else its last line. */
+/** The most telling line of a failed command: its last error/failure line, else its last line. */
 export function lastErrorLine(...texts: (string | undefined)[]): string | undefined {
   for (const t of texts) {
     const lines = (t ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
-    const err = [...lines].reverse().find((l) => /error/i.test(l));
+    const err = [...lines].reverse().find((l) => /error|fail/i.test(l));
     if (err) return err.slice(0, 300);
   }
   for (const t of texts) {
@@ -119,7 +119,11 @@ class TestRun {
       deadline: this.deadline,
       onSpawn: (pid) => this.sessions.add(pid), // detached: the starter leads its own session
     });
-    if (!succeeded(r)) fail(`test start ${describeEnd(r, spec.timeoutSec)} (see test.output)`);
+    if (!succeeded(r)) {
+      // The daemon's own log (<outfile>.log with the catalog's library) usually says why.
+      const why = lastErrorLine(readText(`${this.outfile}.log`), readText(this.file('test.output')));
+      fail(`test start ${describeEnd(r, spec.timeoutSec)}${why ? `: ${why}` : ' (see test.output)'}`);
+    }
     if (!(await waitFor(() => (readText(this.pidfile) ?? '').trim() !== '', this.deadline))) fail(`no pidfile within ${spec.timeoutSec}s`);
     const text = readText(this.pidfile)!.trim();
     const pid = Number(text);
