@@ -5,8 +5,8 @@
 import protobuf from 'protobufjs';
 import type { Entry } from './kinds.js';
 
-// protobufjs types util.Long as a bare constructor; it is long.js, which has fromString.
-const Long = protobuf.util.Long as unknown as { fromString(s: string, unsigned: boolean): protobuf.Long };
+// protobufjs types util.Long loosely; it is long.js: new Long(low, high, unsigned).
+const Long = protobuf.util.Long as unknown as new (low: number, high: number, unsigned: boolean) => protobuf.Long;
 
 const LONG_TYPES = new Set(['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64']);
 const UNSIGNED_LONG = new Set(['uint64', 'fixed64']);
@@ -15,9 +15,22 @@ export function is64(field: protobuf.Field): boolean {
   return LONG_TYPES.has(field.type);
 }
 
+const sortedFields = new WeakMap<protobuf.Type, protobuf.Field[]>();
+
 /** Fields in field-number order (the order CRIU writes them and crit prints them). */
 export function fieldsOf(type: protobuf.Type): protobuf.Field[] {
-  return [...type.fieldsArray].sort((a, b) => a.id - b.id);
+  let fields = sortedFields.get(type);
+  if (!fields) {
+    fields = [...type.fieldsArray].sort((a, b) => a.id - b.id);
+    sortedFields.set(type, fields);
+  }
+  return fields;
+}
+
+function longToBigint(v: protobuf.Long | number, signed: boolean): bigint {
+  if (typeof v === 'number') return BigInt(v);
+  const u = (BigInt(v.high >>> 0) << 32n) | BigInt(v.low >>> 0);
+  return signed ? BigInt.asIntN(64, u) : u;
 }
 
 function present(msg: protobuf.Message, field: protobuf.Field): boolean {
@@ -30,7 +43,7 @@ function valueToEntry(field: protobuf.Field, v: any): any {
   const rt = field.resolvedType;
   if (rt instanceof protobuf.Type) return messageToEntry(rt, v);
   if (rt instanceof protobuf.Enum) return rt.valuesById[v] ?? v;
-  if (is64(field)) return typeof v === 'number' ? BigInt(v) : BigInt(v.toString());
+  if (is64(field)) return longToBigint(v, !UNSIGNED_LONG.has(field.type));
   if (field.type === 'bytes') return Buffer.from(v);
   return v;
 }
@@ -72,7 +85,8 @@ function valueFromEntry(field: protobuf.Field, v: any, where: string): any {
     } catch {
       return fail(where, `not an integer: ${String(v)}`);
     }
-    return Long.fromString(big.toString(), UNSIGNED_LONG.has(field.type));
+    const u = BigInt.asUintN(64, big);
+    return new Long(Number(u & 0xffffffffn) | 0, Number(u >> 32n) | 0, UNSIGNED_LONG.has(field.type));
   }
   switch (field.type) {
     case 'bytes':

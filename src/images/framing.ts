@@ -112,9 +112,10 @@ export function decodeFramed(buf: Buffer, fileName: string, order: ByteOrder): I
     const len = cur.u32('entry length');
     const typeName = entryTypeName(spec, index);
     const body = cur.take(len, `entry ${index} (${typeName})`);
+    const type = messageType(typeName);
     let entry: Entry;
     try {
-      entry = messageToEntry(messageType(typeName), messageType(typeName).decode(body));
+      entry = messageToEntry(type, type.decode(body));
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
       throw new ImageError(fileName, at + 4, `expected a valid ${typeName} message of ${len} bytes (${why})`);

@@ -6,6 +6,7 @@ import protobuf from 'protobufjs';
 import { packageRoot } from '../sys/native.js';
 
 let root: protobuf.Root | undefined;
+const types = new Map<string, protobuf.Type>();
 
 export function protoDir(): string {
   return path.join(packageRoot(), 'src', 'images', 'proto');
@@ -23,5 +24,10 @@ function schemaRoot(): protobuf.Root {
 
 /** The message type of that name (CRIU's message names, e.g. "core_entry"). */
 export function messageType(name: string): protobuf.Type {
-  return schemaRoot().lookupType(name);
+  let type = types.get(name);
+  if (!type) {
+    type = schemaRoot().lookupType(name);
+    types.set(name, type);
+  }
+  return type;
 }
