@@ -10,8 +10,8 @@ import { qemuUserLauncher, runInGuest } from './foreign.js';
 import { toJUnit } from './junit.js';
 import { parseRunnerArgs, usage, type RunnerOptions } from './options.js';
 import { ProgressLine } from './progress.js';
-import { addTallies, closingLine, runSucceeded, runTally, writeResults, type RunReport } from './results.js';
-import { formatTable, sectionTitle } from './table.js';
+import { runSucceeded, writeResults, type RunReport } from './results.js';
+import { formatRuns } from './table.js';
 
 type Out = Writable & { isTTY?: boolean; columns?: number };
 
@@ -37,13 +37,6 @@ async function listTests(o: RunnerOptions, arches: string[], out: Out): Promise<
       out.write(`${arch}  ${p.desc.name}${p.skip ? `  [skip: ${p.skip}]` : ''}${p.desc.expectedFail ? '  [expected:fail]' : ''}  ${p.desc.summary}\n`);
     }
   }
-}
-
-function printRun(run: RunReport, out: Out, prefixClosing: boolean): void {
-  out.write(`${sectionTitle(run)}\n`);
-  if (run.results.length) out.write(`${formatTable(run)}\n`);
-  if (run.error) out.write(`error: ${run.error}\n`);
-  if (prefixClosing) out.write(`${run.arch}: ${closingLine(runTally(run))}\n`);
 }
 
 /** Returns the exit code: 0 when nothing failed (unexpected passes and run errors count as failures). */
@@ -81,8 +74,6 @@ export async function runCli(argv: string[], out: Out = process.stdout, err: Wri
 
   writeResults(reportRoot, runs);
   fs.writeFileSync(path.join(reportRoot, 'junit.xml'), toJUnit(runs));
-  for (const run of runs) printRun(run, out, !single);
-  out.write(`report: ${reportRoot}\n`);
-  out.write(`${closingLine(addTallies(runs.map(runTally)))}\n`);
+  out.write(formatRuns(runs, reportRoot));
   return runs.every(runSucceeded) ? 0 : 1;
 }

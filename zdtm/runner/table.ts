@@ -1,5 +1,5 @@
 // The human-readable report: one row per test, then (printed by the caller) the closing line.
-import type { RunReport, TestResult } from './results.js';
+import { addTallies, closingLine, runTally, type RunReport, type TestResult } from './results.js';
 
 const mean = (xs: readonly number[]) => (xs.length ? String(Math.round(xs.reduce((a, b) => a + b, 0) / xs.length)) : '-');
 
@@ -27,4 +27,20 @@ export function formatTable(report: RunReport): string {
 export function sectionTitle(report: RunReport): string {
   const mode = report.mode === 'nocr' ? 'no C/R' : `C/R x${report.iters} via ${report.criu}`;
   return `== zdtm ${report.arch} (${mode}) ==`;
+}
+
+/**
+ * The whole printed report: a section per arch (closed by "<arch>: N passed, ..." when there are
+ * several), where the work dirs are, and last the closing line (the total), alone on its line.
+ */
+export function formatRuns(runs: readonly RunReport[], reportDir: string): string {
+  const lines: string[] = [];
+  for (const run of runs) {
+    lines.push(sectionTitle(run));
+    if (run.results.length) lines.push(formatTable(run));
+    if (run.error) lines.push(`error: ${run.error}`);
+    if (runs.length > 1) lines.push(`${run.arch}: ${closingLine(runTally(run))}`);
+  }
+  lines.push(`report: ${reportDir}`, closingLine(addTallies(runs.map(runTally))));
+  return lines.join('\n') + '\n';
 }
