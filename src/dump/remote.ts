@@ -1,8 +1,10 @@
 // Injected syscalls: running a syscall inside a stopped thread of the target. We point
 // the thread at a syscall instruction that already exists in its vDSO (so no code is
 // written into the target), load the arguments, and step it with PTRACE_SYSCALL to the
-// syscall's exit stop. All signals stay blocked meanwhile so nothing else runs.
-// park() puts the original registers back and returns the thread to an ordinary
+// syscall's exit stop. Signals are blocked only while one call runs, and between calls
+// the thread holds its own registers (restart-adjusted): if we die at any point outside
+// those few microseconds, the kernel detaches it and it simply carries on.
+// park() puts the exact original registers back and returns the thread to an ordinary
 // interrupt stop, from which the kernel restarts an interrupted syscall as usual.
 import fs from 'node:fs';
 import type { ArchDescriptor, ArchRegs, RawRegs } from '../arch/descriptor.js';
@@ -26,6 +28,8 @@ const ALL_SIGNALS = 0xffffffffffffffffn;
 export class RemoteThread {
   private readonly regs: ArchRegs;
   private readonly orig: RawRegs;
+  /** The original registers with a pending syscall restart applied: safe to run from. */
+  private readonly safe: RawRegs;
   private readonly origMask: bigint;
   private dirty = false;
 
@@ -33,6 +37,7 @@ export class RemoteThread {
     if (!arch.regs) throw new Error(`criu-ts: no register support for ${arch.name}`);
     this.regs = arch.regs;
     this.orig = orig;
+    this.safe = arch.regs.checkpointRegs(orig);
     this.origMask = ptrace.getSigmask(tid);
   }
 
@@ -40,20 +45,23 @@ export class RemoteThread {
   callRaw(name: string, args: (bigint | number)[] = []): bigint {
     const nr = this.arch.syscalls[name];
     if (nr === undefined) throw new Error(`criu-ts: syscall ${name} unknown on ${this.arch.name}`);
-    if (!this.dirty) {
-      ptrace.setSigmask(this.tid, ALL_SIGNALS);
-      this.dirty = true;
-    }
     const regs = this.regs.syscallRegs(this.orig, this.insn, nr, args.map((a) => BigInt(a)));
+    this.dirty = true;
+    ptrace.setSigmask(this.tid, ALL_SIGNALS);
     ptrace.setRegset(this.tid, ptrace.NT_PRSTATUS, regs.gp);
-    for (const phase of ['entry', 'exit']) {
-      ptrace.syscallStep(this.tid);
-      const st = ptrace.wait(this.tid);
-      if (st.kind !== 'stopped' || !st.syscallStop) {
-        throw new Error(`criu-ts: injected ${name} in ${this.tid}: expected a syscall ${phase} stop, got ${JSON.stringify(st)}`);
+    try {
+      for (const phase of ['entry', 'exit']) {
+        ptrace.syscallStep(this.tid);
+        const st = ptrace.wait(this.tid);
+        if (st.kind !== 'stopped' || !st.syscallStop) {
+          throw new Error(`criu-ts: injected ${name} in ${this.tid}: expected a syscall ${phase} stop, got ${JSON.stringify(st)}`);
+        }
       }
+      return this.regs.syscallResult({ gp: ptrace.getRegset(this.tid, ptrace.NT_PRSTATUS, regs.gp.length), fp: this.orig.fp });
+    } finally {
+      ptrace.setRegset(this.tid, ptrace.NT_PRSTATUS, this.safe.gp);
+      ptrace.setSigmask(this.tid, this.origMask);
     }
-    return this.regs.syscallResult({ gp: ptrace.getRegset(this.tid, ptrace.NT_PRSTATUS, regs.gp.length), fp: this.orig.fp });
   }
 
   /** Like callRaw, but throws on an error result. */
@@ -64,19 +72,19 @@ export class RemoteThread {
   }
 
   /**
-   * Restores the original registers and signal mask and leaves the thread in an
-   * interrupt stop again (so detaching resumes it exactly as the seize found it).
+   * Restores the original registers and leaves the thread in an interrupt stop again
+   * (so detaching resumes it exactly as the seize found it). Signals stay blocked on the
+   * short way there, so none is delivered on the original registers before the restart.
    */
   park(): void {
     if (!this.dirty) return;
+    ptrace.setSigmask(this.tid, ALL_SIGNALS);
     this.regs.writeRegs(this.tid, this.orig);
     ptrace.interrupt(this.tid);
     ptrace.cont(this.tid);
-    for (;;) {
-      const st = ptrace.wait(this.tid);
-      if (st.kind !== 'stopped') throw new Error(`criu-ts: thread ${this.tid} ended while being parked: ${JSON.stringify(st)}`);
-      if (st.event === ptrace.PTRACE_EVENT_STOP) break;
-      throw new Error(`criu-ts: thread ${this.tid} got signal ${st.signal} while being parked`);
+    const st = ptrace.wait(this.tid);
+    if (st.kind !== 'stopped' || st.event !== ptrace.PTRACE_EVENT_STOP) {
+      throw new Error(`criu-ts: thread ${this.tid} did not return to an interrupt stop: ${JSON.stringify(st)}`);
     }
     ptrace.setSigmask(this.tid, this.origMask);
     this.dirty = false;

@@ -3,6 +3,7 @@
 // no thread is left unseized. Any failure releases (detaches) everything seized so far.
 import fs from 'node:fs';
 import type { Logger } from '../log.js';
+import { parseStat, type ProcStat } from '../proc/stat.js';
 import { isSysError } from '../sys/native.js';
 import * as ptrace from '../sys/ptrace.js';
 
@@ -69,10 +70,17 @@ export class FrozenTree {
       }
     }
     this.held.clear();
+    // Gone means reaped, so the PID is free for a restore. A zombie whose parent is a
+    // live process is that parent's to reap; orphans are reaped by init, late here.
     for (const t of this.tasks) {
-      while (procState(t.pid) !== undefined && procState(t.pid) !== 'Z') {
-        if (Date.now() > deadline) throw new Error(`criu-ts: task ${t.pid} did not die after SIGKILL`);
-        sleepMs(1);
+      for (;;) {
+        const st = procStat(t.pid);
+        if (!st || (st.state === 'Z' && st.ppid !== 1)) break;
+        if (Date.now() > deadline) {
+          if (st.state === 'Z') { this.log.warn(`task ${t.pid} is dead but not reaped yet`); break; }
+          throw new Error(`criu-ts: task ${t.pid} did not die after SIGKILL`);
+        }
+        sleepMs(2);
       }
     }
   }
@@ -84,10 +92,9 @@ export function sleepMs(ms: number): void {
   Atomics.wait(sleepCell, 0, 0, ms);
 }
 
-function procState(pid: number): string | undefined {
+function procStat(pid: number): ProcStat | undefined {
   try {
-    const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return s.charAt(s.lastIndexOf(')') + 2);
+    return parseStat(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return undefined;
   }
@@ -128,7 +135,7 @@ function waitForStop(tid: number, deadline: number): boolean {
 
 /** Seizes one process's threads until its thread list is stable. Returns the task. */
 function seizeTask(tree: FrozenTree, pid: number, deadline: number): FrozenTask | undefined {
-  const stateBefore = procState(pid);
+  const stateBefore = procStat(pid)?.state;
   if (stateBefore === undefined || stateBefore === 'Z') return undefined;
   const seized = new Set<number>();
   for (;;) {
