@@ -10,6 +10,7 @@ const Long = protobuf.util.Long as unknown as new (low: number, high: number, un
 
 const LONG_TYPES = new Set(['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64']);
 const UNSIGNED_LONG = new Set(['uint64', 'fixed64']);
+const UNSIGNED_32 = new Set(['uint32', 'fixed32']);
 
 export function is64(field: protobuf.Field): boolean {
   return LONG_TYPES.has(field.type);
@@ -85,8 +86,12 @@ function valueFromEntry(field: protobuf.Field, v: any, where: string): any {
     } catch {
       return fail(where, `not an integer: ${String(v)}`);
     }
+    const unsigned = UNSIGNED_LONG.has(field.type);
+    if (unsigned ? big < 0n || big >= 2n ** 64n : big < -(2n ** 63n) || big >= 2n ** 63n) {
+      fail(where, `${big} is out of range for ${field.type}`);
+    }
     const u = BigInt.asUintN(64, big);
-    return new Long(Number(u & 0xffffffffn) | 0, Number(u >> 32n) | 0, UNSIGNED_LONG.has(field.type));
+    return new Long(Number(u & 0xffffffffn) | 0, Number(u >> 32n) | 0, unsigned);
   }
   switch (field.type) {
     case 'bytes':
@@ -98,9 +103,12 @@ function valueFromEntry(field: protobuf.Field, v: any, where: string): any {
     case 'bool':
       if (typeof v !== 'boolean') fail(where, 'expected a boolean');
       return v;
-    default:
+    default: {
       if (typeof v !== 'number' || !Number.isInteger(v)) fail(where, `expected an integer (${field.type})`);
+      const [min, max] = UNSIGNED_32.has(field.type) ? [0, 2 ** 32 - 1] : [-(2 ** 31), 2 ** 31 - 1];
+      if (v < min || v > max) fail(where, `${v} is out of range for ${field.type}`);
       return v;
+    }
   }
 }
 

@@ -138,6 +138,20 @@ describe('encode errors', () => {
     expect(() => encodeFramed('nonsense', [], undefined, 'LE')).toThrow('unknown image kind');
   });
 
+  it('refuses integers out of the field\'s range', () => {
+    expect(() => encodeFramed('pstree', [{ ...pstree[0], pid: -1 }], undefined, 'LE')).toThrow('pstree[0].pid: -1 is out of range for uint32');
+    expect(() => encodeFramed('pstree', [{ ...pstree[0], sid: 2 ** 32 }], undefined, 'LE')).toThrow('out of range for uint32');
+    const rl = (cur: unknown) => encodeFramed('rlimit', [{ cur, max: 0n }], undefined, 'LE');
+    expect(() => rl(2n ** 64n)).toThrow('rlimit[0].cur: 18446744073709551616 is out of range for uint64');
+    expect(() => rl(-1n)).toThrow('out of range for uint64');
+    expect(() => rl(1.5)).toThrow('not an integer');
+    expect(decodeFramed(rl(2n ** 64n - 1n), 'rlimit-1.img', 'LE').entries[0]!['cur']).toBe(2n ** 64n - 1n);
+    expect(decodeFramed(rl('0x10'), 'rlimit-1.img', 'LE').entries[0]!['cur']).toBe(16n);
+    const fd = (v: bigint) => encodeFramed('vmas', [{ start: 0n, end: 0n, pgoff: 0n, shmid: 0n, prot: 0, flags: 0, status: 0, fd: v }], undefined, 'LE');
+    expect(() => fd(2n ** 63n)).toThrow('out of range for sint64');
+    expect(decodeFramed(fd(-(2n ** 63n)), 'vmas-1.img', 'LE').entries[0]!['fd']).toBe(-(2n ** 63n));
+  });
+
   it('checks payloads against the length their entry announces', () => {
     expect(() => encodeFramed('pipes-data', [{ pipe_id: 1, bytes: 2 }], [Buffer.alloc(3)], 'LE')).toThrow('payload is 3 bytes, the entry says 2');
     expect(() => encodeFramed('pipes-data', [{ pipe_id: 1, bytes: 2 }], [], 'LE')).toThrow('payload missing');
