@@ -27,8 +27,6 @@ namespace criu_ts {
 
 namespace {
 
-enum Session { kKeepSession = 0, kNewSession = 1 };
-
 struct FdMove {
   int src;
   int dst;
@@ -43,7 +41,10 @@ struct Rlimit {
 // Everything the child needs, prepared before clone so the child only reads memory.
 struct ChildSpec {
   pid_t pid = 0;
-  int session = kKeepSession;
+  bool newSession = false;      // setsid(): the task leads its own session
+  bool ownGroup = false;        // setpgid(0, 0) by the task itself (the root outside a new session)
+  pid_t pgidByParent = 0;       // group the creating task puts this one in, 0 to inherit
+  std::vector<size_t> children; // indices of the tasks this one creates
   bool dieWithParent = false;
   pid_t parent = 0;
   std::vector<FdMove> fds;
@@ -117,14 +118,27 @@ long DropInheritedRseq() {
   return Raw(SYS_rseq, reinterpret_cast<long>(area), len, RSEQ_FLAG_UNREGISTER, RSEQ_SIG);
 }
 
-[[noreturn]] void RunChild(const ChildSpec& s) {
+long Clone3(pid_t pid);
+
+// Runs task `index` of the tree: it creates its own children first (they inherit its
+// session, group and the fds this process prepared), then becomes itself.
+[[noreturn]] void RunChild(const std::vector<ChildSpec>& all, size_t index) {
+  const ChildSpec& s = all[index];
   int report = s.reportFd;
   if (s.dieWithParent) {
     if (Raw(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != s.parent) Die(report, s.pid, RST_STEP_PARENT_DEATH, -ESRCH);
   }
-  if (s.session == kNewSession) {
-    long r = Raw(SYS_setsid);
-    if (r < 0) Die(report, s.pid, RST_STEP_SESSION, r);
+  long session = s.newSession ? Raw(SYS_setsid) : s.ownGroup ? Raw(SYS_setpgid, 0, 0) : 0;
+  if (session < 0) Die(report, s.pid, RST_STEP_SESSION, session);
+  for (size_t c : s.children) {
+    const ChildSpec& cs = all[c];
+    long task = Clone3(cs.pid);
+    if (task == 0) RunChild(all, c);
+    if (task < 0) Die(report, cs.pid, RST_STEP_CLONE, task);
+    if (cs.pgidByParent) {
+      long r = Raw(SYS_setpgid, task, cs.pgidByParent);
+      if (r < 0) Die(report, cs.pid, RST_STEP_SESSION, r);
+    }
   }
   for (const Rlimit& l : s.rlimits) {
     long r = Raw(SYS_prlimit64, 0, l.resource, reinterpret_cast<long>(&l.value), 0);
@@ -171,7 +185,11 @@ uint64_t BigU64(const Napi::Value& v) {
 ChildSpec ReadSpec(const Napi::Object& o) {
   ChildSpec s;
   s.pid = o.Get("pid").As<Napi::Number>().Int32Value();
-  s.session = o.Get("newSession").As<Napi::Boolean>().Value() ? kNewSession : kKeepSession;
+  s.newSession = o.Get("newSession").As<Napi::Boolean>().Value();
+  s.ownGroup = o.Get("ownGroup").As<Napi::Boolean>().Value();
+  s.pgidByParent = o.Get("pgidByParent").As<Napi::Number>().Int32Value();
+  Napi::Array children = o.Get("children").As<Napi::Array>();
+  for (uint32_t i = 0; i < children.Length(); i++) s.children.push_back(children.Get(i).As<Napi::Number>().Uint32Value());
   s.stagingBase = o.Get("stagingBase").As<Napi::Number>().Int32Value();
   s.reportFd = o.Get("reportFd").As<Napi::Number>().Int32Value();
   s.reportFdTarget = o.Get("reportFdTarget").As<Napi::Number>().Int32Value();
@@ -196,30 +214,44 @@ ChildSpec ReadSpec(const Napi::Object& o) {
   return s;
 }
 
-// restoreSpawn(spec) -> pid of our direct child. Not detached: that child is the
-// restored task itself. Detached: it is a short-lived intermediate that creates the
-// task and exits at once (so init, not node, becomes its parent); the caller reaps it.
-// Errors of the child steps come through the report pipe.
+// restoreSpawn(detached, tasks) -> pid of our direct child. tasks[0] is the root; each
+// task names the ones it creates. Not detached: our child is the root task itself.
+// Detached: it is a short-lived intermediate that creates the root and exits at once
+// (so init, not node, becomes its parent); the caller reaps it. Errors of the steps in
+// the new tasks come through the report pipe.
 Napi::Value RestoreSpawn(const Napi::CallbackInfo& info) {
-  Napi::Object o = info[0].As<Napi::Object>();
-  bool detached = o.Get("detached").As<Napi::Boolean>().Value();
-  ChildSpec spec = ReadSpec(o);
-  if (info.Env().IsExceptionPending()) return info.Env().Undefined();
-  spec.dieWithParent = !detached;
-  spec.parent = getpid();
+  bool detached = info[0].As<Napi::Boolean>().Value();
+  Napi::Array list = info[1].As<Napi::Array>();
+  std::vector<ChildSpec> all;
+  for (uint32_t i = 0; i < list.Length(); i++) {
+    all.push_back(ReadSpec(list.Get(i).As<Napi::Object>()));
+    if (info.Env().IsExceptionPending()) return info.Env().Undefined();
+    if (i == 0) {
+      all[0].dieWithParent = !detached;
+      all[0].parent = getpid();
+    } else {
+      all[i].dieWithParent = !detached;  // with the task that creates it
+    }
+  }
+  for (ChildSpec& s : all)
+    for (size_t c : s.children) {
+      if (c == 0 || c >= all.size()) return ThrowErrno(info.Env(), EINVAL, "restoreSpawn(bad task index)");
+      all[c].parent = s.pid;
+    }
+  const ChildSpec& spec = all[0];
 
-  sigset_t all, old;
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &old);
+  sigset_t blocked, old;
+  sigfillset(&blocked);
+  pthread_sigmask(SIG_SETMASK, &blocked, &old);
   long child = Clone3(detached ? 0 : spec.pid);
   if (child == 0) {
     if (detached) {
       long task = Clone3(spec.pid);
-      if (task == 0) RunChild(spec);
+      if (task == 0) RunChild(all, 0);
       if (task < 0) Die(spec.reportFd, spec.pid, RST_STEP_CLONE, task);
       for (;;) syscall(SYS_exit_group, 0);
     }
-    RunChild(spec);
+    RunChild(all, 0);
   }
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
   if (child < 0) return ThrowErrno(info.Env(), static_cast<int>(-child), "clone3(set_tid=" + std::to_string(spec.pid) + ")");

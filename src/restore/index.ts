@@ -6,14 +6,14 @@ import path from 'node:path';
 import { hostArch, type ArchDescriptor } from '../arch/index.js';
 import { injectFault, faultPoints, type FaultPoint } from '../fault.js';
 import { writeImage } from '../images/index.js';
-import { silentLogger } from '../log.js';
+import { silentLogger, type Logger } from '../log.js';
 import type { RestoreOptions, RestoreResult } from '../options.js';
 import { parseLimits } from '../proc/limits.js';
 import { parseMaps } from '../proc/maps.js';
 import { packageRoot, isSysError } from '../sys/native.js';
 import { pipe2, O_CLOEXEC } from '../sys/proc-ops.js';
 import { wait, WNOHANG } from '../sys/ptrace.js';
-import { restoreSpawn } from '../sys/restore.js';
+import { restoreSpawn, type SpawnSpec } from '../sys/restore.js';
 import { buildBlobRegion, type ServiceFds } from './blob-args.js';
 import type { OpenContext } from './fd/kinds.js';
 import { openFds } from './fds.js';
@@ -58,113 +58,134 @@ function clampedRlimits(plan: TaskPlan): [number, bigint, bigint][] {
   });
 }
 
-async function killAndReap(pid: number, directChild: boolean): Promise<void> {
+function killQuietly(pid: number): void {
   try {
     process.kill(pid, 'SIGKILL');
   } catch {
-    return; // already gone
+    /* already gone */
   }
-  if (directChild) wait(pid);
 }
 
-/** Creates the single task of `plan` and waits for its report; returns our direct child's PID. */
-async function spawnTask(tree: TreeImages, plan: TaskPlan, arch: ArchDescriptor, opts: RestoreOptions): Promise<number> {
-  const log = opts.log ?? silentLogger;
-  const task = plan.task;
-  const ctx: OpenContext = { tree, opened: [], state: new Map() };
-  let reportRead = -1;
-  let child = -1;
-  try {
-    const fds = openFds(task, ctx);
-    const pagesFd = fs.openSync(path.join(tree.dir, `pages-${task.pagesId}.img`), 'r');
-    ctx.opened.push(pagesFd);
-    const exeFd = plan.exePath ? fs.openSync(plan.exePath, 'r') : -1;
-    if (exeFd >= 0) ctx.opened.push(exeFd);
-    const byFile = new Map<string, number>();
-    for (const v of plan.memory.vmas) {
-      if (!v.file) continue;
-      const key = `${v.file.openFlags}:${v.file.path}`;
-      if (!byFile.has(key)) {
-        const fd = fs.openSync(v.file.path, v.file.openFlags);
-        ctx.opened.push(fd);
-        byFile.set(key, fd);
-      }
-    }
-    const [rd, wr] = pipe2(O_CLOEXEC);
-    reportRead = rd;
-    ctx.opened.push(wr);
-    injectFault('restore-open-files');
-
-    // Service fds sit above the task's own: the report pipe, pages, exe, mapped files.
-    const moves: [number, number, number][] = fds.map((f) => [f.source, f.fd, f.cloexec ? 1 : 0]);
-    let next = fds.reduce((m, f) => Math.max(m, f.fd + 1), 0);
-    const service = (source: number): number => {
-      moves.push([source, next, 1]);
-      return next++;
-    };
-    const serviceFds: ServiceFds = { report: service(wr), pages: service(pagesFd), exe: exeFd >= 0 ? service(exeFd) : -1, vma: new Map(), close: [] };
-    const byFileService = new Map<number, number>();
-    for (const v of plan.memory.vmas) {
-      if (!v.file) continue;
-      const src = byFile.get(`${v.file.openFlags}:${v.file.path}`)!;
-      if (!byFileService.has(src)) byFileService.set(src, service(src));
-      serviceFds.vma.set(v, byFileService.get(src)!);
-    }
-    serviceFds.close = [serviceFds.pages, ...(exeFd >= 0 ? [serviceFds.exe] : []), ...byFileService.values()];
-
-    const ours = parseMaps(fs.readFileSync('/proc/self/maps', 'utf8'));
-    const special = planSpecialMoves(plan.memory, ours);
-    const code = readBlob(arch);
-    const faultStep = childFaultStep();
-    const region = buildBlobRegion(plan, arch.restorer!, code.length, ours, special, serviceFds, faultStep);
-    const ourFds = fs.readdirSync('/proc/self/fd').map(Number);
-    const stagingBase = Math.max(next, ...ourFds) + 64;
-
+/** Session and group steps of each task; anything else would need helper tasks. */
+function sessionSteps(plans: TaskPlan[], opts: RestoreOptions): Pick<SpawnSpec, 'newSession' | 'ownGroup' | 'pgidByParent'>[] {
+  const byPid = new Map(plans.map((p) => [p.task.pid, p.task]));
+  return plans.map(({ task }, i) => {
     const newSession = task.sid === task.pid;
-    if (!newSession && !opts.shellJob) {
-      throw new Error(`criu-ts: task ${task.pid} was in session ${task.sid}, which is not restored; restore with shellJob (-j) to put it in ours`);
+    const parent = i === 0 ? undefined : byPid.get(task.ppid);
+    if (i > 0 && !parent) throw new Error(`criu-ts: task ${task.pid} has parent ${task.ppid}, which is not in the images`);
+    if (!newSession && (parent ? parent.sid !== task.sid : !opts.shellJob)) {
+      throw new Error(
+        parent
+          ? `criu-ts: task ${task.pid} is in session ${task.sid}, not its parent's; such trees are not supported yet`
+          : `criu-ts: task ${task.pid} was in session ${task.sid}, which is not restored; restore with shellJob (-j) to put it in ours`,
+      );
     }
-    log.debug(`restore: task ${task.pid}: region 0x${region.start.toString(16)}+${region.len}, ${plan.memory.vmas.length} VMAs, ${plan.memory.runs.length} page runs`);
-    child = restoreSpawn({
-      pid: task.pid,
-      detached: opts.detached === true,
+    if (newSession && task.pgid !== task.pid) throw new Error(`criu-ts: task ${task.pid} leads session ${task.sid} but is in group ${task.pgid}`);
+    const inherits = parent !== undefined && parent.pgid === task.pgid;
+    return {
       newSession,
-      fds: Int32Array.from(moves.sort((a, b) => a[1] - b[1]).flat()),
-      stagingBase,
-      reportFd: wr,
-      reportFdTarget: serviceFds.report,
-      rlimits: clampedRlimits(plan),
-      umask: plan.umask,
-      cwd: plan.cwd,
-      region: region.start,
-      regionLen: region.len,
-      code,
-      args: region.args,
-      argsAddr: region.argsAddr,
-      stackTop: region.stackTop,
-      faultStep,
+      ownGroup: !parent && !newSession && task.pgid === task.pid,
+      pgidByParent: newSession || inherits || !parent ? 0 : task.pgid,
+    };
+  });
+}
+
+/** Opens what the task needs here and lays out its restorer region: everything but the clone. */
+function prepareTask(plan: TaskPlan, ctx: OpenContext, arch: ArchDescriptor, report: number, log: Logger): SpawnSpec {
+  const task = plan.task;
+  const fds = openFds(task, ctx);
+  const keep = (fd: number): number => (ctx.opened.push(fd), fd);
+  const pagesFd = keep(fs.openSync(path.join(ctx.tree.dir, `pages-${task.pagesId}.img`), 'r'));
+  const exeFd = plan.exePath ? keep(fs.openSync(plan.exePath, 'r')) : -1;
+
+  // Service fds sit above the task's own: the report pipe, pages, exe, mapped files.
+  const moves: [number, number, number][] = fds.map((f) => [f.source, f.fd, f.cloexec ? 1 : 0]);
+  let next = fds.reduce((m, f) => Math.max(m, f.fd + 1), 0);
+  const service = (source: number): number => {
+    moves.push([source, next, 1]);
+    return next++;
+  };
+  const serviceFds: ServiceFds = { report: service(report), pages: service(pagesFd), exe: exeFd >= 0 ? service(exeFd) : -1, vma: new Map(), close: [] };
+  const byFile = new Map<string, number>();
+  for (const v of plan.memory.vmas) {
+    if (!v.file) continue;
+    const key = `${v.file.openFlags}:${v.file.path}`;
+    if (!byFile.has(key)) byFile.set(key, service(keep(fs.openSync(v.file.path, v.file.openFlags))));
+    serviceFds.vma.set(v, byFile.get(key)!);
+  }
+  serviceFds.close = [serviceFds.pages, ...(exeFd >= 0 ? [serviceFds.exe] : []), ...byFile.values()];
+
+  const ours = parseMaps(fs.readFileSync('/proc/self/maps', 'utf8'));
+  const special = planSpecialMoves(plan.memory, ours);
+  const code = readBlob(arch);
+  const faultStep = childFaultStep();
+  const region = buildBlobRegion(plan, arch.restorer!, code.length, ours, special, serviceFds, faultStep);
+  log.debug(`restore: task ${task.pid}: region 0x${region.start.toString(16)}+${region.len}, ${plan.memory.vmas.length} VMAs, ${plan.memory.runs.length} page runs`);
+  return {
+    pid: task.pid,
+    newSession: false,
+    ownGroup: false,
+    pgidByParent: 0,
+    children: [],
+    fds: Int32Array.from(moves.sort((a, b) => a[1] - b[1]).flat()),
+    stagingBase: 0,
+    reportFd: report,
+    reportFdTarget: serviceFds.report,
+    rlimits: clampedRlimits(plan),
+    umask: plan.umask,
+    cwd: plan.cwd,
+    region: region.start,
+    regionLen: region.len,
+    code,
+    args: region.args,
+    argsAddr: region.argsAddr,
+    stackTop: region.stackTop,
+    faultStep,
+  };
+}
+
+/** Creates every task of the tree and waits for each one's report; returns our direct child's PID. */
+async function spawnTree(tree: TreeImages, plans: TaskPlan[], arch: ArchDescriptor, opts: RestoreOptions): Promise<number> {
+  const log = opts.log ?? silentLogger;
+  const steps = sessionSteps(plans, opts);
+  const ctx: OpenContext = { tree, opened: [], state: new Map() };
+  const [reportRead, reportWrite] = pipe2(O_CLOEXEC);
+  let child: number;
+  try {
+    ctx.opened.push(reportWrite);
+    const specs = plans.map((plan, i) => ({ ...prepareTask(plan, ctx, arch, reportWrite, log), ...steps[i]! }));
+    const index = new Map(plans.map((p, i) => [p.task.pid, i]));
+    plans.forEach((p, i) => {
+      if (i > 0) specs[index.get(p.task.ppid)!]!.children.push(i);
     });
+    const ourFds = fs.readdirSync('/proc/self/fd').map(Number);
+    const stagingBase = Math.max(...ourFds, ...specs.map((s) => s.fds[s.fds.length - 2] ?? 0)) + 64;
+    for (const s of specs) s.stagingBase = stagingBase;
+    injectFault('restore-open-files');
+    child = restoreSpawn(opts.detached === true, specs);
   } catch (e) {
-    if (reportRead >= 0) fs.closeSync(reportRead);
-    if (isSysError(e, 'EEXIST')) throw new Error(`criu-ts: pid ${task.pid} is busy`);
+    fs.closeSync(reportRead);
+    if (isSysError(e, 'EEXIST')) throw new Error(`criu-ts: pid ${plans[0]!.task.pid} is busy`);
     throw e;
   } finally {
     for (const fd of ctx.opened) fs.closeSync(fd);
   }
 
   try {
-    if (opts.detached) wait(child); // the intermediate exits as soon as the task exists
+    if (opts.detached) wait(child); // the intermediate exits as soon as the root exists
     injectFault('restore-task-created');
-    const report = await nextReport(reportRead, REPORT_TIMEOUT_MS);
-    if (!report) throw new Error(`criu-ts: task ${task.pid} died while being restored`);
-    if (report.step !== 0) {
+    for (let left = plans.length; left > 0; left--) {
+      const report = await nextReport(reportRead, REPORT_TIMEOUT_MS);
+      if (!report) throw new Error(`criu-ts: a task died while being restored`);
       if (report.step === Number(constantOf(restorerLayout(), 'RST_STEP_CLONE')) && report.errno === 17) {
-        throw new Error(`criu-ts: pid ${task.pid} is busy`);
+        throw new Error(`criu-ts: pid ${report.pid} is busy`);
       }
-      throw new Error(`criu-ts: restore failed: ${describeFailure(report)}`);
+      if (report.step !== 0) throw new Error(`criu-ts: restore failed: ${describeFailure(report)}`);
     }
   } catch (e) {
-    await killAndReap(task.pid, !opts.detached);
+    // Children first, so none is left to init half restored when its parent goes.
+    for (const p of [...plans].reverse()) killQuietly(p.task.pid);
+    if (!opts.detached) wait(child);
     throw e;
   } finally {
     fs.closeSync(reportRead);
@@ -189,30 +210,33 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
   const started = performance.now();
   const tree = readTreeImages(opts.imagesDir);
   injectFault('restore-images');
-  if (tree.tasks.length !== 1) throw new Error(`criu-ts: the images hold ${tree.tasks.length} tasks; restoring process trees is not supported yet`);
   const arch = hostArch();
-  const plan = planTask(tree.tasks[0]!, tree, arch);
-  const pid = plan.task.pid;
-  if (pidExists(pid)) throw new Error(`criu-ts: pid ${pid} is busy`);
+  const plans = tree.tasks.map((t) => planTask(t, tree, arch));
+  const pid = plans[0]!.task.pid;
+  for (const p of plans) if (pidExists(p.task.pid)) throw new Error(`criu-ts: pid ${p.task.pid} is busy`);
   injectFault('restore-plan');
 
   const forkStart = performance.now();
-  const child = await spawnTask(tree, plan, arch, opts);
+  const child = await spawnTree(tree, plans, arch, opts);
   const forkingUs = Math.round((performance.now() - forkStart) * 1000);
   const restoreMs = performance.now() - started;
-  log.info(`restore: task ${pid} restored in ${restoreMs.toFixed(1)} ms`);
+  log.info(`restore: ${plans.length} task(s) from ${pid} restored in ${restoreMs.toFixed(1)} ms`);
   if (opts.pidfile) fs.writeFileSync(opts.pidfile, `${pid}`);
-  writeImage(opts.imagesDir, 'stats-restore', 'stats', [
-    {
-      restore: {
-        pages_compared: 0n,
-        pages_skipped_cow: 0n,
-        forking_time: forkingUs,
-        restore_time: Math.round(restoreMs * 1000),
-        pages_restored: BigInt(plan.memory.pagesRestored),
+  try {
+    writeImage(opts.imagesDir, 'stats-restore', 'stats', [
+      {
+        restore: {
+          pages_compared: 0n,
+          pages_skipped_cow: 0n,
+          forking_time: forkingUs,
+          restore_time: Math.round(restoreMs * 1000),
+          pages_restored: BigInt(plans.reduce((n, p) => n + p.memory.pagesRestored, 0)),
+        },
       },
-    },
-  ]);
+    ]);
+  } catch (e) {
+    log.warn(`restore: stats-restore not written: ${(e as Error).message}`);
+  }
   if (opts.detached) return { pid, restoreMs };
   return { pid, restoreMs, exitCode: await exitCodeOf(child) };
 }

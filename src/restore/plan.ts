@@ -49,6 +49,8 @@ export interface TaskPlan {
 
 const n64 = (v: unknown): bigint => BigInt((v as number | bigint | undefined) ?? 0);
 const NSIG = 64;
+const SIGKILL = 9;
+const SIGSTOP = 19;
 
 function regName(tree: TreeImages, id: number): string {
   return fileEntry(tree, id, 'REG')['reg']['name'];
@@ -85,10 +87,11 @@ export function planTask(task: TaskImages, tree: TreeImages, arch: ArchDescripto
   const root = regName(tree, task.fs['root_id']);
   if (root !== '/') throw new Error(`criu-ts: task ${task.pid} had root ${root}; only / is supported yet`);
 
+  // The image lists signals 1..64 in order, leaving out SIGKILL and SIGSTOP.
+  const sa: Entry[] = [...(tc['sigactions'] ?? [])];
   const sigactions: Sigaction[] = [];
-  const sa: Entry[] = tc['sigactions'] ?? [];
-  for (let i = 0; i < NSIG; i++) {
-    const e = sa[i];
+  for (let sig = 1; sig <= NSIG; sig++) {
+    const e = sig === SIGKILL || sig === SIGSTOP ? undefined : sa.shift();
     sigactions.push({ handler: n64(e?.['sigaction']), flags: n64(e?.['flags']), restorer: n64(e?.['restorer']), mask: n64(e?.['mask']) });
   }
   const timers: Entry = tc['timers'] ?? {};

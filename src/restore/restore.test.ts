@@ -12,6 +12,7 @@ import { restore } from './index.js';
 
 const FIXTURE = path.join(packageRoot(), '..', 'shared', 'fixtures', 'criu-4.2', 'tree', 'img');
 const PID = 20529;
+const TREE = [20526, 20528, 20529]; // sh and its two sleeps
 
 /** Size of each file the fixture's sleep maps, as files.img recorded it. */
 function binariesMatch(): boolean {
@@ -25,20 +26,22 @@ function binariesMatch(): boolean {
 }
 
 /**
- * The fixture, reduced to the one task: its own session (it was a child of the shell),
- * its cwd moved to a directory of ours, and without the PKRU register the fixture's CPU
- * had (the regs layer refuses state this CPU cannot hold).
+ * The fixture with every cwd moved to a directory of ours and without the PKRU register
+ * the fixture's CPU had (the regs layer refuses state this CPU cannot hold). With
+ * `single`, reduced to one sleep in its own session (it was a child of the shell).
  */
-function prepareImages(dir: string, cwd: string): void {
+function prepareImages(dir: string, cwd: string, single: boolean): void {
   for (const f of fs.readdirSync(FIXTURE)) fs.copyFileSync(path.join(FIXTURE, f), path.join(dir, f));
   for (const f of fs.readdirSync(dir)) fs.chmodSync(path.join(dir, f), 0o644);
-  writeImage(dir, 'pstree.img', 'pstree', [{ pid: PID, ppid: 0, pgid: PID, sid: PID, threads: [PID] }]);
-  const core = readImage(dir, `core-${PID}.img`).entries;
-  delete core[0]!['thread_info']['fpregs']['xsave']['pkru'];
-  writeImage(dir, `core-${PID}.img`, 'core', core);
-  const fsEntry = readImage(dir, `fs-${PID}.img`).entries[0]!;
+  if (single) writeImage(dir, 'pstree.img', 'pstree', [{ pid: PID, ppid: 0, pgid: PID, sid: PID, threads: [PID] }]);
   const files = readImage(dir, 'files.img').entries;
-  files.find((f) => f['id'] === fsEntry['cwd_id'])!['reg']['name'] = cwd;
+  for (const pid of TREE) {
+    const core = readImage(dir, `core-${pid}.img`).entries;
+    delete core[0]!['thread_info']['fpregs']['xsave']['pkru'];
+    writeImage(dir, `core-${pid}.img`, 'core', core);
+    const fsEntry = readImage(dir, `fs-${pid}.img`).entries[0]!;
+    files.find((f) => f['id'] === fsEntry['cwd_id'])!['reg']['name'] = cwd;
+  }
   writeImage(dir, 'files.img', kindOfFile('files.img'), files);
 }
 
@@ -73,13 +76,13 @@ describe.runIf(binariesMatch())('restore of a CRIU-dumped task', () => {
   beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'criu-ts-rst-'));
     cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'criu-ts-cwd-'));
-    prepareImages(dir, cwd);
-    expect(await waitGone(PID)).toBe(true);
+    prepareImages(dir, cwd, true);
+    for (const pid of TREE) expect(await waitGone(pid)).toBe(true);
   });
   afterEach(async () => {
     delete process.env['CRIU_TS_FAULT'];
-    killIfAlive(PID);
-    await waitGone(PID);
+    for (const pid of TREE) killIfAlive(pid);
+    for (const pid of TREE) await waitGone(pid);
     fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(cwd, { recursive: true, force: true });
   });
@@ -110,6 +113,20 @@ describe.runIf(binariesMatch())('restore of a CRIU-dumped task', () => {
     expect(Number(stats['pages_restored'])).toBeGreaterThan(0);
     process.kill(PID, 'SIGTERM');
     expect(await waitGone(PID)).toBe(true);
+  });
+
+  it('restores the process tree: parent, children, shared files, a handler that still reaps', async () => {
+    prepareImages(dir, cwd, false);
+    const r = await restore({ imagesDir: dir, detached: true });
+    expect(r.pid).toBe(TREE[0]);
+    const [sh, ...sleeps] = TREE as [number, number, number];
+    const stat = (pid: number): string[] => fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    for (const pid of sleeps) expect(stat(pid).slice(1, 4).map(Number)).toEqual([sh, sh, sh]); // ppid, pgid, sid
+    expect(new Set(TREE.map((pid) => fs.readlinkSync(`/proc/${pid}/fd/251`))).size).toBe(1); // one pipe, as dumped
+    const caught = BigInt('0x' + /SigCgt:\s+(\S+)/.exec(fs.readFileSync(`/proc/${sh}/status`, 'utf8'))![1]);
+    expect(caught & (1n << 16n)).not.toBe(0n); // SIGCHLD (17): the shell's `wait` must hear its children
+    for (const pid of sleeps) process.kill(pid, 'SIGKILL');
+    for (const pid of TREE) expect(await waitGone(pid)).toBe(true); // reaped by sh, which then exits
   });
 
   it('refuses a PID that is in use', async () => {

@@ -1,14 +1,18 @@
 // Typed face of the restore bindings (native/src/restore.cc).
 import { addon } from './native.js';
 
-/** What the freshly cloned task does before it jumps into the restorer blob. */
+/** What a freshly cloned task does before it jumps into the restorer blob. */
 export interface SpawnSpec {
   /** The PID the task must get (clone3 set_tid). */
   pid: number;
-  /** Leave the task to init: an intermediate creates it and exits at once. */
-  detached: boolean;
   /** setsid() first (the task leads its own session). */
   newSession: boolean;
+  /** setpgid(0, 0) by the task itself (a root that stays in our session). */
+  ownGroup: boolean;
+  /** The group its creator puts it in right after the clone; 0 inherits the creator's. */
+  pgidByParent: number;
+  /** Indices (in the spawn list) of the tasks this one creates, after its session step. */
+  children: number[];
   /** Triples [source fd in this process, target fd, cloexec 0/1], sorted by target fd. */
   fds: Int32Array;
   /** First fd number of a free range, above every source and target, for the shuffle. */
@@ -32,14 +36,17 @@ export interface SpawnSpec {
 }
 
 interface RestoreAddon {
-  restoreSpawn(spec: SpawnSpec): number;
+  restoreSpawn(detached: boolean, tasks: SpawnSpec[]): number;
   lseek(fd: number, offset: bigint, whence: number): bigint;
 }
 
 const native = () => addon<RestoreAddon>();
 
-/** Creates the task; returns the PID of our direct child (the task, or the intermediate when detached). */
-export const restoreSpawn = (spec: SpawnSpec): number => native().restoreSpawn(spec);
+/**
+ * Creates the tree, tasks[0] first. Returns the PID of our direct child: the root, or when
+ * detached an intermediate that exits as soon as the root exists (init adopts the tree).
+ */
+export const restoreSpawn = (detached: boolean, tasks: SpawnSpec[]): number => native().restoreSpawn(detached, tasks);
 
 export const SEEK_SET = 0;
 export const lseek = (fd: number, offset: bigint, whence = SEEK_SET): bigint => native().lseek(fd, offset, whence);
