@@ -121,7 +121,13 @@ export function decodeFramed(buf: Buffer, fileName: string, order: ByteOrder): I
       throw new ImageError(fileName, at + 4, `expected a valid ${typeName} message of ${len} bytes (${why})`);
     }
     entries.push(entry);
-    const plen = spec.payload?.(entry, index, buf.subarray(cur.offset), order);
+    let plen: number | undefined;
+    try {
+      plen = spec.payload?.(entry, index, buf.subarray(cur.offset), order);
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      throw new ImageError(fileName, cur.offset, `expected a valid payload of entry ${index} (${why})`);
+    }
     payloads.push(plen === undefined ? undefined : Buffer.from(cur.take(plen, `payload of entry ${index}`)));
   }
   return { kind, entries, payloads };

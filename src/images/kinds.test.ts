@@ -43,6 +43,11 @@ describe('payloads that frame entries of their own', () => {
     expect(decodeFramed(buf, 'ipcns-msg-1.img', 'LE').payloads).toEqual(payloads);
     expect(() => decodeFramed(buf.subarray(0, buf.length - 3), 'ipcns-msg-1.img', 'LE')).toThrow(/truncated payload of entry 1/);
     expect(() => encodeFramed('ipcns-msg', entries, [payloads[0]!.subarray(1), payloads[1]], 'LE')).toThrow(/payload is/);
+    // a message header that is not an ipc_msg
+    const garbled = Buffer.from(buf);
+    const header = buf.indexOf(payloads[0]!) + 4;
+    garbled.fill(0xff, header, header + 4);
+    expect(() => decodeFramed(garbled, 'ipcns-msg-1.img', 'LE')).toThrow(/^ipcns-msg-1\.img: offset \d+: expected a valid payload of entry 0 \(.+\)$/);
   });
 
   it('gives a ghost file without chunks the rest of the file', () => {
