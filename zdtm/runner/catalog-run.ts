@@ -22,15 +22,15 @@ export interface CatalogRunConfig {
   onProgress?: (done: number, total: number, running: readonly string[]) => void;
 }
 
-export function criuCommand(o: RunnerOptions): string[] {
+function criuCommand(o: RunnerOptions): string[] {
   return o.criuBin ? [o.criuBin] : [process.execPath, path.join(packageRoot(), 'dist', 'src', 'cli', 'main.js')];
 }
 
-export function catalogDir(o: RunnerOptions): string {
+function catalogDir(o: RunnerOptions): string {
   return o.catalog ?? path.join(packageRoot(), 'zdtm', 'static');
 }
 
-export function binDir(o: RunnerOptions, arch: string): string {
+function binDir(o: RunnerOptions, arch: string): string {
   return o.buildDir ?? path.join(packageRoot(), 'zdtm', 'build', arch);
 }
 
@@ -40,7 +40,7 @@ export async function planCatalog(o: RunnerOptions, arch: string): Promise<Plann
 }
 
 /** `make -C zdtm ARCH=<arch>`; returns a failure line, or undefined when the build succeeded. */
-export async function buildCatalog(arch: string, jobs: number, logFile: string): Promise<string | undefined> {
+async function buildCatalog(arch: string, jobs: number, logFile: string): Promise<string | undefined> {
   const zdtm = path.join(packageRoot(), 'zdtm');
   if (!fs.existsSync(path.join(zdtm, 'Makefile'))) return `${zdtm}/Makefile is missing`;
   fs.mkdirSync(path.dirname(logFile), { recursive: true });

@@ -62,7 +62,7 @@ export async function waitFor(cond: () => boolean, deadline: number, stepMs = 25
   }
 }
 
-export function allProcs(): ProcStat[] {
+function allProcs(): ProcStat[] {
   const out: ProcStat[] = [];
   for (const name of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;

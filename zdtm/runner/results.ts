@@ -117,7 +117,7 @@ export function runSucceeded(r: RunReport): boolean {
   return runTally(r).failed === 0;
 }
 
-export const RESULTS_FILE = 'results.json';
+const RESULTS_FILE = 'results.json';
 
 interface ResultsFile {
   version: 1;

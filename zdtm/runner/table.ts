@@ -24,7 +24,7 @@ export function formatTable(report: RunReport): string {
 }
 
 /** The heading of one arch's section. */
-export function sectionTitle(report: RunReport): string {
+function sectionTitle(report: RunReport): string {
   const mode = report.mode === 'nocr' ? 'no C/R' : `C/R x${report.iters} via ${report.criu}`;
   return `== zdtm ${report.arch} (${mode}) ==`;
 }
