@@ -1,3 +1,6 @@
 # x86_64 blob build settings (see ../Makefile).
 CROSS_COMPILE ?=
-BLOBS :=
+ARCH_CFLAGS := -mno-red-zone -fno-jump-tables
+BLOBS := restorer.bin
+restorer_SRCS := x86_64/restorer-entry.S common/restorer.c
+restorer_LDS := x86_64/restorer.lds
