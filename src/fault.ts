@@ -5,7 +5,7 @@ export const faultPoints = {
   // Dump side (in order of the dump's steps).
   'dump-seized': 'after every thread of the tree is seized and stopped',
   'dump-regs': 'after reading every thread\'s registers',
-  'dump-infected': 'while syscalls are injected into the task (scratch memory mapped)',
+  'dump-infected': 'between two syscalls injected into the task',
   'dump-memory-mid': 'after the first batch of pages is written',
   'dump-files': 'after the fd tables are dumped',
   'dump-images-written': 'after every image is written, before the tree is released',
@@ -34,6 +34,7 @@ export class InjectedFault extends Error {
  */
 export function injectFault(point: FaultPoint): void {
   if (process.env['CRIU_TS_FAULT_HANG'] === point) {
+    process.stderr.write(`criu-ts: hanging at ${point} (CRIU_TS_FAULT_HANG)\n`);
     for (;;) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
   }
   if (process.env['CRIU_TS_FAULT'] === point) throw new InjectedFault(point);

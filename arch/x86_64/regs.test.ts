@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import {
   fpregsFromEntry, fpregsToEntry, getGpreg, gpregsFromEntry, gpregsToEntry, hostXsaveLayout, readRegs,
-  syscallRegs, xsaveSize, checkpointRegs, setGpreg, type XsaveLayout,
+  syscallRegs, xsaveSize, checkpointRegs, setGpreg, stackScratch, type XsaveLayout,
 } from './regs.js';
 import * as ptrace from '../../src/sys/ptrace.js';
 import { startTarget, type Target } from '../../src/dump/test-support.js';
@@ -27,6 +27,15 @@ describe('gpregs', () => {
     expect(getGpreg(raw, 'ip')).toBe(0x7f6bcf684503n);
     expect(getGpreg(raw, 'orig_ax')).toBe(0xe6n); // clock_nanosleep
     expect(gpregsToEntry(raw)).toEqual(gp);
+  });
+
+  it('puts stack scratch below the red zone, aligned', () => {
+    const gp = Buffer.alloc(27 * 8);
+    setGpreg(gp, 'sp', 0x7ffc0000_1008n);
+    const at = stackScratch({ gp, fp: Buffer.alloc(0) }, 64);
+    expect(at % 16n).toBe(0n);
+    expect(at + 64n).toBeLessThanOrEqual(0x7ffc0000_1008n - 128n);
+    expect(at).toBeGreaterThan(0x7ffc0000_1008n - 128n - 64n - 16n);
   });
 
   it('builds syscall registers without touching the original', () => {

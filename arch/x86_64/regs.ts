@@ -245,6 +245,13 @@ export function checkpointRegs(regs: RawRegs): RawRegs {
   return { gp, fp: regs.fp };
 }
 
+/** The System V x86_64 ABI lets leaf code use 128 bytes below %rsp. */
+const RED_ZONE = 128n;
+
+export function stackScratch(regs: RawRegs, size: number): bigint {
+  return (getGpreg(regs.gp, 'sp') - RED_ZONE - BigInt(size)) & ~15n;
+}
+
 export const x86_64Regs: ArchRegs = {
   mtype: 'X86_64',
   threadInfoField: 'thread_info',
@@ -258,4 +265,5 @@ export const x86_64Regs: ArchRegs = {
   syscallRegs,
   syscallResult,
   checkpointRegs,
+  stackScratch,
 };

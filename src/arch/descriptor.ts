@@ -55,6 +55,11 @@ export interface ArchRegs {
   /** Return value (negative errno) of the syscall just run. */
   syscallResult(regs: RawRegs): bigint;
   /**
+   * An address for `size` bytes of scratch on the thread's stack that no live data uses
+   * (below the stack pointer and any red zone), for the output of injected syscalls.
+   */
+  stackScratch(regs: RawRegs, size: number): bigint;
+  /**
    * The registers to save in an image: a syscall the thread was stopped in is set up the
    * way the kernel would restart it (a sigreturn-based restore bypasses the kernel's own
    * restart logic).

@@ -1,7 +1,8 @@
 // Injected syscalls: running a syscall inside a stopped thread of the target. We point
 // the thread at a syscall instruction that already exists in its vDSO (so no code is
 // written into the target), load the arguments, and step it with PTRACE_SYSCALL to the
-// syscall's exit stop. Signals are blocked only while one call runs, and between calls
+// syscall's exit stop. Output structs land on the thread's own stack, below its stack
+// pointer (memory the ABI already treats as clobberable), so no mapping is ever added. Signals are blocked only while one call runs, and between calls
 // the thread holds its own registers (restart-adjusted): if we die at any point outside
 // those few microseconds, the kernel detaches it and it simply carries on.
 // park() puts the exact original registers back and returns the thread to an ordinary
@@ -23,6 +24,8 @@ export function findSyscallInsn(pid: number, regs: ArchRegs): bigint {
 }
 
 const ALL_SIGNALS = 0xffffffffffffffffn;
+/** Bytes of stack scratch each thread offers; enough for any output struct we ask for. */
+export const SCRATCH_SIZE = 64;
 
 /** A thread we run syscalls in. Create, call(), then always park(). */
 export class RemoteThread {
@@ -32,12 +35,15 @@ export class RemoteThread {
   private readonly safe: RawRegs;
   private readonly origMask: bigint;
   private dirty = false;
+  /** Where injected syscalls may write their output: free stack below the thread's sp. */
+  readonly scratch: bigint;
 
   constructor(private readonly arch: ArchDescriptor, readonly tid: number, private readonly insn: bigint, orig: RawRegs) {
     if (!arch.regs) throw new Error(`criu-ts: no register support for ${arch.name}`);
     this.regs = arch.regs;
     this.orig = orig;
     this.safe = arch.regs.checkpointRegs(orig);
+    this.scratch = arch.regs.stackScratch(orig, SCRATCH_SIZE);
     this.origMask = ptrace.getSigmask(tid);
   }
 

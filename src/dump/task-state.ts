@@ -18,9 +18,6 @@ import { findSyscallInsn, RemoteThread } from './remote.js';
 import type { FrozenTask } from './seize.js';
 
 const NSIG = 64;
-const PROT_RW = 3n;
-const MAP_PRIVATE_ANON = 0x22n;
-const SCRATCH = 4096;
 const PR_GET_PDEATHSIG = 2;
 const PR_GET_SECUREBITS = 27;
 const PR_GET_CHILD_SUBREAPER = 37;
@@ -44,27 +41,25 @@ function askTask(arch: ArchDescriptor, task: FrozenTask, regs: Map<number, RawRe
   const insn = findSyscallInsn(task.pid, arch.regs!);
   const remotes = task.threads.map((tid) => new RemoteThread(arch, tid, insn, regs.get(tid)!));
   const leader = remotes[0]!;
-  let scratch: bigint | undefined;
+  const out = leader.scratch;
+  const read = (len: number) => readMemory(task.pid, Number(out), len);
   try {
-    scratch = leader.call('mmap', [0n, SCRATCH, PROT_RW, MAP_PRIVATE_ANON, -1n, 0n]);
-    injectFault('dump-infected');
-    const at = Number(scratch);
-    const read = (len: number) => readMemory(task.pid, at, len);
     const sigactions: Entry[] = [];
     for (let sig = 1; sig <= NSIG; sig++) {
-      leader.call('rt_sigaction', [sig, 0n, scratch, 8n]);
+      leader.call('rt_sigaction', [sig, 0n, out, 8n]);
+      if (sig === 1) injectFault('dump-infected');
       const b = read(32); // struct kernel_sigaction: handler, flags, restorer, mask
       sigactions.push({ sigaction: b.readBigUInt64LE(0), flags: b.readBigUInt64LE(8), restorer: b.readBigUInt64LE(16), mask: b.readBigUInt64LE(24), compat_sigaction: false });
     }
     const itimers: Entry[] = [];
     for (let which = 0; which < 3; which++) {
-      leader.call('getitimer', [which, scratch]);
+      leader.call('getitimer', [which, out]);
       const b = read(32); // struct itimerval: interval {sec, usec}, value {sec, usec}
       itimers.push({ isec: b.readBigUInt64LE(0), iusec: b.readBigUInt64LE(8), vsec: b.readBigUInt64LE(16), vusec: b.readBigUInt64LE(24) });
     }
     const posixTimers: Entry[] = [];
     for (const t of parsePosixTimers(fs.readFileSync(`/proc/${task.pid}/timers`, 'utf8'))) {
-      leader.call('timer_gettime', [t.id, scratch]);
+      leader.call('timer_gettime', [t.id, out]);
       const b = read(32); // struct itimerspec: interval {sec, nsec}, value {sec, nsec}
       const overrun = Number(leader.call('timer_getoverrun', [t.id]));
       posixTimers.push({
@@ -75,21 +70,21 @@ function askTask(arch: ArchDescriptor, task: FrozenTask, regs: Map<number, RawRe
     }
     const brk = leader.call('brk', [0n]);
     const secbits = Number(leader.call('prctl', [PR_GET_SECUREBITS, 0n, 0n, 0n, 0n]));
-    leader.call('prctl', [PR_GET_CHILD_SUBREAPER, scratch, 0n, 0n, 0n]);
+    leader.call('prctl', [PR_GET_CHILD_SUBREAPER, out, 0n, 0n, 0n]);
     const childSubreaper = read(4).readInt32LE(0) !== 0;
     const threads = new Map<number, { clearTidAddr: bigint; sas: Entry; pdeathSig: number }>();
     for (const r of remotes) {
-      r.call('prctl', [PR_GET_TID_ADDRESS, scratch, 0n, 0n, 0n]);
-      const clearTidAddr = read(8).readBigUInt64LE(0);
-      r.call('sigaltstack', [0n, scratch]);
-      const ss = read(24); // stack_t: sp, flags (int + pad), size
+      const readOwn = (len: number) => readMemory(task.pid, Number(r.scratch), len);
+      r.call('prctl', [PR_GET_TID_ADDRESS, r.scratch, 0n, 0n, 0n]);
+      const clearTidAddr = readOwn(8).readBigUInt64LE(0);
+      r.call('sigaltstack', [0n, r.scratch]);
+      const ss = readOwn(24); // stack_t: sp, flags (int + pad), size
       const sas = { ss_sp: ss.readBigUInt64LE(0), ss_size: ss.readBigUInt64LE(16), ss_flags: ss.readInt32LE(8) };
-      r.call('prctl', [PR_GET_PDEATHSIG, scratch, 0n, 0n, 0n]);
-      threads.set(r.tid, { clearTidAddr, sas, pdeathSig: read(4).readInt32LE(0) });
+      r.call('prctl', [PR_GET_PDEATHSIG, r.scratch, 0n, 0n, 0n]);
+      threads.set(r.tid, { clearTidAddr, sas, pdeathSig: readOwn(4).readInt32LE(0) });
     }
     return { sigactions, itimers, posixTimers, brk, secbits, childSubreaper, threads };
   } finally {
-    if (scratch !== undefined) leader.callRaw('munmap', [scratch, SCRATCH]);
     for (const r of remotes) r.park();
   }
 }

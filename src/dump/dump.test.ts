@@ -1,0 +1,143 @@
+// dump() on a live counter process: the image set it writes, read back through the images
+// API, must describe the process as /proc shows it; the process runs on unchanged with
+// leaveRunning and is gone without it; what we cannot dump is refused, harmlessly.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { readImage } from '../images/index.js';
+import { parseMaps } from '../proc/maps.js';
+import { parseStatus } from '../proc/status.js';
+import { dump } from './index.js';
+import { counterAdvances, isAlive, readCounter, startTarget, type Target } from './test-support.js';
+
+const targets: Target[] = [];
+afterAll(() => targets.forEach((t) => t.kill()));
+const newDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'criu-ts-img-'));
+const SIGUSR1 = 10, SIGUSR2 = 12;
+
+describe('dump of a running counter (leaveRunning)', () => {
+  let t: Target;
+  let dir: string;
+  let before: ReturnType<typeof readCounter>;
+  let mapsBefore: string;
+
+  beforeAll(async () => {
+    t = startTarget('counter', ['threads']);
+    targets.push(t);
+    await counterAdvances(t.statusFile);
+    before = readCounter(t.statusFile);
+    mapsBefore = fs.readFileSync(`/proc/${t.pid}/maps`, 'utf8');
+    dir = newDir();
+    const result = await dump({ pid: t.pid, imagesDir: dir, leaveRunning: true });
+    expect(result.pids).toEqual([t.pid]);
+  });
+
+  it('leaves the process running with the same memory and no tracer', async () => {
+    const after = await counterAdvances(t.statusFile);
+    expect(after.checksum).toBe(before.checksum);
+    expect(after.counter).toBeGreaterThan(before.counter);
+    expect(parseStatus(fs.readFileSync(`/proc/${t.pid}/status`, 'utf8')).threads).toBe(2);
+    expect(fs.readFileSync(`/proc/${t.pid}/status`, 'utf8')).toMatch(/TracerPid:\s+0\n/);
+    expect(fs.readFileSync(`/proc/${t.pid}/maps`, 'utf8')).toBe(mapsBefore);
+  });
+
+  it('writes the task tree and one core per thread', () => {
+    const [entry] = readImage(dir, 'pstree.img').entries;
+    expect(entry).toMatchObject({ pid: t.pid, ppid: 0, pgid: t.pid, sid: t.pid });
+    const threads: number[] = entry!['threads'];
+    expect(threads).toHaveLength(2);
+    expect(threads[0]).toBe(t.pid);
+    const vmas = parseMaps(mapsBefore);
+    for (const tid of threads) {
+      const [core] = readImage(dir, `core-${tid}.img`).entries;
+      expect(core!['mtype']).toBe('X86_64');
+      const gp = core!['thread_info']['gpregs'];
+      expect(gp['cs']).toBe(0x33n);
+      // The thread stopped somewhere in executable code, on a stack inside some mapping.
+      expect(vmas.some((v) => v.exec && gp['ip'] >= v.start && gp['ip'] < v.end)).toBe(true);
+      expect(vmas.some((v) => v.write && gp['sp'] >= v.start && gp['sp'] <= v.end)).toBe(true);
+      expect(core!['thread_info']['clear_tid_addr']).not.toBe(0n);
+      expect(core!['thread_core']['rseq_entry']['rseq_abi_size']).toBe(32);
+      expect(core!['thread_core']['futex_rla_len']).toBe(24);
+      expect('tc' in core!).toBe(tid === t.pid);
+    }
+  });
+
+  it('records the handlers, masks and timers the counter set up', () => {
+    const tc = readImage(dir, `core-${t.pid}.img`).entries[0]!['tc'];
+    expect(tc['sigactions']).toHaveLength(64);
+    expect(tc['sigactions'][SIGUSR1 - 1]['sigaction']).not.toBe(0n);
+    expect(tc['sigactions'][SIGUSR2 - 1]['sigaction']).toBe(0n);
+    expect(BigInt(tc['blk_sigset']) & (1n << BigInt(SIGUSR2 - 1))).not.toBe(0n);
+    expect(tc['timers']['real']['isec']).toBe(1000n);
+    expect(tc['rlimits']['rlimits']).toHaveLength(16);
+    expect(tc['comm']).toBe('counter');
+  });
+
+  it('lists every VMA of /proc/PID/maps in mm, with the special ones marked', () => {
+    const [mm] = readImage(dir, `mm-${t.pid}.img`).entries;
+    const vmas = parseMaps(mapsBefore);
+    expect(mm!['vmas'].map((v: Record<string, bigint>) => [v['start'], v['end']])).toEqual(vmas.map((v) => [v.start, v.end]));
+    const status = (name: string) => mm!['vmas'][vmas.findIndex((v) => v.name === name)]['status'];
+    expect(status('[heap]') & (1 << 5)).toBeTruthy(); // VMA_AREA_HEAP
+    expect(status('[vdso]') & (1 << 3)).toBeTruthy(); // VMA_AREA_VDSO
+    expect(status('[vvar]') & (1 << 12)).toBeTruthy(); // VMA_AREA_VVAR
+    expect(status('[vsyscall]')).toBe((1 << 2) | (1 << 9)); // VMA_AREA_VSYSCALL | VMA_ANON_PRIVATE
+    const files = readImage(dir, 'files.img').entries;
+    const exe = files.find((f) => f['id'] === mm!['exe_file_id']);
+    expect(exe!['reg']['name']).toBe(fs.readlinkSync(`/proc/${t.pid}/exe`));
+  });
+
+  it('writes exactly the pages the pagemap describes, skipping zero pages', () => {
+    const [head, ...entries] = readImage(dir, `pagemap-${t.pid}.img`).entries;
+    const pages = entries.reduce((n, e) => n + Number(e['nr_pages']), 0);
+    const size = fs.statSync(path.join(dir, `pages-${head!['pages_id']}.img`)).size;
+    expect(size).toBe(pages * 4096);
+    const stats = readImage(dir, 'stats-dump').entries[0]!['dump'];
+    expect(Number(stats['pages_written'])).toBe(pages);
+    // The counter zeroed 1 MiB of its data block: those 256 pages are not written.
+    expect(Number(stats['pages_scanned']) - pages).toBeGreaterThanOrEqual(256);
+  });
+
+  it('saves the pipe with its unread bytes and the fd table', () => {
+    const fdinfo = readImage(dir, 'fdinfo-1.img').entries;
+    const files = readImage(dir, 'files.img').entries;
+    const fileOf = (fd: number) => files.find((f) => f['id'] === fdinfo.find((e) => e['fd'] === fd)!['id'])!;
+    expect(fileOf(0)['reg']['name']).toBe('/dev/null');
+    const readEnd = fileOf(3);
+    expect(readEnd['type']).toBe('PIPE');
+    const data = readImage(dir, 'pipes-data.img');
+    const i = data.entries.findIndex((e) => e['pipe_id'] === readEnd['pipe']['pipe_id']);
+    expect(data.payloads[i]!.toString()).toBe('in-flight');
+    const [fsEntry] = readImage(dir, `fs-${t.pid}.img`).entries;
+    expect(files.find((f) => f['id'] === fsEntry!['cwd_id'])!['reg']['name']).toBe(t.dir);
+  });
+});
+
+describe('dump without leaveRunning', () => {
+  it('kills the tree once the images are written', async () => {
+    const t = startTarget('counter');
+    targets.push(t);
+    const dir = newDir();
+    await dump({ pid: t.pid, imagesDir: dir });
+    expect(isAlive(t.pid)).toBe(false);
+    expect(fs.existsSync(path.join(dir, 'inventory.img'))).toBe(true);
+  });
+});
+
+describe('refusals', () => {
+  it('names the fd it cannot dump and leaves the process running', async () => {
+    const t = startTarget('counter', ['socket']);
+    targets.push(t);
+    const before = await counterAdvances(t.statusFile);
+    await expect(dump({ pid: t.pid, imagesDir: newDir() })).rejects.toThrow(/fd \d+ of \d+ \(socket:\[\d+\]\): socket is not supported/);
+    const after = await counterAdvances(t.statusFile);
+    expect(after.checksum).toBe(before.checksum);
+  });
+
+  it('rejects a missing images directory and a missing process', async () => {
+    await expect(dump({ pid: 1, imagesDir: '/nonexistent/criu-ts' })).rejects.toThrow(/does not exist/);
+    await expect(dump({ pid: 4194304 + 1, imagesDir: newDir() })).rejects.toThrow(/no such process/);
+  });
+});
