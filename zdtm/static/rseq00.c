@@ -6,9 +6,17 @@
 
 #include "zdtmlib.h"
 
+/* __rseq_offset is relative to the thread pointer (gcc 12 has no builtin for it on ppc64). */
 static struct rseq *rseq_area(void)
 {
-	return (struct rseq *)((char *)__builtin_thread_pointer() + __rseq_offset);
+	char *tp;
+
+#if defined(__powerpc64__)
+	asm("mr %0, 13" : "=r"(tp));
+#else
+	tp = __builtin_thread_pointer();
+#endif
+	return (struct rseq *)(tp + __rseq_offset);
 }
 
 /* Which CPU the kernel says we are on, bypassing glibc (whose sched_getcpu reads rseq). */
