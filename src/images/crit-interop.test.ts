@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { hostByteOrder } from './byte-order.js';
 import { decodeToJson } from './crit.js';
 import { encodeImage } from './index.js';
 import { KINDS } from './kinds.js';
@@ -25,7 +26,7 @@ describe.skipIf(!crit)('crit reads what we write', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true }));
 
   it.each(Object.keys(KINDS).filter((k) => !CRIT_LACKS.has(k)))('%s', (kind) => {
-    const { entries, payloads } = sampleImage(kind, os.endianness(), 2);
+    const { entries, payloads } = sampleImage(kind, hostByteOrder(), 2);
     const bytes = encodeImage(kind, entries, payloads);
     const file = path.join(dir, `${kind}-3.img`);
     fs.writeFileSync(file, bytes);

@@ -4,9 +4,9 @@
 import path from 'node:path';
 import type protobuf from 'protobufjs';
 import { messageFromEntry, messageToEntry } from './convert.js';
-import { hostByteOrder } from './framing.js';
 import { readImage, encodeImage, type Entry, type ImageFile } from './index.js';
-import { KINDS, kindOfMagic, type ByteOrder, type KindSpec } from './kinds.js';
+import { hostByteOrder, readU16, readU32, u32Bytes, writeU16, type ByteOrder } from './byte-order.js';
+import { KINDS, kindOfMagic, type KindSpec } from './kinds.js';
 import { MAGICS, type MagicName } from './magic.js';
 import { parseJsonExact } from './json-text.js';
 import { base64Lines, entryFromJson, entryToJson, fromBase64, type Json } from './present.js';
@@ -35,13 +35,6 @@ function padTo(b: Buffer, to: number): Buffer {
   return Buffer.concat([b, Buffer.alloc((to - (b.length % to)) % to)]);
 }
 
-function u32(v: number, order: ByteOrder): Buffer {
-  const b = Buffer.alloc(4);
-  if (order === 'LE') b.writeUInt32LE(v);
-  else b.writeUInt32BE(v);
-  return b;
-}
-
 const base64Payload: PayloadJson = {
   toJson: (_e, payload) => base64Lines(payload),
   fromJson: (_e, extra) => fromBase64(text(extra, 'this image')),
@@ -66,11 +59,11 @@ const PAYLOAD_JSON: Record<string, PayloadJson> = {
   },
   // semaphore values as numbers
   'ipcns-sem': {
-    toJson: (e, p, order) => Array.from({ length: Number(e['nsems']) }, (_, i) => (order === 'LE' ? p.readUInt16LE(2 * i) : p.readUInt16BE(2 * i))),
+    toJson: (e, p, order) => Array.from({ length: Number(e['nsems']) }, (_, i) => readU16(p, 2 * i, order)),
     fromJson: (_e, x, order) => {
       if (!Array.isArray(x)) throw new TypeError('"extra" of a semaphore set must be an array of numbers');
       const b = Buffer.alloc(2 * x.length);
-      x.forEach((v, i) => (order === 'LE' ? b.writeUInt16LE(Number(v), 2 * i) : b.writeUInt16BE(Number(v), 2 * i)));
+      x.forEach((v, i) => writeU16(b, Number(v), 2 * i, order));
       return padTo(b, 8);
     },
   },
@@ -81,7 +74,7 @@ const PAYLOAD_JSON: Record<string, PayloadJson> = {
       const out: Json[] = [];
       let at = 0;
       for (let i = 0; i < Number(e['qnum']); i++) {
-        const len = order === 'LE' ? p.readUInt32LE(at) : p.readUInt32BE(at);
+        const len = readU32(p, at, order);
         const msg = messageToEntry(type, type.decode(p.subarray(at + 4, at + 4 + len)));
         at += 4 + len;
         out.push(entryToJson(type, msg, false), base64Lines(p.subarray(at, at + msg['msize'])));
@@ -98,7 +91,7 @@ const PAYLOAD_JSON: Record<string, PayloadJson> = {
         if (!head || typeof head !== 'object' || Array.isArray(head)) throw new TypeError('message header must be an object');
         const msg = entryFromJson(type, head);
         const body = Buffer.from(type.encode(messageFromEntry(type, msg)).finish());
-        parts.push(u32(body.length, order), body, padTo(fromBase64(text(x[i + 1]!, 'a message')).subarray(0, Number(msg['msize'])), 8));
+        parts.push(u32Bytes(body.length, order), body, padTo(fromBase64(text(x[i + 1]!, 'a message')).subarray(0, Number(msg['msize'])), 8));
       }
       return Buffer.concat(parts);
     },

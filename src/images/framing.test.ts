@@ -2,20 +2,14 @@
 // for every kind of bad input.
 import { describe, expect, it } from 'vitest';
 import { ImageError } from './error.js';
-import { decodeFramed, encodeFramed, type ByteOrder } from './framing.js';
+import { u32Bytes as u32, type ByteOrder } from './byte-order.js';
+import { decodeFramed, encodeFramed } from './framing.js';
 import { IMG_COMMON_MAGIC, IMG_SERVICE_MAGIC, MAGICS } from './magic.js';
 
 const pstree = [
   { pid: 100, ppid: 0, pgid: 100, sid: 100, threads: [100, 101] },
   { pid: 102, ppid: 100, pgid: 100, sid: 100, threads: [102] },
 ];
-
-function u32(v: number, order: ByteOrder): Buffer {
-  const b = Buffer.alloc(4);
-  if (order === 'LE') b.writeUInt32LE(v);
-  else b.writeUInt32BE(v);
-  return b;
-}
 
 function decodeError(buf: Buffer, file: string, order: ByteOrder = 'LE'): ImageError {
   try {

@@ -1,19 +1,13 @@
 // The framing of an image file: magic(s), then entries of u32 length + protobuf message,
 // some followed by raw payload. The u32s are in the writer's byte order (host order for
 // CRIU); the order is a parameter here so both are tested on any host.
-import os from 'node:os';
 import protobuf from 'protobufjs';
+import { readU32, u32Bytes, type ByteOrder } from './byte-order.js';
 import { messageFromEntry, messageToEntry } from './convert.js';
 import { ImageError } from './error.js';
-import { KINDS, RAW_PAGES_KIND, kindOfFile, kindOfMagic, type ByteOrder, type Entry, type KindSpec } from './kinds.js';
+import { KINDS, RAW_PAGES_KIND, kindOfFile, kindOfMagic, type Entry, type KindSpec } from './kinds.js';
 import { IMG_COMMON_MAGIC, IMG_SERVICE_MAGIC, MAGICS, hex32, type MagicName } from './magic.js';
 import { messageType } from './schema.js';
-
-export type { ByteOrder } from './kinds.js';
-
-export function hostByteOrder(): ByteOrder {
-  return os.endianness();
-}
 
 export interface ImageFile {
   kind: string;
@@ -47,7 +41,7 @@ class Cursor {
 
   u32(what: string): number {
     this.need(4, what);
-    const v = this.order === 'LE' ? this.buf.readUInt32LE(this.offset) : this.buf.readUInt32BE(this.offset);
+    const v = readU32(this.buf, this.offset, this.order);
     this.offset += 4;
     return v;
   }
@@ -133,23 +127,16 @@ export function decodeFramed(buf: Buffer, fileName: string, order: ByteOrder): I
   return { kind, entries, payloads };
 }
 
-function u32(v: number, order: ByteOrder): Buffer {
-  const b = Buffer.alloc(4);
-  if (order === 'LE') b.writeUInt32LE(v >>> 0);
-  else b.writeUInt32BE(v >>> 0);
-  return b;
-}
-
 export function encodeFramed(kind: string, entries: Entry[], payloads: (Buffer | undefined)[] | undefined, order: ByteOrder): Buffer {
   const spec = KINDS[kind];
   if (!spec) throw new TypeError(`encode: unknown image kind "${kind}"`);
   const parts: Buffer[] = [];
-  if (spec.header !== 'own') parts.push(u32(HEADER_MAGIC[spec.header], order));
-  parts.push(u32(MAGICS[spec.magic], order));
+  if (spec.header !== 'own') parts.push(u32Bytes(HEADER_MAGIC[spec.header], order));
+  parts.push(u32Bytes(MAGICS[spec.magic], order));
   entries.forEach((entry, index) => {
     const type: protobuf.Type = messageType(entryTypeName(spec, index));
     const body = Buffer.from(type.encode(messageFromEntry(type, entry, `${kind}[${index}]`)).finish());
-    parts.push(u32(body.length, order), body);
+    parts.push(u32Bytes(body.length, order), body);
     const payload = payloads?.[index];
     const want = spec.payload?.(entry, index, payload ?? Buffer.alloc(0), order);
     if (want === undefined) {

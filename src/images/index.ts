@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ImageError } from './error.js';
-import { decodeFramed, encodeFramed, hostByteOrder, type ImageFile } from './framing.js';
+import { hostByteOrder } from './byte-order.js';
+import { decodeFramed, encodeFramed, type ImageFile } from './framing.js';
 import type { Entry } from './kinds.js';
 
 export { ImageError } from './error.js';

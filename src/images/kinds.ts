@@ -1,11 +1,10 @@
 // The table of image kinds: for each file kind (CRIU's file name without its id), the
 // magic, the protobuf message of its entries and where raw payload follows an entry.
+import { readU32, type ByteOrder } from './byte-order.js';
 import type { MagicName } from './magic.js';
 import { messageType } from './schema.js';
 
 export type Entry = Record<string, any>;
-
-export type ByteOrder = 'LE' | 'BE';
 
 /** How a file starts: common magic + kind magic, service magic + kind magic, or kind magic alone. */
 export type Header = 'common' | 'service' | 'own';
@@ -37,7 +36,7 @@ function msgQueueLength(e: Entry, _index: number, rest: Buffer, order: ByteOrder
   let at = 0;
   for (let i = 0; i < Number(e['qnum']); i++) {
     if (at + 4 > rest.length) return at + 4;
-    const len = order === 'LE' ? rest.readUInt32LE(at) : rest.readUInt32BE(at);
+    const len = readU32(rest, at, order);
     if (at + 4 + len > rest.length) return at + 4 + len;
     const msg = messageType('ipc_msg').decode(rest.subarray(at + 4, at + 4 + len)) as unknown as { msize: number };
     at += 4 + len + roundUp(msg.msize, 8);

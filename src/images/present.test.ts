@@ -3,15 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { parseJsonExact } from './json-text.js';
 import { entryFromJson, entryToJson } from './present.js';
 import { messageType } from './schema.js';
-import { hostByteOrder } from './framing.js';
+import { hostByteOrder, wordsOf } from './byte-order.js';
 
 const fown = { uid: 0, euid: 0, signum: 0, pid_type: 0, pid: 0 };
 const opts = { so_sndbuf: 1, so_rcvbuf: 2, so_snd_tmo_sec: 0n, so_snd_tmo_usec: 0n, so_rcv_tmo_sec: 0n, so_rcv_tmo_usec: 0n };
 
 /** A network-order address as the u32 words CRIU stores (memory order of this host). */
 function words(bytes: number[]): number[] {
-  const b = Buffer.from(bytes);
-  return Array.from({ length: b.length / 4 }, (_, i) => (hostByteOrder() === 'LE' ? b.readUInt32LE(i * 4) : b.readUInt32BE(i * 4)));
+  return wordsOf(Buffer.from(bytes), hostByteOrder());
 }
 
 function both(typeName: string, entry: Record<string, any>) {

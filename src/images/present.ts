@@ -6,7 +6,7 @@
 // accepts either form, so whatever we or crit print encodes back to the same bytes.
 import protobuf from 'protobufjs';
 import { fieldsOf, is64 } from './convert.js';
-import { hostByteOrder } from './framing.js';
+import { bytesOfWords, hostByteOrder, wordsOf } from './byte-order.js';
 import type { Entry } from './kinds.js';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -160,9 +160,7 @@ function intIn(field: protobuf.Field, v: Json): number | bigint {
 // One word is IPv4, four are IPv6; other lengths are left as numbers.
 
 function wordsToIp(words: number[]): string {
-  const bytes = Buffer.alloc(words.length * 4);
-  const le = hostByteOrder() === 'LE';
-  words.forEach((w, i) => (le ? bytes.writeUInt32LE(w >>> 0, i * 4) : bytes.writeUInt32BE(w >>> 0, i * 4)));
+  const bytes = bytesOfWords(words, hostByteOrder());
   if (words.length === 1) return [...bytes].join('.');
   const groups = Array.from({ length: 8 }, (_, i) => bytes.readUInt16BE(i * 2));
   // the longest run (first on a tie) of two or more zero groups becomes "::"
@@ -192,8 +190,7 @@ function ipToWords(text: string): number[] {
     bytes = Buffer.alloc(16);
     groups.forEach((g, i) => bytes.writeUInt16BE(g, i * 2));
   }
-  const le = hostByteOrder() === 'LE';
-  return Array.from({ length: bytes.length / 4 }, (_, i) => (le ? bytes.readUInt32LE(i * 4) : bytes.readUInt32BE(i * 4)));
+  return wordsOf(bytes, hostByteOrder());
 }
 
 // ---- entry <-> JSON -------------------------------------------------------------------

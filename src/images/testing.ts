@@ -3,7 +3,8 @@
 // that prints integers differently (number, decimal text, 0x text). Used by the unit
 // tests here and usable by other layers' tests that need images of a given kind.
 import protobuf from 'protobufjs';
-import { KINDS, type ByteOrder, type Entry } from './kinds.js';
+import { u32Bytes, type ByteOrder } from './byte-order.js';
+import { KINDS, type Entry } from './kinds.js';
 import { messageType } from './schema.js';
 
 /**
@@ -43,12 +44,9 @@ export function sampleEntry(type: protobuf.Type, depth = 0): Entry {
 export function msgQueue(texts: string[], order: ByteOrder): Buffer {
   return Buffer.concat(texts.flatMap((t) => {
     const msg = Buffer.from(messageType('ipc_msg').encode({ mtype: 1, msize: t.length }).finish());
-    const len = Buffer.alloc(4);
-    if (order === 'LE') len.writeUInt32LE(msg.length);
-    else len.writeUInt32BE(msg.length);
     const text = Buffer.alloc(Math.ceil(t.length / 8) * 8);
     text.write(t);
-    return [len, msg, text];
+    return [u32Bytes(msg.length, order), msg, text];
   }));
 }
 
