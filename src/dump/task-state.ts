@@ -46,6 +46,7 @@ function askTask(arch: ArchDescriptor, task: FrozenTask, regs: Map<number, RawRe
   try {
     const sigactions: Entry[] = [];
     for (let sig = 1; sig <= NSIG; sig++) {
+      if (sig === 9 || sig === 19) continue; // CRIU's list leaves out SIGKILL and SIGSTOP
       leader.call('rt_sigaction', [sig, 0n, out, 8n]);
       if (sig === 1) injectFault('dump-infected');
       const b = read(32); // struct kernel_sigaction: handler, flags, restorer, mask

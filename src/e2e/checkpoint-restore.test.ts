@@ -1,0 +1,72 @@
+// dump -> restore of live programs (src/e2e/programs/*.c): what a restored process keeps.
+import fs from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { alive, checkpointRestore, lines, moreLines, start, stop, until, type Program } from './harness.js';
+
+const isRoot = process.getuid?.() === 0;
+const hasAvx2 = fs.readFileSync('/proc/cpuinfo', 'utf8').includes(' avx2');
+
+describe.runIf(isRoot)('checkpoint and restore of a live program', () => {
+  let p: Program | undefined;
+  afterEach(() => {
+    if (p) stop(p);
+    p = undefined;
+  });
+
+  it('goes on counting from where it stopped', async () => {
+    p = await start('counter');
+    const before = await moreLines(p, 20);
+    await checkpointRestore(p);
+    const after = await moreLines(p, before.length + 20);
+    const n = after.map(Number);
+    n.forEach((v, i) => expect(v).toBe(i)); // no gap, no restart: one count 0..N
+    expect(alive(p.pid)).toBe(true);
+  });
+
+  it('keeps 64 MiB of data intact', async () => {
+    p = await start('bigmem');
+    const before = await moreLines(p, 1);
+    const sum = before[0]!.split(' ')[2];
+    await checkpointRestore(p);
+    const after = await moreLines(p, before.length + 2);
+    for (const l of after) expect(l).toMatch(new RegExp(`^ok \\d+ ${sum}$`));
+    expect(Number(after[after.length - 1]!.split(' ')[1])).toBe(after.length - 1); // rounds went on
+  });
+
+  it('keeps a file open at its offset and a pipe with unread data', async () => {
+    p = await start('files');
+    await checkpointRestore(p);
+    fs.writeFileSync(`${p.out}.go`, '');
+    const out = await until('the verdict', () => lines(p!).length > 0 && lines(p!));
+    expect(out).toEqual(['PASS']);
+  });
+
+  it('still runs its signal handler', async () => {
+    p = await start('signal');
+    process.kill(p.pid, 'SIGUSR1');
+    await moreLines(p, 0);
+    await checkpointRestore(p);
+    process.kill(p.pid, 'SIGUSR1');
+    expect(await moreLines(p, 1)).toEqual(['got 1', 'got 2']);
+  });
+
+  it.runIf(hasAvx2)('keeps the AVX registers of a busy loop', async () => {
+    p = await start('avx');
+    const before = await moreLines(p, 3);
+    await checkpointRestore(p);
+    const after = await moreLines(p, before.length + 3);
+    for (const l of after) expect(l).toMatch(/^ok \d+$/);
+    const counts = after.map((l) => Number(l.split(' ')[1]));
+    counts.slice(1).forEach((c, i) => expect(c).toBeGreaterThan(counts[i]!));
+  });
+
+  it('reads the clocks through the vDSO across the restore', async () => {
+    p = await start('vdso');
+    const before = await moreLines(p, 10);
+    const vdsoBefore = /^(\S+) .*\[vdso\]$/m.exec(fs.readFileSync(`/proc/${p.pid}/maps`, 'utf8'))![1];
+    await checkpointRestore(p);
+    const after = await moreLines(p, before.length + 10);
+    after.forEach((l, i) => expect(l).toMatch(new RegExp(`^ok ${i} \\d+$`)));
+    expect(/^(\S+) .*\[vdso\]$/m.exec(fs.readFileSync(`/proc/${p.pid}/maps`, 'utf8'))![1]).toBe(vdsoBefore);
+  });
+});
