@@ -1,6 +1,7 @@
 /* Shared memory flags between tasks, and small file/process helpers. */
 #include <fcntl.h>
 #include <linux/futex.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,9 @@
 #include <unistd.h>
 
 #include "zdtmlib.h"
+
+/* Data a test expects is already there or comes promptly: lost data must fail, not hang. */
+#define READ_ALL_TIMEOUT_MS 10000
 
 void *test_shared_alloc(size_t len)
 {
@@ -125,12 +129,22 @@ int write_all(int fd, const void *buf, size_t len)
 
 int read_all(int fd, void *buf, size_t len)
 {
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	char *p = buf;
 	ssize_t n;
+	int r;
 
 	while (len) {
+		r = poll(&pfd, 1, READ_ALL_TIMEOUT_MS);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0)
+				errno = ETIMEDOUT;
+			return -1;
+		}
 		n = read(fd, p, len);
-		if (n < 0 && errno == EINTR)
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n <= 0) {
 			if (n == 0)

@@ -112,7 +112,8 @@ int proc_status_field(pid_t pid, const char *key, char *buf, size_t size);
 char proc_state(pid_t pid);
 /* Waits for a child: its exit code, 128 + signal if killed, or -1 if waitpid failed. */
 int wait_exit_code(pid_t pid);
-/* write()/read() of exactly len bytes (retrying short transfers); 0 or -1. */
+/* write()/read() of exactly len bytes (retrying short transfers); 0 or -1. read_all gives up
+ * with ETIMEDOUT when no data comes for 10 s, so a test with lost data fails instead of hanging. */
 int write_all(int fd, const void *buf, size_t len);
 int read_all(int fd, void *buf, size_t len);
 
