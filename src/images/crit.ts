@@ -1,12 +1,13 @@
 // crit-like tools over the image API: decode an image to crit's JSON, encode such JSON
 // back to an image, and a one-line-per-entry summary. The CLI exposes them as
 // `criu-ts decode`, `criu-ts encode` and `criu-ts show`.
+import fs from 'node:fs';
 import path from 'node:path';
 import type protobuf from 'protobufjs';
 import { messageFromEntry, messageToEntry } from './convert.js';
 import { readImage, encodeImage, type Entry, type ImageFile } from './index.js';
 import { hostByteOrder, readU16, readU32, u32Bytes, writeU16, type ByteOrder } from './byte-order.js';
-import { KINDS, kindOfMagic, type KindSpec } from './kinds.js';
+import { KINDS, RAW_PAGES_KIND, kindOfFile, kindOfMagic, type KindSpec } from './kinds.js';
 import { MAGICS, type MagicName } from './magic.js';
 import { parseJsonExact } from './json-text.js';
 import { base64Lines, entryFromJson, entryToJson, fromBase64, type Json } from './present.js';
@@ -136,6 +137,7 @@ export function encodeFromJson(json: string): Buffer {
 }
 
 const SHOW_WIDTH = 200;
+const PAGE_SIZE = 4096;
 
 function brief(v: Json, depth: number): string {
   if (Array.isArray(v)) {
@@ -146,12 +148,20 @@ function brief(v: Json, depth: number): string {
     if (depth >= 1) return '{…}';
     return `{${Object.entries(v).map(([k, x]) => `${k}=${brief(x, depth + 1)}`).join(' ')}}`;
   }
-  if (typeof v === 'string') return /^[\w.:/|x -]+$/.test(v) && !v.includes('  ') ? v.replace(/ \| /g, '|') : JSON.stringify(v);
+  if (typeof v === 'string') {
+    // bare when unambiguous: names, numbers, paths, "A | B" flags (as A|B)
+    const bare = v.replace(/ \| /g, '|');
+    return /^[\w.:/|+-]+$/.test(bare) ? bare : JSON.stringify(v);
+  }
   return String(v);
 }
 
 /** A readable summary: a header line, then one line per entry. */
 export function show(file: string): string {
+  if (kindOfFile(file) === RAW_PAGES_KIND) {
+    const size = fs.statSync(file).size;
+    return `${path.basename(file)}: raw page data, ${size} bytes (${size / PAGE_SIZE} pages of 4 KiB)\n`;
+  }
   const img = load(file);
   const spec = KINDS[img.kind]!;
   const lines = [`${path.basename(file)}: ${spec.magic} (${img.kind}), ${img.entries.length} entries`];
