@@ -1,7 +1,7 @@
 // What each command does once the command line is understood. Implementations are imported
-// when their command runs, so `check` and `--help` work whatever state dump/restore are in.
+// when their command runs: `check`, `show` and `--help` load only what they use.
 import fs from 'node:fs';
-import type { DumpOptions, DumpResult, RestoreOptions, RestoreResult } from '../options.js';
+import type { DumpResult, RestoreResult } from '../options.js';
 import { faultPoints } from '../fault.js';
 import type { ParsedArgs } from './argv.js';
 import type { CommandName } from './spec.js';
@@ -24,21 +24,6 @@ export interface CommandContext {
 /** A command's exit status. */
 type Runner = (ctx: CommandContext) => Promise<number>;
 
-// The module paths are values so that the build does not depend on these modules existing yet.
-const dumpModule: string = '../dump/index.js';
-const restoreModule: string = '../restore/index.js';
-
-async function loadImplementation<T>(specifier: string, what: string): Promise<T> {
-  try {
-    return (await import(specifier)) as T;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes(specifier.slice(3))) {
-      throw new Error(`${what} is not built into this criu-ts yet`);
-    }
-    throw e;
-  }
-}
-
 const us = (ms: number): number => Math.round(ms * 1000);
 const countLine = (label: string, n: number): string => `${label}: ${n} (0x${n.toString(16)})\n`;
 
@@ -59,16 +44,16 @@ export function formatRestoreStats(r: RestoreResult): string {
 
 const dump: Runner = async ({ args, settings, log, stdout }) => {
   const opts = dumpOptionsOf(args, settings, log.logger);
-  const impl = await loadImplementation<{ dump(o: DumpOptions): Promise<DumpResult> }>(dumpModule, 'dump');
-  const result = await impl.dump(opts);
+  const { dump } = await import('../dump/index.js');
+  const result = await dump(opts);
   if (settings.displayStats) stdout.write(formatDumpStats(result));
   return 0;
 };
 
 const restore: Runner = async ({ args, settings, log, stdout }) => {
   const opts = restoreOptionsOf(args, settings, log.logger);
-  const impl = await loadImplementation<{ restore(o: RestoreOptions): Promise<RestoreResult> }>(restoreModule, 'restore');
-  const result = await impl.restore(opts);
+  const { restore } = await import('../restore/index.js');
+  const result = await restore(opts);
   if (settings.displayStats) stdout.write(formatRestoreStats(result));
   // Without -d we waited for the root: its exit status is ours, as with criu.
   return opts.detached ? 0 : (result.exitCode ?? 0);

@@ -1,0 +1,68 @@
+// dump -> restore through the executable, with the options a criu harness passes.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { alive, moreLines, start, stop, until, type Program } from '../e2e/harness.js';
+import { packageRoot } from '../sys/native.js';
+
+const main = path.join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
+const isRoot = process.getuid?.() === 0;
+
+function cli(cwd: string, ...argv: string[]) {
+  const r = spawnSync(process.execPath, [main, ...argv], { cwd, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe.runIf(isRoot)('criu-ts dump and restore', () => {
+  let p: Program | undefined;
+  afterEach(() => {
+    if (p) stop(p);
+    p = undefined;
+  });
+
+  async function dumpAndWaitGone(prog: Program, ...extra: string[]) {
+    const d = cli(prog.dir, 'dump', '-t', String(prog.pid), '-D', 'img', '-o', 'dump.log', '-v4', ...extra);
+    expect(d.stderr).toBe('');
+    expect(d.status).toBe(0);
+    await until(`pid ${prog.pid} to be free`, () => !fs.existsSync(`/proc/${prog.pid}`));
+    return d;
+  }
+
+  it('checkpoints and restores detached, writing log, stats and pidfile', async () => {
+    p = await start('counter');
+    const before = await moreLines(p, 10);
+    const d = await dumpAndWaitGone(p, '--display-stats', '--manage-cgroups=ignore');
+    expect(d.stdout).toMatch(/^Displaying dump stats:\nFreezing time: \d+ us\nDump time: \d+ us\nMemory pages scanned: \d+ \(0x[0-9a-f]+\)\nMemory pages written: [1-9]\d* /);
+    expect(fs.readFileSync(path.join(p.images, 'dump.log'), 'utf8')).toMatch(/^\(\d\d\.\d{6}\) Info: frozen 1 task/m);
+
+    const r = cli(p.dir, 'restore', '-D', 'img', '-d', '--pidfile', 'restored.pid', '-o', 'restore.log', '-v4');
+    expect(r).toMatchObject({ status: 0, stderr: '' });
+    expect(fs.readFileSync(path.join(p.images, 'restored.pid'), 'utf8').trim()).toBe(String(p.pid));
+    expect(fs.existsSync(path.join(p.images, 'restore.log'))).toBe(true);
+    const after = await moreLines(p, before.length + 10);
+    after.forEach((line, i) => expect(Number(line)).toBe(i));
+    expect(alive(p.pid)).toBe(true);
+  });
+
+  it('restore without -d waits and exits with the status of the restored root', async () => {
+    p = await start('counter');
+    await moreLines(p, 5);
+    await dumpAndWaitGone(p);
+    const restore = spawn(process.execPath, [main, 'restore', '-D', 'img'], { cwd: p.dir, stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => restore.on('exit', (code) => resolve(code)));
+    const prog = p;
+    await until('the restored counter', () => alive(prog.pid) && fs.readFileSync(`/proc/${prog.pid}/cmdline`, 'utf8').includes('counter'));
+    process.kill(p.pid, 'SIGKILL');
+    expect(await exited).toBe(128 + 9);
+  });
+
+  it('fails a dump of a missing task in one line and leaves nothing behind', async () => {
+    p = await start('counter');
+    const gone = cli(p.dir, 'dump', '-t', '999999', '-D', 'img');
+    expect(gone.status).toBe(1);
+    expect(gone.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(gone.stderr).toMatch(/^Error \(criu-ts\): /);
+    expect(alive(p.pid)).toBe(true);
+  });
+});
