@@ -12,6 +12,12 @@ describe('readVerdict', () => {
     expect(readVerdict('').failure).toMatch(/no result in the outfile/);
     expect(readVerdict('PASSED?\n')).toEqual({ passed: false, failure: 'unexpected outfile line: PASSED?' });
   });
+
+  it('says how a test process ended when its zombie tells', () => {
+    expect(readVerdict('', 15)).toEqual({ passed: false, failure: 'no result: test process killed by SIGTERM' });
+    expect(readVerdict('FAIL: a.c:1 x\n', 1 << 8)).toEqual({ passed: false, failure: 'FAIL: a.c:1 x (test process exited 1)' });
+    expect(readVerdict('PASS\n', 0)).toEqual({ passed: true });
+  });
 });
 
 describe('lastErrorLine', () => {

@@ -61,13 +61,19 @@ export function lastErrorLine(...texts: (string | undefined)[]): string | undefi
   return undefined;
 }
 
-/** Interprets the outfile: PASS, a FAIL line, or nothing usable. */
-export function readVerdict(text: string | undefined): { passed: boolean; failure?: string } {
+/**
+ * Interprets the outfile: PASS, a FAIL line, or nothing usable. `exitStatus` (the wait status of
+ * the test's zombie, when known) says how a test that wrote nothing ended.
+ */
+export function readVerdict(text: string | undefined, exitStatus?: number): { passed: boolean; failure?: string } {
   const line = (text ?? '').split('\n')[0]!.trim();
   if (line === 'PASS') return { passed: true };
-  if (line.startsWith('FAIL')) return { passed: false, failure: line };
-  if (line === '') return { passed: false, failure: 'no result in the outfile (the test died or never checked)' };
-  return { passed: false, failure: `unexpected outfile line: ${line.slice(0, 200)}` };
+  const how = exitStatus ? ` (test process ${describeWaitStatus(exitStatus)})` : '';
+  if (line.startsWith('FAIL')) return { passed: false, failure: line + how };
+  if (line === '') {
+    return { passed: false, failure: exitStatus ? `no result: test process ${describeWaitStatus(exitStatus)}` : 'no result in the outfile (the test died or never checked)' };
+  }
+  return { passed: false, failure: `unexpected outfile line: ${line.slice(0, 200)}${how}` };
 }
 
 function dirBytes(dir: string): number {
@@ -193,9 +199,7 @@ class TestRun {
     const answered = await waitFor(() => (readText(this.outfile) ?? '').includes('\n') || isGone(pid), this.deadline, 20);
     if (!answered) fail(`no result within ${this.spec.timeoutSec}s after SIGTERM`);
     const end = procStat(pid); // a zombie still tells how it ended
-    const v = readVerdict(readText(this.outfile));
-    if (!v.passed && end?.state === 'Z' && end.exitStatus) v.failure += ` (test process ${describeWaitStatus(end.exitStatus)})`;
-    return v;
+    return readVerdict(readText(this.outfile), end?.state === 'Z' ? end.exitStatus : undefined);
   }
 }
 
