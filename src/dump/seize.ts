@@ -56,18 +56,22 @@ export class FrozenTree {
       try { process.kill(t.pid, 'SIGKILL'); } catch { /* already gone */ }
     }
     const deadline = Date.now() + timeoutMs;
-    for (const tid of this.held) {
-      for (;;) {
+    // Round-robin: a traced leader is reported only after its other threads are.
+    const pending = new Set(this.held);
+    while (pending.size) {
+      for (const tid of pending) {
         let st: ptrace.WaitStatus;
         try {
           st = ptrace.wait(tid, ptrace.WNOHANG);
         } catch {
-          break; // ECHILD: no longer ours to wait for
+          pending.delete(tid); // ECHILD: no longer ours to wait for
+          continue;
         }
-        if (st.kind === 'exited' || st.kind === 'signaled') break;
-        if (Date.now() > deadline) throw new Error(`criu-ts: thread ${tid} did not die after SIGKILL`);
-        sleepMs(1);
+        if (st.kind === 'exited' || st.kind === 'signaled') pending.delete(tid);
       }
+      if (pending.size === 0) break;
+      if (Date.now() > deadline) throw new Error(`criu-ts: threads ${[...pending].join(', ')} did not die after SIGKILL`);
+      sleepMs(1);
     }
     this.held.clear();
     // Gone means reaped, so the PID is free for a restore. A zombie whose parent is a
