@@ -1,6 +1,5 @@
 /* Child processes survive with their pids, parent link and memory, and exit normally after. */
 #include <stdlib.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "zdtmlib.h"

@@ -1,5 +1,6 @@
 /* A private file mapping keeps its copy-on-write changes while the file itself stays unchanged. */
 #include <fcntl.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -15,7 +16,7 @@ int main(int argc, char **argv)
 	int fd;
 
 	test_init(argc, argv);
-	file_data = test_shared_alloc(len);
+	file_data = malloc(len);
 	datagen(file_data, len, 11);
 	fd = open(filename, O_RDWR | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0 || write_all(fd, file_data, len)) {

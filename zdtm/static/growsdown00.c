@@ -26,7 +26,7 @@ static unsigned long vma_start(const void *addr)
 int main(int argc, char **argv)
 {
 	const size_t page = sysconf(_SC_PAGESIZE), len = 8 * page;
-	unsigned char *base, *top, *below;
+	unsigned char *base, *below;
 	unsigned long start_before, start_after;
 
 	test_init(argc, argv);
@@ -43,7 +43,6 @@ int main(int argc, char **argv)
 		fail_errno("mmap MAP_GROWSDOWN");
 		return 1;
 	}
-	top = base + len;
 	datagen(base, len, 9);
 	start_before = vma_start(base);
 
@@ -66,7 +65,6 @@ int main(int argc, char **argv)
 		fail("area did not grow down (starts at %#lx)", vma_start(below));
 		return 1;
 	}
-	(void)top;
 	pass();
 	return 0;
 }

@@ -71,7 +71,7 @@ int main(int argc, char **argv)
 			fail_errno("sigaction %d", sig);
 			return 1;
 		}
-		if ((got.sa_flags & FLAG_MASK) != cases[i].flags) {
+		if ((got.sa_flags & FLAG_MASK) != (unsigned)cases[i].flags) {
 			fail("signal %d flags %#x, expected %#x", sig, got.sa_flags & FLAG_MASK,
 			     cases[i].flags);
 			return 1;
