@@ -63,11 +63,15 @@ function auxvValue(type: bigint): bigint | undefined {
   return undefined;
 }
 
+/** userfaultfd with at least the feature bits `need` (named `what` in the answer). */
 function uffdAnswer(need: number, what: string): FeatureAnswer {
-  const r = attempt(() => `features 0x${probes.uffdFeatures().toString(16)}`);
-  if (!r.supported) return r;
-  const have = probes.uffdFeatures();
-  return (have & need) === need ? r : no(`userfaultfd lacks ${what} (${r.detail})`);
+  let have = 0;
+  const r = attempt(() => {
+    have = probes.uffdFeatures();
+    return `features 0x${have.toString(16)}`;
+  });
+  if (!r.supported || (have & need) === need) return r;
+  return no(`userfaultfd lacks ${what} (${r.detail})`);
 }
 
 function pagemapScan(): FeatureAnswer {
@@ -95,7 +99,8 @@ function softDirty(): FeatureAnswer {
         const offset = (v.start / BigInt(page)) * 8n;
         if (offset > BigInt(Number.MAX_SAFE_INTEGER)) continue; // [vsyscall]: not in the page tables
         if (fs.readSync(fd, entry, 0, 8, Number(offset)) !== 8) continue;
-        if (entry.readBigUInt64LE(0) & PM_SOFT_DIRTY) return `pagemap reports soft-dirty pages (${v.name || 'anonymous'} at 0x${v.start.toString(16)})`;
+        const bits = os.endianness() === 'LE' ? entry.readBigUInt64LE(0) : entry.readBigUInt64BE(0);
+        if (bits & PM_SOFT_DIRTY) return `pagemap reports soft-dirty pages (${v.name || 'anonymous'} at 0x${v.start.toString(16)})`;
       }
     } finally {
       fs.closeSync(fd);
