@@ -36,7 +36,11 @@ function binDir(o: RunnerOptions, arch: string): string {
 
 /** The tests of the run with their skip reasons (arch, flavor, needs). */
 export async function planCatalog(o: RunnerOptions, arch: string): Promise<PlannedTest[]> {
-  return applyNeeds(selectTests(loadCatalog(catalogDir(o)), arch, o.filter), needsChecker(criuCommand(o)));
+  const descs = loadCatalog(catalogDir(o));
+  const selected = selectTests(descs, arch, o.filter);
+  // Running nothing must not look like success (a mistyped filter, an empty catalog).
+  if (!selected.length) throw new Error(descs.length ? `zdtm: no test matches --filter ${o.filter}` : `zdtm: no *.desc.json in ${catalogDir(o)}`);
+  return applyNeeds(selected, needsChecker(criuCommand(o)));
 }
 
 /** `make -C zdtm ARCH=<arch>`; returns a failure line, or undefined when the build succeeded. */

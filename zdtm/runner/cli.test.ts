@@ -67,6 +67,13 @@ describe('runner without C/R', () => {
     expect(alive).toEqual([]);
   });
 
+  it('a filter that matches nothing is an error, not an empty success', async () => {
+    const { code, out } = await run(['--nocr', '--filter', '^nosuchtest$']);
+    expect(code).toBe(1);
+    expect(out).toContain('error: zdtm: no test matches --filter /^nosuchtest$/');
+    expect(out.trimEnd().split('\n').pop()).toBe('0 passed, 1 failed, 0 skipped, 0 expected-fail');
+  });
+
   it('lists tests with skip reasons without running them', async () => {
     const { code, out } = await run(['--list']);
     expect(code).toBe(0);
