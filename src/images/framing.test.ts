@@ -69,6 +69,13 @@ describe('decode errors', () => {
     expect(err.message).toBe('pstree.img: offset 4: expected magic PSTREE (0x50273030), found CORE (0x55053847)');
   });
 
+  it('tells common, service and own magics apart', () => {
+    const stats = encodeFramed('stats', [{}], undefined, 'LE');
+    const asCommon = Buffer.concat([u32(IMG_COMMON_MAGIC, 'LE'), stats.subarray(4)]);
+    expect(decodeError(asCommon, 'stats-dump').message).toBe('stats-dump: offset 0: expected service magic 0x55105940, found 0x54564319');
+    expect(decodeError(good, 'inventory.img').message).toBe('inventory.img: offset 0: expected magic INVENTORY (0x58313116), found 0x54564319');
+  });
+
   it('names an unknown magic in a file of no known kind', () => {
     const buf = Buffer.concat([u32(IMG_COMMON_MAGIC, 'LE'), u32(0x12345678, 'LE')]);
     expect(decodeError(buf, 'mystery.bin').message).toBe('mystery.bin: offset 4: expected a known image magic, found 0x12345678');
