@@ -15,7 +15,7 @@ import type { ArchDescriptor, QemuGuest } from '../../src/arch/descriptor.js';
 import { silentLogger, type Logger } from '../../src/log.js';
 import { ensureHostPackages, ForeignApt, unpackDeb, SUITE, type Package } from './apt.js';
 import { writeCpio, type CpioEntry } from './cpio.js';
-import { initScript } from './init-script.js';
+import { guestPaths, initScript, type InitSpec } from './init-script.js';
 import { moduleLoadOrder } from './modules.js';
 
 /** Modules the guest loads besides its virtio transport: 9p for the shares, and the
@@ -24,9 +24,10 @@ const GUEST_MODULES = ['9pnet_virtio', '9p', 'inet_diag', 'tcp_diag', 'udp_diag'
 
 /** Top-level dirs of the initramfs that the Node root must not replace. */
 const OWN_DIRS = new Set(['bin', 'sbin', 'etc', 'dev', 'proc', 'sys', 'tmp', 'root', 'modules']);
+const INITRAMFS_DIRS = [...OWN_DIRS, ...Object.values(guestPaths).map((p) => p.slice(1))];
 
 /** Bumped whenever the layout or the initramfs recipe changes, so old caches are rebuilt. */
-const RECIPE = 1;
+const RECIPE = 2;
 
 export interface GuestImage {
   arch: ArchDescriptor;
@@ -48,6 +49,9 @@ interface Manifest {
   rootDebs: string[];
   kernelVersion: string;
   kernel: string;
+  /** What /init was generated from: a changed generator rebuilds the initramfs. */
+  init: InitSpec;
+  initSha256: string;
   initrdSha256: string;
 }
 
@@ -69,8 +73,8 @@ export function hostPackagesFor(arch: ArchDescriptor): string[] {
   return [...qemuOf(arch).hostPackages, 'qemu-user-static', `gcc-${arch.triple}`, `g++-${arch.triple}`, 'kmod'];
 }
 
-function sha256(file: string): string {
-  return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+function sha256(data: string | Buffer): string {
+  return crypto.createHash('sha256').update(typeof data === 'string' ? fs.readFileSync(data) : data).digest('hex');
 }
 
 function readManifest(dir: string): Manifest | undefined {
@@ -90,6 +94,7 @@ function manifestHolds(dir: string, m: Manifest | undefined): m is Manifest {
     fs.existsSync(path.join(dir, m.kernel)) &&
     fs.existsSync(path.join(dir, 'root', 'usr', 'bin', 'node')) &&
     fs.existsSync(path.join(dir, 'initramfs.cpio')) &&
+    sha256(Buffer.from(initScript(m.init))) === m.initSha256 &&
     sha256(path.join(dir, 'initramfs.cpio')) === m.initrdSha256
   );
 }
@@ -155,22 +160,24 @@ function takeKernel(q: QemuGuest, dir: string, kernelDeb: string, scratch: strin
   return { version, kernel, modules, order };
 }
 
-function buildInitramfs(arch: ArchDescriptor, dir: string, busyboxDeb: string, kernel: ReturnType<typeof takeKernel>, scratch: string): void {
+/** Writes initramfs.cpio; returns what its /init was generated from. */
+function buildInitramfs(arch: ArchDescriptor, dir: string, busyboxDeb: string, kernel: ReturnType<typeof takeKernel>, scratch: string): InitSpec {
   const bb = path.join(scratch, 'busybox');
   unpackDeb(busyboxDeb, bb);
   const rootDirs = fs.readdirSync(path.join(dir, 'root')).filter((d) => !OWN_DIRS.has(d)).sort();
-  const dirs = ['bin', 'sbin', 'etc', 'dev', 'proc', 'sys', 'tmp', 'root', 'modules', 'guest', 'repo', 'report'];
+  const init: InitSpec = { modules: kernel.order, rootDirs, hostname: `criu-ts-${arch.name}` };
   const entries: CpioEntry[] = [
-    ...dirs.map((d): CpioEntry => ({ kind: 'dir', path: d, mode: d === 'tmp' ? 0o1777 : 0o755 })),
+    ...INITRAMFS_DIRS.map((d): CpioEntry => ({ kind: 'dir', path: d, mode: d === 'tmp' ? 0o1777 : 0o755 })),
     { kind: 'chardev', path: 'dev/console', major: 5, minor: 1 },
     { kind: 'file', path: 'bin/busybox', data: fs.readFileSync(path.join(bb, 'bin', 'busybox')), mode: 0o755 },
     { kind: 'file', path: 'etc/passwd', data: Buffer.from('root:x:0:0:root:/root:/bin/sh\n') },
     { kind: 'file', path: 'etc/group', data: Buffer.from('root:x:0:\n') },
     { kind: 'file', path: 'etc/hosts', data: Buffer.from('127.0.0.1 localhost\n') },
     ...kernel.modules,
-    { kind: 'file', path: 'init', mode: 0o755, data: Buffer.from(initScript({ modules: kernel.order, rootDirs, hostname: `criu-ts-${arch.name}` })) },
+    { kind: 'file', path: 'init', mode: 0o755, data: Buffer.from(initScript(init)) },
   ];
   fs.writeFileSync(path.join(dir, 'initramfs.cpio'), writeCpio(entries));
+  return init;
 }
 
 export interface EnsureOptions {
@@ -211,7 +218,7 @@ export function ensureGuest(arch: ArchDescriptor, opts: EnsureOptions = {}): Gue
     log.info(`${arch.name}: kernel, modules and initramfs`);
     for (const f of fs.readdirSync(dir)) if (f.startsWith('kernel-')) fs.rmSync(path.join(dir, f));
     const kernel = takeKernel(q, dir, path.join(debs, kernelDeb.file), scratch);
-    buildInitramfs(arch, dir, path.join(debs, busyboxDeb.file), kernel, scratch);
+    const init = buildInitramfs(arch, dir, path.join(debs, busyboxDeb.file), kernel, scratch);
     const m: Manifest = {
       recipe: RECIPE,
       suite: SUITE,
@@ -219,6 +226,8 @@ export function ensureGuest(arch: ArchDescriptor, opts: EnsureOptions = {}): Gue
       rootDebs,
       kernelVersion: kernel.version,
       kernel: kernel.kernel,
+      init,
+      initSha256: sha256(Buffer.from(initScript(init))),
       initrdSha256: sha256(path.join(dir, 'initramfs.cpio')),
     };
     fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(m, null, 2) + '\n');

@@ -70,7 +70,7 @@ export async function runInGuest(arch: ArchDescriptor, argv: string[], reportDir
         { tag: shareTags.repo, path: packageRoot(), readonly: true },
         { tag: shareTags.report, path: report, readonly: false },
       ],
-      memoryMiB: envSeconds('CRIU_TS_GUEST_MEM', 1536),
+      memoryMiB: envSeconds('CRIU_TS_GUEST_MEM', 2048),
     },
     guestLimits(),
     consoleLog,

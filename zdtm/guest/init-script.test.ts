@@ -35,22 +35,27 @@ describe('initScript', () => {
     expect(lines.flatMap((l) => /^mount -t 9p -o \S+ (\S+ \S+)/.exec(l)?.[1] ?? [])).toEqual([
       'guest /guest',
       'repo /repo',
-      'report /report',
+      'report /share',
     ]);
   });
 
-  it('mounts the cache and repo read-only and the report share writable', () => {
+  it('mounts the cache and repo read-only and the report share writable, the report dir on tmpfs', () => {
     const opts = (tag: string) => lines.find((l) => l.startsWith('mount -t 9p') && l.includes(` ${tag} `))!.split(' ')[4];
     expect(opts('guest')).toMatch(/,ro,/);
     expect(opts('repo')).toMatch(/,ro$/);
     expect(opts('report')).not.toMatch(/\bro\b/);
+    expect(lines).toContain('mount -t tmpfs tmpfs /report');
   });
 
-  it('links the Node root dirs and powers off after writing the status', () => {
+  it('links the Node root dirs; copies the report back, then writes the status and powers off', () => {
     expect(lines).toContain('ln -s /guest/root/lib /lib');
     expect(lines).toContain('ln -s /guest/root/usr /usr');
     const status = lines.findIndex((l) => l.includes('"$run".status'));
-    expect(status).toBeGreaterThan(lines.findIndex((l) => l.includes('"$run".run.sh') && l.startsWith('sh ')));
+    const command = lines.findIndex((l) => l.includes('"$run".run.sh') && l.startsWith('sh '));
+    const copyBack = lines.findIndex((l) => l.includes('cp "$f" /share/"$f"'));
+    expect(command).toBeGreaterThan(0);
+    expect(copyBack).toBeGreaterThan(command);
+    expect(status).toBeGreaterThan(copyBack);
     expect(lines.slice(status).filter(Boolean).pop()).toBe('poweroff -f');
   });
 

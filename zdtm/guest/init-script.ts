@@ -9,6 +9,10 @@ export const guestPaths = {
   /** The arch's cache dir (root/ with Node and its libraries, addon/). */
   cache: '/guest',
   repo: '/repo',
+  /** The host's report dir (9p): the run script comes from here, the status goes here. */
+  share: '/share',
+  /** Where the command writes its report: a tmpfs, since tests need fifos, sockets, shared
+   *  mappings and inotify, which 9p lacks. Its regular files are copied to the share at the end. */
   report: '/report',
 } as const;
 
@@ -56,21 +60,26 @@ export function initScript(spec: InitSpec): string {
     'mount -t devpts devpts /dev/pts',
     'mount -t tmpfs tmpfs /dev/shm',
     'mount -t tmpfs tmpfs /tmp',
+    `mount -t tmpfs tmpfs ${guestPaths.report}`,
     ...spec.modules.map((m) => `insmod /modules/${m} ${fail(`insmod ${m}`)}`),
     // The Node root stays unchanged during a run: let the guest cache it. The report share
     // is written by the guest and read by the host, so it is not cached.
     `mount -t 9p -o ${ninep},ro,cache=loose ${shareTags.cache} ${guestPaths.cache} ${fail('mount the guest cache share')}`,
     `mount -t 9p -o ${ninep},ro ${shareTags.repo} ${guestPaths.repo} ${fail('mount the repo share')}`,
-    `mount -t 9p -o ${ninep} ${shareTags.report} ${guestPaths.report} ${fail('mount the report share')}`,
+    `mount -t 9p -o ${ninep} ${shareTags.report} ${guestPaths.share} ${fail('mount the report share')}`,
     ...spec.rootDirs.map((d) => `ln -s ${guestPaths.cache}/root/${d} /${d}`),
     `hostname ${shQuote(spec.hostname)}`,
+    `ip link set lo up ${fail('bring up lo')}`,
     `run=$(sed -n 's/.*${RUN_PARAM.replace('.', '\\.')}=\\([^ ]*\\).*/\\1/p' /proc/cmdline)`,
     `[ -n "$run" ] ${fail(`no ${RUN_PARAM}= on the kernel command line`)}`,
-    `[ -f ${guestPaths.report}/"$run".run.sh ] ${fail(`missing ${guestPaths.report}/$run.run.sh`)}`,
+    `[ -f ${guestPaths.share}/"$run".run.sh ] ${fail(`missing ${guestPaths.share}/$run.run.sh`)}`,
     `echo "${GUEST_MARK} ready"`,
-    `sh ${guestPaths.report}/"$run".run.sh`,
+    `sh ${guestPaths.share}/"$run".run.sh`,
     'status=$?',
-    `echo $status > ${guestPaths.report}/"$run".status`,
+    `cd ${guestPaths.report}`,
+    `find . -type d | while read -r d; do mkdir -p ${guestPaths.share}/"$d" || exit 1; done ${fail('copy the report dirs to the share')}`,
+    `find . -type f | while read -r f; do cp "$f" ${guestPaths.share}/"$f" || exit 1; done ${fail('copy the report files to the share')}`,
+    `echo $status > ${guestPaths.share}/"$run".status`,
     'sync',
     `echo "${GUEST_MARK} exit $status"`,
     'poweroff -f',
