@@ -30,6 +30,15 @@ async function runArch(name: string, o: RunnerOptions, workRoot: string, progres
   }
 }
 
+/** "host" and Node's names ("x64") become ours; an unknown name stays, for runArch to report. */
+function canonicalArch(name: string): string {
+  try {
+    return archByName(name).name;
+  } catch {
+    return name;
+  }
+}
+
 async function listTests(o: RunnerOptions, arches: string[], out: Out): Promise<void> {
   for (const name of arches) {
     const arch = archByName(name).name;
@@ -52,7 +61,7 @@ export async function runCli(argv: string[], out: Out = process.stdout, err: Wri
     out.write(`${usage}\n`);
     return 0;
   }
-  const arches = o.arch === 'all' ? [...archNames] : [o.arch === 'host' ? hostArch().name : o.arch];
+  const arches = o.arch === 'all' ? [...archNames] : [canonicalArch(o.arch)];
   if (o.list) {
     try {
       await listTests(o, arches, out);

@@ -25,7 +25,7 @@ export function formatTable(report: RunReport): string {
 
 /** The heading of one arch's section. */
 function sectionTitle(report: RunReport): string {
-  const mode = report.mode === 'nocr' ? 'no C/R' : `C/R x${report.iters} via ${report.criu}`;
+  const mode = report.mode === 'nocr' ? 'no C/R' : `C/R x${report.iters}${report.criu ? ` via ${report.criu}` : ''}`;
   return `== zdtm ${report.arch} (${mode}) ==`;
 }
 
