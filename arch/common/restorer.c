@@ -11,6 +11,7 @@
 
 #include <linux/mman.h>
 #include <linux/prctl.h>
+#include <linux/sched.h>
 
 #define PAGE_SIZE 4096UL
 #define SIG_KILL 9
@@ -18,9 +19,9 @@
 #define RSEQ_FLAG_UNREGISTER_NONE 0
 #define CHUNK (1UL << 30)
 
-#define sys(nr, ...) rst_sys_n(nr, __VA_ARGS__)
+/* SYS(nr, args...): a raw syscall with up to six arguments, the missing ones zero. */
+#define SYS(...) rst_sys_n(__VA_ARGS__, 0, 0, 0, 0, 0, 0, 0)
 #define rst_sys_n(nr, a, b, c, d, e, f, ...) rst_syscall6(nr, (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), (long)(f))
-#define SYS(nr, ...) sys(nr, __VA_ARGS__, 0, 0, 0, 0, 0, 0)
 
 /* The compiler may emit calls to these for struct copies; the blob has no libc. */
 void *memcpy(void *dst, const void *src, unsigned long n)
@@ -164,6 +165,55 @@ static void restore_creds(const struct rst_args *a)
 	SYS(__NR_setfsuid, c->fsuid);
 }
 
+/* What every thread restores for itself, the main thread included. */
+static void restore_thread_state(const struct rst_args *a, const struct rst_thread *t)
+{
+	SYS(__NR_prctl, PR_SET_NAME, t->comm);
+	if (t->rseq)
+		CHECK(a, RST_STEP_RSEQ, SYS(__NR_rseq, t->rseq, t->rseq_size, RSEQ_FLAG_UNREGISTER_NONE, t->rseq_sig));
+	SYS(__NR_set_tid_address, t->clear_tid);
+	if (t->robust_list)
+		CHECK(a, RST_STEP_TID, SYS(__NR_set_robust_list, t->robust_list, t->robust_list_len));
+	/* Credentials are per thread for the kernel. */
+	restore_creds(a);
+	CHECK(a, RST_STEP_TLS, rst_arch_set_tls(t->tls));
+}
+
+static void thread_main(void *arg)
+{
+	const struct rst_thread *t = arg;
+	struct rst_args *a = (struct rst_args *)t->args;
+	restore_thread_state(a, t);
+	u64 finish = a->finish_area + (u64)(rst_thread_finish - rst_finish);
+	((void (*)(u64, u64))finish)((u64)&a->threads_pending, t->frame_sp);
+}
+
+/* Threads other than main, each with its own TID, on its own stack in the region. */
+static void create_threads(struct rst_args *a)
+{
+	struct rst_thread *t = (struct rst_thread *)a->threads;
+	a->threads_pending = a->nr_threads - 1;
+	for (u32 i = 1; i < a->nr_threads; i++) {
+		u64 tid = t[i].tid;
+		struct clone_args ca;
+		memset(&ca, 0, sizeof(ca));
+		ca.flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM;
+		ca.stack = t[i].stack_top - RST_THREAD_STACK;
+		ca.stack_size = RST_THREAD_STACK;
+		ca.set_tid = (u64)&tid;
+		ca.set_tid_size = 1;
+		long r = rst_clone_thread(&ca, sizeof(ca), thread_main, &t[i]);
+		if (r < 0)
+			fail(a, RST_STEP_THREAD, r);
+	}
+}
+
+static void wait_for_threads(const struct rst_args *a)
+{
+	while (__atomic_load_n(&a->threads_pending, __ATOMIC_ACQUIRE))
+		SYS(__NR_sched_yield);
+}
+
 static void close_service_fds(const struct rst_args *a)
 {
 	const s32 *fds = (const s32 *)a->close_fds;
@@ -184,31 +234,24 @@ __attribute__((noreturn, used)) void rst_main(struct rst_args *a)
 
 	if (a->has_mm)
 		CHECK(a, RST_STEP_MM, SYS(__NR_prctl, PR_SET_MM, PR_SET_MM_MAP, &a->mm, sizeof(a->mm), 0));
-	SYS(__NR_prctl, PR_SET_NAME, a->comm);
-
 	restore_signals_and_timers(a);
-
-	if (a->rseq)
-		CHECK(a, RST_STEP_RSEQ, SYS(__NR_rseq, a->rseq, a->rseq_size, RSEQ_FLAG_UNREGISTER_NONE, a->rseq_sig));
-	SYS(__NR_set_tid_address, a->clear_tid);
-	if (a->robust_list)
-		CHECK(a, RST_STEP_TID, SYS(__NR_set_robust_list, a->robust_list, a->robust_list_len));
-
-	restore_creds(a);
 	CHECK(a, RST_STEP_PARENT_DEATH, SYS(__NR_prctl, PR_SET_PDEATHSIG, a->pdeath_sig, 0, 0, 0));
 	CHECK(a, RST_STEP_CREDS, SYS(__NR_prctl, PR_SET_DUMPABLE, a->dumpable, 0, 0, 0));
-	CHECK(a, RST_STEP_TLS, rst_arch_set_tls(a->tls));
 
-	/* The finish area keeps the trampoline and the frame; it must not be writable in the end. */
+	/* The finish area keeps the trampolines and the frames; it must not be writable in the end. */
 	memcpy((void *)a->finish_area, rst_finish, (unsigned long)(rst_finish_end - rst_finish));
 	CHECK(a, RST_STEP_FINISH, SYS(__NR_mprotect, a->finish_area, a->finish_len, PROT_READ | PROT_EXEC));
 
+	const struct rst_thread *main_thread = (const struct rst_thread *)a->threads;
+	create_threads(a);
+	restore_thread_state(a, main_thread);
 	close_service_fds(a);
+	wait_for_threads(a);
 	maybe_fault(a, RST_STEP_FINISH);
 	report(a, 0, 0);
 	SYS(__NR_close, a->report_fd);
 
-	u64 unmap_start = a->region_start, unmap_len = a->finish_area - a->region_start, frame = a->frame_sp;
+	u64 unmap_start = a->region_start, unmap_len = a->finish_area - a->region_start, frame = main_thread->frame_sp;
 	((void (*)(u64, u64, u64))a->finish_area)(unmap_start, unmap_len, frame);
 	for (;;)
 		SYS(__NR_exit_group, 1);

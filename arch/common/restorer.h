@@ -17,6 +17,8 @@ typedef int s32;
 typedef unsigned char u8;
 
 #define RST_MAGIC 0x5453524155495243
+/* Stack of each thread but main while it restores itself. */
+#define RST_THREAD_STACK 16384
 
 /* Steps that can fail; the failing one is reported to the parent with its errno. */
 #define RST_STEP_CLONE 1
@@ -40,6 +42,7 @@ typedef unsigned char u8;
 #define RST_STEP_TLS 19
 #define RST_STEP_FINISH 20
 #define RST_STEP_PARENT_DEATH 21
+#define RST_STEP_THREAD 22
 
 /* What a task writes to the report pipe: step 0 means "restored, about to run". */
 struct rst_report {
@@ -128,6 +131,27 @@ struct rst_creds {
 	u64 groups;
 };
 
+/*
+ * What each thread restores for itself; threads[0] is the main thread (whose stack_top is
+ * unused: it runs on the blob's stack). frame_sp points into the finish area.
+ */
+struct rst_thread {
+	u32 tid;
+	u32 rseq_size;
+	u64 stack_top;
+	u64 frame_sp;
+	/* Thread-pointer registers the sigframe does not carry (x86_64: fs_base, gs_base). */
+	u64 tls[2];
+	u64 rseq;
+	u32 rseq_sig;
+	u32 pad;
+	u64 clear_tid;
+	u64 robust_list;
+	u64 robust_list_len;
+	u8 comm[16];
+	u64 args;
+};
+
 struct rst_args {
 	u64 magic;
 	u32 size;
@@ -150,22 +174,16 @@ struct rst_args {
 	u64 close_fds;
 	struct rst_sigaction sigactions[64];
 	struct rst_itimer itimers[3];
-	u64 rseq;
-	u32 rseq_size;
-	u32 rseq_sig;
-	u64 clear_tid;
-	u64 robust_list;
-	u64 robust_list_len;
+	u64 threads;
+	u32 nr_threads;
+	/* Threads created but not yet at their sigreturn; the last region user is main. */
+	u32 threads_pending;
 	u32 pdeath_sig;
 	u32 dumpable;
-	u8 comm[16];
 	struct rst_creds creds;
-	/* Thread-pointer registers the sigframe does not carry (x86_64: fs_base, gs_base). */
-	u64 tls[2];
-	/* The tail page(s) of the region: finish trampoline, then the prepared rt_sigframe. */
+	/* The tail page(s) of the region: finish trampolines, then the prepared rt_sigframes. */
 	u64 finish_area;
 	u64 finish_len;
-	u64 frame_sp;
 	/* Everything of the region below finish_area is unmapped on the way out. */
 	u64 region_start;
 	/* Fault injection for tests: the step of this number fails with ECANCELED. */

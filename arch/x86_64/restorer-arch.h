@@ -28,6 +28,9 @@ static inline long rst_arch_set_tls(const unsigned long long tls[2])
 }
 
 /* Defined in restorer-entry.S: [rst_finish, rst_finish_end) is copied to the finish area. */
-extern const char rst_finish[], rst_finish_end[];
+extern const char rst_finish[], rst_thread_finish[], rst_finish_end[];
+
+/* clone3 for a thread that starts on its own stack in fn(arg). */
+long rst_clone_thread(void *clone_args, unsigned long size, void (*fn)(void *), void *arg);
 
 #endif

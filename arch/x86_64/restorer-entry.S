@@ -11,18 +11,43 @@ rst_entry:
 	call	rst_main
 	ud2
 
-/*
- * The finish trampoline runs from a copy in the finish area, the only part of the
- * blob region that stays mapped: rdi/rsi = range to unmap (the rest of the region),
- * rdx = address of the prepared rt_sigframe's ucontext. rt_sigreturn takes its
- * frame at rsp - 8, so rsp is set to the ucontext.
- */
 	.text
-	.globl rst_finish, rst_finish_end
+/*
+ * long rst_clone_thread(struct clone_args *args, size_t size, void (*fn)(void *), void *arg)
+ * clone3 for a thread: the child starts on the stack args names and calls fn(arg);
+ * it keeps r8/r9 (fn, arg) across the syscall like every register but rax/rcx/r11.
+ */
+	.globl rst_clone_thread
+rst_clone_thread:
+	mov	%rdx, %r8
+	mov	%rcx, %r9
+	mov	$435, %eax	/* clone3 */
+	syscall
+	test	%rax, %rax
+	jnz	1f
+	mov	%r9, %rdi
+	call	*%r8
+	ud2
+1:	ret
+
+/*
+ * The finish trampolines run from a copy in the finish area, the only part of the blob
+ * region that stays mapped; rt_sigreturn takes its frame at rsp - 8, so rsp is set to
+ * the frame's ucontext.
+ * Main thread: rdi/rsi = range to unmap (the rest of the region), rdx = its frame.
+ */
+	.globl rst_finish, rst_thread_finish, rst_finish_end
 rst_finish:
 	mov	%rdx, %rsp
 	mov	$11, %eax	/* munmap */
 	syscall
+	mov	$15, %eax	/* rt_sigreturn */
+	syscall
+	ud2
+/* Other threads: rdi = the pending-threads counter (in the region), rsi = its frame. */
+rst_thread_finish:
+	mov	%rsi, %rsp
+	lock decl (%rdi)	/* after this the thread touches nothing of the region */
 	mov	$15, %eax	/* rt_sigreturn */
 	syscall
 	ud2

@@ -60,6 +60,23 @@ describe.runIf(isRoot)('checkpoint and restore of a live program', () => {
     counts.slice(1).forEach((c, i) => expect(c).toBeGreaterThan(counts[i]!));
   });
 
+  it('brings back every thread with its TID, name and thread-local state', async () => {
+    p = await start('threads', ['-pthread']);
+    const before = await moreLines(p, 5);
+    const tasks = (): string[] => fs.readdirSync(`/proc/${p!.pid}/task`).sort();
+    const names = (): string[] => tasks().map((t) => fs.readFileSync(`/proc/${p!.pid}/task/${t}/comm`, 'utf8').trim());
+    const [tidsBefore, namesBefore] = [tasks(), names()];
+    expect(namesBefore).toContain('worker-1');
+    await checkpointRestore(p);
+    expect(tasks()).toEqual(tidsBefore);
+    expect(names()).toEqual(namesBefore);
+    const after = await moreLines(p, before.length + 5);
+    const counts = (line: string): number[] => line.trim().split(' ').map((w) => Number(w.split(':')[1]));
+    const last = counts(before[before.length - 1]!);
+    const now = counts(after[after.length - 1]!);
+    now.forEach((c, i) => expect(c).toBeGreaterThan(last[i]!)); // each worker counts on from its own TLS
+  });
+
   it('reads the clocks through the vDSO across the restore', async () => {
     p = await start('vdso');
     const before = await moreLines(p, 10);

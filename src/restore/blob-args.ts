@@ -51,6 +51,7 @@ export function findFreeRange(busy: Range[], len: bigint, limit: bigint): bigint
 
 interface Arrays {
   keep: Range[];
+  threads: number;
   vmas: StructValue[];
   runs: StructValue[];
   moves: StructValue[];
@@ -72,8 +73,11 @@ export function buildBlobRegion(
   const argsStruct = structOf(layout, 'rst_args');
   const size = (name: string): number => structOf(layout, name).size;
   const auxv: bigint[] = ((plan.task.mm['mm_saved_auxv'] ?? []) as (number | bigint)[]).map((v) => BigInt(v));
+  const threadStack = constantOf(layout, 'RST_THREAD_STACK');
+  const frameRoom = plan.threads.map((t) => BigInt(Math.ceil(arch.sigframeSize(t.regs.fp.length) / 64) * 64));
   const arrays: Arrays = {
     keep: [],
+    threads: plan.threads.length,
     vmas: plan.memory.vmas.map((v) => ({
       start: v.start, end: v.end, pgoff: v.pgoff, madv: v.madv, map_prot: v.mapProt, prot: v.prot, flags: v.flags,
       fd: v.file ? fds.vma.get(v)! : -1,
@@ -89,6 +93,7 @@ export function buildBlobRegion(
   const sizes = [
     argsStruct.size,
     keepCount * size('rst_range'),
+    arrays.threads * size('rst_thread'),
     arrays.vmas.length * size('rst_vma'),
     arrays.runs.length * size('rst_pages_run'),
     arrays.moves.length * size('rst_move'),
@@ -97,12 +102,14 @@ export function buildBlobRegion(
     auxv.length * 8,
   ];
   const argsLen = pageUp(BigInt(sizes.reduce((s, n) => s + align8(n), 0)));
-  const finishLen = pageUp(TRAMPOLINE_ROOM + BigInt(arch.sigframeSize(plan.regs.fp.length)));
+  const finishLen = pageUp(TRAMPOLINE_ROOM + frameRoom.reduce((s, n) => s + n, 0n));
   const codePages = pageUp(BigInt(codeLen));
-  const len = codePages + STACK_SIZE + argsLen + finishLen;
+  // [code][a stack per extra thread][main stack][arguments][finish area]
+  const stacks = threadStack * BigInt(plan.threads.length - 1) + STACK_SIZE;
+  const len = codePages + stacks + argsLen + finishLen;
   const busy: Range[] = [...ours, ...plan.memory.vmas, ...plan.memory.vdso, ...plan.memory.vvar];
   const start = findFreeRange(busy, len, arch.taskSize);
-  const argsAddr = start + codePages + STACK_SIZE;
+  const argsAddr = start + codePages + stacks;
   const finishArea = argsAddr + argsLen;
   arrays.keep = [{ start, end: start + len }, ...special.keep].sort((a, b) => (a.start < b.start ? -1 : 1));
 
@@ -126,16 +133,29 @@ export function buildBlobRegion(
   };
 
   const keepAt = writeArray('rst_range', arrays.keep.map((r) => ({ start: r.start, end: r.end })));
+  let frameAt = finishArea + TRAMPOLINE_ROOM;
+  const threadsAt = writeArray('rst_thread', plan.threads.map((t, i) => {
+    const frame = arch.buildSigframe(t.regs, t.signal, frameAt);
+    frame.bytes.copy(buf, Number(frameAt - argsAddr));
+    frameAt += frameRoom[i]!;
+    return {
+      tid: t.tid,
+      stack_top: start + codePages + threadStack * BigInt(i),
+      frame_sp: frame.sp,
+      tls: arch.tlsRegisters(t.regs),
+      rseq: t.rseq?.ptr ?? 0n, rseq_size: t.rseq?.size ?? 0, rseq_sig: t.rseq?.sig ?? 0,
+      clear_tid: t.clearTid,
+      robust_list: t.robustList.head, robust_list_len: t.robustList.len,
+      comm: Buffer.from(t.comm.slice(0, 15)),
+      args: argsAddr,
+    };
+  }));
   const vmasAt = writeArray('rst_vma', arrays.vmas);
   const runsAt = writeArray('rst_pages_run', arrays.runs);
   const movesAt = writeArray('rst_move', arrays.moves);
   const closeAt = writeWords(arrays.closeFds, 4);
   const groupsAt = writeWords(arrays.groups, 4);
   const auxvAt = writeWords(auxv, 8);
-
-  const frameAt = finishArea + TRAMPOLINE_ROOM;
-  const frame = arch.buildSigframe(plan.regs, plan.signal, frameAt);
-  frame.bytes.copy(buf, Number(frameAt - argsAddr));
 
   const mm = plan.task.mm;
   const c = plan.creds;
@@ -160,20 +180,15 @@ export function buildBlobRegion(
     close_fds: closeAt, nr_close_fds: arrays.closeFds.length,
     sigactions: plan.sigactions.map((s) => ({ ...s })),
     itimers: plan.itimers.map((t) => ({ ...t })),
-    rseq: plan.rseq?.ptr ?? 0n, rseq_size: plan.rseq?.size ?? 0, rseq_sig: plan.rseq?.sig ?? 0,
-    clear_tid: plan.clearTid,
-    robust_list: plan.robustList.head, robust_list_len: plan.robustList.len,
+    threads: threadsAt, nr_threads: plan.threads.length,
     pdeath_sig: plan.pdeathSig,
     dumpable: plan.dumpable,
-    comm: Buffer.from(plan.comm.slice(0, 15)),
     creds: c
       ? { uid: c.uid, euid: c.euid, suid: c.suid, fsuid: c.fsuid, gid: c.gid, egid: c.egid, sgid: c.sgid, fsgid: c.fsgid,
           change: credsDiffer(plan) ? 1 : 0, nr_groups: c.groups.length, groups: groupsAt }
       : { change: 0 },
-    tls: arch.tlsRegisters(plan.regs),
     finish_area: finishArea,
     finish_len: finishLen,
-    frame_sp: frame.sp,
     region_start: start,
     fault_step: faultStep,
   }, buf, 0);

@@ -213,7 +213,7 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
   const arch = hostArch();
   const plans = tree.tasks.map((t) => planTask(t, tree, arch));
   const pid = plans[0]!.task.pid;
-  for (const p of plans) if (pidExists(p.task.pid)) throw new Error(`criu-ts: pid ${p.task.pid} is busy`);
+  for (const tid of plans.flatMap((p) => p.task.threads)) if (pidExists(tid)) throw new Error(`criu-ts: pid ${tid} is busy`);
   injectFault('restore-plan');
 
   const forkStart = performance.now();

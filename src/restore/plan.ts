@@ -1,6 +1,6 @@
 // The restore plan of one task: everything read from its images and checked, with no
 // side effect yet. The executor (spawn.ts) opens files and creates the task from it.
-import type { ArchDescriptor, RawRegs, SigframeInput } from '../arch/descriptor.js';
+import type { ArchDescriptor, ArchRegs, RawRegs, SigframeInput } from '../arch/descriptor.js';
 import type { Entry } from '../images/index.js';
 import { checkFds } from './fds.js';
 import { planMemory, type MemoryPlan } from './memory.js';
@@ -26,6 +26,17 @@ export interface Creds {
   groups: number[];
 }
 
+/** What each thread gets back for itself. */
+export interface ThreadPlan {
+  tid: number;
+  regs: RawRegs;
+  signal: SigframeInput;
+  rseq?: { ptr: bigint; size: number; sig: number };
+  clearTid: bigint;
+  robustList: { head: bigint; len: bigint };
+  comm: string;
+}
+
 export interface TaskPlan {
   task: TaskImages;
   memory: MemoryPlan;
@@ -34,16 +45,12 @@ export interface TaskPlan {
   /** [resource, cur, max] as dumped. */
   rlimits: [number, bigint, bigint][];
   exePath?: string;
-  regs: RawRegs;
-  signal: SigframeInput;
+  /** The main thread first. */
+  threads: ThreadPlan[];
   sigactions: Sigaction[];
   itimers: Itimer[];
-  rseq?: { ptr: bigint; size: number; sig: number };
-  clearTid: bigint;
-  robustList: { head: bigint; len: bigint };
   pdeathSig: number;
   dumpable: number;
-  comm: string;
   creds?: Creds;
 }
 
@@ -51,6 +58,7 @@ const n64 = (v: unknown): bigint => BigInt((v as number | bigint | undefined) ??
 const NSIG = 64;
 const SIGKILL = 9;
 const SIGSTOP = 19;
+const SS_DISABLE = 2;
 
 function regName(tree: TreeImages, id: number): string {
   return fileEntry(tree, id, 'REG')['reg']['name'];
@@ -69,19 +77,35 @@ function credsOf(c: Entry | undefined): Creds | undefined {
   };
 }
 
+function planThread(tid: number, core: Entry, tc: Entry, regs: ArchRegs): ThreadPlan {
+  if (core['mtype'] !== regs.mtype) throw new Error(`criu-ts: core-${tid}.img is for ${core['mtype']}, this is ${regs.mtype}`);
+  const th: Entry = core['thread_core'] ?? {};
+  const ti: Entry = core[regs.threadInfoField];
+  if (!ti) throw new Error(`criu-ts: core-${tid}.img has no ${regs.threadInfoField}`);
+  const rs: Entry | undefined = th['rseq_entry'];
+  const sas: Entry | undefined = th['sas'];
+  return {
+    tid,
+    regs: regs.regsFromThreadInfo(ti),
+    signal: {
+      sigmask: n64(th['blk_sigset'] ?? tc['blk_sigset']),
+      ...(sas && (sas['ss_flags'] !== SS_DISABLE || n64(sas['ss_sp']) !== 0n) ? { altstack: { sp: n64(sas['ss_sp']), size: n64(sas['ss_size']), flags: sas['ss_flags'] } } : {}),
+    },
+    ...(rs && n64(rs['rseq_abi_pointer']) !== 0n ? { rseq: { ptr: n64(rs['rseq_abi_pointer']), size: rs['rseq_abi_size'], sig: rs['signature'] } } : {}),
+    clearTid: n64(ti['clear_tid_addr']),
+    robustList: { head: n64(th['futex_rla']), len: n64(th['futex_rla_len']) },
+    comm: th['comm'] ?? tc['comm'] ?? '',
+  };
+}
+
 export function planTask(task: TaskImages, tree: TreeImages, arch: ArchDescriptor): TaskPlan {
   if (!arch.regs || !arch.restorer) throw new Error(`criu-ts: restore is not supported on ${arch.name} yet`);
-  if (task.threads.length > 1) throw new Error(`criu-ts: task ${task.pid} has ${task.threads.length} threads; multithreaded restore is not supported yet`);
   const core = task.cores[0]!;
-  if (core['mtype'] !== arch.regs.mtype) throw new Error(`criu-ts: core-${task.pid}.img is for ${core['mtype']}, this is ${arch.regs.mtype}`);
   const tc: Entry = core['tc'] ?? {};
   if (tc['task_state'] !== undefined && tc['task_state'] !== 1) {
     throw new Error(`criu-ts: task ${task.pid} is in state ${tc['task_state']}; only live tasks can be restored yet`);
   }
   const th: Entry = core['thread_core'] ?? {};
-  const ti: Entry = core[arch.regs.threadInfoField];
-  if (!ti) throw new Error(`criu-ts: core-${task.pid}.img has no ${arch.regs.threadInfoField}`);
-
   const memory = planMemory(task, tree);
   checkFds(task, tree);
   const root = regName(tree, task.fs['root_id']);
@@ -96,8 +120,6 @@ export function planTask(task: TaskImages, tree: TreeImages, arch: ArchDescripto
   }
   const timers: Entry = tc['timers'] ?? {};
   if ((timers['posix'] ?? []).length > 0) throw new Error(`criu-ts: task ${task.pid} has POSIX timers, which cannot be restored yet`);
-  const rs: Entry | undefined = th['rseq_entry'];
-  const sas: Entry | undefined = th['sas'];
   const exeId = task.mm['exe_file_id'];
   return {
     task,
@@ -106,19 +128,11 @@ export function planTask(task: TaskImages, tree: TreeImages, arch: ArchDescripto
     umask: task.fs['umask'] ?? 0o22,
     rlimits: ((tc['rlimits']?.['rlimits'] ?? []) as Entry[]).map((r, i) => [i, n64(r['cur']), n64(r['max'])]),
     ...(exeId !== undefined ? { exePath: regName(tree, exeId) } : {}),
-    regs: arch.regs.regsFromThreadInfo(ti),
-    signal: {
-      sigmask: n64(th['blk_sigset'] ?? tc['blk_sigset']),
-      ...(sas && (sas['ss_flags'] !== 2 || n64(sas['ss_sp']) !== 0n) ? { altstack: { sp: n64(sas['ss_sp']), size: n64(sas['ss_size']), flags: sas['ss_flags'] } } : {}),
-    },
+    threads: task.threads.map((tid, i) => planThread(tid, task.cores[i]!, tc, arch.regs!)),
     sigactions,
     itimers: [itimer(timers['real']), itimer(timers['virt']), itimer(timers['prof'])],
-    ...(rs && n64(rs['rseq_abi_pointer']) !== 0n ? { rseq: { ptr: n64(rs['rseq_abi_pointer']), size: rs['rseq_abi_size'], sig: rs['signature'] } } : {}),
-    clearTid: n64(ti['clear_tid_addr']),
-    robustList: { head: n64(th['futex_rla']), len: n64(th['futex_rla_len']) },
     pdeathSig: th['pdeath_sig'] ?? 0,
     dumpable: task.mm['dumpable'] ?? 1,
-    comm: th['comm'] ?? tc['comm'] ?? '',
     ...(th['creds'] ? { creds: credsOf(th['creds'])! } : {}),
   };
 }
