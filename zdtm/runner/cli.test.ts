@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './cli.js';
-import { pidsWithArg } from './procs.js';
+import { isGone, pidsWithArg } from './procs.js';
 import { readResults } from './results.js';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
@@ -37,6 +37,9 @@ async function run(args: string[]): Promise<{ code: number; out: string; report:
   return { code, out, report };
 }
 
+/** Processes still running (zombies awaiting PID 1 do not count) with `arg` in their command line. */
+const liveWithArg = (arg: string) => pidsWithArg(arg).filter((pid) => !isGone(pid));
+
 /** A stand-in for criu: a shell script, to see the runner survive a broken checkpoint tool. */
 function fakeCriu(name: string, body: string): string {
   const file = path.join(tmp, name);
@@ -63,8 +66,7 @@ describe('runner without C/R', () => {
     ]);
     expect(fs.readFileSync(path.join(report, 'junit.xml'), 'utf8')).toContain('<testcase classname="zdtm.x86_64.nocr" name="fx_pass"');
     const hung = `--pidfile=${path.join(report, 'x86_64', 'fx_hang', 'test.pid')}`;
-    const alive = pidsWithArg(hung).filter((pid) => !fs.readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z '));
-    expect(alive).toEqual([]);
+    expect(liveWithArg(hung)).toEqual([]);
   });
 
   it('a filter that matches nothing is an error, not an empty success', async () => {
@@ -94,6 +96,13 @@ describe('runner with a broken checkpoint tool', () => {
     expect(fs.readFileSync(path.join(report, 'x86_64', 'fx_pass', 'dump.out'), 'utf8')).toContain('boom');
   });
 
+  it('fails a dump that exits 0 but leaves the PID alive, and kills the test', async () => {
+    const criu = fakeCriu('noop', 'exit 0');
+    const { out, report } = await run(['--criu-bin', criu, '--filter', '^fx_pass$']);
+    expect(out).toMatch(/fx_pass\s+fail .*dump succeeded but PID \d+ is still alive/);
+    expect(liveWithArg(`--pidfile=${path.join(report, 'x86_64', 'fx_pass', 'test.pid')}`)).toEqual([]);
+  });
+
   it('times out a hanging dump and kills it', async () => {
     const marker = `zdtm-fake-hang-${process.pid}`;
     const criu = fakeCriu('hang', `exec sh -c 'sleep 1000; :' ${marker}`);
@@ -101,6 +110,6 @@ describe('runner with a broken checkpoint tool', () => {
     const { out } = await run(['--criu-bin', criu, '--filter', '^fx_pass$', '--timeout', '2']);
     expect(Date.now() - t0).toBeLessThan(10_000);
     expect(out).toMatch(/fx_pass\s+fail .*dump timed out \(test limit 2s\)/);
-    expect(pidsWithArg(marker)).toEqual([]);
+    expect(liveWithArg(marker)).toEqual([]);
   });
 });
