@@ -96,7 +96,7 @@ describe('decode errors', () => {
   it('reports a truncated message', () => {
     const cut = good.subarray(0, 12 + firstLen - 3);
     expect(decodeError(cut, 'pstree.img').message).toBe(
-      `pstree.img: offset 12: truncated entry 0 (pstree_entry) (need ${firstLen} bytes, ${firstLen - 3} left)`,
+      `pstree.img: offset 12: truncated pstree_entry #0 (need ${firstLen} bytes, ${firstLen - 3} left)`,
     );
   });
 

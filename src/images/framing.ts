@@ -105,7 +105,7 @@ export function decodeFramed(buf: Buffer, fileName: string, order: ByteOrder): I
     const at = cur.offset;
     const len = cur.u32('entry length');
     const typeName = entryTypeName(spec, index);
-    const body = cur.take(len, `entry ${index} (${typeName})`);
+    const body = cur.take(len, `${typeName} #${index}`);
     const type = messageType(typeName);
     let entry: Entry;
     try {
