@@ -36,6 +36,8 @@ export function killActiveTests(): void {
 
 /** How long a just-dumped zombie may take to be reaped before we restore over its PID anyway. */
 const REAP_GRACE_MS = 5000;
+/** How long SIGKILLed leftovers may take to die. */
+const KILL_GRACE_MS = 2000;
 /** How long the dumped task may take to die once the dump command has exited. */
 const GONE_AFTER_DUMP_MS = 5000;
 
@@ -106,9 +108,7 @@ class TestRun {
   }
 
   /** Kills everything the test left: its sessions, its PIDs, whatever carries its --pidfile. */
-  cleanup = (): void => {
-    killLeftovers(this.sessions, [...this.pids, ...pidsWithArg(`--pidfile=${this.pidfile}`)]);
-  };
+  cleanup = (): number[] => killLeftovers(this.sessions, [...this.pids, ...pidsWithArg(`--pidfile=${this.pidfile}`)]);
 
   private track(pid: number): void {
     this.pids.add(pid);
@@ -224,7 +224,9 @@ export async function runTest(spec: TestSpec): Promise<Outcome> {
     outcome.failure = e.message;
   } finally {
     activeCleanups.delete(run.cleanup);
-    run.cleanup();
+    const killed = run.cleanup();
+    // SIGKILL takes effect asynchronously: the next test starts once these are really dead.
+    await waitFor(() => killed.every(isGone), Date.now() + KILL_GRACE_MS);
     if (outcome.passed && !spec.keepImages) for (const d of run.imageDirs) fs.rmSync(d, { recursive: true, force: true });
     outcome.durationMs = Date.now() - t0;
   }
