@@ -1,5 +1,5 @@
 // The built executable end to end, as a harness drives it: `node dist/src/cli/main.js ...`.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -109,5 +109,21 @@ describe('criu-ts executable', () => {
     fs.writeFileSync(path.join(tmp, 'bad.json'), '{"magic": "PSTREE", "entries": [');
     expectOneErrorLine(cli('encode', '-i', 'bad.json', '-o', 'x.img').stderr, /^Error \(criu-ts\): bad\.json: /);
     expectOneErrorLine(cli('encode', '-i', 'p.json').stderr, /encode: missing the image to write: -o FILE/);
+  });
+
+  it('flushes a large output into a slow pipe before exiting', async () => {
+    const entries = Array.from({ length: 5000 }, (_, i) => ({ pid: i + 1, ppid: 0, pgid: i + 1, sid: i + 1, threads: [i + 1] }));
+    fs.writeFileSync(path.join(tmp, 'big.json'), JSON.stringify({ magic: 'PSTREE', entries }));
+    expect(cli('encode', '-i', 'big.json', '-o', 'big.img').status).toBe(0);
+    expect(cli('decode', '-i', 'big.img', '-o', 'big.out').status).toBe(0);
+    const expected = fs.statSync(path.join(tmp, 'big.out')).size;
+    expect(expected).toBeGreaterThan(256 * 1024); // well past a pipe's buffer
+    const child = spawn(process.execPath, [main, 'decode', '-i', 'big.img'], { cwd: tmp, stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise((r) => setTimeout(r, 500)); // the pipe fills while nobody reads
+    let received = 0;
+    child.stdout.on('data', (chunk: Buffer) => (received += chunk.length));
+    const status = await new Promise((resolve) => child.on('close', resolve));
+    expect(status).toBe(0);
+    expect(received).toBe(expected);
   });
 });
