@@ -60,6 +60,7 @@ describe('criu-ts executable', () => {
     const ok = cli('check', '-W', 'work', '-o', 'check.log', '-v4');
     expect(ok.status).toBe(0);
     const log = fs.readFileSync(path.join(tmp, 'work', 'check.log'), 'utf8');
+    expect(log).toMatch(/^\(00\.\d{6}\) Info: criu-ts \d+\.\d+\.\d+ on node v\d+.*: check -W work -o check.log -v4\n/);
     expect(log).toMatch(/^\(\d\d\.\d{6}\) Info: arch: yes/m);
     const bad = cli('check', '--feature', 'soft-dirty', '-D', 'work', '-o', 'bad.log');
     expectOneErrorLine(bad.stderr, /^Error \(criu-ts\): soft-dirty is not supported/);

@@ -50,6 +50,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     checkPositionals(args);
     const settings = settingsOf(args, io.cwd);
     log = openCliLog(settings.verbosity, settings.logFile, io.stderr);
+    log.logger.info(`criu-ts ${version()} on node ${process.version}: ${argv.join(' ')}`);
     const run = runners[args.command.name];
     if (!run) throw new NotSupportedError(`command "${args.command.name}"`);
     return await run({ args, settings, log, stdout: io.stdout });
