@@ -18,8 +18,8 @@ export interface CatalogRunConfig {
   workRoot: string;
   /** Prefix to start test binaries with (qemu-user for a foreign arch without C/R). */
   launcher?: string[];
-  /** Told when tests start and finish, for the live progress line. */
-  onProgress?: (done: number, total: number, running: readonly string[]) => void;
+  /** Told when tests start and finish (with the result), for the progress display. */
+  onProgress?: (done: number, total: number, running: readonly string[], finished?: TestResult) => void;
 }
 
 function criuCommand(o: RunnerOptions): string[] {
@@ -104,7 +104,7 @@ export async function runCatalog(cfg: CatalogRunConfig): Promise<RunReport> {
       cfg.onProgress?.(done, total, [...running]);
       await runOne(next);
       running.delete(next.p.desc.name);
-      cfg.onProgress?.(++done, total, [...running]);
+      cfg.onProgress?.(++done, total, [...running], results[next.i]);
     }
   };
   await Promise.all(Array.from({ length: Math.min(o.jobs, Math.max(1, total)) }, worker));

@@ -20,7 +20,7 @@ async function runArch(name: string, o: RunnerOptions, workRoot: string, progres
   const empty: RunReport = { arch: name, mode: o.nocr ? 'nocr' : 'cr', iters: o.iters, criu: '', startedAt: new Date().toISOString(), results: [] };
   try {
     const arch = archByName(name);
-    const onProgress = progress && ((d: number, t: number, r: readonly string[]) => progress.update(d, t, r));
+    const onProgress = progress?.update.bind(progress);
     if (arch.name === hostArch().name) return await runCatalog({ arch: arch.name, options: o, workRoot, ...(onProgress ? { onProgress } : {}) });
     if (o.inGuest) throw new Error(`zdtm: --in-guest for ${arch.name}, but this machine is ${hostArch().name}`);
     if (o.nocr) return await runCatalog({ arch: arch.name, options: o, workRoot, launcher: qemuUserLauncher(arch) });
@@ -75,7 +75,7 @@ export async function runCli(argv: string[], out: Out = process.stdout, err: Wri
   const reportRoot = path.resolve(o.report ?? fs.mkdtempSync(path.join(os.tmpdir(), 'criu-ts-zdtm-')));
   fs.mkdirSync(reportRoot, { recursive: true });
   const single = arches.length === 1;
-  const progress = single ? new ProgressLine(out) : undefined;
+  const progress = single ? new ProgressLine(out, err) : undefined;
   // In a guest the report dir is this arch's own (the host side made it per arch already).
   const workRoot = (arch: string) => (o.inGuest ? reportRoot : path.join(reportRoot, arch));
   const runs = await Promise.all(arches.map((a) => runArch(a, o, workRoot(a), progress)));
