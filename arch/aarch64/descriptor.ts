@@ -1,6 +1,7 @@
-// aarch64: what the arch-free code needs to know about this CPU. No blobs yet (issue #5);
-// the guest tooling (zdtm/guest/) already boots and tests on it.
+// aarch64: what the arch-free code needs to know about this CPU.
 import type { ArchDescriptor } from '../../src/arch/descriptor.js';
+import { aarch64Regs } from './regs.js';
+import { aarch64Restorer } from './restorer.js';
 
 export const aarch64: ArchDescriptor = {
   name: 'aarch64',
@@ -20,6 +21,8 @@ export const aarch64: ArchDescriptor = {
     clone3: 435, pidfd_open: 434, pidfd_getfd: 438,
     sigaltstack: 132, timer_getoverrun: 109,
   },
+  regs: aarch64Regs,
+  restorer: aarch64Restorer,
   qemu: {
     system: 'qemu-system-aarch64',
     // pauth-impdef: the architected QARMA pointer-auth is ~3x slower under TCG (DESIGN.md §8).

@@ -1,0 +1,154 @@
+// aarch64 register sets: raw ptrace regsets <-> the core image's thread_info_aarch64.
+//   gp: NT_PRSTATUS, struct user_pt_regs { x0..x30, sp, pc, pstate } (34 u64).
+//   fp: NT_PRFPREG, struct user_fpsimd_state { v0..v31 (u128), fpsr, fpcr, 2 reserved u32 },
+//       followed by NT_ARM_TLS (tpidr_el0): the thread pointer has no place in the
+//       sigframe, so it travels with the state the sigframe does not hold either way.
+import type { ArchRegs, RawRegs } from '../../src/arch/descriptor.js';
+import { getRegset, setRegset, NT_PRFPREG, NT_PRSTATUS } from '../../src/sys/ptrace.js';
+
+type Entry = Record<string, any>;
+
+const NT_ARM_TLS = 0x401;
+
+export const GP_SIZE = 34 * 8;
+const SP = 31 * 8;
+const PC = 32 * 8;
+const PSTATE = 33 * 8;
+
+export const FPSIMD_SIZE = 32 * 16 + 16;
+const FPSR = 512;
+const FPCR = 516;
+/** Offset of tpidr_el0 in RawRegs.fp. */
+export const FP_TLS = FPSIMD_SIZE;
+export const FP_SIZE = FPSIMD_SIZE + 8;
+
+const u64 = (buf: Buffer, off: number): bigint => buf.readBigUInt64LE(off);
+const setU64 = (buf: Buffer, off: number, v: bigint | number): void => {
+  buf.writeBigUInt64LE(BigInt.asUintN(64, BigInt(v)), off);
+};
+
+export const getX = (gp: Buffer, n: number): bigint => u64(gp, n * 8);
+export const setX = (gp: Buffer, n: number, v: bigint): void => setU64(gp, n * 8, v);
+export const getPc = (gp: Buffer): bigint => u64(gp, PC);
+export const getSp = (gp: Buffer): bigint => u64(gp, SP);
+
+function need(buf: Buffer, size: number, what: string): void {
+  if (buf.length < size) throw new Error(`criu-ts: aarch64 ${what} of ${buf.length} bytes, expected ${size}`);
+}
+
+export function gpregsToEntry(gp: Buffer): Entry {
+  need(gp, GP_SIZE, 'NT_PRSTATUS');
+  return { regs: Array.from({ length: 31 }, (_, i) => getX(gp, i)), sp: u64(gp, SP), pc: u64(gp, PC), pstate: u64(gp, PSTATE) };
+}
+
+export function gpregsFromEntry(e: Entry): Buffer {
+  const regs = (e['regs'] ?? []) as (bigint | number)[];
+  if (regs.length !== 31) throw new Error(`criu-ts: aarch64 gpregs holds ${regs.length} registers, expected 31`);
+  const gp = Buffer.alloc(GP_SIZE);
+  regs.forEach((v, i) => setU64(gp, i * 8, v));
+  setU64(gp, SP, e['sp']);
+  setU64(gp, PC, e['pc']);
+  setU64(gp, PSTATE, e['pstate']);
+  return gp;
+}
+
+/** The FP/SIMD part of RawRegs.fp -> user_aarch64_fpsimd_context_entry (vregs as low, high u64 pairs). */
+export function fpsimdToEntry(fp: Buffer): Entry {
+  need(fp, FPSIMD_SIZE, 'NT_PRFPREG');
+  return { vregs: Array.from({ length: 64 }, (_, i) => u64(fp, i * 8)), fpsr: fp.readUInt32LE(FPSR), fpcr: fp.readUInt32LE(FPCR) };
+}
+
+/** user_aarch64_fpsimd_context_entry and tpidr_el0 -> RawRegs.fp. */
+export function fpFromEntry(e: Entry, tls: bigint): Buffer {
+  const vregs = (e['vregs'] ?? []) as (bigint | number)[];
+  if (vregs.length !== 64) throw new Error(`criu-ts: aarch64 fpsimd holds ${vregs.length} words, expected 64`);
+  const fp = Buffer.alloc(FP_SIZE);
+  vregs.forEach((v, i) => setU64(fp, i * 8, v));
+  fp.writeUInt32LE(Number(e['fpsr'] ?? 0), FPSR);
+  fp.writeUInt32LE(Number(e['fpcr'] ?? 0), FPCR);
+  setU64(fp, FP_TLS, tls);
+  return fp;
+}
+
+export function readRegs(tid: number): RawRegs {
+  const gp = getRegset(tid, NT_PRSTATUS, GP_SIZE);
+  const fpsimd = getRegset(tid, NT_PRFPREG, FPSIMD_SIZE);
+  const tls = getRegset(tid, NT_ARM_TLS, 8);
+  need(gp, GP_SIZE, 'NT_PRSTATUS');
+  need(fpsimd, FPSIMD_SIZE, 'NT_PRFPREG');
+  need(tls, 8, 'NT_ARM_TLS');
+  return { gp, fp: Buffer.concat([fpsimd.subarray(0, FPSIMD_SIZE), tls.subarray(0, 8)]) };
+}
+
+export function writeRegs(tid: number, regs: RawRegs): void {
+  setRegset(tid, NT_PRSTATUS, regs.gp);
+  setRegset(tid, NT_PRFPREG, regs.fp.subarray(0, FPSIMD_SIZE));
+  setRegset(tid, NT_ARM_TLS, regs.fp.subarray(FP_TLS, FP_TLS + 8));
+}
+
+/** thread_info_aarch64 of a stopped thread, except clear_tid_addr (the caller asks the task). */
+export function threadInfoOf(_tid: number, regs: RawRegs): Entry {
+  return { tls: u64(regs.fp, FP_TLS), gpregs: gpregsToEntry(regs.gp), fpsimd: fpsimdToEntry(regs.fp) };
+}
+
+export function regsFromThreadInfo(ti: Entry): RawRegs {
+  return { gp: gpregsFromEntry(ti['gpregs']), fp: fpFromEntry(ti['fpsimd'], BigInt(ti['tls'] ?? 0)) };
+}
+
+/** svc #0, little-endian. */
+export const SVC_INSN = Buffer.from([0x01, 0x00, 0x00, 0xd4]);
+const SYSCALL_NR_REG = 8;
+
+/** The syscall number goes in x8, arguments in x0-x5; the result comes back in x0. */
+export function syscallRegs(regs: RawRegs, ip: bigint, nr: number, args: bigint[]): RawRegs {
+  if (args.length > 6) throw new Error(`criu-ts: a syscall takes at most 6 arguments, got ${args.length}`);
+  const gp = Buffer.from(regs.gp);
+  args.forEach((a, i) => setX(gp, i, a));
+  setX(gp, SYSCALL_NR_REG, BigInt(nr));
+  setU64(gp, PC, ip);
+  return { gp, fp: regs.fp };
+}
+
+export function syscallResult(regs: RawRegs): bigint {
+  return BigInt.asIntN(64, getX(regs.gp, 0));
+}
+
+/**
+ * The arm64 kernel prepares a syscall restart before it stops the thread for the tracer
+ * (x0 = the original first argument, pc back on the svc), so what ptrace shows at an
+ * interrupt stop already re-runs the call; there is no -ERESTART* value left to rewrite.
+ */
+export function checkpointRegs(regs: RawRegs): RawRegs {
+  return regs;
+}
+
+/** AAPCS64 has no red zone: everything below sp is free; sp stays 16-byte aligned. */
+export function stackScratch(regs: RawRegs, size: number): bigint {
+  return (getSp(regs.gp) - BigInt(size)) & ~15n;
+}
+
+/** Starts a blob at entry on stack sp with x0 = arg (no restart is pending: see checkpointRegs). */
+export function blobCallRegs(regs: RawRegs, entry: bigint, sp: bigint, arg: bigint): RawRegs {
+  const gp = Buffer.from(regs.gp);
+  setU64(gp, PC, entry);
+  setU64(gp, SP, sp);
+  setX(gp, 0, arg);
+  return { gp, fp: regs.fp };
+}
+
+export const aarch64Regs: ArchRegs = {
+  mtype: 'AARCH64',
+  threadInfoField: 'ti_aarch64',
+  readRegs,
+  writeRegs,
+  threadInfo: threadInfoOf,
+  regsFromThreadInfo,
+  ip: (regs) => getPc(regs.gp),
+  sp: (regs) => getSp(regs.gp),
+  syscallInsn: SVC_INSN,
+  syscallRegs,
+  syscallResult,
+  checkpointRegs,
+  stackScratch,
+  blobCallRegs,
+};

@@ -1,0 +1,12 @@
+// aarch64 restore support: the blob, the address-space limit and the sigframe.
+import type { ArchRestorer } from '../../src/arch/descriptor.js';
+import { buildSigframe, sigframeSize, tlsRegisters } from './sigframe.js';
+
+export const aarch64Restorer: ArchRestorer = {
+  blob: 'restorer.bin',
+  // 48-bit user space (Debian's VA_BITS; 52-bit addresses are only handed out on request).
+  taskSize: 0x1000000000000n,
+  sigframeSize,
+  buildSigframe,
+  tlsRegisters,
+};
