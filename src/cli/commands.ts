@@ -2,6 +2,7 @@
 // when their command runs: `check`, `show` and `--help` load only what they use.
 import fs from 'node:fs';
 import type { DumpResult, RestoreResult } from '../options.js';
+import type { Logger } from '../log.js';
 import { faultPoints } from '../fault.js';
 import type { ParsedArgs } from './argv.js';
 import type { CommandName } from './spec.js';
@@ -67,7 +68,7 @@ export const checkVerdicts = {
 } as const;
 
 /** Probes the features and returns [exit status, verdict]; failures are logged as warnings. */
-export function runChecks(list: readonly Feature[], log: CliLog['logger']): [number, string] {
+export function runChecks(list: readonly Feature[], log: Logger): [number, string] {
   let basicMissing = false;
   let otherMissing = false;
   for (const f of list) {

@@ -27,7 +27,7 @@ function openFileSink(file: string): LogSink & { close(): void } {
   };
 }
 
-export function openCliLog(verbosity: number, logFile: string | undefined, stderr: TtyLike, start?: bigint): CliLog {
+export function openCliLog(verbosity: number, logFile: string | undefined, stderr: TtyLike): CliLog {
   const bar = new ProgressBar(stderr);
   const console: LogSink = {
     write(text) {
@@ -39,7 +39,7 @@ export function openCliLog(verbosity: number, logFile: string | undefined, stder
   const routes: LogRoute[] = file
     ? [{ sink: file, maxLevel: verbosity }, { sink: console, maxLevel: Level.Error }]
     : [{ sink: console, maxLevel: verbosity }];
-  const logger = new LineLogger(routes, (stage, done, total) => bar.update(stage, done, total), start);
+  const logger = new LineLogger(routes, (stage, done, total) => bar.update(stage, done, total));
   return {
     logger,
     bar,
