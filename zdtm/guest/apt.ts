@@ -17,7 +17,8 @@ function run(cmd: string, args: string[], cwd?: string): string {
   } catch (e) {
     const err = e as { stderr?: string; message: string };
     const detail = (err.stderr ?? '').trim().split('\n').filter(Boolean).pop() ?? err.message;
-    throw new Error(`${cmd} ${args.filter((a) => !a.startsWith('Dir::') && a !== '-o').slice(0, 4).join(' ')}: ${detail}`);
+    const shown = args.filter((a, i) => a !== '-o' && args[i - 1] !== '-o').slice(0, 4);
+    throw new Error(`${cmd} ${shown.join(' ')}: ${detail}`);
   }
 }
 

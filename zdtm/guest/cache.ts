@@ -198,14 +198,27 @@ export function ensureGuest(arch: ArchDescriptor, opts: EnsureOptions = {}): Gue
   log.info(`${arch.name}: building the guest in ${dir}`);
   fs.mkdirSync(dir, { recursive: true });
   const apt = new ForeignApt(arch.debianArch, path.join(cacheRoot(), 'guest', `apt-${arch.debianArch}`));
-  apt.update(opts.refresh ?? false);
-  const kernelPkg = apt.dependencyOf(q.kernelPackage, /^linux-image-\d/);
-  const rootPkgs = apt.describe(apt.closure(['nodejs']));
-  const [kernelDeb, busyboxDeb] = apt.describe([kernelPkg, 'busybox-static']) as [Package, Package];
-  const packages = [...rootPkgs, kernelDeb, busyboxDeb];
   const debs = path.join(dir, 'debs');
-  log.info(`${arch.name}: fetching ${packages.length} packages (${kernelPkg}, nodejs ${rootPkgs.find((p) => p.name === 'nodejs')?.version})`);
-  apt.download(packages, debs);
+  const fetch = (refresh: boolean) => {
+    apt.update(refresh);
+    const kernelPkg = apt.dependencyOf(q.kernelPackage, /^linux-image-\d/);
+    const rootPkgs = apt.describe(apt.closure(['nodejs']));
+    const [kernelDeb, busyboxDeb] = apt.describe([kernelPkg, 'busybox-static']) as [Package, Package];
+    const packages = [...rootPkgs, kernelDeb, busyboxDeb];
+    log.info(`${arch.name}: fetching ${packages.length} packages (${kernelPkg}, nodejs ${rootPkgs.find((p) => p.name === 'nodejs')?.version})`);
+    apt.download(packages, debs);
+    return { rootPkgs, kernelDeb, busyboxDeb, packages };
+  };
+  let got: ReturnType<typeof fetch>;
+  try {
+    got = fetch(opts.refresh ?? false);
+  } catch (e) {
+    // An index a few point releases old names files the mirror no longer has: refresh once.
+    if (opts.refresh) throw e;
+    log.info(`${arch.name}: ${(e as Error).message}; refreshing the package index`);
+    got = fetch(true);
+  }
+  const { rootPkgs, kernelDeb, busyboxDeb, packages } = got;
   for (const f of fs.readdirSync(debs)) if (!packages.some((p) => p.file === f)) fs.rmSync(path.join(debs, f));
 
   const rootDebs = rootPkgs.map((p) => p.file);

@@ -15,15 +15,24 @@ export function addonPath(arch: ArchDescriptor): string {
   return path.join(guestDir(arch), 'addon', 'criu_ts.node');
 }
 
-/** The compiler command for the addon (without output path). */
+interface GypTarget {
+  defines?: string[];
+  cflags_cc?: string[];
+}
+
+/** The compiler command for the addon (without output path); defines and C++ flags are the
+ *  ones native/binding.gyp gives the host build, so the two cannot drift apart. */
 export function addonCompileArgs(arch: ArchDescriptor, repo: string): { cc: string; args: string[] } {
+  const gyp = JSON.parse(fs.readFileSync(path.join(repo, 'native', 'binding.gyp'), 'utf8')) as { targets: GypTarget[] };
+  const target = gyp.targets[0]!;
   const napiInclude = (createRequire(path.join(repo, 'package.json'))('node-addon-api') as { include_dir: string }).include_dir;
   const sources = fs.readdirSync(path.join(repo, 'native', 'src')).filter((f) => f.endsWith('.cc')).sort().map((f) => path.join(repo, 'native', 'src', f));
   return {
     cc: `${arch.triple}-g++`,
     args: [
-      '-std=c++17', '-O2', '-shared', '-fPIC', '-Wall', '-Wextra', '-Wno-missing-field-initializers',
-      '-DNAPI_VERSION=8', '-DNAPI_DISABLE_CPP_EXCEPTIONS', '-D_GNU_SOURCE',
+      '-O2', '-shared', '-fPIC',
+      ...(target.cflags_cc ?? []),
+      ...(target.defines ?? []).map((d) => `-D${d}`),
       '-I/usr/include/node', `-I${path.resolve(repo, napiInclude)}`,
       ...sources,
     ],
@@ -42,9 +51,13 @@ export function buildAddon(arch: ArchDescriptor, log: Logger = silentLogger): st
   if (fs.existsSync(out) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === digest) return out;
   log.info(`${arch.name}: cross-compiling the addon with ${cc}`);
   fs.mkdirSync(path.dirname(out), { recursive: true });
+  // Built aside and renamed: a guest booting meanwhile sees the old addon or the new, whole.
+  const tmp = `${out}.${process.pid}.tmp`;
   try {
-    execFileSync(cc, [...args, '-o', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync(cc, [...args, '-o', tmp], { stdio: ['ignore', 'ignore', 'pipe'] });
+    fs.renameSync(tmp, out);
   } catch (e) {
+    fs.rmSync(tmp, { force: true });
     const stderr = String((e as { stderr?: Buffer }).stderr ?? '').trim().split('\n').find((l) => l.includes('error')) ?? (e as Error).message;
     throw new Error(`cross-compiling the addon for ${arch.name} failed: ${stderr}`);
   }
