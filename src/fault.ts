@@ -5,7 +5,7 @@ export const faultPoints = {
   // Dump side (in order of the dump's steps).
   'dump-seized': 'after every thread of the tree is seized and stopped',
   'dump-regs': 'after reading every thread\'s registers',
-  'dump-infected': 'between two syscalls injected into the task',
+  'dump-infected': 'while the parasite runs in the task\'s main thread',
   'dump-memory-mid': 'after the first batch of pages is written',
   'dump-files': 'after the fd tables are dumped',
   'dump-images-written': 'after every image is written, before the tree is released',

@@ -8,14 +8,14 @@ OBJCOPY := $(CROSS_COMPILE)objcopy
 # Freestanding, position-independent, no libc; loops must not turn into memcpy calls.
 BLOB_CFLAGS := -O2 -ffreestanding -fno-builtin -fno-tree-loop-distribute-patterns -nostdlib \
 	-fPIE -fno-stack-protector -fno-asynchronous-unwind-tables -fvisibility=hidden \
-	-Wall -Wextra -Werror -Icommon -I$(ARCH) $(ARCH_CFLAGS)
+	-Wall -Wextra -Werror -Icommon -Icommon/include -I$(ARCH) $(ARCH_CFLAGS)
 
 .SECONDARY:
 
 $(OUT):
 	mkdir -p $@
 
-$(OUT)/%.o: common/%.c $(wildcard common/*.h) $(wildcard $(ARCH)/*.h) | $(OUT)
+$(OUT)/%.o: common/%.c $(wildcard common/*.h common/include/*.h) $(wildcard $(ARCH)/*.h) | $(OUT)
 	$(CC) $(BLOB_CFLAGS) -c $< -o $@
 
 $(OUT)/%.o: $(ARCH)/%.S | $(OUT)

@@ -252,6 +252,15 @@ export function stackScratch(regs: RawRegs, size: number): bigint {
   return (getGpreg(regs.gp, 'sp') - RED_ZONE - BigInt(size)) & ~15n;
 }
 
+export function blobCallRegs(regs: RawRegs, entry: bigint, sp: bigint, arg: bigint): RawRegs {
+  const gp = Buffer.from(regs.gp);
+  setGpreg(gp, 'ip', entry);
+  setGpreg(gp, 'sp', sp);
+  setGpreg(gp, 'di', arg);
+  setGpreg(gp, 'orig_ax', -1n);
+  return { gp, fp: regs.fp };
+}
+
 export const x86_64Regs: ArchRegs = {
   mtype: 'X86_64',
   threadInfoField: 'thread_info',
@@ -266,4 +275,5 @@ export const x86_64Regs: ArchRegs = {
   syscallResult,
   checkpointRegs,
   stackScratch,
+  blobCallRegs,
 };

@@ -59,6 +59,8 @@ export interface ArchRegs {
    * (below the stack pointer and any red zone), for the output of injected syscalls.
    */
   stackScratch(regs: RawRegs, size: number): bigint;
+  /** Registers that start a blob: pc at entry, stack pointer sp, first argument arg, no syscall restart. */
+  blobCallRegs(regs: RawRegs, entry: bigint, sp: bigint, arg: bigint): RawRegs;
   /**
    * The registers to save in an image: a syscall the thread was stopped in is set up the
    * way the kernel would restart it (a sigreturn-based restore bypasses the kernel's own

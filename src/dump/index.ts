@@ -49,10 +49,10 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     let rootIds: Entry | undefined;
     for (const [index, task] of tree.tasks.entries()) {
       const pid = task.pid;
-      const { cores, brk } = dumpTaskCores(arch, task, regs, log);
+      const { cores, brk, dumpable } = dumpTaskCores(arch, task, regs, log);
       for (const [tid, core] of cores) writeImage(dir, `core-${tid}.img`, 'core', [core]);
 
-      const { mm, stats } = dumpMemory(pid, dir, index + 1, files, brk, {}, log,
+      const { mm, stats } = dumpMemory(pid, dir, index + 1, files, brk, { dumpable }, log,
         (entries) => writeImage(dir, `pagemap-${pid}.img`, 'pagemap', entries));
       for (const k of Object.keys(totals) as (keyof MemoryStats)[]) totals[k] += stats[k];
       writeImage(dir, `mm-${pid}.img`, 'mm', [mm]);

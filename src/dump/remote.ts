@@ -33,7 +33,7 @@ export class RemoteThread {
   private readonly orig: RawRegs;
   /** The original registers with a pending syscall restart applied: safe to run from. */
   private readonly safe: RawRegs;
-  private readonly origMask: bigint;
+  readonly origMask: bigint;
   private dirty = false;
   /** Where injected syscalls may write their output: free stack below the thread's sp. */
   readonly scratch: bigint;

@@ -1,0 +1,213 @@
+// The parasite: a blob (arch/common/parasite.c) run inside a stopped thread that answers
+// the dumper's questions over a unix socket. Infection, with injected syscalls: map an
+// area in the target, copy the blob, its arguments and a sigframe holding the thread's
+// own state into it, listen, and start the thread at the blob's entry on the area's
+// stack. If we die while it runs, the socket closes and the parasite rt_sigreturns
+// through that frame: the task continues exactly as it was. Cure: stop the thread
+// wherever it is, unmap the area and park it with its original registers.
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { ArchDescriptor, RawRegs } from '../arch/descriptor.js';
+import { readMemory, writeMemory } from '../sys/memory.js';
+import { packageRoot } from '../sys/native.js';
+import * as ptrace from '../sys/ptrace.js';
+import { acceptSeqpacket, listenSeqpacket, pollIn, recvPacket, sendPacket } from '../sys/unix-seqpacket.js';
+import { RemoteThread } from './remote.js';
+
+// Mirrors arch/common/include/parasite-proto.h.
+const CMD = { FINI: 1, TASK: 2, THREAD: 3, TIMER: 4 } as const;
+const ARGS_SIZE = 8 + 4 + 4 + 112;
+const TASK_REPLY = 8 + 64 * 32 + 3 * 32 + 8 + 4 * 4;
+const THREAD_REPLY = 6 * 8;
+const TIMER_REPLY = 6 * 8;
+
+const PAGE = 4096;
+const STACK_SIZE = 64 * 1024;
+const PROT_RWX = 7;
+const MAP_PRIVATE_ANON = 0x22;
+const AF_UNIX = 1;
+const ALL_SIGNALS = 0xffffffffffffffffn;
+const REPLY_TIMEOUT_MS = 10_000;
+
+const roundUp = (n: number, to: number) => Math.ceil(n / to) * to;
+
+let blobCache: Buffer | undefined;
+function parasiteBlob(arch: ArchDescriptor): Buffer {
+  blobCache ??= fs.readFileSync(process.env['CRIU_TS_PARASITE'] ?? path.join(packageRoot(), 'arch', arch.name, 'build', 'parasite.bin'));
+  return blobCache;
+}
+
+export interface TaskReply {
+  sigactions: { handler: bigint; flags: bigint; restorer: bigint; mask: bigint }[];
+  itimers: { isec: bigint; iusec: bigint; vsec: bigint; vusec: bigint }[];
+  brk: bigint;
+  secbits: number;
+  childSubreaper: boolean;
+  umask: number;
+  dumpable: number;
+}
+
+export interface ThreadReply {
+  clearTidAddr: bigint;
+  sas: { ss_sp: bigint; ss_size: bigint; ss_flags: number };
+  pdeathSig: number;
+}
+
+export interface TimerReply {
+  isec: bigint;
+  insec: bigint;
+  vsec: bigint;
+  vnsec: bigint;
+  overrun: number;
+}
+
+/** A parasite running in one thread; always cure() it. */
+export class Parasite {
+  private sock = -1;
+  private running = false;
+
+  private constructor(private readonly remote: RemoteThread, private readonly area: bigint, private readonly size: number) {}
+
+  /** Starts the parasite in remote's thread (stopped, with its original registers orig). */
+  static infect(arch: ArchDescriptor, pid: number, remote: RemoteThread, orig: RawRegs): Parasite {
+    const regs = arch.regs!;
+    const restorer = arch.restorer;
+    if (!restorer) throw new Error(`criu-ts: no sigframe support for ${arch.name}`);
+    const blob = parasiteBlob(arch);
+    const argsOff = roundUp(blob.length, PAGE);
+    const frameOff = argsOff + PAGE;
+    const stackOff = frameOff + roundUp(restorer.sigframeSize(orig.fp.length), PAGE);
+    const size = stackOff + STACK_SIZE;
+
+    // The thread's alternate stack goes into the frame (sigreturn restores it from there).
+    remote.call('sigaltstack', [0n, remote.scratch]);
+    const ss = readMemory(pid, Number(remote.scratch), 24);
+    const altstack = { sp: ss.readBigUInt64LE(0), flags: ss.readInt32LE(8), size: ss.readBigUInt64LE(16) };
+
+    const area = remote.call('mmap', [0n, size, PROT_RWX, MAP_PRIVATE_ANON, -1n, 0n]);
+    const parasite = new Parasite(remote, area, size);
+    let listenFd = -1;
+    try {
+      const frame = restorer.buildSigframe(regs.checkpointRegs(orig), { sigmask: remote.origMask, altstack }, area + BigInt(frameOff));
+      const name = `criu-ts-parasite-${process.pid}-${remote.tid}-${randomBytes(4).toString('hex')}`;
+      listenFd = listenSeqpacket(name);
+      const args = Buffer.alloc(ARGS_SIZE);
+      args.writeBigUInt64LE(frame.sp, 0);
+      args.writeUInt32LE(2 + 1 + name.length, 8); // sun_family, the abstract 0, the name
+      args.writeUInt16LE(AF_UNIX, 16);
+      args.write(name, 16 + 3, 'latin1');
+      writeMemory(pid, Number(area), blob);
+      writeMemory(pid, Number(area) + argsOff, args);
+      writeMemory(pid, Number(area) + frameOff, frame.bytes);
+
+      // Signals stay blocked while the parasite runs; the frame holds the real mask.
+      ptrace.setSigmask(remote.tid, ALL_SIGNALS);
+      const start = regs.blobCallRegs(orig, area, area + BigInt(size), area + BigInt(argsOff));
+      ptrace.setRegset(remote.tid, ptrace.NT_PRSTATUS, start.gp);
+      ptrace.cont(remote.tid);
+      parasite.running = true;
+      parasite.waitReadable(listenFd, 'connect');
+      parasite.sock = acceptSeqpacket(listenFd);
+      return parasite;
+    } catch (e) {
+      parasite.cure();
+      throw e;
+    } finally {
+      if (listenFd >= 0) fs.closeSync(listenFd);
+    }
+  }
+
+  /** Waits for fd to become readable while checking that the thread did not stop instead. */
+  private waitReadable(fd: number, what: string): void {
+    const deadline = Date.now() + REPLY_TIMEOUT_MS;
+    while (!pollIn(fd, 20)) {
+      const st = ptrace.wait(this.remote.tid, ptrace.WNOHANG);
+      if (st.kind !== 'none') {
+        this.running = st.kind !== 'stopped';
+        throw new Error(`criu-ts: parasite in ${this.remote.tid} stopped before ${what}: ${JSON.stringify(st)}`);
+      }
+      if (Date.now() > deadline) throw new Error(`criu-ts: parasite in ${this.remote.tid} did not ${what} within ${REPLY_TIMEOUT_MS} ms`);
+    }
+  }
+
+  private request(cmd: number, arg: number, replySize: number): Buffer {
+    const req = Buffer.alloc(8);
+    req.writeUInt32LE(cmd, 0);
+    req.writeInt32LE(arg, 4);
+    sendPacket(this.sock, req);
+    this.waitReadable(this.sock, 'reply');
+    const reply = recvPacket(this.sock, Math.max(replySize, 8));
+    if (reply.length < 8) throw new Error(`criu-ts: parasite in ${this.remote.tid} hung up`);
+    const ret = reply.readBigInt64LE(0);
+    if (ret < 0n) throw new Error(`criu-ts: parasite command ${cmd} in ${this.remote.tid} failed: errno ${-ret}`);
+    if (reply.length !== replySize) throw new Error(`criu-ts: parasite reply of ${reply.length} bytes, expected ${replySize}`);
+    return reply;
+  }
+
+  /** Process-wide state: sigactions, itimers, brk, securebits, subreaper, umask, dumpable. */
+  task(): TaskReply {
+    const b = this.request(CMD.TASK, 0, TASK_REPLY);
+    const sigactions = [];
+    for (let i = 0; i < 64; i++) {
+      const o = 8 + i * 32;
+      sigactions.push({ handler: b.readBigUInt64LE(o), flags: b.readBigUInt64LE(o + 8), restorer: b.readBigUInt64LE(o + 16), mask: b.readBigUInt64LE(o + 24) });
+    }
+    const itimers = [];
+    for (let i = 0; i < 3; i++) {
+      const o = 8 + 64 * 32 + i * 32;
+      itimers.push({ isec: b.readBigUInt64LE(o), iusec: b.readBigUInt64LE(o + 8), vsec: b.readBigUInt64LE(o + 16), vusec: b.readBigUInt64LE(o + 24) });
+    }
+    const o = 8 + 64 * 32 + 3 * 32;
+    return {
+      sigactions, itimers, brk: b.readBigUInt64LE(o), secbits: b.readInt32LE(o + 8), childSubreaper: b.readInt32LE(o + 12) !== 0,
+      umask: b.readInt32LE(o + 16), dumpable: b.readInt32LE(o + 20),
+    };
+  }
+
+  /** State of the thread the parasite runs in. */
+  thread(): ThreadReply {
+    const b = this.request(CMD.THREAD, 0, THREAD_REPLY);
+    return {
+      clearTidAddr: b.readBigUInt64LE(8),
+      sas: { ss_sp: b.readBigUInt64LE(16), ss_flags: Number(b.readBigInt64LE(24)), ss_size: b.readBigUInt64LE(32) },
+      pdeathSig: Number(b.readBigInt64LE(40)),
+    };
+  }
+
+  /** Current value and overrun of POSIX timer id. */
+  timer(id: number): TimerReply {
+    const b = this.request(CMD.TIMER, id, TIMER_REPLY);
+    return { isec: b.readBigUInt64LE(8), insec: b.readBigUInt64LE(16), vsec: b.readBigUInt64LE(24), vnsec: b.readBigUInt64LE(32), overrun: Number(b.readBigInt64LE(40)) };
+  }
+
+  /**
+   * Ends the parasite: asks it to finish (or, on a failure path, simply stops the thread
+   * wherever it is), unmaps the area and parks the thread with its original registers.
+   */
+  cure(): void {
+    const tid = this.remote.tid;
+    try {
+      if (this.running && this.sock >= 0) {
+        try {
+          this.request(CMD.FINI, 0, 8);
+          const st = ptrace.wait(tid);
+          if (st.kind === 'stopped' && st.signal === ptrace.SIGTRAP) this.running = false;
+        } catch {
+          // Fall through to stopping it by force.
+        }
+      }
+      if (this.running) {
+        ptrace.interrupt(tid);
+        const st = ptrace.wait(tid);
+        if (st.kind !== 'stopped') throw new Error(`criu-ts: thread ${tid} ended during cure: ${JSON.stringify(st)}`);
+        this.running = false;
+      }
+      this.remote.call('munmap', [this.area, this.size]);
+    } finally {
+      if (this.sock >= 0) fs.closeSync(this.sock);
+      this.sock = -1;
+      this.remote.park();
+    }
+  }
+}
