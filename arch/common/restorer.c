@@ -153,16 +153,69 @@ static void restore_signals_and_timers(const struct rst_args *a)
 	}
 }
 
+/* capset(2) version 3: a header and one {effective, permitted, inheritable} per 32 caps. */
+struct cap_header {
+	u32 version;
+	s32 pid;
+};
+struct cap_data {
+	u32 effective;
+	u32 permitted;
+	u32 inheritable;
+};
+#define CAP_VERSION_3 0x20080522
+
+/*
+ * While we still hold every capability: the bounding set and the securebits; then the
+ * ids (keeping capabilities across the change), then the capability sets themselves.
+ */
 static void restore_creds(const struct rst_args *a)
 {
 	const struct rst_creds *c = &a->creds;
-	if (!c->change)
-		return;
-	CHECK(a, RST_STEP_CREDS, SYS(__NR_setgroups, c->nr_groups, c->groups));
-	CHECK(a, RST_STEP_CREDS, SYS(__NR_setresgid, c->gid, c->egid, c->sgid));
-	SYS(__NR_setfsgid, c->fsgid);
-	CHECK(a, RST_STEP_CREDS, SYS(__NR_setresuid, c->uid, c->euid, c->suid));
-	SYS(__NR_setfsuid, c->fsuid);
+	if (c->has_caps) {
+		for (u32 cap = 0; cap < 64; cap++)
+			if (!(c->cap_bnd[cap / 32] & (1U << (cap % 32)))) {
+				long r = SYS(__NR_prctl, PR_CAPBSET_DROP, cap, 0, 0, 0);
+				if (r < 0 && r != -22 /* EINVAL: a capability this kernel lacks */)
+					fail(a, RST_STEP_CAPS, r);
+			}
+		CHECK(a, RST_STEP_CAPS, SYS(__NR_prctl, PR_SET_SECUREBITS, c->secbits, 0, 0, 0));
+	}
+	if (c->change) {
+		CHECK(a, RST_STEP_CREDS, SYS(__NR_prctl, PR_SET_KEEPCAPS, 1, 0, 0, 0));
+		CHECK(a, RST_STEP_CREDS, SYS(__NR_setgroups, c->nr_groups, c->groups));
+		CHECK(a, RST_STEP_CREDS, SYS(__NR_setresgid, c->gid, c->egid, c->sgid));
+		SYS(__NR_setfsgid, c->fsgid);
+		CHECK(a, RST_STEP_CREDS, SYS(__NR_setresuid, c->uid, c->euid, c->suid));
+		SYS(__NR_setfsuid, c->fsuid);
+	}
+	if (c->has_caps) {
+		struct cap_header h = { CAP_VERSION_3, 0 };
+		struct cap_data d[2];
+		for (int i = 0; i < 2; i++) {
+			d[i].effective = c->cap_eff[i];
+			d[i].permitted = c->cap_prm[i];
+			d[i].inheritable = c->cap_inh[i];
+		}
+		CHECK(a, RST_STEP_CAPS, SYS(__NR_capset, &h, d));
+		for (u32 cap = 0; cap < 64; cap++)
+			if (c->cap_amb[cap / 32] & (1U << (cap % 32)))
+				CHECK(a, RST_STEP_CAPS, SYS(__NR_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0));
+	}
+	if (c->no_new_privs)
+		CHECK(a, RST_STEP_CREDS, SYS(__NR_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
+}
+
+/* Pending signals go back into the queues they were in, with their siginfo. */
+static void queue_signals(const struct rst_args *a, u32 tid, u64 infos, u32 count)
+{
+	for (u32 i = 0; i < count; i++) {
+		const void *info = (const void *)(infos + (u64)i * RST_SIGINFO_SIZE);
+		s32 sig = *(const s32 *)info; /* si_signo comes first */
+		long r = tid ? SYS(__NR_rt_tgsigqueueinfo, a->pid, tid, sig, info) : SYS(__NR_rt_sigqueueinfo, a->pid, sig, info);
+		if (r < 0)
+			fail(a, RST_STEP_SIGPENDING, r);
+	}
 }
 
 /* What every thread restores for itself, the main thread included. */
@@ -174,7 +227,13 @@ static void restore_thread_state(const struct rst_args *a, const struct rst_thre
 	SYS(__NR_set_tid_address, t->clear_tid);
 	if (t->robust_list)
 		CHECK(a, RST_STEP_TID, SYS(__NR_set_robust_list, t->robust_list, t->robust_list_len));
-	/* Credentials are per thread for the kernel. */
+	if (t->has_sched) {
+		s32 prio = (s32)t->sched_prio;
+		CHECK(a, RST_STEP_SCHED, SYS(__NR_sched_setscheduler, 0, t->sched_policy, &prio));
+		CHECK(a, RST_STEP_SCHED, SYS(__NR_setpriority, 0 /* PRIO_PROCESS: this thread */, 0, t->nice));
+	}
+	queue_signals(a, t->tid, t->signals, t->nr_signals);
+	/* Credentials are per thread for the kernel; last, as they may take privileges away. */
 	restore_creds(a);
 	CHECK(a, RST_STEP_TLS, rst_arch_set_tls(t->tls));
 }
@@ -235,8 +294,9 @@ __attribute__((noreturn, used)) void rst_main(struct rst_args *a)
 	if (a->has_mm)
 		CHECK(a, RST_STEP_MM, SYS(__NR_prctl, PR_SET_MM, PR_SET_MM_MAP, &a->mm, sizeof(a->mm), 0));
 	restore_signals_and_timers(a);
-	CHECK(a, RST_STEP_PARENT_DEATH, SYS(__NR_prctl, PR_SET_PDEATHSIG, a->pdeath_sig, 0, 0, 0));
-	CHECK(a, RST_STEP_CREDS, SYS(__NR_prctl, PR_SET_DUMPABLE, a->dumpable, 0, 0, 0));
+	CHECK(a, RST_STEP_PERSONALITY, SYS(__NR_personality, a->personality));
+	if (a->child_subreaper)
+		CHECK(a, RST_STEP_PARENT_DEATH, SYS(__NR_prctl, PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0));
 
 	/* The finish area keeps the trampolines and the frames; it must not be writable in the end. */
 	memcpy((void *)a->finish_area, rst_finish, (unsigned long)(rst_finish_end - rst_finish));
@@ -245,8 +305,12 @@ __attribute__((noreturn, used)) void rst_main(struct rst_args *a)
 	const struct rst_thread *main_thread = (const struct rst_thread *)a->threads;
 	create_threads(a);
 	restore_thread_state(a, main_thread);
+	/* A credential change resets both, so they come after it. */
+	CHECK(a, RST_STEP_PARENT_DEATH, SYS(__NR_prctl, PR_SET_PDEATHSIG, a->pdeath_sig, 0, 0, 0));
+	CHECK(a, RST_STEP_CREDS, SYS(__NR_prctl, PR_SET_DUMPABLE, a->dumpable, 0, 0, 0));
 	close_service_fds(a);
 	wait_for_threads(a);
+	queue_signals(a, 0, a->signals, a->nr_signals);
 	maybe_fault(a, RST_STEP_FINISH);
 	report(a, 0, 0);
 	SYS(__NR_close, a->report_fd);

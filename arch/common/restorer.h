@@ -19,6 +19,8 @@ typedef unsigned char u8;
 #define RST_MAGIC 0x5453524155495243
 /* Stack of each thread but main while it restores itself. */
 #define RST_THREAD_STACK 16384
+/* A pending signal is queued back from its saved siginfo_t of this size. */
+#define RST_SIGINFO_SIZE 128
 
 /* Steps that can fail; the failing one is reported to the parent with its errno. */
 #define RST_STEP_CLONE 1
@@ -43,6 +45,10 @@ typedef unsigned char u8;
 #define RST_STEP_FINISH 20
 #define RST_STEP_PARENT_DEATH 21
 #define RST_STEP_THREAD 22
+#define RST_STEP_SCHED 23
+#define RST_STEP_CAPS 24
+#define RST_STEP_SIGPENDING 25
+#define RST_STEP_PERSONALITY 26
 
 /* What a task writes to the report pipe: step 0 means "restored, about to run". */
 struct rst_report {
@@ -129,6 +135,16 @@ struct rst_creds {
 	u32 change;
 	u32 nr_groups;
 	u64 groups;
+	/* Capability sets as capset(2) version 3 words, applied when has_caps. */
+	u32 has_caps;
+	u32 secbits;
+	u32 cap_inh[2];
+	u32 cap_prm[2];
+	u32 cap_eff[2];
+	u32 cap_bnd[2];
+	u32 cap_amb[2];
+	u32 no_new_privs;
+	u32 pad;
 };
 
 /*
@@ -150,6 +166,15 @@ struct rst_thread {
 	u64 robust_list_len;
 	u8 comm[16];
 	u64 args;
+	/* setpriority / sched_setscheduler of the thread, when has_sched. */
+	u32 has_sched;
+	s32 nice;
+	u32 sched_policy;
+	u32 sched_prio;
+	/* Signals pending for this thread only: nr_signals siginfo_t of RST_SIGINFO_SIZE. */
+	u64 signals;
+	u32 nr_signals;
+	u32 pad2;
 };
 
 struct rst_args {
@@ -180,6 +205,12 @@ struct rst_args {
 	u32 threads_pending;
 	u32 pdeath_sig;
 	u32 dumpable;
+	u32 personality;
+	u32 child_subreaper;
+	/* Signals pending for the whole process (siginfo_t each). */
+	u64 signals;
+	u32 nr_signals;
+	u32 pad2;
 	struct rst_creds creds;
 	/* The tail page(s) of the region: finish trampolines, then the prepared rt_sigframes. */
 	u64 finish_area;

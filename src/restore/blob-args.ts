@@ -58,6 +58,8 @@ interface Arrays {
   closeFds: number[];
   groups: number[];
   auxv: bigint[];
+  /** Pending signals: the process's, then each thread's, siginfo_t each. */
+  signals: Buffer[];
 }
 
 export function buildBlobRegion(
@@ -87,7 +89,9 @@ export function buildBlobRegion(
     closeFds: fds.close,
     groups: plan.creds?.groups ?? [],
     auxv,
+    signals: [...plan.signals, ...plan.threads.flatMap((t) => t.signals)],
   };
+  const siginfoSize = Number(constantOf(layout, 'RST_SIGINFO_SIZE'));
   // Sizes first: the keep list holds the region itself, so place the region, then write.
   const keepCount = special.keep.length + 1;
   const sizes = [
@@ -100,6 +104,7 @@ export function buildBlobRegion(
     arrays.closeFds.length * 4,
     arrays.groups.length * 4,
     auxv.length * 8,
+    arrays.signals.length * siginfoSize,
   ];
   const argsLen = pageUp(BigInt(sizes.reduce((s, n) => s + align8(n), 0)));
   const finishLen = pageUp(TRAMPOLINE_ROOM + frameRoom.reduce((s, n) => s + n, 0n));
@@ -133,6 +138,11 @@ export function buildBlobRegion(
   };
 
   const keepAt = writeArray('rst_range', arrays.keep.map((r) => ({ start: r.start, end: r.end })));
+  const writeSiginfos = (infos: Buffer[]): bigint => {
+    const at = place(infos.length * siginfoSize);
+    infos.forEach((info, i) => info.copy(buf, Number(at - argsAddr) + i * siginfoSize, 0, siginfoSize));
+    return at;
+  };
   let frameAt = finishArea + TRAMPOLINE_ROOM;
   const threadsAt = writeArray('rst_thread', plan.threads.map((t, i) => {
     const frame = arch.buildSigframe(t.regs, t.signal, frameAt);
@@ -148,6 +158,9 @@ export function buildBlobRegion(
       robust_list: t.robustList.head, robust_list_len: t.robustList.len,
       comm: Buffer.from(t.comm.slice(0, 15)),
       args: argsAddr,
+      ...(t.sched ? { has_sched: 1, sched_policy: t.sched.policy, sched_prio: t.sched.prio, nice: t.sched.nice } : {}),
+      signals: writeSiginfos(t.signals),
+      nr_signals: t.signals.length,
     };
   }));
   const vmasAt = writeArray('rst_vma', arrays.vmas);
@@ -183,9 +196,17 @@ export function buildBlobRegion(
     threads: threadsAt, nr_threads: plan.threads.length,
     pdeath_sig: plan.pdeathSig,
     dumpable: plan.dumpable,
+    personality: plan.personality,
+    child_subreaper: plan.childSubreaper ? 1 : 0,
+    signals: writeSiginfos(plan.signals),
+    nr_signals: plan.signals.length,
     creds: c
       ? { uid: c.uid, euid: c.euid, suid: c.suid, fsuid: c.fsuid, gid: c.gid, egid: c.egid, sgid: c.sgid, fsgid: c.fsgid,
-          change: credsDiffer(plan) ? 1 : 0, nr_groups: c.groups.length, groups: groupsAt }
+          change: credsDiffer(plan) ? 1 : 0, nr_groups: c.groups.length, groups: groupsAt,
+          no_new_privs: c.noNewPrivs ? 1 : 0,
+          ...(c.caps
+            ? { has_caps: 1, secbits: c.caps.secbits, cap_inh: c.caps.inh, cap_prm: c.caps.prm, cap_eff: c.caps.eff, cap_bnd: c.caps.bnd, cap_amb: c.caps.amb }
+            : {}) }
       : { change: 0 },
     finish_area: finishArea,
     finish_len: finishLen,

@@ -3,6 +3,7 @@
 import type { ArchDescriptor, ArchRegs, RawRegs, SigframeInput } from '../arch/descriptor.js';
 import type { Entry } from '../images/index.js';
 import { checkFds } from './fds.js';
+import { tickUs } from './kernel-tick.js';
 import { planMemory, type MemoryPlan } from './memory.js';
 import { fileEntry, type TaskImages, type TreeImages } from './task-images.js';
 
@@ -24,6 +25,9 @@ export interface Creds {
   uid: number; euid: number; suid: number; fsuid: number;
   gid: number; egid: number; sgid: number; fsgid: number;
   groups: number[];
+  /** Capability sets as two 32-bit words each; absent when the image has none. */
+  caps?: { inh: number[]; prm: number[]; eff: number[]; bnd: number[]; amb: number[]; secbits: number };
+  noNewPrivs: boolean;
 }
 
 /** What each thread gets back for itself. */
@@ -35,6 +39,9 @@ export interface ThreadPlan {
   clearTid: bigint;
   robustList: { head: bigint; len: bigint };
   comm: string;
+  sched?: { policy: number; prio: number; nice: number };
+  /** siginfo_t of each signal pending for this thread alone. */
+  signals: Buffer[];
 }
 
 export interface TaskPlan {
@@ -51,6 +58,10 @@ export interface TaskPlan {
   itimers: Itimer[];
   pdeathSig: number;
   dumpable: number;
+  personality: number;
+  childSubreaper: boolean;
+  /** siginfo_t of each signal pending for the whole process. */
+  signals: Buffer[];
   creds?: Creds;
 }
 
@@ -64,20 +75,44 @@ function regName(tree: TreeImages, id: number): string {
   return fileEntry(tree, id, 'REG')['reg']['name'];
 }
 
+/** A periodic timer caught at the instant it fired reads 0 left; 0 would disarm it, so it fires at once. */
 function itimer(e: Entry | undefined): Itimer {
-  return { interval_sec: n64(e?.['isec']), interval_usec: n64(e?.['iusec']), value_sec: n64(e?.['vsec']), value_usec: n64(e?.['vusec']) };
+  const t = { interval_sec: n64(e?.['isec']), interval_usec: n64(e?.['iusec']), value_sec: n64(e?.['vsec']), value_usec: n64(e?.['vusec']) };
+  const periodic = t.interval_sec !== 0n || t.interval_usec !== 0n;
+  return periodic && t.value_sec === 0n && t.value_usec === 0n ? { ...t, value_usec: 1n } : t;
 }
 
-function credsOf(c: Entry | undefined): Creds | undefined {
-  if (!c) return undefined;
+function credsOf(c: Entry): Creds {
+  const words = (v: number[] | undefined): number[] => [v?.[0] ?? 0, v?.[1] ?? 0];
   return {
     uid: c['uid'], euid: c['euid'], suid: c['suid'], fsuid: c['fsuid'],
     gid: c['gid'], egid: c['egid'], sgid: c['sgid'], fsgid: c['fsgid'],
     groups: c['groups'] ?? [],
+    ...(c['cap_prm']?.length
+      ? { caps: { inh: words(c['cap_inh']), prm: words(c['cap_prm']), eff: words(c['cap_eff']), bnd: words(c['cap_bnd']), amb: words(c['cap_amb']), secbits: c['secbits'] ?? 0 } }
+      : {}),
+    noNewPrivs: (c['no_new_privs'] ?? 0) !== 0,
   };
 }
 
+const siginfos = (q: Entry | undefined): Buffer[] => ((q?.['signals'] ?? []) as Entry[]).map((e) => e['siginfo'] as Buffer);
+
+/**
+ * The kernel adds one tick to a CPU-time itimer when it is set, so the value read back at
+ * dump time is set one tick shorter to leave the same time remaining.
+ */
+function cpuItimer(e: Entry | undefined): Itimer {
+  const t = itimer(e);
+  const value = t.value_sec * 1_000_000n + t.value_usec;
+  const tick = tickUs();
+  if (value === 0n || tick === 0n) return t;
+  const set = value > tick ? value - tick : 1n;
+  return { ...t, value_sec: set / 1_000_000n, value_usec: set % 1_000_000n };
+}
+
 function planThread(tid: number, core: Entry, tc: Entry, regs: ArchRegs): ThreadPlan {
+  const schedOf = (th: Entry): ThreadPlan['sched'] =>
+    th['sched_policy'] === undefined ? undefined : { policy: th['sched_policy'], prio: th['sched_prio'] ?? 0, nice: th['sched_nice'] ?? 0 };
   if (core['mtype'] !== regs.mtype) throw new Error(`criu-ts: core-${tid}.img is for ${core['mtype']}, this is ${regs.mtype}`);
   const th: Entry = core['thread_core'] ?? {};
   const ti: Entry = core[regs.threadInfoField];
@@ -95,6 +130,8 @@ function planThread(tid: number, core: Entry, tc: Entry, regs: ArchRegs): Thread
     clearTid: n64(ti['clear_tid_addr']),
     robustList: { head: n64(th['futex_rla']), len: n64(th['futex_rla_len']) },
     comm: th['comm'] ?? tc['comm'] ?? '',
+    ...(schedOf(th) ? { sched: schedOf(th)! } : {}),
+    signals: siginfos(th['signals_p']),
   };
 }
 
@@ -130,9 +167,12 @@ export function planTask(task: TaskImages, tree: TreeImages, arch: ArchDescripto
     ...(exeId !== undefined ? { exePath: regName(tree, exeId) } : {}),
     threads: task.threads.map((tid, i) => planThread(tid, task.cores[i]!, tc, arch.regs!)),
     sigactions,
-    itimers: [itimer(timers['real']), itimer(timers['virt']), itimer(timers['prof'])],
+    itimers: [itimer(timers['real']), cpuItimer(timers['virt']), cpuItimer(timers['prof'])],
     pdeathSig: th['pdeath_sig'] ?? 0,
     dumpable: task.mm['dumpable'] ?? 1,
-    ...(th['creds'] ? { creds: credsOf(th['creds'])! } : {}),
+    personality: tc['personality'] ?? 0,
+    childSubreaper: tc['child_subreaper'] === true,
+    signals: siginfos(tc['signals_s']),
+    ...(th['creds'] ? { creds: credsOf(th['creds']) } : {}),
   };
 }
