@@ -1,6 +1,7 @@
-// s390x (big-endian): what the arch-free code needs to know about this CPU. No blobs yet
-// (issue #5); the guest tooling (zdtm/guest/) already boots and tests on it.
+// s390x (big-endian): what the arch-free code needs to know about this CPU.
 import type { ArchDescriptor } from '../../src/arch/descriptor.js';
+import { s390xRegs } from './regs.js';
+import { s390xRestorer } from './restorer.js';
 
 export const s390x: ArchDescriptor = {
   name: 's390x',
@@ -21,6 +22,8 @@ export const s390x: ArchDescriptor = {
     clone3: 435, pidfd_open: 434, pidfd_getfd: 438,
     sigaltstack: 186, timer_getoverrun: 257,
   },
+  regs: s390xRegs,
+  restorer: s390xRestorer,
   qemu: {
     system: 'qemu-system-s390x',
     machineArgs: ['-M', 's390-ccw-virtio'],
