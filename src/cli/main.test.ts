@@ -85,7 +85,7 @@ describe('criu-ts executable', () => {
     const plain = cli('check', '--feature', 'soft-dirty');
     expect(plain.stderr.trimEnd().split('\n')).toHaveLength(1);
     const debug = cli('check', '--feature', 'soft-dirty', '-v4');
-    expect(debug.stderr).toMatch(/^Error \(criu-ts\): soft-dirty is not supported.*\n\s+at /);
+    expect(debug.stderr).toMatch(/^Error \(criu-ts\): soft-dirty is not supported.*\n\s+at /m);
   });
 
   it('encodes, decodes and shows an image; names file and offset of a truncated one', () => {
