@@ -51,7 +51,7 @@ export function exists(pid: number): boolean {
   return procStat(pid) !== undefined;
 }
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Polls `cond` every `stepMs` until it holds (true) or `deadline` (ms since epoch) passes (false). */
 export async function waitFor(cond: () => boolean, deadline: number, stepMs = 25): Promise<boolean> {
