@@ -267,6 +267,33 @@ static void create_threads(struct rst_args *a)
 	}
 }
 
+#define PR_TIMER_CREATE_RESTORE_IDS 77
+#define SIGEVENT_SIZE 64
+
+/* Each timer under its old id, which timer_create takes from *id while the prctl is on. */
+static void restore_posix_timers(const struct rst_args *a)
+{
+	const struct rst_posix_timer *t = (const struct rst_posix_timer *)a->posix_timers;
+	if (!a->nr_posix_timers)
+		return;
+	CHECK(a, RST_STEP_POSIX_TIMER, SYS(__NR_prctl, PR_TIMER_CREATE_RESTORE_IDS, 1, 0, 0, 0));
+	for (u32 i = 0; i < a->nr_posix_timers; i++) {
+		u8 sev[SIGEVENT_SIZE];
+		memset(sev, 0, sizeof(sev));
+		*(u64 *)(sev + 0) = t[i].sival;      /* sigev_value */
+		*(s32 *)(sev + 8) = (s32)t[i].signo; /* sigev_signo */
+		*(s32 *)(sev + 12) = (s32)t[i].notify;
+		*(s32 *)(sev + 16) = t[i].notify_tid; /* sigev_notify_thread_id */
+		s32 id = (s32)t[i].id;
+		CHECK(a, RST_STEP_POSIX_TIMER, SYS(__NR_timer_create, t[i].clock_id, sev, &id));
+		if ((u32)id != t[i].id)
+			fail(a, RST_STEP_POSIX_TIMER, -17 /* EEXIST: the kernel chose another id */);
+		u64 spec[4] = { t[i].interval_sec, t[i].interval_nsec, t[i].value_sec, t[i].value_nsec };
+		CHECK(a, RST_STEP_POSIX_TIMER, SYS(__NR_timer_settime, id, 0, spec, 0));
+	}
+	CHECK(a, RST_STEP_POSIX_TIMER, SYS(__NR_prctl, PR_TIMER_CREATE_RESTORE_IDS, 0, 0, 0, 0));
+}
+
 static void wait_for_threads(const struct rst_args *a)
 {
 	while (__atomic_load_n(&a->threads_pending, __ATOMIC_ACQUIRE))
@@ -304,6 +331,7 @@ __attribute__((noreturn, used)) void rst_main(struct rst_args *a)
 
 	const struct rst_thread *main_thread = (const struct rst_thread *)a->threads;
 	create_threads(a);
+	restore_posix_timers(a); /* after the threads: a timer may signal one of them */
 	restore_thread_state(a, main_thread);
 	/* A credential change resets both, so they come after it. */
 	CHECK(a, RST_STEP_PARENT_DEATH, SYS(__NR_prctl, PR_SET_PDEATHSIG, a->pdeath_sig, 0, 0, 0));

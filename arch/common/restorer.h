@@ -49,6 +49,7 @@ typedef unsigned char u8;
 #define RST_STEP_CAPS 24
 #define RST_STEP_SIGPENDING 25
 #define RST_STEP_PERSONALITY 26
+#define RST_STEP_POSIX_TIMER 27
 
 /* What a task writes to the report pipe: step 0 means "restored, about to run". */
 struct rst_report {
@@ -121,6 +122,21 @@ struct rst_mm_map {
 	u64 auxv;
 	u32 auxv_size;
 	s32 exe_fd;
+};
+
+/* A POSIX timer, recreated under its old id (PR_TIMER_CREATE_RESTORE_IDS). */
+struct rst_posix_timer {
+	u32 id;
+	u32 clock_id;
+	u32 signo;
+	u32 notify;
+	u64 sival;
+	s32 notify_tid;
+	u32 pad;
+	u64 interval_sec;
+	u64 interval_nsec;
+	u64 value_sec;
+	u64 value_nsec;
 };
 
 struct rst_creds {
@@ -210,7 +226,8 @@ struct rst_args {
 	/* Signals pending for the whole process (siginfo_t each). */
 	u64 signals;
 	u32 nr_signals;
-	u32 pad2;
+	u32 nr_posix_timers;
+	u64 posix_timers;
 	struct rst_creds creds;
 	/* The tail page(s) of the region: finish trampolines, then the prepared rt_sigframes. */
 	u64 finish_area;

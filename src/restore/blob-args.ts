@@ -105,6 +105,7 @@ export function buildBlobRegion(
     arrays.groups.length * 4,
     auxv.length * 8,
     arrays.signals.length * siginfoSize,
+    plan.posixTimers.length * size('rst_posix_timer'),
   ];
   const argsLen = pageUp(BigInt(sizes.reduce((s, n) => s + align8(n), 0)));
   const finishLen = pageUp(TRAMPOLINE_ROOM + frameRoom.reduce((s, n) => s + n, 0n));
@@ -200,6 +201,8 @@ export function buildBlobRegion(
     child_subreaper: plan.childSubreaper ? 1 : 0,
     signals: writeSiginfos(plan.signals),
     nr_signals: plan.signals.length,
+    posix_timers: writeArray('rst_posix_timer', plan.posixTimers.map((t) => ({ ...t }))),
+    nr_posix_timers: plan.posixTimers.length,
     creds: c
       ? { uid: c.uid, euid: c.euid, suid: c.suid, fsuid: c.fsuid, gid: c.gid, egid: c.egid, sgid: c.sgid, fsgid: c.fsgid,
           change: credsDiffer(plan) ? 1 : 0, nr_groups: c.groups.length, groups: groupsAt,

@@ -21,6 +21,19 @@ export interface Itimer {
   value_usec: bigint;
 }
 
+export interface PosixTimer {
+  id: number;
+  clock_id: number;
+  signo: number;
+  notify: number;
+  sival: bigint;
+  notify_tid: number;
+  interval_sec: bigint;
+  interval_nsec: bigint;
+  value_sec: bigint;
+  value_nsec: bigint;
+}
+
 export interface Creds {
   uid: number; euid: number; suid: number; fsuid: number;
   gid: number; egid: number; sgid: number; fsgid: number;
@@ -56,6 +69,7 @@ export interface TaskPlan {
   threads: ThreadPlan[];
   sigactions: Sigaction[];
   itimers: Itimer[];
+  posixTimers: PosixTimer[];
   pdeathSig: number;
   dumpable: number;
   personality: number;
@@ -92,6 +106,17 @@ function credsOf(c: Entry): Creds {
       ? { caps: { inh: words(c['cap_inh']), prm: words(c['cap_prm']), eff: words(c['cap_eff']), bnd: words(c['cap_bnd']), amb: words(c['cap_amb']), secbits: c['secbits'] ?? 0 } }
       : {}),
     noNewPrivs: (c['no_new_privs'] ?? 0) !== 0,
+  };
+}
+
+/** A periodic timer caught with nothing left would be disarmed by 0: it fires at once instead. */
+function posixTimer(e: Entry): PosixTimer {
+  const [isec, insec, vsec, vnsec] = [n64(e['isec']), n64(e['insec']), n64(e['vsec']), n64(e['vnsec'])];
+  const firesNow = (isec !== 0n || insec !== 0n) && vsec === 0n && vnsec === 0n;
+  return {
+    id: e['it_id'], clock_id: e['clock_id'], signo: e['si_signo'], notify: e['it_sigev_notify'], sival: n64(e['sival_ptr']),
+    notify_tid: e['notify_thread_id'] ?? 0,
+    interval_sec: isec, interval_nsec: insec, value_sec: vsec, value_nsec: firesNow ? 1n : vnsec,
   };
 }
 
@@ -156,7 +181,6 @@ export function planTask(task: TaskImages, tree: TreeImages, arch: ArchDescripto
     sigactions.push({ handler: n64(e?.['sigaction']), flags: n64(e?.['flags']), restorer: n64(e?.['restorer']), mask: n64(e?.['mask']) });
   }
   const timers: Entry = tc['timers'] ?? {};
-  if ((timers['posix'] ?? []).length > 0) throw new Error(`criu-ts: task ${task.pid} has POSIX timers, which cannot be restored yet`);
   const exeId = task.mm['exe_file_id'];
   return {
     task,
@@ -168,6 +192,7 @@ export function planTask(task: TaskImages, tree: TreeImages, arch: ArchDescripto
     threads: task.threads.map((tid, i) => planThread(tid, task.cores[i]!, tc, arch.regs!)),
     sigactions,
     itimers: [itimer(timers['real']), cpuItimer(timers['virt']), cpuItimer(timers['prof'])],
+    posixTimers: ((timers['posix'] ?? []) as Entry[]).map(posixTimer),
     pdeathSig: th['pdeath_sig'] ?? 0,
     dumpable: task.mm['dumpable'] ?? 1,
     personality: tc['personality'] ?? 0,

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import type { Vma } from '../proc/maps.js';
+import { planMemory, planSpecialMoves, type MemoryPlan } from './memory.js';
+import type { TaskImages, TreeImages } from './task-images.js';
+
+const PAGE = 0x1000n;
+const anon = (start: bigint, end: bigint, status = (1 << 0) | (1 << 9), prot = 3) => ({ start, end, pgoff: 0n, shmid: 0n, prot, flags: 0x22, status, fd: -1n });
+
+function task(vmas: object[], pagemap: object[]): TaskImages {
+  return { pid: 1, ppid: 0, pgid: 1, sid: 1, threads: [1], cores: [], ids: {}, mm: { vmas }, pagesId: 1, pagemap, fs: {}, fds: [] };
+}
+const tree = { files: new Map() } as unknown as TreeImages;
+
+describe('memory plan', () => {
+  it('splits a pagemap run over adjacent VMAs, skips the vDSO and keeps file offsets', () => {
+    const plan = planMemory(
+      task(
+        [anon(0x10000n, 0x12000n, (1 << 0) | (1 << 9), 1), anon(0x12000n, 0x14000n), anon(0x20000n, 0x22000n, (1 << 0) | (1 << 3) | (1 << 9), 5)],
+        [
+          { vaddr: 0x11000n, nr_pages: 2n, flags: 4 },
+          { vaddr: 0x13000n, nr_pages: 1n, flags: 1 << 1 }, // lazy without PE_PRESENT: a hole, no bytes in the file
+          { vaddr: 0x20000n, nr_pages: 2n, flags: 4 }, // vDSO pages: in the file, never written
+          { vaddr: 0x13000n, nr_pages: 1n, flags: 6 },
+        ],
+      ),
+      tree,
+    );
+    expect(plan.runs).toEqual([
+      { vaddr: 0x11000n, len: PAGE, off: 0n },
+      { vaddr: 0x12000n, len: PAGE, off: PAGE },
+      { vaddr: 0x13000n, len: PAGE, off: 4n * PAGE },
+    ]);
+    expect(plan.vmas.map((v) => [v.prot, v.mapProt])).toEqual([[1, 3], [3, 3]]); // written while writable
+    expect(plan.vdso).toEqual([{ start: 0x20000n, end: 0x22000n }]);
+    expect(plan.pagesRestored).toBe(3);
+  });
+
+  it('refuses pages that lie in no VMA and mappings it cannot restore', () => {
+    expect(() => planMemory(task([anon(0x10000n, 0x11000n)], [{ vaddr: 0x30000n, nr_pages: 1n, flags: 4 }]), tree)).toThrow(/lie in a VMA/);
+    expect(() => planMemory(task([anon(0x10000n, 0x11000n, (1 << 0) | (1 << 8))], []), tree)).toThrow(/shared anonymous memory/);
+  });
+
+  it('moves our vDSO and vvar by one delta, highest first when moving up', () => {
+    const ours = (name: string, start: bigint, end: bigint): Vma => ({ name, start, end } as Vma);
+    const cur = [ours('[vvar]', 0x1000000n, 0x1004000n), ours('[vvar_vclock]', 0x1004000n, 0x1006000n), ours('[vdso]', 0x1006000n, 0x1008000n)];
+    const plan = { vdso: [{ start: 0x2006000n, end: 0x2008000n }], vvar: [{ start: 0x2000000n, end: 0x2006000n }] } as MemoryPlan;
+    const { moves, keep } = planSpecialMoves(plan, cur);
+    expect(moves.map((m) => m.to)).toEqual([0x2006000n, 0x2004000n, 0x2000000n]);
+    expect(keep).toHaveLength(3);
+    const shifted = { ...plan, vvar: [{ start: 0x2001000n, end: 0x2006000n }] } as MemoryPlan;
+    expect(() => planSpecialMoves(shifted, cur)).toThrow(/vvar pages here/);
+    const bigger = { ...plan, vdso: [{ start: 0x2006000n, end: 0x2009000n }] } as MemoryPlan;
+    expect(() => planSpecialMoves(bigger, cur)).toThrow(/vDSO here/);
+  });
+});
