@@ -126,6 +126,25 @@ describe('dump without leaveRunning', () => {
   });
 });
 
+describe('shared anonymous memory', () => {
+  it('is saved once, by object offset, in pagemap-shmem', async () => {
+    const t = startTarget('counter', ['shared']);
+    targets.push(t);
+    const dir = newDir();
+    await dump({ pid: t.pid, imagesDir: dir, leaveRunning: true });
+    const vma = parseMaps(fs.readFileSync(`/proc/${t.pid}/maps`, 'utf8')).find((v) => v.shared && v.name === '/dev/zero (deleted)')!;
+    const entry = readImage(dir, `mm-${t.pid}.img`).entries[0]!['vmas'].find((v: Record<string, bigint>) => v['start'] === vma.start);
+    expect(entry['status']).toBe((1 << 0) | (1 << 8)); // VMA_AREA_REGULAR | VMA_ANON_SHARED
+    expect(entry['shmid']).toBe(BigInt(vma.inode));
+    const [head, ...pages] = readImage(dir, `pagemap-shmem-${vma.inode}.img`).entries;
+    expect(pages.map((p) => [p['vaddr'], p['nr_pages']])).toEqual([[0n, 1n], [8192n, 1n]]);
+    const data = fs.readFileSync(path.join(dir, `pages-${head!['pages_id']}.img`));
+    expect(data.subarray(0, 9).toString()).toBe('page zero');
+    expect(data.subarray(4096, 4104).toString()).toBe('page two');
+    expect(readImage(dir, 'stats-dump').entries[0]!['dump']['shpages_written']).toBe(2n);
+  });
+});
+
 describe('refusals', () => {
   it('names the fd it cannot dump and leaves the process running', async () => {
     const t = startTarget('counter', ['socket']);

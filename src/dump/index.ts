@@ -15,7 +15,9 @@ import { parseStat } from '../proc/stat.js';
 import { parseStatus } from '../proc/status.js';
 import { FileTable } from './file-table.js';
 import { FilesDumper } from './files.js';
-import { dumpMemory, type MemoryStats } from './memory.js';
+import { dumpMemory } from './memory.js';
+import { addStats, emptyStats } from './page-writer.js';
+import { SharedAnonMemory } from './shmem.js';
 import { NamespaceIds } from './namespaces.js';
 import { seizeTree } from './seize.js';
 import { dumpTaskCores } from './task-state.js';
@@ -33,7 +35,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
   const started = process.hrtime.bigint();
   const tree = seizeTree(opts.pid, log, opts.timeoutSec);
   const frozenAt = process.hrtime.bigint();
-  const totals: MemoryStats = { pagesScanned: 0, pagesSkippedZero: 0, pagesWritten: 0, memdumpUs: 0, memwriteUs: 0 };
+  const totals = emptyStats();
   log.info(`frozen ${tree.tasks.length} task(s) in ${Number(frozenAt - started) / 1e6} ms`);
   let done = false;
   try {
@@ -45,6 +47,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     const files = new FileTable();
     const fds = new FilesDumper(files);
     const namespaces = new NamespaceIds();
+    const shmem = new SharedAnonMemory();
     const pstree: Entry[] = [];
     let rootIds: Entry | undefined;
     for (const [index, task] of tree.tasks.entries()) {
@@ -52,9 +55,9 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
       const { cores, brk, dumpable } = dumpTaskCores(arch, task, regs, log);
       for (const [tid, core] of cores) writeImage(dir, `core-${tid}.img`, 'core', [core]);
 
-      const { mm, stats } = dumpMemory(pid, dir, index + 1, files, brk, { dumpable }, log,
+      const { mm, stats } = dumpMemory(pid, dir, index + 1, files, shmem, brk, { dumpable }, log,
         (entries) => writeImage(dir, `pagemap-${pid}.img`, 'pagemap', entries));
-      for (const k of Object.keys(totals) as (keyof MemoryStats)[]) totals[k] += stats[k];
+      addStats(totals, stats);
       writeImage(dir, `mm-${pid}.img`, 'mm', [mm]);
 
       // One id per task for each shareable kernel object; threads share their task's.
@@ -74,6 +77,11 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     }
     injectFault('dump-files');
 
+    // Shared anonymous objects, once for the whole tree; their pages files follow the tasks'.
+    let pagesId = tree.tasks.length;
+    const shared = emptyStats();
+    for (const s of shmem.write(dir, () => ++pagesId, (file, entries) => writeImage(dir, file, 'pagemap', entries))) addStats(shared, s);
+
     writeImage(dir, 'files.img', 'files', files.entries);
     if (fds.state.pipeData.length) {
       writeImage(dir, 'pipes-data.img', 'pipes-data', fds.state.pipeData.map((p) => p.entry), fds.state.pipeData.map((p) => p.payload));
@@ -87,8 +95,9 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     writeImage(dir, 'stats-dump', 'stats', [{
       dump: {
         freezing_time: Number((frozenAt - started) / 1000n), frozen_time: Number((finished - frozenAt) / 1000n),
-        memdump_time: totals.memdumpUs, memwrite_time: totals.memwriteUs,
+        memdump_time: totals.memdumpUs + shared.memdumpUs, memwrite_time: totals.memwriteUs + shared.memwriteUs,
         pages_scanned: BigInt(totals.pagesScanned), pages_skipped_parent: 0n, pages_written: BigInt(totals.pagesWritten), pages_lazy: 0n,
+        shpages_scanned: BigInt(shared.pagesScanned), shpages_skipped_parent: 0n, shpages_written: BigInt(shared.pagesWritten),
       },
     }]);
     injectFault('dump-images-written');

@@ -1,7 +1,8 @@
 // A task's memory: every VMA into mm-<pid>.img (with CRIU's status bits and file ids),
 // and the contents of present pages into pages-<id>.img, described by pagemap-<pid>.img.
-// Pages are located with /proc/PID/pagemap, read with process_vm_readv into one reused
-// buffer, and all-zero pages of anonymous memory are skipped (restore maps them fresh).
+// Pages are located with /proc/PID/pagemap and streamed by a PageWriter; all-zero pages
+// of anonymous memory are skipped (restore maps them fresh). Shared anonymous memory is
+// handed to SharedAnonMemory, which saves each object once for the whole tree.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Entry } from '../images/index.js';
@@ -10,11 +11,10 @@ import { injectFault } from '../fault.js';
 import { parseAuxv } from '../proc/auxv.js';
 import { parseMaps, type Vma } from '../proc/maps.js';
 import { parseStat } from '../proc/stat.js';
-import { readRanges } from '../sys/memory.js';
 import type { FileTable } from './file-table.js';
+import { PAGE_SIZE, PageWriter, type MemoryStats } from './page-writer.js';
+import type { SharedAnonMemory } from './shmem.js';
 
-export const PAGE_SIZE = 4096;
-const BATCH_PAGES = 2048; // 8 MiB per process_vm_readv batch
 
 // VMA status bits of the image (CRIU's VMA_AREA_* / VMA_* values).
 export const VMA = {
@@ -36,8 +36,6 @@ const MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_ANONYMOUS = 0x20, MAP_GROWSDOWN = 0x1
 const O_RDWR = 2;
 /** smaps VmFlags -> madvise advice numbers (the image keeps 1 << advice). */
 const madvByFlag: Record<string, number> = { rr: 1, sr: 2, dc: 10, mg: 12, hg: 14, nh: 15, dd: 16, wf: 18 };
-// pagemap entry flags of the image.
-const PE_PRESENT = 1 << 2;
 // /proc/PID/pagemap bits.
 const PM_PRESENT = 1n << 63n;
 const PM_SWAP = 1n << 62n;
@@ -46,8 +44,11 @@ const PM_FILE = 1n << 61n;
 interface VmaPlan {
   vma: Vma;
   entry: Entry;
-  /** Which pages to save: none, those not backed by the file (private file maps), all present. */
-  pages: 'none' | 'cow' | 'present';
+  /**
+   * Which pages to save: none, those not backed by the file (private file maps), all
+   * present ones, or all present ones into the shared object (shared anonymous memory).
+   */
+  pages: 'none' | 'cow' | 'present' | 'shared';
   /** All-zero pages may be skipped: the area reads as zero where nothing is mapped. */
   zeroSkippable: boolean;
 }
@@ -84,12 +85,19 @@ function planVma(pid: number, vma: Vma, files: FileTable): VmaPlan {
       return anon(VMA.AREA_REGULAR | VMA.AREA_HEAP);
     case '[stack]':
     case '':
-      if (vma.shared) throw unsupported(pid, vma, 'shared anonymous memory');
+      if (vma.shared) throw unsupported(pid, vma, 'a shared mapping without an object');
       return anon(VMA.AREA_REGULAR);
+    case '/dev/zero (deleted)':
+      if (!vma.shared) break; // a private mapping of the /dev/zero file, dumped as such
+      entry['flags'] |= MAP_ANONYMOUS;
+      entry['status'] = VMA.AREA_REGULAR | VMA.ANON_SHARED;
+      entry['shmid'] = BigInt(vma.inode);
+      entry['pgoff'] = vma.offset;
+      return { vma, entry, pages: 'shared', zeroSkippable: true };
   }
   if (vma.name.startsWith('[')) throw unsupported(pid, vma, `the special mapping ${vma.name}`);
   if (vma.name.startsWith('/memfd:')) throw unsupported(pid, vma, 'a memfd mapping');
-  if (vma.name === '/dev/zero (deleted)' || vma.name.startsWith('/SYSV')) throw unsupported(pid, vma, 'shared anonymous memory');
+  if (vma.name.startsWith('/SYSV')) throw unsupported(pid, vma, 'System V shared memory');
   if (vma.name.endsWith(' (deleted)')) throw unsupported(pid, vma, 'a mapping of an unlinked file');
   const mapFile = `/proc/${pid}/map_files/${vma.start.toString(16)}-${vma.end.toString(16)}`;
   const fdflags = vma.shared && vma.write ? O_RDWR : 0;
@@ -99,85 +107,6 @@ function planVma(pid: number, vma: Vma, files: FileTable): VmaPlan {
   entry['status'] = VMA.AREA_REGULAR | (vma.shared ? VMA.FILE_SHARED : VMA.FILE_PRIVATE);
   // Shared file pages live in the file; private ones only where the task wrote (COW).
   return { vma, entry, pages: vma.shared ? 'none' : 'cow', zeroSkippable: false };
-}
-
-export interface MemoryStats {
-  pagesScanned: number;
-  pagesSkippedZero: number;
-  pagesWritten: number;
-  /** Microseconds reading target memory / writing image files (CRIU's memdump/memwrite). */
-  memdumpUs: number;
-  memwriteUs: number;
-}
-
-/** Streams page contents to pages-<id>.img and collects the pagemap entries. */
-class PageWriter {
-  readonly pagemap: Entry[] = [];
-  private readonly buf = Buffer.allocUnsafe(BATCH_PAGES * PAGE_SIZE);
-  private readonly zero = Buffer.alloc(PAGE_SIZE);
-  private ranges: number[] = [];
-  /** Per page in the batch: its address, and whether a zero page may be dropped. */
-  private pages: { addr: number; zeroSkippable: boolean }[] = [];
-  private readonly out: number;
-  readonly stats: MemoryStats = { pagesScanned: 0, pagesSkippedZero: 0, pagesWritten: 0, memdumpUs: 0, memwriteUs: 0 };
-
-  constructor(private readonly pid: number, file: string, private readonly onBatch: () => void) {
-    this.out = fs.openSync(file, 'w');
-  }
-
-  add(addr: number, count: number, zeroSkippable: boolean): void {
-    while (count > 0) {
-      const take = Math.min(count, BATCH_PAGES - this.pages.length);
-      const last = this.ranges.length - 2;
-      if (last >= 0 && this.ranges[last]! + this.ranges[last + 1]! === addr) this.ranges[last + 1]! += take * PAGE_SIZE;
-      else this.ranges.push(addr, take * PAGE_SIZE);
-      for (let i = 0; i < take; i++) this.pages.push({ addr: addr + i * PAGE_SIZE, zeroSkippable });
-      addr += take * PAGE_SIZE;
-      count -= take;
-      if (this.pages.length === BATCH_PAGES) this.flush();
-    }
-  }
-
-  flush(): void {
-    if (this.pages.length === 0) return;
-    const t0 = process.hrtime.bigint();
-    const want = this.pages.length * PAGE_SIZE;
-    const got = readRanges(this.pid, this.buf, 0, Float64Array.from(this.ranges));
-    if (got !== want) throw new Error(`criu-ts: read ${got} of ${want} bytes of ${this.pid}'s memory (a mapping changed?)`);
-    const t1 = process.hrtime.bigint();
-    // Write maximal runs of kept pages; extend the pagemap entry while addresses follow on.
-    let runStart = -1;
-    const writeRun = (end: number) => {
-      if (runStart >= 0) fs.writeSync(this.out, this.buf, runStart * PAGE_SIZE, (end - runStart) * PAGE_SIZE);
-      runStart = -1;
-    };
-    this.pages.forEach((p, i) => {
-      this.stats.pagesScanned++;
-      const off = i * PAGE_SIZE;
-      if (p.zeroSkippable && this.zero.compare(this.buf, off, off + PAGE_SIZE) === 0) {
-        this.stats.pagesSkippedZero++;
-        writeRun(i);
-        return;
-      }
-      if (runStart < 0) runStart = i;
-      this.stats.pagesWritten++;
-      const prev = this.pagemap[this.pagemap.length - 1];
-      if (prev && Number(prev['vaddr']) + Number(prev['nr_pages']) * PAGE_SIZE === p.addr) prev['nr_pages'] = BigInt(prev['nr_pages']) + 1n;
-      else this.pagemap.push({ vaddr: BigInt(p.addr), compat_nr_pages: 0, flags: PE_PRESENT, nr_pages: 1n });
-    });
-    writeRun(this.pages.length);
-    const t2 = process.hrtime.bigint();
-    this.stats.memdumpUs += Number((t1 - t0) / 1000n);
-    this.stats.memwriteUs += Number((t2 - t1) / 1000n);
-    this.pages = [];
-    this.ranges = [];
-    this.onBatch();
-  }
-
-  close(): void {
-    this.flush();
-    fs.closeSync(this.out);
-  }
 }
 
 /** Which pages of a VMA to save, as runs of [first page address, page count]. */
@@ -212,11 +141,11 @@ export interface MemoryDump {
 }
 
 /**
- * Dumps pid's memory: writes pagemap-<pid>.img and pages-<pagesId>.img, returns the mm
- * entry (the caller writes mm-<pid>.img once the ids are final).
+ * Dumps pid's memory: writes pagemap-<pid>.img and pages-<pagesId>.img, notes its shared
+ * anonymous pages in shmem, and returns the mm entry.
  */
-export function dumpMemory(pid: number, dir: string, pagesId: number, files: FileTable, brk: bigint, extra: Entry, log: Logger,
-  writePagemap: (entries: Entry[]) => void): MemoryDump {
+export function dumpMemory(pid: number, dir: string, pagesId: number, files: FileTable, shmem: SharedAnonMemory, brk: bigint, extra: Entry,
+  log: Logger, writePagemap: (entries: Entry[]) => void): MemoryDump {
   const vmas = parseMaps(fs.readFileSync(`/proc/${pid}/smaps`, 'utf8'));
   const plans = vmas.map((v) => planVma(pid, v, files));
   for (const p of plans) {
@@ -225,18 +154,22 @@ export function dumpMemory(pid: number, dir: string, pagesId: number, files: Fil
   const pagemapFd = fs.openSync(`/proc/${pid}/pagemap`, 'r');
   let planned: [number, number, boolean][] = [];
   try {
-    for (const p of plans) for (const [a, n] of pageRuns(pagemapFd, p)) planned.push([a, n, p.zeroSkippable]);
+    for (const p of plans) {
+      const runs = pageRuns(pagemapFd, p);
+      if (p.pages === 'shared') shmem.note(p.entry['shmid'], pid, Number(p.vma.start), Number(p.vma.offset), runs);
+      else for (const [a, n] of runs) planned.push([a, n, p.zeroSkippable]);
+    }
   } finally {
     fs.closeSync(pagemapFd);
   }
   const total = planned.reduce((s, r) => s + r[1], 0);
   let batches = 0;
-  const writer = new PageWriter(pid, path.join(dir, `pages-${pagesId}.img`), () => {
+  const writer = new PageWriter(path.join(dir, `pages-${pagesId}.img`), () => {
     log.progress('memory', writer.stats.pagesScanned, total);
     if (++batches === 1) injectFault('dump-memory-mid');
   });
   try {
-    for (const [a, n, z] of planned) writer.add(a, n, z);
+    for (const [a, n, z] of planned) writer.add(pid, a, n, z);
   } finally {
     writer.close();
   }

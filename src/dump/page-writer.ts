@@ -1,0 +1,116 @@
+// Streams page contents into one pages-<id>.img and builds the pagemap entries that
+// describe it. Pages are read with process_vm_readv into one reused 8 MiB buffer, from
+// one process at a time; all-zero pages are dropped where the caller allows it.
+import fs from 'node:fs';
+import type { Entry } from '../images/index.js';
+import { readRanges } from '../sys/memory.js';
+
+export const PAGE_SIZE = 4096;
+const BATCH_PAGES = 2048;
+/** pagemap_entry flag: the pages are in this image's pages file. */
+const PE_PRESENT = 1 << 2;
+
+export interface MemoryStats {
+  pagesScanned: number;
+  pagesSkippedZero: number;
+  pagesWritten: number;
+  /** Microseconds reading target memory / writing image files (CRIU's memdump/memwrite). */
+  memdumpUs: number;
+  memwriteUs: number;
+}
+
+export const emptyStats = (): MemoryStats => ({ pagesScanned: 0, pagesSkippedZero: 0, pagesWritten: 0, memdumpUs: 0, memwriteUs: 0 });
+
+export class PageWriter {
+  /** pagemap entries (without the head), in the order the pages were added. */
+  readonly pagemap: Entry[] = [];
+  readonly stats = emptyStats();
+  private readonly buf = Buffer.allocUnsafe(BATCH_PAGES * PAGE_SIZE);
+  private readonly zero = Buffer.alloc(PAGE_SIZE);
+  private readonly out: number;
+  private pid = 0;
+  private ranges: number[] = [];
+  /** Per page of the batch: the address to record, and whether a zero page may be dropped. */
+  private pages: { at: number; zeroSkippable: boolean }[] = [];
+
+  constructor(file: string, private readonly onBatch: () => void = () => {}) {
+    this.out = fs.openSync(file, 'w');
+  }
+
+  /**
+   * Queues count pages at addr of pid; they are recorded in the pagemap at recordAt
+   * (the same address for private memory, an offset in the object for shared memory).
+   */
+  add(pid: number, addr: number, count: number, zeroSkippable: boolean, recordAt = addr): void {
+    if (pid !== this.pid) {
+      this.flush();
+      this.pid = pid;
+    }
+    while (count > 0) {
+      const take = Math.min(count, BATCH_PAGES - this.pages.length);
+      const last = this.ranges.length - 2;
+      if (last >= 0 && this.ranges[last]! + this.ranges[last + 1]! === addr) this.ranges[last + 1]! += take * PAGE_SIZE;
+      else this.ranges.push(addr, take * PAGE_SIZE);
+      for (let i = 0; i < take; i++) this.pages.push({ at: recordAt + i * PAGE_SIZE, zeroSkippable });
+      addr += take * PAGE_SIZE;
+      recordAt += take * PAGE_SIZE;
+      count -= take;
+      if (this.pages.length === BATCH_PAGES) this.flush();
+    }
+  }
+
+  private flush(): void {
+    if (this.pages.length === 0) return;
+    const t0 = process.hrtime.bigint();
+    const want = this.pages.length * PAGE_SIZE;
+    const got = readRanges(this.pid, this.buf, 0, Float64Array.from(this.ranges));
+    if (got !== want) throw new Error(`criu-ts: read ${got} of ${want} bytes of ${this.pid}'s memory (a mapping changed?)`);
+    const t1 = process.hrtime.bigint();
+    // Write maximal runs of kept pages; extend the last pagemap entry while addresses follow on.
+    let runStart = -1;
+    const writeRun = (end: number) => {
+      if (runStart >= 0) fs.writeSync(this.out, this.buf, runStart * PAGE_SIZE, (end - runStart) * PAGE_SIZE);
+      runStart = -1;
+    };
+    let last = this.pagemap[this.pagemap.length - 1];
+    let lastEnd = last ? Number(last['vaddr']) + Number(last['nr_pages']) * PAGE_SIZE : -1;
+    this.pages.forEach((p, i) => {
+      this.stats.pagesScanned++;
+      const off = i * PAGE_SIZE;
+      if (p.zeroSkippable && this.zero.compare(this.buf, off, off + PAGE_SIZE) === 0) {
+        this.stats.pagesSkippedZero++;
+        writeRun(i);
+        return;
+      }
+      if (runStart < 0) runStart = i;
+      this.stats.pagesWritten++;
+      if (last && lastEnd === p.at) {
+        last['nr_pages'] = BigInt(last['nr_pages']) + 1n;
+      } else {
+        last = { vaddr: BigInt(p.at), compat_nr_pages: 0, flags: PE_PRESENT, nr_pages: 1n };
+        this.pagemap.push(last);
+      }
+      lastEnd = p.at + PAGE_SIZE;
+    });
+    writeRun(this.pages.length);
+    const t2 = process.hrtime.bigint();
+    this.stats.memdumpUs += Number((t1 - t0) / 1000n);
+    this.stats.memwriteUs += Number((t2 - t1) / 1000n);
+    this.pages = [];
+    this.ranges = [];
+    this.onBatch();
+  }
+
+  close(): void {
+    try {
+      this.flush();
+    } finally {
+      fs.closeSync(this.out);
+    }
+  }
+}
+
+/** Adds b's counters into a. */
+export function addStats(a: MemoryStats, b: MemoryStats): void {
+  for (const k of Object.keys(a) as (keyof MemoryStats)[]) a[k] += b[k];
+}
