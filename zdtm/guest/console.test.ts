@@ -11,7 +11,10 @@ describe('failureReason', () => {
 
   it('tells a kernel that never reached init, by timeout or by QEMU exiting', () => {
     expect(failureReason({ console: 'SLOF\n', ended: 'boot-timeout', limitSeconds: 180 })).toBe('guest kernel did not boot: no init marker within 180 s');
-    expect(failureReason({ console: 'qemu: could not load kernel\n', ended: 'exited' })).toBe('guest kernel did not boot: QEMU exited before init started');
+    expect(failureReason({ console: 'rom: requested regions overlap\n', ended: 'exited' })).toBe('guest kernel did not boot: QEMU exited before init started');
+    expect(failureReason({ console: "qemu-system-s390x: can't apply global s390x-cpu.x=y\n", ended: 'exited' })).toBe(
+      "guest kernel did not boot: qemu-system-s390x: can't apply global s390x-cpu.x=y",
+    );
   });
 
   it('quotes the panic line without its timestamp', () => {

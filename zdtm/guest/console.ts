@@ -50,7 +50,10 @@ export function failureReason(o: GuestOutcome): string | undefined {
   if (initError) return `guest init failed: ${initError.slice(initError.indexOf('error:') + 7)}`;
   if (panic) return `guest kernel crashed: ${panic.replace(/^\[[^\]]*\]\s*/, '')}`;
   if (!booted) {
-    if (o.ended === 'exited') return 'guest kernel did not boot: QEMU exited before init started';
+    if (o.ended === 'exited') {
+      const qemuSays = lastLine(text, /^qemu-system-\S+: /);
+      return `guest kernel did not boot: ${qemuSays ? qemuSays.slice(0, 200) : 'QEMU exited before init started'}`;
+    }
     return `guest kernel did not boot: no init marker within ${o.limitSeconds ?? '?'} s`;
   }
   if (o.ended === 'timeout') {
