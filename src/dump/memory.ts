@@ -112,7 +112,9 @@ function planVma(pid: number, vma: Vma, files: FileTable): VmaPlan {
 /** Which pages of a VMA to save, as runs of [first page address, page count]. */
 function pageRuns(pagemapFd: number, plan: VmaPlan): [number, number][] {
   const runs: [number, number][] = [];
-  if (plan.pages === 'none' || !plan.vma.read) return runs;
+  // Nothing resident or swapped (smaps says so): skip the pagemap walk, which matters for
+  // huge reservations.
+  if (plan.pages === 'none' || (plan.vma.rssKb === 0 && plan.vma.swapKb === 0)) return runs;
   const start = Number(plan.vma.start);
   const total = Number(plan.vma.end - plan.vma.start) / PAGE_SIZE;
   const chunk = 65536;
@@ -148,9 +150,6 @@ export function dumpMemory(pid: number, dir: string, pagesId: number, files: Fil
   log: Logger, writePagemap: (entries: Entry[]) => void): MemoryDump {
   const vmas = parseMaps(fs.readFileSync(`/proc/${pid}/smaps`, 'utf8'));
   const plans = vmas.map((v) => planVma(pid, v, files));
-  for (const p of plans) {
-    if (!p.vma.read && p.pages !== 'none' && p.vma.rssKb > 0) throw unsupported(pid, p.vma, 'saving populated memory without read permission');
-  }
   const pagemapFd = fs.openSync(`/proc/${pid}/pagemap`, 'r');
   let planned: [number, number, boolean][] = [];
   try {

@@ -1,6 +1,7 @@
 // Streams page contents into one pages-<id>.img and builds the pagemap entries that
 // describe it. Pages are read with process_vm_readv into one reused 8 MiB buffer, from
-// one process at a time; all-zero pages are dropped where the caller allows it.
+// one process at a time; what it cannot read (mappings without read permission) is read
+// through /proc/PID/mem, which may. All-zero pages are dropped where the caller allows it.
 import fs from 'node:fs';
 import type { Entry } from '../images/index.js';
 import { readRanges } from '../sys/memory.js';
@@ -64,7 +65,7 @@ export class PageWriter {
     const t0 = process.hrtime.bigint();
     const want = this.pages.length * PAGE_SIZE;
     const got = readRanges(this.pid, this.buf, 0, Float64Array.from(this.ranges));
-    if (got !== want) throw new Error(`criu-ts: read ${got} of ${want} bytes of ${this.pid}'s memory (a mapping changed?)`);
+    if (got !== want) this.readForced(got);
     const t1 = process.hrtime.bigint();
     // Write maximal runs of kept pages; extend the last pagemap entry while addresses follow on.
     let runStart = -1;
@@ -99,6 +100,27 @@ export class PageWriter {
     this.pages = [];
     this.ranges = [];
     this.onBatch();
+  }
+
+  /** Reads the batch from byte `from` on through /proc/PID/mem (it ignores protections). */
+  private readForced(from: number): void {
+    const mem = fs.openSync(`/proc/${this.pid}/mem`, 'r');
+    try {
+      let off = 0;
+      for (let i = 0; i < this.ranges.length; i += 2) {
+        const addr = this.ranges[i]!;
+        const len = this.ranges[i + 1]!;
+        const skip = Math.max(0, Math.min(len, from - off));
+        for (let done = skip; done < len; ) {
+          const n = fs.readSync(mem, this.buf, off + done, len - done, addr + done);
+          if (n <= 0) throw new Error(`criu-ts: cannot read ${this.pid}'s memory at 0x${(addr + done).toString(16)}`);
+          done += n;
+        }
+        off += len;
+      }
+    } finally {
+      fs.closeSync(mem);
+    }
   }
 
   close(): void {

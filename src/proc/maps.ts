@@ -17,8 +17,9 @@ export interface Vma {
   name: string;
   /** Two-letter VmFlags from smaps ("rd", "gd", "sd", ...); empty when parsed from maps. */
   vmFlags: string[];
-  /** smaps "Rss" in kB (0 from maps). */
+  /** smaps "Rss" and "Swap" in kB (0 from maps). */
   rssKb: number;
+  swapKb: number;
 }
 
 const header = /^([0-9a-f]+)-([0-9a-f]+) ([r-])([w-])([x-])([ps]) ([0-9a-f]+) ([0-9a-f]+):([0-9a-f]+) (\d+)\s*(.*)$/;
@@ -34,7 +35,7 @@ export function parseMaps(text: string): Vma[] {
         start: BigInt('0x' + m[1]), end: BigInt('0x' + m[2]),
         read: m[3] === 'r', write: m[4] === 'w', exec: m[5] === 'x', shared: m[6] === 's',
         offset: BigInt('0x' + m[7]), devMajor: parseInt(m[8]!, 16), devMinor: parseInt(m[9]!, 16),
-        inode: Number(m[10]), name: m[11] ?? '', vmFlags: [], rssKb: 0,
+        inode: Number(m[10]), name: m[11] ?? '', vmFlags: [], rssKb: 0, swapKb: 0,
       });
       continue;
     }
@@ -42,6 +43,7 @@ export function parseMaps(text: string): Vma[] {
     if (!last) throw new Error(`criu-ts: maps: unexpected line before any VMA: ${JSON.stringify(line)}`);
     if (line.startsWith('VmFlags:')) last.vmFlags = line.slice(8).trim().split(/\s+/).filter(Boolean);
     else if (line.startsWith('Rss:')) last.rssKb = parseInt(line.slice(4), 10);
+    else if (line.startsWith('Swap:')) last.swapKb = parseInt(line.slice(5), 10);
   }
   return out;
 }
