@@ -270,6 +270,24 @@ Napi::Value Lseek(const Napi::CallbackInfo& info) {
 }
 CRIU_TS_EXPORT("lseek", Lseek);
 
+// shmemCreate(size) -> fd of a new shared anonymous memory object (what mmap of
+// MAP_SHARED|MAP_ANONYMOUS creates, "/dev/zero (deleted)" in maps), taken from
+// /proc/self/map_files so that tasks can map it, and we fill it, through the fd.
+Napi::Value ShmemCreate(const Napi::CallbackInfo& info) {
+  size_t size = static_cast<size_t>(info[0].As<Napi::Number>().Int64Value());
+  void* at = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (at == MAP_FAILED) return ThrowErrno(info.Env(), errno, "mmap(MAP_SHARED|MAP_ANONYMOUS, " + std::to_string(size) + ")");
+  char path[64];
+  uintptr_t start = reinterpret_cast<uintptr_t>(at);
+  snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx", static_cast<unsigned long>(start), static_cast<unsigned long>(start + size));
+  int fd = open(path, O_RDWR | O_CLOEXEC);
+  int err = errno;
+  munmap(at, size);
+  if (fd < 0) return ThrowErrno(info.Env(), err, std::string("open(") + path + ")");
+  return Napi::Number::New(info.Env(), fd);
+}
+CRIU_TS_EXPORT("shmemCreate", ShmemCreate);
+
 }  // namespace
 
 }  // namespace criu_ts

@@ -82,7 +82,7 @@ export function buildBlobRegion(
     threads: plan.threads.length,
     vmas: plan.memory.vmas.map((v) => ({
       start: v.start, end: v.end, pgoff: v.pgoff, madv: v.madv, map_prot: v.mapProt, prot: v.prot, flags: v.flags,
-      fd: v.file ? fds.vma.get(v)! : -1,
+      fd: fds.vma.get(v) ?? -1,
     })),
     runs: plan.memory.runs.map((r) => ({ vaddr: r.vaddr, len: r.len, off: r.off })),
     moves: special.moves.map((m) => ({ from: m.from, len: m.len, to: m.to })),

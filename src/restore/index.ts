@@ -19,6 +19,7 @@ import type { OpenContext } from './fd/kinds.js';
 import { openFds } from './fds.js';
 import { planSpecialMoves } from './memory.js';
 import { planTask, type TaskPlan } from './plan.js';
+import { createSharedMemory } from './shmem.js';
 import { describeFailure, nextReport } from './report.js';
 import { constantOf, restorerLayout } from './struct-layout.js';
 import { readTreeImages, type TreeImages } from './task-images.js';
@@ -91,7 +92,7 @@ function sessionSteps(plans: TaskPlan[], opts: RestoreOptions): Pick<SpawnSpec, 
 }
 
 /** Opens what the task needs here and lays out its restorer region: everything but the clone. */
-function prepareTask(plan: TaskPlan, ctx: OpenContext, arch: ArchDescriptor, report: number, log: Logger): SpawnSpec {
+function prepareTask(plan: TaskPlan, ctx: OpenContext, shmem: Map<bigint, number>, arch: ArchDescriptor, report: number, log: Logger): SpawnSpec {
   const task = plan.task;
   const fds = openFds(task, ctx);
   const keep = (fd: number): number => (ctx.opened.push(fd), fd);
@@ -108,9 +109,9 @@ function prepareTask(plan: TaskPlan, ctx: OpenContext, arch: ArchDescriptor, rep
   const serviceFds: ServiceFds = { report: service(report), pages: service(pagesFd), exe: exeFd >= 0 ? service(exeFd) : -1, vma: new Map(), close: [] };
   const byFile = new Map<string, number>();
   for (const v of plan.memory.vmas) {
-    if (!v.file) continue;
-    const key = `${v.file.openFlags}:${v.file.path}`;
-    if (!byFile.has(key)) byFile.set(key, service(keep(fs.openSync(v.file.path, v.file.openFlags))));
+    const key = v.file ? `${v.file.openFlags}:${v.file.path}` : v.shmem !== undefined ? `shmem:${v.shmem}` : undefined;
+    if (key === undefined) continue;
+    if (!byFile.has(key)) byFile.set(key, service(v.file ? keep(fs.openSync(v.file.path, v.file.openFlags)) : shmem.get(v.shmem!)!));
     serviceFds.vma.set(v, byFile.get(key)!);
   }
   serviceFds.close = [serviceFds.pages, ...(exeFd >= 0 ? [serviceFds.exe] : []), ...byFile.values()];
@@ -153,7 +154,8 @@ async function spawnTree(tree: TreeImages, plans: TaskPlan[], arch: ArchDescript
   let child: number;
   try {
     ctx.opened.push(reportWrite);
-    const specs = plans.map((plan, i) => ({ ...prepareTask(plan, ctx, arch, reportWrite, log), ...steps[i]! }));
+    const shmem = createSharedMemory(plans, ctx);
+    const specs = plans.map((plan, i) => ({ ...prepareTask(plan, ctx, shmem, arch, reportWrite, log), ...steps[i]! }));
     const index = new Map(plans.map((p, i) => [p.task.pid, i]));
     plans.forEach((p, i) => {
       if (i > 0) specs[index.get(p.task.ppid)!]!.children.push(i);

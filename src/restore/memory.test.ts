@@ -37,7 +37,15 @@ describe('memory plan', () => {
 
   it('refuses pages that lie in no VMA and mappings it cannot restore', () => {
     expect(() => planMemory(task([anon(0x10000n, 0x11000n)], [{ vaddr: 0x30000n, nr_pages: 1n, flags: 4 }]), tree)).toThrow(/lie in a VMA/);
-    expect(() => planMemory(task([anon(0x10000n, 0x11000n, (1 << 0) | (1 << 8))], []), tree)).toThrow(/shared anonymous memory/);
+    expect(() => planMemory(task([anon(0x10000n, 0x11000n, (1 << 0) | (1 << 8) | (1 << 10))], []), tree)).toThrow(/SysV shared memory/);
+  });
+
+  it('maps shared anonymous memory from its object, not as fresh anonymous memory', () => {
+    const shared = { ...anon(0x10000n, 0x12000n, (1 << 0) | (1 << 8)), flags: 0x21, shmid: 77n, pgoff: 0x1000n };
+    const [v] = planMemory(task([shared], []), tree).vmas;
+    expect(v!.shmem).toBe(77n);
+    expect(v!.flags).toBe(0x1); // MAP_SHARED without MAP_ANONYMOUS: the fd is used
+    expect(v!.pgoff).toBe(0x1000n);
   });
 
   it('moves our vDSO and vvar by one delta, highest first when moving up', () => {

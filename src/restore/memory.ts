@@ -13,6 +13,7 @@ export const VMA_FILE_PRIVATE = 1 << 6;
 export const VMA_FILE_SHARED = 1 << 7;
 export const VMA_ANON_SHARED = 1 << 8;
 export const VMA_ANON_PRIVATE = 1 << 9;
+export const VMA_AREA_SYSVIPC = 1 << 10;
 export const VMA_AREA_VVAR = 1 << 12;
 // pagemap_entry flags.
 const PE_PARENT = 1 << 0;
@@ -40,6 +41,8 @@ export interface VmaPlan {
   madv: bigint;
   /** The file mapped, opened by path with these open flags. */
   file?: { path: string; openFlags: number };
+  /** The shared anonymous memory object mapped (its shmid), recreated once for the tree. */
+  shmem?: bigint;
 }
 
 export interface PagesRun {
@@ -66,8 +69,8 @@ export interface MemoryPlan {
 const hex = (n: bigint): string => '0x' + n.toString(16);
 
 function describeUnsupported(status: number): string | undefined {
-  if (status & VMA_ANON_SHARED) return 'shared anonymous memory';
-  if (!(status & (VMA_ANON_PRIVATE | VMA_FILE_PRIVATE | VMA_FILE_SHARED))) return `a mapping of kind 0x${status.toString(16)}`;
+  if (status & VMA_AREA_SYSVIPC) return 'SysV shared memory';
+  if (!(status & (VMA_ANON_PRIVATE | VMA_ANON_SHARED | VMA_FILE_PRIVATE | VMA_FILE_SHARED))) return `a mapping of kind 0x${status.toString(16)}`;
   return undefined;
 }
 
@@ -98,6 +101,10 @@ export function planMemory(task: TaskImages, tree: TreeImages): MemoryPlan {
       const reg = fileEntry(tree, Number(v['shmid']), 'REG')['reg'] as Entry;
       const writable = (status & VMA_FILE_SHARED) !== 0 && (plan.prot & PROT_WRITE) !== 0;
       plan.file = { path: reg['name'], openFlags: writable ? O_RDWR : O_RDONLY };
+    }
+    if (status & VMA_ANON_SHARED) {
+      plan.shmem = BigInt(v['shmid']);
+      plan.flags &= ~MAP_ANONYMOUS; // mapped from the object's fd
     }
     vmas.push(plan);
   }

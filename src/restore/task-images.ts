@@ -29,6 +29,8 @@ export interface TreeImages {
   files: Map<number, Entry>;
   /** Unread pipe contents by pipe_id (pipes-data.img). */
   pipeData: Map<number, Buffer>;
+  /** Shared anonymous memory objects by shmid: their pages file and pagemap (object offsets as vaddr). */
+  shmem: Map<bigint, { pagesId: number; pagemap: Entry[] }>;
 }
 
 function only(dir: string, file: string): Entry {
@@ -73,8 +75,16 @@ export function readTreeImages(dir: string): TreeImages {
     const img = readImage(dir, 'pipes-data.img');
     img.entries.forEach((e, i) => pipeData.set(e['pipe_id'], img.payloads[i] ?? Buffer.alloc(0)));
   }
+  const shmem = new Map<bigint, { pagesId: number; pagemap: Entry[] }>();
+  for (const f of fs.readdirSync(dir)) {
+    const m = /^pagemap-shmem-(\d+)\.img$/.exec(f);
+    if (!m) continue;
+    const [head, ...pagemap] = readImage(dir, f).entries;
+    if (head?.['pages_id'] === undefined) throw new ImageError(f, 0, 'a pagemap_head first');
+    shmem.set(BigInt(m[1]!), { pagesId: head['pages_id'], pagemap });
+  }
   const tasks = pstree.map((p) => readTask(dir, p, inventory['fdinfo_per_id'] === true));
-  return { dir, inventory, tasks, files, pipeData };
+  return { dir, inventory, tasks, files, pipeData, shmem };
 }
 
 /** files.img entry `id`, which must exist and be of `type`. */

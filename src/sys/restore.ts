@@ -38,6 +38,7 @@ export interface SpawnSpec {
 interface RestoreAddon {
   restoreSpawn(detached: boolean, tasks: SpawnSpec[]): number;
   lseek(fd: number, offset: bigint, whence: number): bigint;
+  shmemCreate(size: number): number;
 }
 
 const native = () => addon<RestoreAddon>();
@@ -50,3 +51,6 @@ export const restoreSpawn = (detached: boolean, tasks: SpawnSpec[]): number => n
 
 export const SEEK_SET = 0;
 export const lseek = (fd: number, offset: bigint, whence = SEEK_SET): bigint => native().lseek(fd, offset, whence);
+
+/** A new shared anonymous memory object of `size` bytes, as an fd to map and fill. */
+export const shmemCreate = (size: number): number => native().shmemCreate(size);

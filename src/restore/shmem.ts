@@ -1,0 +1,53 @@
+// Shared anonymous memory: one object per shmid for the whole tree, created here with its
+// dumped pages (pagemap-shmem-<shmid>.img, object offsets as addresses) and then mapped
+// by every task that had it, from the fd, at the same offsets.
+import fs from 'node:fs';
+import path from 'node:path';
+import { ImageError } from '../images/index.js';
+import { shmemCreate } from '../sys/restore.js';
+import type { OpenContext } from './fd/kinds.js';
+import { PAGE_SIZE } from './memory.js';
+import type { TaskPlan } from './plan.js';
+
+const CHUNK = 8 << 20;
+
+/** Creates and fills every object the plans map; returns the fd of each by shmid. */
+export function createSharedMemory(plans: TaskPlan[], ctx: OpenContext): Map<bigint, number> {
+  const sizes = new Map<bigint, bigint>();
+  for (const v of plans.flatMap((p) => p.memory.vmas)) {
+    if (v.shmem === undefined) continue;
+    const end = v.pgoff + v.end - v.start;
+    if (end > (sizes.get(v.shmem) ?? 0n)) sizes.set(v.shmem, end);
+  }
+  const fds = new Map<bigint, number>();
+  for (const [shmid, size] of sizes) {
+    const fd = shmemCreate(Number(size));
+    ctx.opened.push(fd);
+    fds.set(shmid, fd);
+    const pages = ctx.tree.shmem.get(shmid);
+    if (pages) fill(fd, size, shmid, path.join(ctx.tree.dir, `pages-${pages.pagesId}.img`), pages.pagemap);
+  }
+  return fds;
+}
+
+function fill(fd: number, size: bigint, shmid: bigint, pagesFile: string, pagemap: Record<string, any>[]): void {
+  const src = fs.openSync(pagesFile, 'r');
+  const buf = Buffer.alloc(CHUNK);
+  try {
+    let off = 0;
+    for (const pe of pagemap) {
+      const at = BigInt(pe['vaddr']);
+      const len = Number(BigInt(pe['nr_pages'] ?? 0) * PAGE_SIZE);
+      if (at + BigInt(len) > size) throw new ImageError(`pagemap-shmem-${shmid}.img`, 0, `pages within the ${size}-byte object`);
+      for (let done = 0; done < len; ) {
+        const n = fs.readSync(src, buf, 0, Math.min(CHUNK, len - done), off + done);
+        if (n === 0) throw new ImageError(path.basename(pagesFile), off + done, `${len - done} more bytes`);
+        fs.writeSync(fd, buf, 0, n, Number(at) + done);
+        done += n;
+      }
+      off += len;
+    }
+  } finally {
+    fs.closeSync(src);
+  }
+}
