@@ -14,6 +14,8 @@
 
 /* Data a test expects is already there or comes promptly: lost data must fail, not hang. */
 #define READ_ALL_TIMEOUT_MS 10000
+/* Children are told to finish and do so at once; a longer wait means they are stuck. */
+#define WAIT_CHILD_TIMEOUT_MS 10000
 
 void *test_shared_alloc(size_t len)
 {
@@ -98,16 +100,35 @@ char proc_state(pid_t pid)
 	return paren[2];
 }
 
-int wait_exit_code(pid_t pid)
+/* Exit code (or 128 + signal) from a wait status. */
+int exit_code_of(int status)
 {
-	int status;
-
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	return 128 + WTERMSIG(status);
+}
+
+int wait_exit_code(pid_t pid)
+{
+	int status, waited_ms;
+	pid_t r;
+
+	/* Polled, so a child stuck on lost state is killed and reported instead of hanging us. */
+	for (waited_ms = 0; waited_ms < WAIT_CHILD_TIMEOUT_MS; waited_ms += 10) {
+		r = waitpid(pid, &status, WNOHANG);
+		if (r > 0)
+			return exit_code_of(status);
+		if (r < 0 && errno != EINTR)
+			return -1;
+		usleep(10000);
+	}
+	test_msg("child %d did not exit within %d ms: killing it\n", pid, WAIT_CHILD_TIMEOUT_MS);
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+	}
+	errno = ETIMEDOUT;
+	return -1;
 }
 
 int write_all(int fd, const void *buf, size_t len)

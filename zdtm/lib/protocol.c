@@ -49,14 +49,17 @@ static void launcher_wait(int rfd, pid_t daemon_pid)
 {
 	char c;
 	ssize_t n;
-	int code;
+	int code, status = 0;
 
 	do
 		n = read(rfd, &c, 1);
 	while (n < 0 && errno == EINTR);
 	if (n == 1)
 		_exit(0);
-	code = wait_exit_code(daemon_pid);
+	/* The daemon's setup may take long (large memory, emulation): no time limit here. */
+	while (waitpid(daemon_pid, &status, 0) < 0 && errno == EINTR)
+		;
+	code = exit_code_of(status);
 	_exit(code > 0 ? code : 1);
 }
 

@@ -110,8 +110,11 @@ ssize_t read_text(const char *path, char *buf, size_t size);
 int proc_status_field(pid_t pid, const char *key, char *buf, size_t size);
 /* The state letter (R, S, T, Z...) of a process or thread from /proc/<pid>/stat; '?' if unknown. */
 char proc_state(pid_t pid);
-/* Waits for a child: its exit code, 128 + signal if killed, or -1 if waitpid failed. */
+/* Waits for a child (pid -1: any): its exit code, 128 + signal if killed, or -1 if waitpid failed
+ * or (errno ETIMEDOUT) the child did not exit within 10 s, in which case it has been killed. */
 int wait_exit_code(pid_t pid);
+/* The same figure from a wait status. */
+int exit_code_of(int status);
 /* write()/read() of exactly len bytes (retrying short transfers); 0 or -1. read_all gives up
  * with ETIMEDOUT when no data comes for 10 s, so a test with lost data fails instead of hanging. */
 int write_all(int fd, const void *buf, size_t len);

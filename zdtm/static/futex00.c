@@ -30,6 +30,7 @@ int main(int argc, char **argv)
 {
 	pthread_t t;
 	char state;
+	int i;
 
 	test_init(argc, argv);
 	if (pthread_create(&t, NULL, waiter, NULL)) {
@@ -42,8 +43,9 @@ int main(int argc, char **argv)
 	test_daemon();
 	test_waitsig();
 
-	usleep(20000);
-	state = proc_state(waiter_tid);
+	/* Restored threads may take a moment to re-enter the wait. */
+	for (i = 0; i < 100 && (state = proc_state(waiter_tid)) != 'S'; i++)
+		usleep(10000);
 	if (state != 'S') {
 		fail("waiter thread %d is in state %c, expected asleep (S)", waiter_tid, state);
 		return 1;
