@@ -20,48 +20,85 @@ interface GypTarget {
   cflags_cc?: string[];
 }
 
-/** The compiler command for the addon (without output path); defines and C++ flags are the
- *  ones native/binding.gyp gives the host build, so the two cannot drift apart. */
-export function addonCompileArgs(arch: ArchDescriptor, repo: string): { cc: string; args: string[] } {
+/** The compiler and flags for the addon's objects; defines and C++ flags are the ones
+ *  native/binding.gyp gives the host build, so the two cannot drift apart. */
+export function addonCompileArgs(arch: ArchDescriptor, repo: string): { cc: string; flags: string[]; sources: string[] } {
   const gyp = JSON.parse(fs.readFileSync(path.join(repo, 'native', 'binding.gyp'), 'utf8')) as { targets: GypTarget[] };
   const target = gyp.targets[0]!;
   const napiInclude = (createRequire(path.join(repo, 'package.json'))('node-addon-api') as { include_dir: string }).include_dir;
-  const sources = fs.readdirSync(path.join(repo, 'native', 'src')).filter((f) => f.endsWith('.cc')).sort().map((f) => path.join(repo, 'native', 'src', f));
+  const srcDir = path.join(repo, 'native', 'src');
   return {
     cc: `${arch.triple}-g++`,
-    args: [
-      '-O2', '-shared', '-fPIC',
+    flags: [
+      '-O2', '-fPIC',
       ...(target.cflags_cc ?? []),
       ...(target.defines ?? []).map((d) => `-D${d}`),
       '-I/usr/include/node', `-I${path.resolve(repo, napiInclude)}`,
-      ...sources,
     ],
+    sources: fs.readdirSync(srcDir).filter((f) => f.endsWith('.cc')).sort().map((f) => path.join(srcDir, f)),
   };
 }
 
-/** Cross-compiles native/src/*.cc unless the sources and command are unchanged since last time. */
+function compilerError(e: unknown): string {
+  const stderr = String((e as { stderr?: Buffer }).stderr ?? '').trim().split('\n');
+  return stderr.find((l) => l.includes('error')) ?? stderr.pop() ?? (e as Error).message;
+}
+
+/** Digest of the command and of every file the object was built from (its -MMD list). */
+function objectDigest(command: string[], depFile: string): string | undefined {
+  if (!fs.existsSync(depFile)) return undefined;
+  const inputs = fs.readFileSync(depFile, 'utf8').replace(/\\\n/g, ' ').split(/\s+/).filter(Boolean).slice(1);
+  const hash = crypto.createHash('sha256').update(command.join('\0'));
+  for (const f of inputs) {
+    if (!fs.existsSync(f)) return undefined;
+    hash.update(f).update(fs.readFileSync(f));
+  }
+  return hash.digest('hex');
+}
+
+/** Compiles one source unless it and its headers are unchanged; true if it was compiled. */
+function compileObject(cc: string, flags: string[], source: string, objDir: string): boolean {
+  const obj = path.join(objDir, path.basename(source, '.cc') + '.o');
+  const dep = obj + '.d';
+  const stamp = obj + '.sha256';
+  const command = [cc, ...flags, source];
+  const now = objectDigest(command, dep);
+  if (now !== undefined && fs.existsSync(obj) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === now) return false;
+  execFileSync(cc, [...flags, '-c', source, '-o', obj, '-MMD', '-MF', dep], { stdio: ['ignore', 'ignore', 'pipe'] });
+  fs.writeFileSync(stamp, objectDigest(command, dep) ?? '');
+  return true;
+}
+
+/** Cross-compiles native/src/*.cc (only what changed) and links the addon for the arch. */
 export function buildAddon(arch: ArchDescriptor, log: Logger = silentLogger): string {
   const repo = packageRoot();
   const out = addonPath(arch);
-  const { cc, args } = addonCompileArgs(arch, repo);
-  const hash = crypto.createHash('sha256').update(cc + '\0' + args.join('\0'));
-  for (const f of fs.readdirSync(path.join(repo, 'native', 'src')).sort()) hash.update(fs.readFileSync(path.join(repo, 'native', 'src', f)));
-  const stamp = out + '.sha256';
-  const digest = hash.digest('hex');
-  if (fs.existsSync(out) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === digest) return out;
-  log.info(`${arch.name}: cross-compiling the addon with ${cc}`);
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  // Built aside and renamed: a guest booting meanwhile sees the old addon or the new, whole.
+  const objDir = path.join(path.dirname(out), 'obj');
+  const { cc, flags, sources } = addonCompileArgs(arch, repo);
+  fs.mkdirSync(objDir, { recursive: true });
+  const objects = sources.map((s) => path.join(objDir, path.basename(s, '.cc') + '.o'));
+  for (const f of fs.readdirSync(objDir)) if (!objects.some((o) => f.startsWith(path.basename(o)))) fs.rmSync(path.join(objDir, f));
+  let changed = !fs.existsSync(out);
+  for (const source of sources) {
+    try {
+      if (compileObject(cc, flags, source, objDir)) {
+        log.info(`${arch.name}: cross-compiled ${path.basename(source)}`);
+        changed = true;
+      }
+    } catch (e) {
+      throw new Error(`cross-compiling the addon for ${arch.name} failed: ${compilerError(e)}`);
+    }
+  }
+  if (!changed) return out;
+  // Linked aside and renamed: a guest booting meanwhile sees the old addon or the new, whole.
   const tmp = `${out}.${process.pid}.tmp`;
   try {
-    execFileSync(cc, [...args, '-o', tmp], { stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync(cc, ['-shared', '-o', tmp, ...objects], { stdio: ['ignore', 'ignore', 'pipe'] });
     fs.renameSync(tmp, out);
   } catch (e) {
     fs.rmSync(tmp, { force: true });
-    const stderr = String((e as { stderr?: Buffer }).stderr ?? '').trim().split('\n').find((l) => l.includes('error')) ?? (e as Error).message;
-    throw new Error(`cross-compiling the addon for ${arch.name} failed: ${stderr}`);
+    throw new Error(`linking the addon for ${arch.name} failed: ${compilerError(e)}`);
   }
-  fs.writeFileSync(stamp, digest);
   return out;
 }
 
