@@ -23,6 +23,7 @@ import { seizeTree } from './seize.js';
 import { dumpTaskCores } from './task-state.js';
 
 const IMG_VERSION = 2;
+const TASK_DEAD = 2;
 
 export async function dump(opts: DumpOptions): Promise<DumpResult> {
   const log = opts.log ?? silentLogger;
@@ -74,6 +75,14 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
 
       const stat = parseStat(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
       pstree.push({ pid, ppid: index === 0 ? 0 : stat.ppid, pgid: stat.pgid, sid: stat.sid, threads: task.threads });
+    }
+    // Zombies: a pstree entry and a core saying how they died; nothing else is left of them.
+    for (const z of tree.zombies) {
+      pstree.push({ pid: z.pid, ppid: z.ppid, pgid: z.pgid, sid: z.sid, threads: [z.pid] });
+      writeImage(dir, `core-${z.pid}.img`, 'core', [{
+        mtype: archRegs.mtype,
+        tc: { task_state: TASK_DEAD, exit_code: z.exitCode, personality: 0, flags: 0, blk_sigset: 0n, comm: z.comm },
+      }]);
     }
     injectFault('dump-files');
 

@@ -57,8 +57,13 @@ export class RemoteThread {
     ptrace.setRegset(this.tid, ptrace.NT_PRSTATUS, regs.gp);
     try {
       for (const phase of ['entry', 'exit']) {
-        ptrace.syscallStep(this.tid);
-        const st = ptrace.wait(this.tid);
+        let st: ptrace.WaitStatus;
+        // A task that was stopped (SIGSTOP) reports its group-stop once more when resumed.
+        for (let tries = 0; ; tries++) {
+          ptrace.syscallStep(this.tid);
+          st = ptrace.wait(this.tid);
+          if (!(st.kind === 'stopped' && st.event === ptrace.PTRACE_EVENT_STOP && tries < 2)) break;
+        }
         if (st.kind !== 'stopped' || !st.syscallStop) {
           throw new Error(`criu-ts: injected ${name} in ${this.tid}: expected a syscall ${phase} stop, got ${JSON.stringify(st)}`);
         }

@@ -15,9 +15,21 @@ export interface FrozenTask {
   stateBefore: string;
 }
 
+/** A dead child not yet reaped by its parent: it is dumped as such, without being seized. */
+export interface ZombieTask {
+  pid: number;
+  ppid: number;
+  pgid: number;
+  sid: number;
+  comm: string;
+  /** Its wait status, as the parent will get it. */
+  exitCode: number;
+}
+
 export class FrozenTree {
   /** Tasks in discovery order: the root first, every parent before its children. */
   readonly tasks: FrozenTask[] = [];
+  readonly zombies: ZombieTask[] = [];
   /** Every thread we hold in a ptrace stop. */
   private readonly held = new Set<number>();
 
@@ -183,10 +195,15 @@ export function seizeTree(rootPid: number, log: Logger, timeoutSec = 10): Frozen
     const queue = [rootPid];
     while (queue.length) {
       const pid = queue.shift()!;
+      const stat = procStat(pid);
+      if (stat?.state === 'Z' && pid !== rootPid) {
+        tree.zombies.push({ pid, ppid: stat.ppid, pgid: stat.pgid, sid: stat.sid, comm: stat.comm, exitCode: stat.exitCode });
+        continue;
+      }
       const task = seizeTask(tree, pid, deadline);
       if (!task) {
         if (pid === rootPid) throw new Error(`criu-ts: no such process ${rootPid}`);
-        continue; // a child that exited meanwhile
+        continue; // a child that exited (and was reaped) meanwhile
       }
       log.debug(`seized ${pid} (${task.threads.length} threads)`);
       queue.push(...listChildren(pid, task.threads));
