@@ -1,7 +1,9 @@
 # aarch64 blob build settings (see ../Makefile).
 CROSS_COMPILE ?= aarch64-linux-gnu-
-# No outline atomics: the blob has no libgcc to call into.
+# No outline atomics: the blobs have no libgcc to call into.
 ARCH_CFLAGS := -fno-jump-tables -mno-outline-atomics
-BLOBS := restorer.bin
+BLOBS := restorer.bin parasite.bin
 restorer_SRCS := aarch64/restorer-entry.S common/restorer.c
 restorer_LDS := aarch64/restorer.lds
+parasite_SRCS := aarch64/parasite-entry.S common/parasite.c
+parasite_LDS := aarch64/parasite.lds
