@@ -45,6 +45,7 @@ struct ChildSpec {
   bool ownGroup = false;        // setpgid(0, 0) by the task itself (the root outside a new session)
   pid_t pgidByParent = 0;       // group the creating task puts this one in, 0 to inherit
   std::vector<size_t> children; // indices of the tasks this one creates
+  int zombieStatus = -1;        // >= 0: a zombie, which dies at once with this wait status
   bool dieWithParent = false;
   pid_t parent = 0;
   std::vector<FdMove> fds;
@@ -120,6 +121,22 @@ long DropInheritedRseq() {
 
 long Clone3(pid_t pid);
 
+// A task that was a zombie: it reports, then dies the way it died (its parent reaps it).
+[[noreturn]] void BecomeZombie(const ChildSpec& s) {
+  Report(s.reportFd, s.pid, 0, 0);
+  int sig = s.zombieStatus & 0x7f;
+  if (sig) {
+    struct rlimit64 noCore = {0, 0};
+    Raw(SYS_prlimit64, 0, RLIMIT_CORE, reinterpret_cast<long>(&noCore), 0);
+    struct { uint64_t handler, flags, restorer, mask; } dfl = {0, 0, 0, 0};  // SIG_DFL
+    Raw(SYS_rt_sigaction, sig, reinterpret_cast<long>(&dfl), 0, 8);
+    uint64_t unblock = 1ULL << (sig - 1);
+    Raw(SYS_rt_sigprocmask, SIG_UNBLOCK, reinterpret_cast<long>(&unblock), 0, 8);
+    Raw(SYS_kill, s.pid, sig);
+  }
+  for (;;) syscall(SYS_exit_group, (s.zombieStatus >> 8) & 0xff);
+}
+
 // Runs task `index` of the tree: it creates its own children first (they inherit its
 // session, group and the fds this process prepared), then becomes itself.
 [[noreturn]] void RunChild(const std::vector<ChildSpec>& all, size_t index) {
@@ -130,6 +147,7 @@ long Clone3(pid_t pid);
   }
   long session = s.newSession ? Raw(SYS_setsid) : s.ownGroup ? Raw(SYS_setpgid, 0, 0) : 0;
   if (session < 0) Die(report, s.pid, RST_STEP_SESSION, session);
+  if (s.zombieStatus >= 0) BecomeZombie(s);
   for (size_t c : s.children) {
     const ChildSpec& cs = all[c];
     long task = Clone3(cs.pid);
@@ -190,8 +208,12 @@ ChildSpec ReadSpec(const Napi::Object& o) {
   s.pgidByParent = o.Get("pgidByParent").As<Napi::Number>().Int32Value();
   Napi::Array children = o.Get("children").As<Napi::Array>();
   for (uint32_t i = 0; i < children.Length(); i++) s.children.push_back(children.Get(i).As<Napi::Number>().Uint32Value());
-  s.stagingBase = o.Get("stagingBase").As<Napi::Number>().Int32Value();
   s.reportFd = o.Get("reportFd").As<Napi::Number>().Int32Value();
+  if (o.Has("exitStatus")) {
+    s.zombieStatus = o.Get("exitStatus").As<Napi::Number>().Int32Value() & 0xffff;
+    return s;
+  }
+  s.stagingBase = o.Get("stagingBase").As<Napi::Number>().Int32Value();
   s.reportFdTarget = o.Get("reportFdTarget").As<Napi::Number>().Int32Value();
   Napi::Int32Array fds = o.Get("fds").As<Napi::Int32Array>();
   for (size_t i = 0; i + 2 < fds.ElementLength(); i += 3) s.fds.push_back({fds[i], fds[i + 1], fds[i + 2] != 0});

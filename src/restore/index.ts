@@ -13,7 +13,7 @@ import { parseMaps } from '../proc/maps.js';
 import { packageRoot, isSysError } from '../sys/native.js';
 import { pipe2, O_CLOEXEC } from '../sys/proc-ops.js';
 import { wait, WNOHANG } from '../sys/ptrace.js';
-import { restoreSpawn, type SpawnSpec } from '../sys/restore.js';
+import { restoreSpawn, type SpawnSpec, type TaskSteps, type ZombieSpec } from '../sys/restore.js';
 import { buildBlobRegion, type ServiceFds } from './blob-args.js';
 import type { OpenContext } from './fd/kinds.js';
 import { openFds } from './fds.js';
@@ -22,7 +22,7 @@ import { planTask, type TaskPlan } from './plan.js';
 import { createSharedMemory } from './shmem.js';
 import { describeFailure, nextReport } from './report.js';
 import { constantOf, restorerLayout } from './struct-layout.js';
-import { readTreeImages, type TreeImages } from './task-images.js';
+import { readTreeImages, type TaskImages, type TreeImages } from './task-images.js';
 
 const REPORT_TIMEOUT_MS = 30_000;
 
@@ -67,10 +67,12 @@ function killQuietly(pid: number): void {
   }
 }
 
-/** Session and group steps of each task; anything else would need helper tasks. */
-function sessionSteps(plans: TaskPlan[], opts: RestoreOptions): Pick<SpawnSpec, 'newSession' | 'ownGroup' | 'pgidByParent'>[] {
-  const byPid = new Map(plans.map((p) => [p.task.pid, p.task]));
-  return plans.map(({ task }, i) => {
+type Member = Pick<TaskImages, 'pid' | 'ppid' | 'pgid' | 'sid'>;
+
+/** Session and group steps of each task (root first); anything else would need helper tasks. */
+function sessionSteps(members: Member[], opts: RestoreOptions): Pick<TaskSteps, 'newSession' | 'ownGroup' | 'pgidByParent'>[] {
+  const byPid = new Map(members.map((m) => [m.pid, m]));
+  return members.map((task, i) => {
     const newSession = task.sid === task.pid;
     const parent = i === 0 ? undefined : byPid.get(task.ppid);
     if (i > 0 && !parent) throw new Error(`criu-ts: task ${task.pid} has parent ${task.ppid}, which is not in the images`);
@@ -148,21 +150,24 @@ function prepareTask(plan: TaskPlan, ctx: OpenContext, shmem: Map<bigint, number
 /** Creates every task of the tree and waits for each one's report; returns our direct child's PID. */
 async function spawnTree(tree: TreeImages, plans: TaskPlan[], arch: ArchDescriptor, opts: RestoreOptions): Promise<number> {
   const log = opts.log ?? silentLogger;
-  const steps = sessionSteps(plans, opts);
+  const members: Member[] = [...plans.map((p) => p.task), ...tree.zombies];
+  const steps = sessionSteps(members, opts);
   const ctx: OpenContext = { tree, opened: [], state: new Map() };
   const [reportRead, reportWrite] = pipe2(O_CLOEXEC);
   let child: number;
   try {
     ctx.opened.push(reportWrite);
     const shmem = createSharedMemory(plans, ctx);
-    const specs = plans.map((plan, i) => ({ ...prepareTask(plan, ctx, shmem, arch, reportWrite, log), ...steps[i]! }));
-    const index = new Map(plans.map((p, i) => [p.task.pid, i]));
-    plans.forEach((p, i) => {
-      if (i > 0) specs[index.get(p.task.ppid)!]!.children.push(i);
+    const live = plans.map((plan, i) => ({ ...prepareTask(plan, ctx, shmem, arch, reportWrite, log), ...steps[i]! }));
+    const zombies: ZombieSpec[] = tree.zombies.map((z, i) => ({ pid: z.pid, children: [], reportFd: reportWrite, exitStatus: z.exitStatus, ...steps[plans.length + i]! }));
+    const specs = [...live, ...zombies];
+    const index = new Map(members.map((m, i) => [m.pid, i]));
+    members.forEach((m, i) => {
+      if (i > 0) specs[index.get(m.ppid)!]!.children.push(i);
     });
     const ourFds = fs.readdirSync('/proc/self/fd').map(Number);
-    const stagingBase = Math.max(...ourFds, ...specs.map((s) => s.fds[s.fds.length - 2] ?? 0)) + 64;
-    for (const s of specs) s.stagingBase = stagingBase;
+    const stagingBase = Math.max(...ourFds, ...live.map((s) => s.fds[s.fds.length - 2] ?? 0)) + 64;
+    for (const s of live) s.stagingBase = stagingBase;
     injectFault('restore-open-files');
     child = restoreSpawn(opts.detached === true, specs);
   } catch (e) {
@@ -176,7 +181,7 @@ async function spawnTree(tree: TreeImages, plans: TaskPlan[], arch: ArchDescript
   try {
     if (opts.detached) wait(child); // the intermediate exits as soon as the root exists
     injectFault('restore-task-created');
-    for (let left = plans.length; left > 0; left--) {
+    for (let left = members.length; left > 0; left--) {
       const report = await nextReport(reportRead, REPORT_TIMEOUT_MS);
       if (!report) throw new Error(`criu-ts: a task died while being restored`);
       if (report.step === Number(constantOf(restorerLayout(), 'RST_STEP_CLONE')) && report.errno === 17) {
@@ -186,7 +191,7 @@ async function spawnTree(tree: TreeImages, plans: TaskPlan[], arch: ArchDescript
     }
   } catch (e) {
     // Children first, so none is left to init half restored when its parent goes.
-    for (const p of [...plans].reverse()) killQuietly(p.task.pid);
+    for (const m of [...members].reverse()) killQuietly(m.pid);
     if (!opts.detached) wait(child);
     throw e;
   } finally {
@@ -215,7 +220,9 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
   const arch = hostArch();
   const plans = tree.tasks.map((t) => planTask(t, tree, arch));
   const pid = plans[0]!.task.pid;
-  for (const tid of plans.flatMap((p) => p.task.threads)) if (pidExists(tid)) throw new Error(`criu-ts: pid ${tid} is busy`);
+  for (const tid of [...plans.flatMap((p) => p.task.threads), ...tree.zombies.map((z) => z.pid)]) {
+    if (pidExists(tid)) throw new Error(`criu-ts: pid ${tid} is busy`);
+  }
   injectFault('restore-plan');
 
   const forkStart = performance.now();

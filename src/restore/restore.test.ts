@@ -82,7 +82,7 @@ describe.runIf(binariesMatch())('restore of a CRIU-dumped task', () => {
   afterEach(async () => {
     delete process.env['CRIU_TS_FAULT'];
     for (const pid of TREE) killIfAlive(pid);
-    for (const pid of TREE) await waitGone(pid);
+    for (const pid of [...TREE, 20530]) await waitGone(pid);
     fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(cwd, { recursive: true, force: true });
   });
@@ -127,6 +127,23 @@ describe.runIf(binariesMatch())('restore of a CRIU-dumped task', () => {
     expect(caught & (1n << 16n)).not.toBe(0n); // SIGCHLD (17): the shell's `wait` must hear its children
     for (const pid of sleeps) process.kill(pid, 'SIGKILL');
     for (const pid of TREE) expect(await waitGone(pid)).toBe(true); // reaped by sh, which then exits
+  });
+
+  it('brings back a zombie for its parent to reap', async () => {
+    prepareImages(dir, cwd, false);
+    const ZOMBIE = 20530;
+    const pstree = readImage(dir, 'pstree.img').entries;
+    pstree.push({ pid: ZOMBIE, ppid: TREE[1], pgid: TREE[0], sid: TREE[0], threads: [ZOMBIE] });
+    writeImage(dir, 'pstree.img', 'pstree', pstree);
+    // What CRIU keeps of a zombie: its core, with TASK_DEAD and the wait status (exit 3).
+    writeImage(dir, `core-${ZOMBIE}.img`, 'core', [{ mtype: 'X86_64', tc: { task_state: 2, exit_code: 3 << 8, personality: 0, flags: 0, blk_sigset: 0n, comm: 'gone' } }]);
+    expect(await waitGone(ZOMBIE)).toBe(true);
+    await restore({ imagesDir: dir, detached: true });
+    const stat = fs.readFileSync(`/proc/${ZOMBIE}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    expect([stat[0], Number(stat[1])]).toEqual(['Z', TREE[1]]); // a zombie child of the sleep, which never reaps
+    expect(Number(stat[49]) >> 8).toBe(3); // exit_code field: the status its parent would read
+    process.kill(TREE[1]!, 'SIGKILL');
+    expect(await waitGone(ZOMBIE)).toBe(true);
   });
 
   it('refuses a PID that is in use', async () => {

@@ -21,10 +21,25 @@ export interface TaskImages {
   fds: Entry[];
 }
 
+/** A task that had exited but was not yet reaped; only its place in the tree and its status remain. */
+export interface ZombieImages {
+  pid: number;
+  ppid: number;
+  pgid: number;
+  sid: number;
+  /** The wait status its parent will read (code << 8, or the signal). */
+  exitStatus: number;
+}
+
+/** task_core_entry.task_state of a zombie (CRIU's TASK_DEAD). */
+const TASK_DEAD = 2;
+
 export interface TreeImages {
   dir: string;
   inventory: Entry;
+  /** Live tasks, root first, parents before their children. */
   tasks: TaskImages[];
+  zombies: ZombieImages[];
   /** files.img entries by id. */
   files: Map<number, Entry>;
   /** Unread pipe contents by pipe_id (pipes-data.img). */
@@ -83,8 +98,18 @@ export function readTreeImages(dir: string): TreeImages {
     if (head?.['pages_id'] === undefined) throw new ImageError(f, 0, 'a pagemap_head first');
     shmem.set(BigInt(m[1]!), { pagesId: head['pages_id'], pagemap });
   }
-  const tasks = pstree.map((p) => readTask(dir, p, inventory['fdinfo_per_id'] === true));
-  return { dir, inventory, tasks, files, pipeData, shmem };
+  const tasks: TaskImages[] = [];
+  const zombies: ZombieImages[] = [];
+  for (const p of pstree) {
+    const tc = only(dir, `core-${p['pid']}.img`)['tc'];
+    if (tc?.['task_state'] === TASK_DEAD) {
+      zombies.push({ pid: p['pid'], ppid: p['ppid'], pgid: p['pgid'], sid: p['sid'], exitStatus: tc['exit_code'] ?? 0 });
+    } else {
+      tasks.push(readTask(dir, p, inventory['fdinfo_per_id'] === true));
+    }
+  }
+  if (tasks[0]?.pid !== pstree[0]!['pid']) throw new ImageError('pstree.img', 0, 'a live task as the root');
+  return { dir, inventory, tasks, zombies, files, pipeData, shmem };
 }
 
 /** files.img entry `id`, which must exist and be of `type`. */

@@ -1,8 +1,8 @@
 // Typed face of the restore bindings (native/src/restore.cc).
 import { addon } from './native.js';
 
-/** What a freshly cloned task does before it jumps into the restorer blob. */
-export interface SpawnSpec {
+/** The first steps of every new task: its PID, session and group, and its children. */
+export interface TaskSteps {
   /** The PID the task must get (clone3 set_tid). */
   pid: number;
   /** setsid() first (the task leads its own session). */
@@ -13,12 +13,22 @@ export interface SpawnSpec {
   pgidByParent: number;
   /** Indices (in the spawn list) of the tasks this one creates, after its session step. */
   children: number[];
+  /** Write end of the report pipe in this process. */
+  reportFd: number;
+}
+
+/** A task that was a zombie: after its first steps it reports and dies with this wait status. */
+export interface ZombieSpec extends TaskSteps {
+  exitStatus: number;
+}
+
+/** What a freshly cloned live task does before it jumps into the restorer blob. */
+export interface SpawnSpec extends TaskSteps {
   /** Triples [source fd in this process, target fd, cloexec 0/1], sorted by target fd. */
   fds: Int32Array;
   /** First fd number of a free range, above every source and target, for the shuffle. */
   stagingBase: number;
-  /** Write end of the report pipe in this process, and its number once fds are placed. */
-  reportFd: number;
+  /** The report pipe's number in the task once its fds are placed. */
   reportFdTarget: number;
   /** [resource, cur, max] applied with prlimit. */
   rlimits: [number, bigint, bigint][];
@@ -36,7 +46,7 @@ export interface SpawnSpec {
 }
 
 interface RestoreAddon {
-  restoreSpawn(detached: boolean, tasks: SpawnSpec[]): number;
+  restoreSpawn(detached: boolean, tasks: (SpawnSpec | ZombieSpec)[]): number;
   lseek(fd: number, offset: bigint, whence: number): bigint;
   shmemCreate(size: number): number;
 }
@@ -47,7 +57,7 @@ const native = () => addon<RestoreAddon>();
  * Creates the tree, tasks[0] first. Returns the PID of our direct child: the root, or when
  * detached an intermediate that exits as soon as the root exists (init adopts the tree).
  */
-export const restoreSpawn = (detached: boolean, tasks: SpawnSpec[]): number => native().restoreSpawn(detached, tasks);
+export const restoreSpawn = (detached: boolean, tasks: (SpawnSpec | ZombieSpec)[]): number => native().restoreSpawn(detached, tasks);
 
 export const SEEK_SET = 0;
 export const lseek = (fd: number, offset: bigint, whence = SEEK_SET): bigint => native().lseek(fd, offset, whence);
