@@ -26,6 +26,8 @@ export interface QemuGuest {
   virtioModules: string[];
   /** Debian packages on the host that provide `system`. */
   hostPackages: string[];
+  /** Environment for programs in the guest, to work around the emulator (e.g. NODE_OPTIONS). */
+  guestEnv?: Readonly<Record<string, string>>;
 }
 
 /** One thread's register sets as ptrace moves them: general purpose and FPU/vector state. */

@@ -48,7 +48,7 @@ export async function runInGuest(arch: ArchDescriptor, argv: string[], reportDir
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (k.startsWith('CRIU_TS_') && v !== undefined) env[k] = v;
   delete env['CRIU_TS_CACHE'];
-  Object.assign(env, {
+  Object.assign(env, image.qemu.guestEnv, {
     HOME: '/root',
     TMPDIR: '/tmp',
     CRIU_TS_ARCH: arch.name,
