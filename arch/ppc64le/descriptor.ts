@@ -1,6 +1,7 @@
-// ppc64le: what the arch-free code needs to know about this CPU. No blobs yet (issue #5);
-// the guest tooling (zdtm/guest/) already boots and tests on it.
+// ppc64le: what the arch-free code needs to know about this CPU.
 import type { ArchDescriptor } from '../../src/arch/descriptor.js';
+import { ppc64leRegs } from './regs.js';
+import { ppc64leRestorer } from './restorer.js';
 
 export const ppc64le: ArchDescriptor = {
   name: 'ppc64le',
@@ -20,6 +21,8 @@ export const ppc64le: ArchDescriptor = {
     clone3: 435, pidfd_open: 434, pidfd_getfd: 438,
     sigaltstack: 185, timer_getoverrun: 243,
   },
+  regs: ppc64leRegs,
+  restorer: ppc64leRestorer,
   qemu: {
     system: 'qemu-system-ppc64',
     // x-vof: QEMU's minimal firmware instead of SLOF, which costs 8-16 s per boot (DESIGN.md §8).
