@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -94,5 +95,17 @@ static Napi::Value KcmpFiles(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), r == 0);
 }
 CRIU_TS_EXPORT("kcmpFiles", KcmpFiles);
+
+// ioctlRead(fd, request, size) -> Buffer the ioctl filled (for the TCGETS/TIOCG* family).
+static Napi::Value IoctlRead(const Napi::CallbackInfo& info) {
+  int fd = IntArg(info, 0);
+  unsigned long req = static_cast<unsigned long>(info[1].As<Napi::Number>().Int64Value());
+  size_t size = info[2].As<Napi::Number>().Uint32Value();
+  Napi::Buffer<uint8_t> buf = Napi::Buffer<uint8_t>::New(info.Env(), size);
+  memset(buf.Data(), 0, size);
+  if (ioctl(fd, req, buf.Data()) < 0) return ThrowErrno(info.Env(), errno, "ioctl(" + std::to_string(fd) + ", " + std::to_string(req) + ")");
+  return buf;
+}
+CRIU_TS_EXPORT("ioctlRead", IoctlRead);
 
 }  // namespace criu_ts

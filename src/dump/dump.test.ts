@@ -2,6 +2,7 @@
 // API, must describe the process as /proc shows it; the process runs on unchanged with
 // leaveRunning and is gone without it; what we cannot dump is refused, harmlessly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -142,6 +143,41 @@ describe('shared anonymous memory', () => {
     expect(data.subarray(0, 9).toString()).toBe('page zero');
     expect(data.subarray(4096, 4104).toString()).toBe('page two');
     expect(readImage(dir, 'stats-dump').entries[0]!['dump']['shpages_written']).toBe(2n);
+  });
+});
+
+describe('a job on a terminal', () => {
+  // script(1) runs a shell on a fresh pseudo-terminal, as an interactive shell would.
+  let pid: number;
+  let scriptProc: ReturnType<typeof spawn>;
+  beforeAll(async () => {
+    const pidFile = path.join(newDir(), 'pid');
+    scriptProc = spawn('script', ['-qfc', `sh -c 'echo $$ > ${pidFile}; exec sleep 1000'`, '/dev/null'], { stdio: 'ignore', detached: true });
+    for (let i = 0; i < 200 && !fs.existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 50));
+    pid = Number(fs.readFileSync(pidFile, 'utf8'));
+  });
+  afterAll(() => {
+    try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+    scriptProc.kill('SIGKILL');
+  });
+
+  it('is refused without shellJob', async () => {
+    await expect(dump({ pid, imagesDir: newDir(), leaveRunning: true })).rejects.toThrow(/fd 0 of \d+ \(\/dev\/pts\/\d+\): a terminal without --shell-job/);
+  });
+
+  it('is dumped with shellJob as CRIU does: TTY files, tty-info, a REG for the path', async () => {
+    const dir = newDir();
+    await dump({ pid, imagesDir: dir, leaveRunning: true, shellJob: true });
+    const link = fs.readlinkSync(`/proc/${pid}/fd/0`);
+    const fdinfo = readImage(dir, 'fdinfo-1.img').entries;
+    expect(fdinfo.filter((e) => e['fd'] <= 2).map((e) => e['type'])).toEqual(['TTY', 'TTY', 'TTY']);
+    const files = readImage(dir, 'files.img').entries;
+    const ttyFile = files.find((f) => f['id'] === fdinfo[0]!['id'])!['tty'];
+    expect(files.find((f) => f['id'] === ttyFile['regf_id'])!['reg']['name']).toBe(link);
+    const [info] = readImage(dir, 'tty-info.img').entries;
+    expect(info).toMatchObject({ id: ttyFile['tty_info_id'], type: 'PTY', sid: pid, pgrp: pid, pty: { index: Number(link.split('/').pop()) } });
+    expect(info!['termios']['c_cc']).toHaveLength(19);
   });
 });
 

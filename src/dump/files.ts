@@ -8,6 +8,7 @@ import { kcmpFiles } from '../sys/proc-ops.js';
 import type { FileTable } from './file-table.js';
 import { pipe } from './pipe.js';
 import { regFile } from './reg-file.js';
+import { tty } from './tty.js';
 
 export interface OpenFd {
   pid: number;
@@ -24,8 +25,12 @@ export interface OpenFd {
 
 /** State shared by every fd of a dump (not per file). */
 export interface FilesDumpState {
+  /** The tree is attached to our terminal (--shell-job): its terminal fds may be dumped. */
+  shellJob: boolean;
   pipesSeen: Set<number>;
   pipeData: { entry: Entry; payload: Buffer }[];
+  /** tty-info.img entries, one per terminal. */
+  ttyInfos: Entry[];
 }
 
 export interface FdDumper {
@@ -36,7 +41,8 @@ export interface FdDumper {
   dump(fd: OpenFd, files: FileTable, state: FilesDumpState): number;
 }
 
-const dumpers: FdDumper[] = [regFile, pipe];
+// Order matters: the first that matches takes the fd (terminals before plain paths).
+const dumpers: FdDumper[] = [tty, regFile, pipe];
 
 const FD_CLOEXEC = 1;
 const O_CLOEXEC = 0o2000000;
@@ -55,10 +61,12 @@ class Descriptions {
 }
 
 export class FilesDumper {
-  readonly state: FilesDumpState = { pipesSeen: new Set(), pipeData: [] };
+  readonly state: FilesDumpState;
   private readonly descriptions = new Descriptions();
 
-  constructor(private readonly files: FileTable) {}
+  constructor(private readonly files: FileTable, shellJob: boolean) {
+    this.state = { shellJob, pipesSeen: new Set(), pipeData: [], ttyInfos: [] };
+  }
 
   /** fdinfo entries of task pid, in fd order. */
   dumpFds(pid: number): Entry[] {

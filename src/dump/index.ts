@@ -46,7 +46,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     injectFault('dump-regs');
 
     const files = new FileTable();
-    const fds = new FilesDumper(files);
+    const fds = new FilesDumper(files, opts.shellJob === true);
     const namespaces = new NamespaceIds();
     const shmem = new SharedAnonMemory();
     const pstree: Entry[] = [];
@@ -95,6 +95,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     if (fds.state.pipeData.length) {
       writeImage(dir, 'pipes-data.img', 'pipes-data', fds.state.pipeData.map((p) => p.entry), fds.state.pipeData.map((p) => p.payload));
     }
+    if (fds.state.ttyInfos.length) writeImage(dir, 'tty-info.img', 'tty-info', fds.state.ttyInfos);
     writeImage(dir, 'pstree.img', 'pstree', pstree);
     writeImage(dir, 'inventory.img', 'inventory', [{
       img_version: IMG_VERSION, fdinfo_per_id: true, root_ids: rootIds, ns_per_id: true, lsmtype: 'NO_LSM',

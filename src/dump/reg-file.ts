@@ -4,15 +4,12 @@ import fs from 'node:fs';
 import { regFileBody } from './file-table.js';
 import type { FdDumper } from './files.js';
 
-const TTY_MAJORS = new Set([4, 5, 136, 137, 138, 139, 140, 141, 142, 143]);
-
 export const regFile: FdDumper = {
   kind: 'REG',
   matches: (fd) => fd.link.startsWith('/'),
   dump(fd, files) {
     if (fd.link.endsWith(' (deleted)')) throw fd.unsupported('an unlinked file');
     const st = fs.statSync(`/proc/${fd.pid}/fd/${fd.fd}`);
-    if (st.isCharacterDevice() && TTY_MAJORS.has(Math.floor(st.rdev / 256) & 0xfff)) throw fd.unsupported('a terminal');
     if (st.isFIFO()) throw fd.unsupported('a named FIFO');
     if (st.isSocket()) throw fd.unsupported('a socket file');
     return files.shared(fd.fileKey, (id) => files.add('REG', 'reg', id, regFileBody(fd.link, fd.flags, fd.info.pos, st)));

@@ -72,6 +72,8 @@ describe('stat', () => {
     expect(s.pid).toBe(8390);
     expect(s.comm).toBe('counter');
     expect(s.sid).toBe(8390);
+    expect(s.ttyNr).toBe(0); // a daemon without a terminal
+    expect(s.tpgid).toBe(-1);
     expect(s.numThreads).toBe(2);
     expect(s.startCode).toBe(94346254417920n);
     expect(s.envEnd).toBe(140731252477934n);

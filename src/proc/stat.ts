@@ -6,6 +6,10 @@ export interface ProcStat {
   ppid: number;
   pgid: number;
   sid: number;
+  /** Device number of the controlling terminal (0: none). */
+  ttyNr: number;
+  /** Foreground process group of the controlling terminal (-1: none). */
+  tpgid: number;
   flags: number;
   nice: number;
   numThreads: number;
@@ -42,7 +46,7 @@ export function parseStat(text: string): ProcStat {
   const big = (n: number) => BigInt(field(n));
   return {
     pid: Number(text.slice(0, open).trim()), comm: text.slice(open + 1, close), state: field(3),
-    ppid: num(4), pgid: num(5), sid: num(6), flags: num(9), nice: num(19), numThreads: num(20),
+    ppid: num(4), pgid: num(5), sid: num(6), ttyNr: num(7), tpgid: num(8), flags: num(9), nice: num(19), numThreads: num(20),
     startCode: big(26), endCode: big(27), startStack: big(28), exitSignal: num(38), rtPriority: num(40), policy: num(41),
     startData: big(45), endData: big(46), startBrk: big(47), argStart: big(48), argEnd: big(49),
     envStart: big(50), envEnd: big(51), exitCode: num(52),

@@ -11,6 +11,7 @@ interface ProcOpsAddon {
   memfdCreate(name: string, flags: number): number;
   tgkill(tgid: number, tid: number, sig: number): void;
   kcmpFiles(pid1: number, pid2: number, fd1: number, fd2: number): boolean;
+  ioctlRead(fd: number, request: number, size: number): Buffer;
 }
 
 const native = () => addon<ProcOpsAddon>();
@@ -38,3 +39,5 @@ export const memfdCreate = (name: string, flags: number): number => native().mem
 export const tgkill = (tgid: number, tid: number, sig: number): void => native().tgkill(tgid, tid, sig);
 /** True when fd1 of pid1 and fd2 of pid2 share one open file description (kcmp). */
 export const kcmpFiles = (pid1: number, pid2: number, fd1: number, fd2: number): boolean => native().kcmpFiles(pid1, pid2, fd1, fd2);
+/** Runs an ioctl that fills a struct of `size` bytes and returns it. */
+export const ioctlRead = (fd: number, request: number, size: number): Buffer => native().ioctlRead(fd, request, size);
