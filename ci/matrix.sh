@@ -12,7 +12,11 @@ while [ $# -gt 0 ] && [ "$1" != "--" ]; do arches+=("$1"); shift; done
 [ ${#arches[@]} -eq 0 ] && arches=(x86_64 aarch64 s390x ppc64le)
 
 out=$(mktemp -d /tmp/criu-ts-matrix.XXXXXX)
+# TypeScript always; the host addon only when missing (node-gyp rebuilds it from scratch).
 npm run -s build:ts >"$out/build.log" 2>&1 || { echo "build failed: $out/build.log"; exit 1; }
+if [ ! -f native/build/Release/criu_ts.node ]; then
+  flock /tmp/criu-ts-native.lock npm run -s build:native >>"$out/build.log" 2>&1 || { echo "build failed: $out/build.log"; exit 1; }
+fi
 
 declare -A started status
 run() { # arch runner-args...: the catalog of one arch, output to $out/<arch>.log
