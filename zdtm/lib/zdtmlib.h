@@ -61,7 +61,8 @@ extern volatile sig_atomic_t test_stop_requested; /* set by the SIGTERM handler 
 void test_init(int argc, char **argv);
 void test_daemon(void);
 void test_waitsig(void);
-/* True until SIGTERM has arrived (pending or handled): for tests that keep working while waiting. */
+/* True until SIGTERM has arrived (pending or handled): for tests that keep working while waiting,
+ * as in `while (test_go()) work(); test_waitsig();` (test_waitsig then returns at once). */
 int test_go(void);
 
 void pass(void);
