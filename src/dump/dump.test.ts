@@ -191,6 +191,13 @@ describe('refusals', () => {
     expect(after.checksum).toBe(before.checksum);
   });
 
+  it('refuses a task in another mount namespace, leaving it running', async () => {
+    const t = startTarget('counter', [], ['unshare', '-m', '--propagation', 'private']);
+    targets.push(t);
+    await expect(dump({ pid: t.pid, imagesDir: newDir() })).rejects.toThrow(/another mnt namespace than ours/);
+    await counterAdvances(t.statusFile);
+  });
+
   it('rejects a missing images directory and a missing process', async () => {
     await expect(dump({ pid: 1, imagesDir: '/nonexistent/criu-ts' })).rejects.toThrow(/does not exist/);
     await expect(dump({ pid: 4194304 + 1, imagesDir: newDir() })).rejects.toThrow(/no such process/);

@@ -18,7 +18,7 @@ import { FilesDumper } from './files.js';
 import { dumpMemory } from './memory.js';
 import { addStats, emptyStats } from './page-writer.js';
 import { SharedAnonMemory } from './shmem.js';
-import { NamespaceIds } from './namespaces.js';
+import { checkNamespaces, NamespaceIds } from './namespaces.js';
 import { seizeTree } from './seize.js';
 import { dumpTaskCores } from './task-state.js';
 
@@ -51,6 +51,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     const shmem = new SharedAnonMemory();
     const pstree: Entry[] = [];
     let rootIds: Entry | undefined;
+    for (const task of tree.tasks) checkNamespaces(task.pid, opts.pid);
     for (const [index, task] of tree.tasks.entries()) {
       const pid = task.pid;
       const { cores, brk, dumpable } = dumpTaskCores(arch, task, regs, log);

@@ -30,13 +30,17 @@ export interface Target {
   kill(): void;
 }
 
-/** Starts fixtures/<name>.c with (pidfile, statusfile, ...extra) and waits until it is ready. */
-export function startTarget(name: string, extra: string[] = []): Target {
+/**
+ * Starts fixtures/<name>.c with (pidfile, statusfile, ...extra) and waits until it is
+ * ready; `wrap` runs it through another command (e.g. ["unshare", "-m"]).
+ */
+export function startTarget(name: string, extra: string[] = [], wrap: string[] = []): Target {
   const exe = compileTarget(name);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'criu-ts-run-'));
   const pidFile = path.join(dir, 'pid');
   const statusFile = path.join(dir, 'status');
-  execFileSync(exe, [pidFile, statusFile, ...extra], { stdio: 'ignore', cwd: dir });
+  const argv = [...wrap, exe, pidFile, statusFile, ...extra];
+  execFileSync(argv[0]!, argv.slice(1), { stdio: 'ignore', cwd: dir });
   const pid = Number(fs.readFileSync(pidFile, 'utf8'));
   return {
     pid, dir, statusFile,
