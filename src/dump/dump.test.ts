@@ -146,6 +146,22 @@ describe('shared anonymous memory', () => {
   });
 });
 
+describe('eventfd, signalfd, timerfd', () => {
+  it('are dumped with their state from fdinfo', async () => {
+    const t = startTarget('counter', ['anonfds']);
+    targets.push(t);
+    const dir = newDir();
+    await dump({ pid: t.pid, imagesDir: dir, leaveRunning: true });
+    const files = readImage(dir, 'files.img').entries;
+    const byType = (type: string) => files.find((f) => f['type'] === type)!;
+    expect(byType('EVENTFD')['efd']['counter']).toBe(5n);
+    expect(byType('SIGNALFD')['sgfd']['sigmask']).toBe(1n << BigInt(SIGUSR2 - 1));
+    const tfd = byType('TIMERFD')['tfd'];
+    expect(tfd).toMatchObject({ clockid: 1, isec: 2n, insec: 0n, ticks: 0n });
+    expect(tfd['vsec'] === 99n || tfd['vsec'] === 100n).toBe(true);
+  });
+});
+
 describe('a job on a terminal', () => {
   // script(1) runs a shell on a fresh pseudo-terminal, as an interactive shell would.
   let pid: number;

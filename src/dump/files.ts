@@ -6,8 +6,11 @@ import type { Entry } from '../images/index.js';
 import { parseFdInfo, type FdInfo } from '../proc/fdinfo.js';
 import { kcmpFiles } from '../sys/proc-ops.js';
 import type { FileTable } from './file-table.js';
+import { eventfd } from './eventfd.js';
 import { pipe } from './pipe.js';
 import { regFile } from './reg-file.js';
+import { signalfd } from './signalfd.js';
+import { timerfd } from './timerfd.js';
 import { tty } from './tty.js';
 
 export interface OpenFd {
@@ -42,7 +45,7 @@ export interface FdDumper {
 }
 
 // Order matters: the first that matches takes the fd (terminals before plain paths).
-const dumpers: FdDumper[] = [tty, regFile, pipe];
+const dumpers: FdDumper[] = [tty, regFile, pipe, eventfd, signalfd, timerfd];
 
 const FD_CLOEXEC = 1;
 const O_CLOEXEC = 0o2000000;
