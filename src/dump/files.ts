@@ -7,6 +7,7 @@ import { parseFdInfo, type FdInfo } from '../proc/fdinfo.js';
 import { kcmpFiles } from '../sys/proc-ops.js';
 import type { FileTable } from './file-table.js';
 import { eventfd } from './eventfd.js';
+import { fifo } from './fifo.js';
 import { pipe } from './pipe.js';
 import { regFile } from './reg-file.js';
 import { signalfd } from './signalfd.js';
@@ -21,6 +22,8 @@ export interface OpenFd {
   info: FdInfo;
   /** The file's status flags (O_CLOEXEC removed: it belongs to the fd). */
   flags: number;
+  /** stat(2) of the open file (not of whatever its path names now). */
+  stat(): fs.Stats;
   /** Identifies the open file description: fds sharing one share a key. */
   fileKey: string;
   unsupported(what: string): Error;
@@ -32,6 +35,8 @@ export interface FilesDumpState {
   shellJob: boolean;
   pipesSeen: Set<number>;
   pipeData: { entry: Entry; payload: Buffer }[];
+  fifosSeen: Set<number>;
+  fifoData: { entry: Entry; payload: Buffer }[];
   /** tty-info.img entries, one per terminal. */
   ttyInfos: Entry[];
 }
@@ -45,7 +50,7 @@ export interface FdDumper {
 }
 
 // Order matters: the first that matches takes the fd (terminals before plain paths).
-const dumpers: FdDumper[] = [tty, regFile, pipe, eventfd, signalfd, timerfd];
+const dumpers: FdDumper[] = [tty, fifo, regFile, pipe, eventfd, signalfd, timerfd];
 
 const FD_CLOEXEC = 1;
 const O_CLOEXEC = 0o2000000;
@@ -68,7 +73,7 @@ export class FilesDumper {
   private readonly descriptions = new Descriptions();
 
   constructor(private readonly files: FileTable, shellJob: boolean) {
-    this.state = { shellJob, pipesSeen: new Set(), pipeData: [], ttyInfos: [] };
+    this.state = { shellJob, pipesSeen: new Set(), pipeData: [], fifosSeen: new Set(), fifoData: [], ttyInfos: [] };
   }
 
   /** fdinfo entries of task pid, in fd order. */
@@ -80,6 +85,7 @@ export class FilesDumper {
       const info = parseFdInfo(fs.readFileSync(`/proc/${pid}/fdinfo/${n}`, 'utf8'));
       const fd: OpenFd = {
         pid, fd: n, link, info, flags: info.flags & ~O_CLOEXEC,
+        stat: () => fs.statSync(`/proc/${pid}/fd/${n}`),
         fileKey: this.descriptions.keyOf(pid, n, link, info.ino),
         unsupported: (what) => new Error(`criu-ts: cannot dump fd ${n} of ${pid} (${link}): ${what} is not supported yet`),
       };

@@ -96,6 +96,9 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     if (fds.state.pipeData.length) {
       writeImage(dir, 'pipes-data.img', 'pipes-data', fds.state.pipeData.map((p) => p.entry), fds.state.pipeData.map((p) => p.payload));
     }
+    if (fds.state.fifoData.length) {
+      writeImage(dir, 'fifo-data.img', 'fifo-data', fds.state.fifoData.map((p) => p.entry), fds.state.fifoData.map((p) => p.payload));
+    }
     if (fds.state.ttyInfos.length) writeImage(dir, 'tty-info.img', 'tty-info', fds.state.ttyInfos);
     writeImage(dir, 'pstree.img', 'pstree', pstree);
     writeImage(dir, 'inventory.img', 'inventory', [{

@@ -33,8 +33,8 @@ export function peekPipe(fd: number): { data: Buffer; size: number } {
   }
 }
 
-/** A read end of the pipe behind fd: the fd itself if it reads, else a fresh open of it. */
-function borrowReadEnd(fd: OpenFd): number {
+/** A read end of the pipe (or FIFO) behind fd: the fd itself if it reads, else a fresh open of it. */
+export function borrowReadEnd(fd: OpenFd): number {
   if ((fd.flags & O_ACCMODE) !== O_WRONLY) {
     const pidfd = pidfdOpen(fd.pid);
     try {
@@ -54,15 +54,21 @@ export const pipe: FdDumper = {
     const pipeId = fd.info.ino;
     return files.shared(fd.fileKey, (id) => {
       files.add('PIPE', 'pipe', id, { pipe_id: pipeId, flags: fd.flags, fown: noOwner() });
-      if (extra.pipesSeen.has(pipeId)) return;
-      extra.pipesSeen.add(pipeId);
-      const borrowed = borrowReadEnd(fd);
-      try {
-        const { data, size } = peekPipe(borrowed);
-        if (data.length) extra.pipeData.push({ entry: { pipe_id: pipeId, bytes: data.length, size } satisfies Entry, payload: data });
-      } finally {
-        fs.closeSync(borrowed);
-      }
+      savePipeData(fd, extra.pipesSeen, extra.pipeData);
     });
   },
 };
+
+/** Adds the unread bytes of fd's pipe to `data`, once per pipe inode. */
+export function savePipeData(fd: OpenFd, seen: Set<number>, data: { entry: Entry; payload: Buffer }[]): void {
+  const pipeId = fd.info.ino;
+  if (seen.has(pipeId)) return;
+  seen.add(pipeId);
+  const borrowed = borrowReadEnd(fd);
+  try {
+    const { data: bytes, size } = peekPipe(borrowed);
+    if (bytes.length) data.push({ entry: { pipe_id: pipeId, bytes: bytes.length, size }, payload: bytes });
+  } finally {
+    fs.closeSync(borrowed);
+  }
+}

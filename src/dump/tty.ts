@@ -63,9 +63,9 @@ function ttyInfo(fd: OpenFd, id: number, rdev: number): Entry {
 
 export const tty: FdDumper = {
   kind: 'TTY',
-  matches: (fd) => fd.link.startsWith('/') && isTerminal(fs.statSync(`/proc/${fd.pid}/fd/${fd.fd}`)),
+  matches: (fd) => fd.link.startsWith('/') && isTerminal(fd.stat()),
   dump(fd, files, state) {
-    const st = fs.statSync(`/proc/${fd.pid}/fd/${fd.fd}`);
+    const st = fd.stat();
     const m = major(st.rdev);
     if (m < PTS_MAJOR_FIRST || m > PTS_MAJOR_LAST) throw fd.unsupported('a terminal other than a pseudo-terminal slave');
     if (!state.shellJob) throw fd.unsupported('a terminal without --shell-job');
