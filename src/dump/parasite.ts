@@ -34,7 +34,11 @@ const roundUp = (n: number, to: number) => Math.ceil(n / to) * to;
 
 let blobCache: Buffer | undefined;
 function parasiteBlob(arch: ArchDescriptor): Buffer {
-  blobCache ??= fs.readFileSync(process.env['CRIU_TS_PARASITE'] ?? path.join(packageRoot(), 'arch', arch.name, 'build', 'parasite.bin'));
+  if (!blobCache) {
+    const file = process.env['CRIU_TS_PARASITE'] ?? path.join(packageRoot(), 'arch', arch.name, 'build', 'parasite.bin');
+    if (!fs.existsSync(file)) throw new Error(`criu-ts: parasite blob missing at ${file}; run "npm run build:blobs"`);
+    blobCache = fs.readFileSync(file);
+  }
   return blobCache;
 }
 
