@@ -7,7 +7,9 @@ import { parseFdInfo, type FdInfo } from '../proc/fdinfo.js';
 import { kcmpFiles } from '../sys/proc-ops.js';
 import type { FileTable } from './file-table.js';
 import { eventfd } from './eventfd.js';
+import { eventpoll } from './eventpoll.js';
 import { fifo } from './fifo.js';
+import { inotify } from './inotify.js';
 import { pipe } from './pipe.js';
 import { regFile } from './reg-file.js';
 import { signalfd } from './signalfd.js';
@@ -50,7 +52,7 @@ export interface FdDumper {
 }
 
 // Order matters: the first that matches takes the fd (terminals before plain paths).
-const dumpers: FdDumper[] = [tty, fifo, regFile, pipe, eventfd, signalfd, timerfd];
+const dumpers: FdDumper[] = [tty, fifo, regFile, pipe, eventfd, signalfd, timerfd, inotify, eventpoll];
 
 const FD_CLOEXEC = 1;
 const O_CLOEXEC = 0o2000000;

@@ -35,7 +35,7 @@ function mountOf(pid: number, sdev: number): string | undefined {
 function pathOf(pid: number, sdev: number, type: number, handle: Buffer): string | undefined {
   const mount = mountOf(pid, sdev);
   if (!mount) return undefined;
-  const mountFd = fs.openSync(mount, O_PATH);
+  const mountFd = fs.openSync(mount, fs.constants.O_RDONLY);
   try {
     const fd = openByHandleAt(mountFd, type, handle, O_PATH);
     try {

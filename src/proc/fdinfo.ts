@@ -26,3 +26,14 @@ export function parseFdInfo(text: string): FdInfo {
   if (!sawFlags) throw new Error(`criu-ts: fdinfo without flags: ${JSON.stringify(text.slice(0, 80))}`);
   return info;
 }
+
+/**
+ * The repeated per-item lines of an fdinfo file (epoll "tfd:", inotify "inotify wd:"),
+ * those whose first word is `lead`, as key -> raw value maps.
+ */
+export function fdInfoRecords(text: string, lead: string): Map<string, string>[] {
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(lead))
+    .map((line) => new Map([...line.matchAll(/([\w-]+):\s*(\S+)/g)].map((m) => [m[1]!, m[2]!])));
+}

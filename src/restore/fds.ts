@@ -2,11 +2,16 @@
 // restore, then opened here so the new task only has to move them into place.
 import type { Entry } from '../images/index.js';
 import type { FdKind, OpenContext } from './fd/kinds.js';
+import { eventfdFile } from './fd/eventfd.js';
+import { eventpollFile } from './fd/eventpoll.js';
+import { inotifyFile } from './fd/inotify.js';
 import { pipeFile } from './fd/pipe.js';
 import { regularFile } from './fd/reg.js';
+import { signalfdFile } from './fd/signalfd.js';
+import { timerfdFile } from './fd/timerfd.js';
 import type { TaskImages, TreeImages } from './task-images.js';
 
-const kinds = new Map<string, FdKind>([regularFile, pipeFile].map((k) => [k.type, k]));
+const kinds = new Map<string, FdKind>([regularFile, pipeFile, eventfdFile, timerfdFile, signalfdFile, inotifyFile, eventpollFile].map((k) => [k.type, k]));
 
 const FD_CLOEXEC = 1;
 
@@ -40,5 +45,7 @@ export function openFds(task: TaskImages, ctx: OpenContext): TaskFd[] {
     }
     out.push({ fd: e['fd'], source, cloexec: (e['flags'] & FD_CLOEXEC) !== 0 });
   }
+  const byNumber = new Map(out.map((f) => [f.fd, f.source]));
+  for (const e of task.fds) kindOf(e, task.pid).afterOpen?.(ctx, e['id'], byNumber.get(e['fd'])!, byNumber);
   return out.sort((a, b) => a.fd - b.fd);
 }

@@ -19,6 +19,11 @@ export interface FdKind {
   check(tree: TreeImages, fileId: number): void;
   /** Opens the file description; the returned fd is registered in ctx.opened. */
   open(ctx: OpenContext, fileId: number): number;
+  /**
+   * Runs once every fd of a task is open, with `source` (this file, open here) and the
+   * task's fd numbers -> their files open here (e.g. epoll registering its targets).
+   */
+  afterOpen?(ctx: OpenContext, fileId: number, source: number, taskFds: ReadonlyMap<number, number>): void;
 }
 
 export type { Entry };

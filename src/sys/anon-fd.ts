@@ -1,0 +1,78 @@
+// Typed face of native/src/anon-fd.cc: creating eventfd, signalfd, timerfd, inotify and
+// epoll files, finding inodes by file handle, and taking file locks.
+import { addon } from './native.js';
+
+interface AnonFdAddon {
+  eventfd(flags: number): number;
+  signalfd(mask: bigint, flags: number): number;
+  timerfdCreate(clockid: number, flags: number): number;
+  timerfdSettime(fd: number, flags: number, valueSec: bigint, valueNsec: bigint, intervalSec: bigint, intervalNsec: bigint): void;
+  timerfdSetTicks(fd: number, ticks: bigint): void;
+  inotifyInit(flags: number): number;
+  inotifyAddWatch(fd: number, path: string, mask: number): number;
+  inotifyRmWatch(fd: number, wd: number): void;
+  openByHandleAt(mountFd: number, type: number, handle: Buffer, flags: number): number;
+  epollCreate(flags: number): number;
+  epollAddAt(epfd: number, sources: Int32Array, numbers: Int32Array, events: Uint32Array, data: BigUint64Array): void;
+  flock(fd: number, op: number): void;
+  setRecordLock(fd: number, cmd: number, type: number, start: bigint, len: bigint): void;
+}
+
+const native = () => addon<AnonFdAddon>();
+
+/** An eventfd with a zero counter; write the counter to it (8 bytes) to set it. */
+export const eventfd = (flags: number): number => native().eventfd(flags);
+/** A signalfd for the signals in mask (bit n-1 is signal n). */
+export const signalfd = (mask: bigint, flags: number): number => native().signalfd(mask, flags);
+export const timerfdCreate = (clockid: number, flags: number): number => native().timerfdCreate(clockid, flags);
+
+export interface TimerSpec {
+  valueSec: bigint;
+  valueNsec: bigint;
+  intervalSec: bigint;
+  intervalNsec: bigint;
+}
+
+export function timerfdSettime(fd: number, flags: number, t: TimerSpec): void {
+  native().timerfdSettime(fd, flags, t.valueSec, t.valueNsec, t.intervalSec, t.intervalNsec);
+}
+/** Sets the expirations a read would return (TFD_IOC_SET_TICKS). */
+export const timerfdSetTicks = (fd: number, ticks: bigint): void => native().timerfdSetTicks(fd, ticks);
+export const inotifyInit = (flags: number): number => native().inotifyInit(flags);
+export const inotifyAddWatch = (fd: number, path: string, mask: number): number => native().inotifyAddWatch(fd, path, mask);
+export const inotifyRmWatch = (fd: number, wd: number): void => native().inotifyRmWatch(fd, wd);
+/** Opens the inode a file handle names, on the filesystem mountFd is on. */
+export const openByHandleAt = (mountFd: number, type: number, handle: Buffer, flags: number): number =>
+  native().openByHandleAt(mountFd, type, handle, flags);
+export const epollCreate = (flags: number): number => native().epollCreate(flags);
+
+export interface EpollTarget {
+  /** The target file, open in this process. */
+  source: number;
+  /** Its fd number in the task the epoll belongs to. */
+  fd: number;
+  events: number;
+  data: bigint;
+}
+
+/** Registers every target in epfd under the fd number it has in the task (see anon-fd.cc). */
+export function epollAddAt(epfd: number, targets: EpollTarget[]): void {
+  native().epollAddAt(
+    epfd,
+    Int32Array.from(targets.map((t) => t.source)),
+    Int32Array.from(targets.map((t) => t.fd)),
+    Uint32Array.from(targets.map((t) => t.events)),
+    BigUint64Array.from(targets.map((t) => t.data)),
+  );
+}
+
+export const LOCK_SH = 1;
+export const LOCK_EX = 2;
+export const LOCK_NB = 4;
+export const flock = (fd: number, op: number): void => native().flock(fd, op);
+
+export const F_SETLK = 6;
+export const F_OFD_SETLK = 37;
+/** Takes a record lock of `type` (F_RDLCK 0, F_WRLCK 1) on [start, start+len) from the file's start. */
+export const setRecordLock = (fd: number, cmd: number, type: number, start: bigint, len: bigint): void =>
+  native().setRecordLock(fd, cmd, type, start, len);
