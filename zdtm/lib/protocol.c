@@ -56,7 +56,7 @@ static void launcher_wait(int rfd, pid_t daemon_pid)
 	while (n < 0 && errno == EINTR);
 	if (n == 1)
 		_exit(0);
-	/* The daemon's setup may take long (large memory, emulation): no time limit here. */
+	/* End of file without the byte: the daemon died during its setup. */
 	while (waitpid(daemon_pid, &status, 0) < 0 && errno == EINTR)
 		;
 	code = exit_code_of(status);
