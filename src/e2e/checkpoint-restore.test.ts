@@ -1,7 +1,8 @@
 // dump -> restore of live programs (src/e2e/programs/*.c): what a restored process keeps.
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { alive, checkpointRestore, lines, moreLines, start, stop, until, type Program } from './harness.js';
+import { restore } from '../restore/index.js';
+import { alive, checkpoint, checkpointRestore, lines, moreLines, start, stop, until, type Program } from './harness.js';
 
 const isRoot = process.getuid?.() === 0;
 const hasAvx2 = fs.readFileSync('/proc/cpuinfo', 'utf8').includes(' avx2');
@@ -39,6 +40,19 @@ describe.runIf(isRoot)('checkpoint and restore of a live program', () => {
     fs.writeFileSync(`${p.out}.go`, '');
     const out = await until('the verdict', () => lines(p!).length > 0 && lines(p!));
     expect(out).toEqual(['PASS']);
+  });
+
+  it('when not detached, waits for the restored program and returns its exit code', async () => {
+    p = await start('files');
+    await checkpoint(p);
+    const done = restore({ imagesDir: p.images });
+    await until('the restored task', () => alive(p!.pid));
+    fs.writeFileSync(`${p.out}.go`, '');
+    const r = await done;
+    expect(r.pid).toBe(p.pid);
+    expect(r.exitCode).toBe(0);
+    expect(lines(p)).toEqual(['PASS']);
+    expect(fs.existsSync(`/proc/${p.pid}`)).toBe(false); // reaped by restore(), no zombie left
   });
 
   it('still runs its signal handler', async () => {

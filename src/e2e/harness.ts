@@ -63,10 +63,15 @@ export async function start(name: string, cflags: string[] = []): Promise<Progra
   return { dir, pid, out, images };
 }
 
-/** dump() (the task is killed), wait for its PID to be free, restore it detached. */
-export async function checkpointRestore(p: Program): Promise<void> {
+/** dump() (the task is killed), then wait for its PID to be free. */
+export async function checkpoint(p: Program): Promise<void> {
   await dump({ pid: p.pid, imagesDir: p.images });
   await until(`pid ${p.pid} to be free`, () => !fs.existsSync(`/proc/${p.pid}`));
+}
+
+/** checkpoint(), then restore detached. */
+export async function checkpointRestore(p: Program): Promise<void> {
+  await checkpoint(p);
   const r = await restore({ imagesDir: p.images, detached: true });
   if (r.pid !== p.pid) throw new Error(`restored as ${r.pid}, not ${p.pid}`);
 }
