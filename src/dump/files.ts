@@ -9,6 +9,7 @@ import type { FileTable } from './file-table.js';
 import { eventfd } from './eventfd.js';
 import { eventpoll } from './eventpoll.js';
 import { fifo } from './fifo.js';
+import { ghostFile } from './ghost-file.js';
 import { inotify } from './inotify.js';
 import { pipe } from './pipe.js';
 import { regFile } from './reg-file.js';
@@ -41,6 +42,10 @@ export interface FilesDumpState {
   fifoData: { entry: Entry; payload: Buffer }[];
   /** tty-info.img entries, one per terminal. */
   ttyInfos: Entry[];
+  /** Ghost file numbers by "dev:ino" of the unlinked file. */
+  ghosts: Map<string, number>;
+  /** Further images, written as they are (ghost-file-<n>.img, remap-fpath.img). */
+  images: { file: string; kind: string; entries: Entry[]; payloads: (Buffer | undefined)[] }[];
 }
 
 export interface FdDumper {
@@ -52,7 +57,7 @@ export interface FdDumper {
 }
 
 // Order matters: the first that matches takes the fd (terminals before plain paths).
-const dumpers: FdDumper[] = [tty, fifo, regFile, pipe, eventfd, signalfd, timerfd, inotify, eventpoll];
+const dumpers: FdDumper[] = [tty, fifo, ghostFile, regFile, pipe, eventfd, signalfd, timerfd, inotify, eventpoll];
 
 const FD_CLOEXEC = 1;
 const O_CLOEXEC = 0o2000000;
@@ -75,7 +80,7 @@ export class FilesDumper {
   private readonly descriptions = new Descriptions();
 
   constructor(private readonly files: FileTable, shellJob: boolean) {
-    this.state = { shellJob, pipesSeen: new Set(), pipeData: [], fifosSeen: new Set(), fifoData: [], ttyInfos: [] };
+    this.state = { shellJob, pipesSeen: new Set(), pipeData: [], fifosSeen: new Set(), fifoData: [], ttyInfos: [], ghosts: new Map(), images: [] };
   }
 
   /** fdinfo entries of task pid, in fd order. */

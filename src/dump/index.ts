@@ -100,6 +100,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
       writeImage(dir, 'fifo-data.img', 'fifo-data', fds.state.fifoData.map((p) => p.entry), fds.state.fifoData.map((p) => p.payload));
     }
     if (fds.state.ttyInfos.length) writeImage(dir, 'tty-info.img', 'tty-info', fds.state.ttyInfos);
+    for (const img of fds.state.images) writeImage(dir, img.file, img.kind, img.entries, img.payloads);
     writeImage(dir, 'pstree.img', 'pstree', pstree);
     writeImage(dir, 'inventory.img', 'inventory', [{
       img_version: IMG_VERSION, fdinfo_per_id: true, root_ids: rootIds, ns_per_id: true, lsmtype: 'NO_LSM',
