@@ -13,6 +13,8 @@ import { ghostFile } from './ghost-file.js';
 import { inotify } from './inotify.js';
 import { pipe } from './pipe.js';
 import { regFile } from './reg-file.js';
+import { inetSocket } from './inet-socket.js';
+import { newUnixSocketsState, unixSocket, type UnixSocketsState } from './unix-socket.js';
 import { signalfd } from './signalfd.js';
 import { timerfd } from './timerfd.js';
 import { tty } from './tty.js';
@@ -46,6 +48,7 @@ export interface FilesDumpState {
   ghosts: Map<string, number>;
   /** Further images, written as they are (ghost-file-<n>.img, remap-fpath.img). */
   images: { file: string; kind: string; entries: Entry[]; payloads: (Buffer | undefined)[] }[];
+  unixSockets: UnixSocketsState;
 }
 
 export interface FdDumper {
@@ -57,7 +60,7 @@ export interface FdDumper {
 }
 
 // Order matters: the first that matches takes the fd (terminals before plain paths).
-const dumpers: FdDumper[] = [tty, fifo, ghostFile, regFile, pipe, eventfd, signalfd, timerfd, inotify, eventpoll];
+const dumpers: FdDumper[] = [tty, fifo, ghostFile, regFile, pipe, eventfd, signalfd, timerfd, inotify, eventpoll, unixSocket, inetSocket];
 
 const FD_CLOEXEC = 1;
 const O_CLOEXEC = 0o2000000;
@@ -80,7 +83,7 @@ export class FilesDumper {
   private readonly descriptions = new Descriptions();
 
   constructor(private readonly files: FileTable, shellJob: boolean) {
-    this.state = { shellJob, pipesSeen: new Set(), pipeData: [], fifosSeen: new Set(), fifoData: [], ttyInfos: [], ghosts: new Map(), images: [] };
+    this.state = { shellJob, pipesSeen: new Set(), pipeData: [], fifosSeen: new Set(), fifoData: [], ttyInfos: [], ghosts: new Map(), images: [], unixSockets: newUnixSocketsState() };
   }
 
   /** fdinfo entries of task pid, in fd order. */

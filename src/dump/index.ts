@@ -21,6 +21,7 @@ import { SharedAnonMemory } from './shmem.js';
 import { checkNamespaces, NamespaceIds } from './namespaces.js';
 import { seizeTree } from './seize.js';
 import { dumpTaskCores } from './task-state.js';
+import { finishUnixSockets } from './unix-socket.js';
 
 const IMG_VERSION = 2;
 const TASK_DEAD = 2;
@@ -92,6 +93,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     const shared = emptyStats();
     for (const s of shmem.write(dir, () => ++pagesId, (file, entries) => writeImage(dir, file, 'pagemap', entries))) addStats(shared, s);
 
+    finishUnixSockets(dir, fds.state.unixSockets, opts.extUnixSk === true);
     writeImage(dir, 'files.img', 'files', files.entries);
     if (fds.state.pipeData.length) {
       writeImage(dir, 'pipes-data.img', 'pipes-data', fds.state.pipeData.map((p) => p.entry), fds.state.pipeData.map((p) => p.payload));

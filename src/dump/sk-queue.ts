@@ -8,8 +8,12 @@ import { getIntOpt, MSG_DONTWAIT, MSG_PEEK, MSG_TRUNC, recv, setIntOpt, SO_PEEK_
 const MAX_PACKET = 4 << 20;
 const STREAM_CHUNK = 1 << 20;
 
-/** The queued packets of sk (stream data comes as one Buffer), oldest first. */
-export function peekQueue(sk: number, type: number): Buffer[] {
+/**
+ * The queued packets of sk (stream data comes as one Buffer), oldest first. Once reading
+ * is shut down, an empty queue reads as 0 bytes rather than EAGAIN: then an empty
+ * datagram cannot be told from the end, and ends the queue.
+ */
+export function peekQueue(sk: number, type: number, readShutDown: boolean): Buffer[] {
   const saved = getIntOpt(sk, SOL_SOCKET, SO_PEEK_OFF);
   setIntOpt(sk, SOL_SOCKET, SO_PEEK_OFF, 0);
   const out: Buffer[] = [];
@@ -17,7 +21,9 @@ export function peekQueue(sk: number, type: number): Buffer[] {
     for (;;) {
       let got: { data: Buffer; length: number };
       try {
-        got = recv(sk, type === SOCK_STREAM ? STREAM_CHUNK : MAX_PACKET, MSG_PEEK | MSG_DONTWAIT | MSG_TRUNC);
+        got = type === SOCK_STREAM
+          ? recv(sk, STREAM_CHUNK, MSG_PEEK | MSG_DONTWAIT)
+          : recv(sk, MAX_PACKET, MSG_PEEK | MSG_DONTWAIT | MSG_TRUNC); // MSG_TRUNC: the full length
       } catch (e) {
         if (isSysError(e, 'EAGAIN')) break;
         throw e;
@@ -27,6 +33,7 @@ export function peekQueue(sk: number, type: number): Buffer[] {
         out.push(got.data);
         continue;
       }
+      if (got.length === 0 && readShutDown) break;
       if (got.length > got.data.length) throw new Error(`criu-ts: a queued packet of ${got.length} bytes is larger than ${MAX_PACKET}`);
       out.push(got.data);
     }

@@ -1,0 +1,188 @@
+// Unix sockets: two mutual peers become one socketpair; a listener is bound and listens;
+// a socket whose peer is a named socket (a listener's unaccepted connection, a datagram
+// server) connects to that name. Queued packets (sk-queues.img) are re-sent through the
+// peer, then the shutdowns are applied. Names are bound where they were: relative paths
+// from name_dir, a stale socket file at the path is removed first.
+import fs from 'node:fs';
+import path from 'node:path';
+import { readImage, type Entry } from '../../images/index.js';
+import { fcntl } from '../../sys/proc-ops.js';
+import {
+  AF_UNIX, bind, connect, listen, send, shutdown, SHUT_RD, SHUT_WR, SOCK_DGRAM, SOCK_SEQPACKET, SOCK_STREAM, sockaddrUn,
+  socket, socketpair, SOCK_CLOEXEC,
+} from '../../sys/socket.js';
+import { fileEntry, type TreeImages } from '../task-images.js';
+import type { FdKind, OpenContext } from './kinds.js';
+import { applySocketOpts, checkSocketOpts } from './socket-opts.js';
+
+const TCP_ESTABLISHED = 1;
+const TCP_CLOSE = 7;
+const TCP_LISTEN = 10;
+const RCV_SHUTDOWN = 1;
+const SEND_SHUTDOWN = 2;
+const O_ACCMODE = 3;
+const F_SETFL = 4;
+
+interface UnixRestore {
+  /** usk entries by socket inode (file id in .id). */
+  byIno: Map<number, Entry>;
+  /** Sockets created here, by inode. */
+  open: Map<number, number>;
+  /** Queued packets by the file id of the socket they wait on. */
+  queues: Map<number, Buffer[]>;
+  /** File ids some task has an fd on. */
+  referenced: Set<number>;
+}
+
+function unixState(ctx: OpenContext): UnixRestore {
+  let s = ctx.state.get('unix-sockets') as UnixRestore | undefined;
+  if (s) return s;
+  const referenced = new Set(ctx.tree.tasks.flatMap((t) => t.fds.map((e) => Number(e['id']))));
+  s = { byIno: indexByIno(ctx.tree), open: new Map(), queues: new Map(), referenced };
+  if (fs.existsSync(path.join(ctx.tree.dir, 'sk-queues.img'))) {
+    const img = readImage(ctx.tree.dir, 'sk-queues.img');
+    img.entries.forEach((e, i) => {
+      const list = s!.queues.get(e['id_for']) ?? [];
+      list.push(img.payloads[i] ?? Buffer.alloc(0));
+      s!.queues.set(e['id_for'], list);
+    });
+  }
+  ctx.state.set('unix-sockets', s);
+  return s;
+}
+
+function indexByIno(tree: TreeImages): Map<number, Entry> {
+  const out = new Map<number, Entry>();
+  for (const f of tree.files.values()) if (f['type'] === 'UNIXSK') out.set(f['usk']['ino'], f['usk']);
+  return out;
+}
+
+const isPath = (name: Buffer): boolean => name.length > 0 && name[0] !== 0;
+
+/** Binds sk to the entry's name: a path from its directory (stale socket file removed), or an abstract name. */
+function bindName(sk: number, usk: Entry): void {
+  const name: Buffer = usk['name'];
+  if (!isPath(name)) {
+    bind(sk, sockaddrUn(name));
+    return;
+  }
+  const dir: string = usk['name_dir'] ?? '/';
+  const full = path.resolve(dir, name.toString());
+  const st = fs.lstatSync(full, { throwIfNoEntry: false });
+  if (st?.isSocket()) fs.unlinkSync(full);
+  else if (st) throw new Error(`criu-ts: cannot bind unix socket ${usk['ino']} to ${full}: a file that is not a socket is there`);
+  // A relative name stays relative (getsockname shows it as bound): bind from its directory.
+  const cwd = process.cwd();
+  process.chdir(dir);
+  try {
+    bind(sk, sockaddrUn(name));
+  } finally {
+    process.chdir(cwd);
+  }
+  const perms = usk['file_perms'];
+  if (perms) {
+    fs.chmodSync(full, perms['mode'] & 0o7777);
+    fs.chownSync(full, perms['uid'], perms['gid']);
+  }
+}
+
+/** The address to connect to for a peer with this name. */
+function peerAddress(peer: Entry): Buffer {
+  const name: Buffer = peer['name'];
+  if (!isPath(name)) return sockaddrUn(name);
+  return sockaddrUn(Buffer.from(path.resolve(peer['name_dir'] ?? '/', name.toString())));
+}
+
+/** Two mutual peers with no listener between them: restored as one socketpair. */
+function isPair(usk: Entry, peer: Entry | undefined): peer is Entry {
+  return peer !== undefined && peer['peer'] === usk['ino'] && usk['state'] !== TCP_LISTEN && peer['state'] !== TCP_LISTEN;
+}
+
+/** A socket no fd holds that sits in a listener's queue under the listener's name. */
+function inFlightListener(s: UnixRestore, embryo: Entry): Entry | undefined {
+  if (s.referenced.has(embryo['id']) || embryo['state'] !== TCP_ESTABLISHED || !embryo['name']?.length) return undefined;
+  for (const l of s.byIno.values()) {
+    if (l['state'] === TCP_LISTEN && l['type'] === embryo['type'] && Buffer.compare(l['name'], embryo['name']) === 0) return l;
+  }
+  return undefined;
+}
+
+function finishSocket(ctx: OpenContext, s: UnixRestore, usk: Entry, sk: number): void {
+  ctx.opened.push(sk);
+  s.open.set(usk['ino'], sk);
+  applySocketOpts(sk, usk['opts']);
+  fcntl(sk, F_SETFL, Number(usk['flags']) & ~O_ACCMODE);
+}
+
+function sendAll(from: number, packets: Buffer[], type: number): void {
+  for (const p of packets) {
+    if (type === SOCK_STREAM) {
+      for (let done = 0; done < p.length; ) done += send(from, p.subarray(done));
+    } else if (send(from, p) !== p.length) {
+      throw new Error(`criu-ts: a queued packet of ${p.length} bytes could not be re-sent whole`);
+    }
+  }
+}
+
+function applyShutdown(sk: number, usk: Entry): void {
+  const how = Number(usk['shutdown'] ?? 0);
+  if (how & SEND_SHUTDOWN) shutdown(sk, SHUT_WR);
+  if (how & RCV_SHUTDOWN) shutdown(sk, SHUT_RD);
+}
+
+function createPair(ctx: OpenContext, s: UnixRestore, a: Entry, b: Entry): void {
+  const [fa, fb] = socketpair(AF_UNIX, Number(a['type']) | SOCK_CLOEXEC);
+  finishSocket(ctx, s, a, fa);
+  finishSocket(ctx, s, b, fb);
+  if (a['name']?.length) bindName(fa, a);
+  if (b['name']?.length) bindName(fb, b);
+  sendAll(fb, s.queues.get(a['id']) ?? [], Number(a['type']));
+  sendAll(fa, s.queues.get(b['id']) ?? [], Number(b['type']));
+  applyShutdown(fa, a);
+  applyShutdown(fb, b);
+}
+
+function create(ctx: OpenContext, s: UnixRestore, usk: Entry): number {
+  const done = s.open.get(usk['ino']);
+  if (done !== undefined) return done;
+  const peer = usk['peer'] ? s.byIno.get(usk['peer']) : undefined;
+  if (isPair(usk, peer) && !(peer['name']?.length && inFlightListener(s, peer))) {
+    createPair(ctx, s, usk, peer);
+    return s.open.get(usk['ino'])!;
+  }
+  const sk = socket(AF_UNIX, Number(usk['type']) | SOCK_CLOEXEC);
+  finishSocket(ctx, s, usk, sk);
+  if (usk['name']?.length) bindName(sk, usk);
+  if (usk['state'] === TCP_LISTEN) listen(sk, Number(usk['backlog']));
+  if (peer) {
+    // The peer is a named socket of its own (or a listener's queued connection): connect to its name.
+    const target = inFlightListener(s, peer) ?? peer;
+    create(ctx, s, target);
+    connect(sk, peerAddress(target));
+  }
+  if (s.queues.get(usk['id'])?.length) {
+    throw new Error(`criu-ts: unix socket ${usk['ino']} has queued data but no peer in the images to re-send it from`);
+  }
+  applyShutdown(sk, usk);
+  return sk;
+}
+
+export const unixSocketFile: FdKind = {
+  type: 'UNIXSK',
+  check(tree, fileId) {
+    const usk = fileEntry(tree, fileId, 'UNIXSK')['usk'];
+    const type = Number(usk['type']);
+    if (type !== SOCK_STREAM && type !== SOCK_DGRAM && type !== SOCK_SEQPACKET) throw new Error(`criu-ts: unix socket ${usk['ino']} has type ${type}, which cannot be restored`);
+    const state = Number(usk['state']);
+    if (state !== TCP_ESTABLISHED && state !== TCP_CLOSE && state !== TCP_LISTEN) throw new Error(`criu-ts: unix socket ${usk['ino']} is in state ${state}, which cannot be restored`);
+    checkSocketOpts(usk['opts'], `unix socket ${usk['ino']}`);
+    const peer = usk['peer'] ? indexByIno(tree).get(usk['peer']) : undefined;
+    if (usk['peer'] && !peer && type !== SOCK_DGRAM) {
+      throw new Error(`criu-ts: unix socket ${usk['ino']} is connected to socket ${usk['peer']}, which is not in the images (external peers are not restored yet)`);
+    }
+  },
+  open(ctx, fileId) {
+    const usk = fileEntry(ctx.tree, fileId, 'UNIXSK')['usk'];
+    return create(ctx, unixState(ctx), usk);
+  },
+};

@@ -1,0 +1,137 @@
+// Typed face of the socket syscalls: plain fds in, plain values out; addresses are raw
+// sockaddr Buffers (see sockaddrUn/sockaddrIn and parseSockaddr).
+import { addon } from './native.js';
+
+interface SocketAddon {
+  socket(domain: number, type: number, protocol: number): number;
+  socketpair(domain: number, type: number): [number, number];
+  bind(fd: number, addr: Buffer): void;
+  connect(fd: number, addr: Buffer): void;
+  listen(fd: number, backlog: number): void;
+  shutdown(fd: number, how: number): void;
+  getsockname(fd: number): Buffer;
+  getpeername(fd: number): Buffer;
+  getsockopt(fd: number, level: number, name: number, size: number): Buffer;
+  setsockopt(fd: number, level: number, name: number, value: Buffer): void;
+  recv(fd: number, maxLen: number, flags: number): [Buffer, number];
+  send(fd: number, data: Buffer, flags: number): number;
+  sockDiag(request: Buffer): Buffer[];
+}
+
+const native = () => addon<SocketAddon>();
+
+export const AF_UNIX = 1;
+export const AF_INET = 2;
+export const AF_INET6 = 10;
+export const SOCK_STREAM = 1;
+export const SOCK_DGRAM = 2;
+export const SOCK_SEQPACKET = 5;
+export const SOCK_NONBLOCK = 0o4000;
+export const SOCK_CLOEXEC = 0o2000000;
+
+export const SOL_SOCKET = 1;
+export const SO_REUSEADDR = 2;
+export const SO_TYPE = 3;
+export const SO_DONTROUTE = 5;
+export const SO_BROADCAST = 6;
+export const SO_SNDBUF = 7;
+export const SO_RCVBUF = 8;
+export const SO_KEEPALIVE = 9;
+export const SO_OOBINLINE = 10;
+export const SO_NO_CHECK = 11;
+export const SO_PRIORITY = 12;
+export const SO_LINGER = 13;
+export const SO_REUSEPORT = 15;
+export const SO_PASSCRED = 16;
+export const SO_RCVLOWAT = 18;
+export const SO_RCVTIMEO = 20;
+export const SO_SNDTIMEO = 21;
+export const SO_BINDTODEVICE = 25;
+export const SO_ACCEPTCONN = 30;
+export const SO_SNDBUFFORCE = 32;
+export const SO_PASSSEC = 34;
+export const SO_MARK = 36;
+export const SO_RCVBUFFORCE = 33;
+export const SO_PROTOCOL = 38;
+export const SO_DOMAIN = 39;
+export const SO_PEEK_OFF = 42;
+export const SO_BUF_LOCK = 72;
+
+export const IPPROTO_IP = 0;
+export const IPPROTO_TCP = 6;
+export const IPPROTO_UDP = 17;
+export const IPPROTO_IPV6 = 41;
+export const IP_TOS = 1;
+export const IP_TTL = 2;
+export const IP_FREEBIND = 15;
+export const IPV6_V6ONLY = 26;
+export const TCP_NODELAY = 1;
+export const TCP_CORK = 3;
+export const TCP_KEEPIDLE = 4;
+export const TCP_KEEPINTVL = 5;
+export const TCP_KEEPCNT = 6;
+export const TCP_INFO = 11;
+
+export const MSG_PEEK = 2;
+export const MSG_TRUNC = 0x20;
+export const MSG_DONTWAIT = 0x40;
+export const MSG_NOSIGNAL = 0x4000;
+
+export const SHUT_RD = 0;
+export const SHUT_WR = 1;
+
+export const socket = (domain: number, type: number, protocol = 0): number => native().socket(domain, type, protocol);
+export const socketpair = (domain: number, type: number): [number, number] => native().socketpair(domain, type);
+export const bind = (fd: number, addr: Buffer): void => native().bind(fd, addr);
+export const connect = (fd: number, addr: Buffer): void => native().connect(fd, addr);
+export const listen = (fd: number, backlog: number): void => native().listen(fd, backlog);
+export const shutdown = (fd: number, how: number): void => native().shutdown(fd, how);
+export const getsockname = (fd: number): Buffer => native().getsockname(fd);
+export const getpeername = (fd: number): Buffer => native().getpeername(fd);
+export const getsockopt = (fd: number, level: number, name: number, size = 4): Buffer => native().getsockopt(fd, level, name, size);
+export const setsockopt = (fd: number, level: number, name: number, value: Buffer): void => native().setsockopt(fd, level, name, value);
+/** Receives up to maxLen bytes; `length` is what the call returned (the full datagram with MSG_TRUNC). */
+export function recv(fd: number, maxLen: number, flags: number): { data: Buffer; length: number } {
+  const [data, length] = native().recv(fd, maxLen, flags);
+  return { data, length };
+}
+export const send = (fd: number, data: Buffer, flags = 0): number => native().send(fd, data, flags);
+/** Sends one complete sock_diag request; returns every reply message, nlmsghdr included. */
+export const sockDiag = (request: Buffer): Buffer[] => native().sockDiag(request);
+
+export const getIntOpt = (fd: number, level: number, name: number): number => getsockopt(fd, level, name, 4).readInt32LE(0);
+export function setIntOpt(fd: number, level: number, name: number, value: number): void {
+  const b = Buffer.alloc(4);
+  b.writeInt32LE(value, 0);
+  setsockopt(fd, level, name, b);
+}
+
+/** sockaddr_un for a path or an abstract name (a name starting with NUL), sized to the name. */
+export function sockaddrUn(name: Buffer): Buffer {
+  const b = Buffer.alloc(2 + name.length);
+  b.writeUInt16LE(AF_UNIX, 0);
+  name.copy(b, 2);
+  return b;
+}
+
+/** sockaddr_in / sockaddr_in6; addr is 4 or 16 bytes in network order. */
+export function sockaddrIn(family: number, addr: Buffer, port: number): Buffer {
+  const b = Buffer.alloc(family === AF_INET6 ? 28 : 16);
+  b.writeUInt16LE(family, 0);
+  b.writeUInt16BE(port, 2);
+  addr.copy(b, family === AF_INET6 ? 8 : 4);
+  return b;
+}
+
+export type Sockaddr =
+  | { family: typeof AF_UNIX; name: Buffer }
+  | { family: typeof AF_INET | typeof AF_INET6; addr: Buffer; port: number }
+  | { family: number };
+
+export function parseSockaddr(b: Buffer): Sockaddr {
+  const family = b.length >= 2 ? b.readUInt16LE(0) : 0;
+  if (family === AF_UNIX) return { family, name: b.subarray(2) };
+  if (family === AF_INET) return { family, port: b.readUInt16BE(2), addr: b.subarray(4, 8) };
+  if (family === AF_INET6) return { family, port: b.readUInt16BE(2), addr: b.subarray(8, 24) };
+  return { family };
+}
