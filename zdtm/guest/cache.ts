@@ -176,7 +176,10 @@ function buildInitramfs(arch: ArchDescriptor, dir: string, busyboxDeb: string, k
     ...kernel.modules,
     { kind: 'file', path: 'init', mode: 0o755, data: Buffer.from(initScript(init)) },
   ];
-  fs.writeFileSync(path.join(dir, 'initramfs.cpio'), writeCpio(entries));
+  // Written aside and renamed: a guest starting meanwhile reads the old file or the new, whole.
+  const tmp = path.join(scratch, 'initramfs.cpio');
+  fs.writeFileSync(tmp, writeCpio(entries));
+  fs.renameSync(tmp, path.join(dir, 'initramfs.cpio'));
   return init;
 }
 
