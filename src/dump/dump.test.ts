@@ -146,6 +146,27 @@ describe('shared anonymous memory', () => {
   });
 });
 
+describe('memfd', () => {
+  it('is saved once as an inode with its pages, named by the fd and the mapping', async () => {
+    const t = startTarget('counter', ['memfd']);
+    targets.push(t);
+    const dir = newDir();
+    await dump({ pid: t.pid, imagesDir: dir, leaveRunning: true });
+    const [inode] = readImage(dir, 'memfd.img').entries;
+    expect(inode).toMatchObject({ name: 'criu-ts-memfd', size: 3n * 4096n, inode_id: 1n });
+    const files = readImage(dir, 'files.img').entries.filter((f) => f['type'] === 'MEMFD');
+    expect(files.length).toBe(2); // the fd (O_RDWR) and the mapping
+    files.forEach((f) => expect(f['memfd']['inode_id']).toBe(1));
+    const vma = readImage(dir, `mm-${t.pid}.img`).entries[0]!['vmas'].find((v: Record<string, number>) => v['status'] & (1 << 14));
+    expect(vma['status']).toBe((1 << 0) | (1 << 7) | (1 << 14)); // REGULAR | FILE_SHARED | AREA_MEMFD
+    expect(files.map((f) => BigInt(f['id']))).toContain(vma['shmid']);
+    const [head, ...pages] = readImage(dir, `pagemap-shmem-${inode!['shmid']}.img`).entries;
+    expect(pages.map((p) => [p['vaddr'], p['nr_pages']])).toEqual([[0n, 1n], [8192n, 1n]]);
+    const data = fs.readFileSync(path.join(dir, `pages-${head!['pages_id']}.img`));
+    expect(data.subarray(4096, 4096 + 14).toString()).toBe('memfd page two');
+  });
+});
+
 describe('eventfd, signalfd, timerfd', () => {
   it('are dumped with their state from fdinfo', async () => {
     const t = startTarget('counter', ['anonfds']);
@@ -199,10 +220,10 @@ describe('a job on a terminal', () => {
 
 describe('refusals', () => {
   it('names the fd it cannot dump and leaves the process running', async () => {
-    const t = startTarget('counter', ['socket']);
+    const t = startTarget('counter', ['uring']);
     targets.push(t);
     const before = await counterAdvances(t.statusFile);
-    await expect(dump({ pid: t.pid, imagesDir: newDir() })).rejects.toThrow(/fd \d+ of \d+ \(socket:\[\d+\]\): socket is not supported/);
+    await expect(dump({ pid: t.pid, imagesDir: newDir() })).rejects.toThrow(/fd \d+ of \d+ \(anon_inode:\[io_uring\]\): anon_inode is not supported/);
     const after = await counterAdvances(t.statusFile);
     expect(after.checksum).toBe(before.checksum);
   });

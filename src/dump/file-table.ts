@@ -1,7 +1,8 @@
 // The dump's files.img under construction: file ids (shared by fdinfo entries, VMAs,
-// exe/cwd/root references) and their file_entry records.
+// exe/cwd/root references) and their file_entry records, and the memfd inodes they name.
 import fs from 'node:fs';
 import type { Entry } from '../images/index.js';
+import { Memfds } from './memfd.js';
 
 /** fown_entry of a file nobody set an owner on (F_SETOWN is not dumped yet). */
 export const noOwner = (): Entry => ({ uid: 0, euid: 0, signum: 0, pid_type: 0, pid: 0 });
@@ -11,6 +12,8 @@ export class FileTable {
   /** files.img entries, in id order. */
   readonly entries: Entry[] = [];
   private readonly byKey = new Map<string, number>();
+  /** memfd inodes named by MEMFD entries (of fds and of mappings). */
+  readonly memfds = new Memfds();
 
   /** A fresh id for a file that is its own entry. */
   allocId(): number {

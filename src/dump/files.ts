@@ -9,6 +9,7 @@ import type { FileTable } from './file-table.js';
 import { eventfd } from './eventfd.js';
 import { eventpoll } from './eventpoll.js';
 import { fifo } from './fifo.js';
+import { memfd } from './memfd.js';
 import { ghostFile } from './ghost-file.js';
 import { inotify } from './inotify.js';
 import { pipe } from './pipe.js';
@@ -60,7 +61,7 @@ export interface FdDumper {
 }
 
 // Order matters: the first that matches takes the fd (terminals before plain paths).
-const dumpers: FdDumper[] = [tty, fifo, ghostFile, regFile, pipe, eventfd, signalfd, timerfd, inotify, eventpoll, unixSocket, inetSocket];
+const dumpers: FdDumper[] = [tty, fifo, memfd, ghostFile, regFile, pipe, eventfd, signalfd, timerfd, inotify, eventpoll, unixSocket, inetSocket];
 
 const FD_CLOEXEC = 1;
 const O_CLOEXEC = 0o2000000;

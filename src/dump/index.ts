@@ -40,13 +40,14 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
   const totals = emptyStats();
   log.info(`frozen ${tree.tasks.length} task(s) in ${Number(frozenAt - started) / 1e6} ms`);
   let done = false;
+  let files: FileTable | undefined;
   try {
     injectFault('dump-seized');
     const regs = new Map<number, RawRegs>();
     for (const t of tree.tasks) for (const tid of t.threads) regs.set(tid, archRegs.readRegs(tid));
     injectFault('dump-regs');
 
-    const files = new FileTable();
+    files = new FileTable();
     const fds = new FilesDumper(files, opts.shellJob === true);
     const namespaces = new NamespaceIds();
     const shmem = new SharedAnonMemory();
@@ -92,6 +93,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     let pagesId = tree.tasks.length;
     const shared = emptyStats();
     for (const s of shmem.write(dir, () => ++pagesId, (file, entries) => writeImage(dir, file, 'pagemap', entries))) addStats(shared, s);
+    for (const s of files.memfds.write(dir, () => ++pagesId, (file, kind, entries) => writeImage(dir, file, kind, entries))) addStats(shared, s);
 
     finishUnixSockets(dir, fds.state.unixSockets, opts.extUnixSk === true);
     writeImage(dir, 'files.img', 'files', files.entries);
@@ -121,6 +123,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     if (!opts.leaveRunning) injectFault('dump-before-kill');
     done = true;
   } finally {
+    files?.memfds.close();
     if (!done) tree.release();
   }
   if (opts.leaveRunning) tree.release();

@@ -96,15 +96,17 @@ function planVma(pid: number, vma: Vma, files: FileTable): VmaPlan {
       return { vma, entry, pages: 'shared', zeroSkippable: true };
   }
   if (vma.name.startsWith('[')) throw unsupported(pid, vma, `the special mapping ${vma.name}`);
-  if (vma.name.startsWith('/memfd:')) throw unsupported(pid, vma, 'a memfd mapping');
   if (vma.name.startsWith('/SYSV')) throw unsupported(pid, vma, 'System V shared memory');
-  if (vma.name.endsWith(' (deleted)')) throw unsupported(pid, vma, 'a mapping of an unlinked file');
+  if (vma.name.endsWith(' (deleted)') && !vma.name.startsWith('/memfd:')) throw unsupported(pid, vma, 'a mapping of an unlinked file');
   const mapFile = `/proc/${pid}/map_files/${vma.start.toString(16)}-${vma.end.toString(16)}`;
   const fdflags = vma.shared && vma.write ? O_RDWR : 0;
+  const memfd = vma.name.startsWith('/memfd:');
   entry['pgoff'] = vma.offset;
-  entry['shmid'] = BigInt(files.pathFile(vma.name, fdflags, mapFile));
+  entry['shmid'] = BigInt(memfd
+    ? files.memfds.fileEntry(files, `memfd-map:${vma.inode}:${fdflags}`, files.memfds.inodeOf(mapFile, vma.name), fdflags, 0n)
+    : files.pathFile(vma.name, fdflags, mapFile));
   entry['fdflags'] = fdflags;
-  entry['status'] = VMA.AREA_REGULAR | (vma.shared ? VMA.FILE_SHARED : VMA.FILE_PRIVATE);
+  entry['status'] = VMA.AREA_REGULAR | (vma.shared ? VMA.FILE_SHARED : VMA.FILE_PRIVATE) | (memfd ? VMA.AREA_MEMFD : 0);
   // Shared file pages live in the file; private ones only where the task wrote (COW).
   return { vma, entry, pages: vma.shared ? 'none' : 'cow', zeroSkippable: false };
 }
@@ -168,7 +170,7 @@ export function dumpMemory(pid: number, dir: string, pagesId: number, files: Fil
     if (++batches === 1) injectFault('dump-memory-mid');
   });
   try {
-    for (const [a, n, z] of planned) writer.add(pid, a, n, z);
+    for (const [a, n, z] of planned) writer.add({ pid }, a, n, z);
   } finally {
     writer.close();
   }

@@ -1,7 +1,7 @@
 // Streams page contents into one pages-<id>.img and builds the pagemap entries that
-// describe it. Pages are read with process_vm_readv into one reused 8 MiB buffer, from
-// one process at a time; what it cannot read (mappings without read permission) is read
-// through /proc/PID/mem, which may. All-zero pages are dropped where the caller allows it.
+// describe it. Pages come from a process (process_vm_readv into one reused 8 MiB buffer;
+// what it cannot read, mappings without read permission, through /proc/PID/mem) or from
+// a file such as a memfd (pread). All-zero pages are dropped where the caller allows it.
 import fs from 'node:fs';
 import type { Entry } from '../images/index.js';
 import { readRanges } from '../sys/memory.js';
@@ -22,6 +22,11 @@ export interface MemoryStats {
 
 export const emptyStats = (): MemoryStats => ({ pagesScanned: 0, pagesSkippedZero: 0, pagesWritten: 0, memdumpUs: 0, memwriteUs: 0 });
 
+/** Where pages are read from: a process's memory, or a file at page-aligned offsets. */
+export type PageSource = { pid: number } | { fd: number };
+
+const sourceKey = (s: PageSource) => ('pid' in s ? `pid:${s.pid}` : `fd:${s.fd}`);
+
 export class PageWriter {
   /** pagemap entries (without the head), in the order the pages were added. */
   readonly pagemap: Entry[] = [];
@@ -29,7 +34,7 @@ export class PageWriter {
   private readonly buf = Buffer.allocUnsafe(BATCH_PAGES * PAGE_SIZE);
   private readonly zero = Buffer.alloc(PAGE_SIZE);
   private readonly out: number;
-  private pid = 0;
+  private source: PageSource = { pid: 0 };
   private ranges: number[] = [];
   /** Per page of the batch: the address to record, and whether a zero page may be dropped. */
   private pages: { at: number; zeroSkippable: boolean }[] = [];
@@ -39,13 +44,13 @@ export class PageWriter {
   }
 
   /**
-   * Queues count pages at addr of pid; they are recorded in the pagemap at recordAt
-   * (the same address for private memory, an offset in the object for shared memory).
+   * Queues count pages at addr of the source; they are recorded in the pagemap at
+   * recordAt (the same address for private memory, an offset in the object for shared).
    */
-  add(pid: number, addr: number, count: number, zeroSkippable: boolean, recordAt = addr): void {
-    if (pid !== this.pid) {
+  add(source: PageSource, addr: number, count: number, zeroSkippable: boolean, recordAt = addr): void {
+    if (sourceKey(source) !== sourceKey(this.source)) {
       this.flush();
-      this.pid = pid;
+      this.source = source;
     }
     while (count > 0) {
       const take = Math.min(count, BATCH_PAGES - this.pages.length);
@@ -64,8 +69,12 @@ export class PageWriter {
     if (this.pages.length === 0) return;
     const t0 = process.hrtime.bigint();
     const want = this.pages.length * PAGE_SIZE;
-    const got = readRanges(this.pid, this.buf, 0, Float64Array.from(this.ranges));
-    if (got !== want) this.readForced(got);
+    if ('pid' in this.source) {
+      const got = readRanges(this.source.pid, this.buf, 0, Float64Array.from(this.ranges));
+      if (got !== want) this.readRangesOf(fs.openSync(`/proc/${this.source.pid}/mem`, 'r'), got, true);
+    } else {
+      this.readRangesOf(this.source.fd, 0, false);
+    }
     const t1 = process.hrtime.bigint();
     // Write maximal runs of kept pages; extend the last pagemap entry while addresses follow on.
     let runStart = -1;
@@ -102,9 +111,11 @@ export class PageWriter {
     this.onBatch();
   }
 
-  /** Reads the batch from byte `from` on through /proc/PID/mem (it ignores protections). */
-  private readForced(from: number): void {
-    const mem = fs.openSync(`/proc/${this.pid}/mem`, 'r');
+  /**
+   * preads the batch's ranges from byte `from` of the batch on, from fd: /proc/PID/mem
+   * (which ignores protections; closed afterwards when `close`) or the source file.
+   */
+  private readRangesOf(fd: number, from: number, close: boolean): void {
     try {
       let off = 0;
       for (let i = 0; i < this.ranges.length; i += 2) {
@@ -112,14 +123,14 @@ export class PageWriter {
         const len = this.ranges[i + 1]!;
         const skip = Math.max(0, Math.min(len, from - off));
         for (let done = skip; done < len; ) {
-          const n = fs.readSync(mem, this.buf, off + done, len - done, addr + done);
-          if (n <= 0) throw new Error(`criu-ts: cannot read ${this.pid}'s memory at 0x${(addr + done).toString(16)}`);
+          const n = fs.readSync(fd, this.buf, off + done, len - done, addr + done);
+          if (n <= 0) throw new Error(`criu-ts: cannot read ${sourceKey(this.source)} at 0x${(addr + done).toString(16)}`);
           done += n;
         }
         off += len;
       }
     } finally {
-      fs.closeSync(mem);
+      if (close) fs.closeSync(fd);
     }
   }
 

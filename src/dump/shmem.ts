@@ -37,7 +37,7 @@ export class SharedAnonMemory {
       try {
         for (const index of [...pages.keys()].sort((a, b) => a - b)) {
           const src = pages.get(index)!;
-          writer.add(src.pid, src.addr, 1, true, index * PAGE_SIZE);
+          writer.add({ pid: src.pid }, src.addr, 1, true, index * PAGE_SIZE);
         }
       } finally {
         writer.close();
