@@ -14,6 +14,7 @@ import type { DumpOptions, DumpResult } from '../options.js';
 import { parseStat } from '../proc/stat.js';
 import { parseStatus } from '../proc/status.js';
 import { FileTable } from './file-table.js';
+import { FileLocks } from './file-locks.js';
 import { FilesDumper } from './files.js';
 import { dumpMemory } from './memory.js';
 import { addStats, emptyStats } from './page-writer.js';
@@ -49,6 +50,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
 
     files = new FileTable();
     const fds = new FilesDumper(files, opts.shellJob === true);
+    const locks = new FileLocks(opts.fileLocks === true);
     const namespaces = new NamespaceIds();
     const shmem = new SharedAnonMemory();
     const pstree: Entry[] = [];
@@ -69,7 +71,9 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
       const ids: Entry = { vm_id: objId, files_id: objId, fs_id: objId, sighand_id: objId, ...namespaces.of(pid) };
       writeImage(dir, `ids-${pid}.img`, 'ids', [ids]);
       rootIds ??= ids;
-      writeImage(dir, `fdinfo-${objId}.img`, 'fdinfo', fds.dumpFds(pid));
+      const fdEntries = fds.dumpFds(pid);
+      locks.collect(pid, fdEntries);
+      writeImage(dir, `fdinfo-${objId}.img`, 'fdinfo', fdEntries);
       writeImage(dir, `fs-${pid}.img`, 'fs', [{
         cwd_id: files.pathFile(fs.readlinkSync(`/proc/${pid}/cwd`), 0, `/proc/${pid}/cwd`),
         root_id: files.pathFile(fs.readlinkSync(`/proc/${pid}/root`), 0, `/proc/${pid}/root`),
@@ -105,6 +109,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     }
     if (fds.state.ttyInfos.length) writeImage(dir, 'tty-info.img', 'tty-info', fds.state.ttyInfos);
     for (const img of fds.state.images) writeImage(dir, img.file, img.kind, img.entries, img.payloads);
+    if (locks.entries.length) writeImage(dir, 'filelocks.img', 'filelocks', locks.entries);
     writeImage(dir, 'pstree.img', 'pstree', pstree);
     writeImage(dir, 'inventory.img', 'inventory', [{
       img_version: IMG_VERSION, fdinfo_per_id: true, root_ids: rootIds, ns_per_id: true, lsmtype: 'NO_LSM',

@@ -16,6 +16,7 @@ import { wait, WNOHANG } from '../sys/ptrace.js';
 import { restoreSpawn, type SpawnSpec, type TaskSteps, type ZombieSpec } from '../sys/restore.js';
 import { buildBlobRegion, type ServiceFds } from './blob-args.js';
 import type { OpenContext } from './fd/kinds.js';
+import { takeFileLocks } from './file-locks.js';
 import { openFds } from './fds.js';
 import { planSpecialMoves } from './memory.js';
 import { planTask, type TaskPlan } from './plan.js';
@@ -97,6 +98,7 @@ function sessionSteps(members: Member[], opts: RestoreOptions): Pick<TaskSteps, 
 function prepareTask(plan: TaskPlan, ctx: OpenContext, shmem: Map<bigint, number>, arch: ArchDescriptor, report: number, log: Logger): SpawnSpec {
   const task = plan.task;
   const fds = openFds(task, ctx);
+  takeFileLocks(ctx.tree, task, fds);
   const keep = (fd: number): number => (ctx.opened.push(fd), fd);
   const pagesFd = keep(fs.openSync(path.join(ctx.tree.dir, `pages-${task.pagesId}.img`), 'r'));
   const exeFd = plan.exePath ? keep(fs.openSync(plan.exePath, 'r')) : -1;

@@ -1,0 +1,48 @@
+// File locks from filelocks.img, taken again on the task's files before they are moved
+// into it. flock and OFD locks belong to the open file, so taking them here on the same
+// description is enough; POSIX locks belong to the process and would have to be taken by
+// the new task itself, which the restorer cannot do yet: they are refused.
+import fs from 'node:fs';
+import path from 'node:path';
+import { readImage, type Entry } from '../images/index.js';
+import { flock, F_OFD_SETLK, LOCK_EX, LOCK_NB, LOCK_SH, setRecordLock } from '../sys/anon-fd.js';
+import type { TaskFd } from './fds.js';
+import type { TaskImages, TreeImages } from './task-images.js';
+
+const FL_POSIX = 1;
+const FL_FLOCK = 2;
+const FL_OFDLCK = 1024;
+const F_WRLCK = 1;
+
+const cache = new WeakMap<TreeImages, Entry[]>();
+
+function locksOf(tree: TreeImages): Entry[] {
+  let locks = cache.get(tree);
+  if (!locks) {
+    locks = fs.existsSync(path.join(tree.dir, 'filelocks.img')) ? readImage(tree.dir, 'filelocks.img').entries : [];
+    cache.set(tree, locks);
+  }
+  return locks;
+}
+
+/** Throws if a lock of task cannot be restored. */
+export function checkFileLocks(tree: TreeImages, task: TaskImages): void {
+  for (const l of locksOf(tree)) {
+    if (l['pid'] !== task.pid) continue;
+    if (l['flag'] === FL_POSIX) throw new Error(`criu-ts: task ${task.pid} held a POSIX lock on fd ${l['fd']}; POSIX locks cannot be restored yet`);
+    if (l['flag'] !== FL_FLOCK && l['flag'] !== FL_OFDLCK) throw new Error(`criu-ts: file lock of kind ${l['flag']} (fd ${l['fd']} of ${task.pid}) is not supported`);
+    if (!task.fds.some((f) => f['fd'] === l['fd'])) throw new Error(`criu-ts: file lock on fd ${l['fd']} of ${task.pid}, which the task does not have`);
+  }
+}
+
+/** Takes task's flock and OFD locks on its files, open here as fds. */
+export function takeFileLocks(tree: TreeImages, task: TaskImages, fds: TaskFd[]): void {
+  checkFileLocks(tree, task);
+  for (const l of locksOf(tree)) {
+    if (l['pid'] !== task.pid) continue;
+    const source = fds.find((f) => f.fd === l['fd'])!.source;
+    const exclusive = l['type'] === F_WRLCK;
+    if (l['flag'] === FL_FLOCK) flock(source, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB);
+    else setRecordLock(source, F_OFD_SETLK, l['type'], BigInt(l['start']), BigInt(l['len']));
+  }
+}
