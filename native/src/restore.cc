@@ -158,10 +158,6 @@ long Clone3(pid_t pid);
       if (r < 0) Die(report, cs.pid, RST_STEP_SESSION, r);
     }
   }
-  for (const Rlimit& l : s.rlimits) {
-    long r = Raw(SYS_prlimit64, 0, l.resource, reinterpret_cast<long>(&l.value), 0);
-    if (r < 0) Die(report, s.pid, RST_STEP_RLIMITS, r);
-  }
   long r = DropInheritedRseq();
   if (r < 0) Die(report, s.pid, RST_STEP_RSEQ_DROP, r);
   r = s.faultStep == RST_STEP_FDS ? -ECANCELED : PlaceFds(s);
@@ -170,6 +166,11 @@ long Clone3(pid_t pid);
   Raw(SYS_umask, s.umask);
   r = Raw(SYS_chdir, reinterpret_cast<long>(s.cwd.c_str()));
   if (r < 0) Die(report, s.pid, RST_STEP_FS, r);
+  // After the fd shuffle, whose staging range may lie above the task's own fd limit.
+  for (const Rlimit& l : s.rlimits) {
+    r = Raw(SYS_prlimit64, 0, l.resource, reinterpret_cast<long>(&l.value), 0);
+    if (r < 0) Die(report, s.pid, RST_STEP_RLIMITS, r);
+  }
 
   r = Raw(SYS_mmap, s.region, s.regionLen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
   if (r < 0) Die(report, s.pid, RST_STEP_BLOB_MAP, r);

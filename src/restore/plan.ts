@@ -1,5 +1,6 @@
 // The restore plan of one task: everything read from its images and checked, with no
 // side effect yet. The executor (spawn.ts) opens files and creates the task from it.
+import fs from 'node:fs';
 import type { ArchDescriptor, ArchRegs, RawRegs, SigframeInput } from '../arch/descriptor.js';
 import type { Entry } from '../images/index.js';
 import { checkFds } from './fds.js';
@@ -172,6 +173,8 @@ export function planTask(task: TaskImages, tree: TreeImages, arch: ArchDescripto
   checkFds(task, tree);
   const root = regName(tree, task.fs['root_id']);
   if (root !== '/') throw new Error(`criu-ts: task ${task.pid} had root ${root}; only / is supported yet`);
+  const cwd = regName(tree, task.fs['cwd_id']);
+  if (!fs.statSync(cwd, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`criu-ts: task ${task.pid} worked in ${cwd}, which is gone`);
 
   // The image lists signals 1..64 in order, leaving out SIGKILL and SIGSTOP.
   const sa: Entry[] = [...(tc['sigactions'] ?? [])];
@@ -185,7 +188,7 @@ export function planTask(task: TaskImages, tree: TreeImages, arch: ArchDescripto
   return {
     task,
     memory,
-    cwd: regName(tree, task.fs['cwd_id']),
+    cwd,
     umask: task.fs['umask'] ?? 0o22,
     rlimits: ((tc['rlimits']?.['rlimits'] ?? []) as Entry[]).map((r, i) => [i, n64(r['cur']), n64(r['max'])]),
     ...(exeId !== undefined ? { exePath: regName(tree, exeId) } : {}),
