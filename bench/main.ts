@@ -69,7 +69,8 @@ function main(): void {
     pid = Number(fs.readFileSync(pidfile, 'utf8'));
 
     const dumpMs = timed(process.execPath, [cli, 'dump', '-t', String(pid), '-D', img, '-o', 'dump.log']);
-    waitFor(() => !alive(pid), `pid ${pid} to exit after dump`, 10_000);
+    // The restore needs the PID itself, which a zombie still holds until PID 1 reaps it.
+    waitFor(() => !fs.existsSync(`/proc/${pid}`), `pid ${pid} to be reaped after dump`, 10_000);
     const pages = fs.readdirSync(img).filter((f) => /^pages-\d+\.img$/.test(f)).map((f) => path.join(img, f));
     const pageBytes = pages.reduce((n, f) => n + fs.statSync(f).size, 0);
 
@@ -98,4 +99,9 @@ function main(): void {
   }
 }
 
-main();
+try {
+  main();
+} catch (e) {
+  console.error((e as Error).message);
+  process.exitCode = 1;
+}

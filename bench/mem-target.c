@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -38,6 +39,11 @@ int main(int argc, char **argv) {
   if (child < 0) return 1;
   if (child > 0) return 0; /* the starter returns; the daemon lives on */
   setsid();
+  /* Let go of the starter's stdio, so whoever waits for the starter's output is not held. */
+  int null = open("/dev/null", O_RDWR);
+  if (null < 0) return 1;
+  dup2(null, 0), dup2(null, 1), dup2(null, 2);
+  if (null > 2) close(null);
   signal(SIGTERM, on_term);
   char tmp[4096];
   snprintf(tmp, sizeof(tmp), "%s.tmp", argv[2]);
