@@ -153,9 +153,9 @@ describe.runIf(binariesMatch())('restore of a CRIU-dumped task', () => {
 
   it('refuses an fd kind it cannot restore before creating anything', async () => {
     const fdinfo = readImage(dir, 'fdinfo-4.img').entries;
-    fdinfo[0]!['type'] = 'SIGNALFD';
+    fdinfo[0]!['type'] = 'BPFMAP';
     writeImage(dir, 'fdinfo-4.img', 'fdinfo', fdinfo);
-    await expect(restore({ imagesDir: dir, detached: true })).rejects.toThrow(/fd 0 is a SIGNALFD, which cannot be restored yet/);
+    await expect(restore({ imagesDir: dir, detached: true })).rejects.toThrow(/fd 0 is a BPFMAP, which cannot be restored yet/);
     expect(state(PID)).toBeUndefined();
   });
 
