@@ -22,6 +22,7 @@ export const s390x: ArchDescriptor = {
     clone3: 435, pidfd_open: 434, pidfd_getfd: 438,
     sigaltstack: 186, timer_getoverrun: 257,
   },
+  mmapArgsInMemory: true,
   regs: s390xRegs,
   restorer: s390xRestorer,
   qemu: {
@@ -34,9 +35,9 @@ export const s390x: ArchDescriptor = {
     kernelFile: 'vmlinuz',
     virtioModules: [], // virtio_ccw is built in (CONFIG_S390_GUEST=y)
     hostPackages: ['qemu-system-misc'],
-  },
     // QEMU 7.2's s390x TCG breaks V8's generated code: 3 of 3 catalog runs with node's JIT
     // died within two minutes (SIGILL, SIGSEGV, corrupted state; cpu models qemu, max and
     // qemu,vxeh2=off alike). Without the JIT the whole catalog ran.
     guestEnv: { NODE_OPTIONS: '--jitless' },
+  },
 };

@@ -105,6 +105,11 @@ export interface ArchDescriptor {
   elfMachine: number;
   /** Linux syscall numbers for this arch, by name. */
   syscalls: Readonly<Record<string, number>>;
+  /**
+   * syscalls.mmap is the old one-argument form (s390x): its six arguments are u64 words in
+   * memory and the syscall's only argument is their address.
+   */
+  mmapArgsInMemory?: boolean;
   /** Register handling for dump/restore; absent on arches that cannot checkpoint yet. */
   regs?: ArchRegs;
   /** Restore support; absent on arches that cannot restore yet. */
