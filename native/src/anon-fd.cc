@@ -141,7 +141,8 @@ Napi::Value EpollAddAt(const Napi::CallbackInfo& info) {
       src[i] = static_cast<int>(high);
     }
     for (size_t i = 0; i < n; i++) {
-      if (syscall(SYS_dup2, src[i], num[i]) < 0) syscall(SYS_exit_group, 202);
+      // dup3, not dup2: aarch64 has no dup2 (sources are above every target, never equal).
+      if (syscall(SYS_dup3, src[i], num[i], 0) < 0) syscall(SYS_exit_group, 202);
       if (syscall(SYS_epoll_ctl, ep, EPOLL_CTL_ADD, num[i], &evs[i]) < 0) syscall(SYS_exit_group, errno & 0x7f);
     }
     syscall(SYS_exit_group, 0);
