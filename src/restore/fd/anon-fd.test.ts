@@ -1,0 +1,125 @@
+// eventfd, signalfd, timerfd, inotify and epoll: each made here, dumped by its dumper as
+// if this process were the target, restored by its kind, and compared through fdinfo.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { eventfd as eventfdDumper } from '../../dump/eventfd.js';
+import { eventpoll as eventpollDumper } from '../../dump/eventpoll.js';
+import { inotify as inotifyDumper } from '../../dump/inotify.js';
+import { signalfd as signalfdDumper } from '../../dump/signalfd.js';
+import { timerfd as timerfdDumper } from '../../dump/timerfd.js';
+import { epollAddAt, epollCreate, eventfd, inotifyAddWatch, inotifyInit, inotifyRmWatch, signalfd, timerfdCreate, timerfdSettime } from '../../sys/anon-fd.js';
+import { O_NONBLOCK, pipe2 } from '../../sys/proc-ops.js';
+import { eventfdFile } from './eventfd.js';
+import { eventpollFile } from './eventpoll.js';
+import { inotifyFile } from './inotify.js';
+import { closeAll, dumpOwn, fdinfo, type RoundTrip } from './own-fd.test-support.js';
+import { signalfdFile } from './signalfd.js';
+import { timerfdFile, timerSpec } from './timerfd.js';
+
+const ours: number[] = [];
+const trips: RoundTrip[] = [];
+const keep = (fd: number): number => (ours.push(fd), fd);
+afterEach(() => {
+  for (const t of trips.splice(0)) closeAll(t.ctx);
+  for (const fd of ours.splice(0)) fs.closeSync(fd);
+});
+const trip = (t: RoundTrip): RoundTrip => (trips.push(t), t);
+
+/** fdinfo lines after the common header (pos, flags, mnt_id, ino). */
+const body = (fd: number): string[] => fdinfo(fd).split('\n').filter((l) => l && !/^(pos|flags|mnt_id|ino):/.test(l));
+
+describe('eventfd', () => {
+  it('comes back with a 64-bit counter, its flags and semaphore mode', () => {
+    const fd = keep(eventfd(O_NONBLOCK | 1));
+    const v = Buffer.alloc(8);
+    v.writeBigUInt64LE(0x123456789n);
+    fs.writeSync(fd, v);
+    const t = trip(dumpOwn(eventfdDumper, fd));
+    expect(t.files.entries[0]!['efd']['counter']).toBe(0x123456789n);
+    const back = eventfdFile.open(t.ctx, t.id);
+    expect(body(back).filter((l) => !l.startsWith('eventfd-id'))).toEqual(body(fd).filter((l) => !l.startsWith('eventfd-id')));
+    expect(fdinfo(back)).toContain('eventfd-semaphore: 1');
+    expect(fdinfo(back)).toMatch(/flags:\s+0\d*4002\n/);
+  });
+});
+
+describe('signalfd', () => {
+  it('comes back with its mask', () => {
+    const fd = keep(signalfd((1n << 9n) | (1n << 35n), O_NONBLOCK));
+    const t = trip(dumpOwn(signalfdDumper, fd));
+    const back = signalfdFile.open(t.ctx, t.id);
+    expect(body(back)).toEqual(body(fd));
+  });
+});
+
+describe('timerfd', () => {
+  it('comes back armed with its interval and unread expirations', async () => {
+    const fd = keep(timerfdCreate(1, O_NONBLOCK));
+    timerfdSettime(fd, 0, { valueSec: 0n, valueNsec: 1_000_000n, intervalSec: 30n, intervalNsec: 0n });
+    await new Promise((r) => setTimeout(r, 20));
+    const t = trip(dumpOwn(timerfdDumper, fd));
+    const tfd = t.files.entries[0]!['tfd'];
+    expect(tfd).toMatchObject({ clockid: 1, ticks: 1n, isec: 30n, insec: 0n });
+    const back = timerfdFile.open(t.ctx, t.id);
+    expect(fdinfo(back)).toMatch(/ticks: 1\n/);
+    expect(fdinfo(back)).toMatch(/it_interval: \(30, 0\)/);
+    expect(fdinfo(back)).toMatch(/it_value: \((29|30), \d+\)/);
+  });
+
+  it('re-arms an expired periodic timer for one interval instead of disarming it', () => {
+    expect(timerSpec({ vsec: 0n, vnsec: 0n, isec: 2n, insec: 5n })).toEqual({ valueSec: 2n, valueNsec: 5n, intervalSec: 2n, intervalNsec: 5n });
+    expect(timerSpec({ vsec: 1n, vnsec: 7n, isec: 0n, insec: 0n })).toEqual({ valueSec: 1n, valueNsec: 7n, intervalSec: 0n, intervalNsec: 0n });
+  });
+});
+
+describe('inotify', () => {
+  it('comes back with the same watch descriptors, masks and paths, and no queued events', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'criu-ts-inotify-'));
+    fs.writeFileSync(path.join(dir, 'f'), '');
+    const fd = keep(inotifyInit(O_NONBLOCK));
+    const gone = inotifyAddWatch(fd, dir, 0x100);
+    const wdFile = inotifyAddWatch(fd, path.join(dir, 'f'), 0x2);
+    inotifyRmWatch(fd, gone);
+    const wdDir = inotifyAddWatch(fd, dir, 0x300);
+    expect([gone, wdFile, wdDir]).toEqual([1, 2, 3]);
+    fs.readSync(fd, Buffer.alloc(4096)); // the IN_IGNORED of the removal
+    const t = trip(dumpOwn(inotifyDumper, fd));
+    expect(t.files.entries[0]!['ify']['wd'].map((w: { f_handle: { path: string } }) => w.f_handle.path).sort()).toEqual([dir, path.join(dir, 'f')]);
+    const back = inotifyFile.open(t.ctx, t.id);
+    const watches = (x: number): string[] => body(x).map((l) => l.replace(/ ino:.*? (mask:\S+).*/, ' $1')).sort();
+    expect(watches(back)).toEqual(watches(fd));
+    expect(() => fs.readSync(back, Buffer.alloc(4096))).toThrow(/EAGAIN/);
+    fs.rmSync(dir, { recursive: true });
+  });
+});
+
+describe('epoll', () => {
+  // The kernel always watches for errors and hangups, and shows them in the mask.
+  const EPOLLERR_HUP = 0x18;
+
+  it('registers its targets under the task fd numbers, not ours', () => {
+    const [r, w] = pipe2(0).map(keep) as [number, number];
+    const ep = keep(epollCreate(0));
+    epollAddAt(ep, [{ source: r, fd: r, events: 0x80000001, data: 0xabcd000000000007n }]);
+    const t = trip(dumpOwn(eventpollDumper, ep));
+    expect(t.files.entries[0]!['epfd']['tfd']).toEqual([expect.objectContaining({ tfd: r, events: (0x80000001 | EPOLLERR_HUP) >>> 0, data: 0xabcd000000000007n })]);
+    // Restored as if the pipe were open here at another number: the item still says r.
+    const elsewhere = keep(fs.openSync(`/proc/self/fd/${r}`, 'r'));
+    fs.writeSync(w, 'x');
+    const back = eventpollFile.open(t.ctx, t.id);
+    eventpollFile.afterOpen!(t.ctx, t.id, back, new Map([[r, elsewhere], [ep, back]]));
+    expect(fdinfo(back)).toMatch(new RegExp(`tfd:\\s+${r} events:\\s+80000019 data:\\s+abcd000000000007`));
+    expect(fdinfo(back)).not.toMatch(new RegExp(`tfd:\\s+${elsewhere} `));
+  });
+
+  it('refuses a target that is not open in the task', () => {
+    const ep = keep(epollCreate(0));
+    const [r] = pipe2(0).map(keep) as [number, number];
+    epollAddAt(ep, [{ source: r, fd: r, events: 1, data: 0n }]);
+    const t = trip(dumpOwn(eventpollDumper, ep));
+    const back = eventpollFile.open(t.ctx, t.id);
+    expect(() => eventpollFile.afterOpen!(t.ctx, t.id, back, new Map())).toThrow(`watches fd ${r}, which the task does not have`);
+  });
+});
