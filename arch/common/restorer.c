@@ -9,6 +9,7 @@
 #include "restorer.h"
 #include "restorer-arch.h"
 
+#include <linux/fcntl.h>
 #include <linux/mman.h>
 #include <linux/prctl.h>
 #include <linux/sched.h>
@@ -294,6 +295,20 @@ static void restore_posix_timers(const struct rst_args *a)
 	CHECK(a, RST_STEP_POSIX_TIMER, SYS(__NR_prctl, PR_TIMER_CREATE_RESTORE_IDS, 0, 0, 0, 0));
 }
 
+static void take_posix_locks(const struct rst_args *a)
+{
+	const struct rst_posix_lock *l = (const struct rst_posix_lock *)a->posix_locks;
+	for (u32 i = 0; i < a->nr_posix_locks; i++) {
+		struct flock f;
+		memset(&f, 0, sizeof(f));
+		f.l_type = (short)l[i].type;
+		f.l_whence = 0; /* SEEK_SET */
+		f.l_start = (long long)l[i].start;
+		f.l_len = (long long)l[i].len;
+		CHECK(a, RST_STEP_FILE_LOCK, SYS(__NR_fcntl, l[i].fd, F_SETLK, &f));
+	}
+}
+
 static void wait_for_threads(const struct rst_args *a)
 {
 	while (__atomic_load_n(&a->threads_pending, __ATOMIC_ACQUIRE))
@@ -332,6 +347,7 @@ __attribute__((noreturn, used)) void rst_main(struct rst_args *a)
 	const struct rst_thread *main_thread = (const struct rst_thread *)a->threads;
 	create_threads(a);
 	restore_posix_timers(a); /* after the threads: a timer may signal one of them */
+	take_posix_locks(a);
 	restore_thread_state(a, main_thread);
 	/* A credential change resets both, so they come after it. */
 	CHECK(a, RST_STEP_PARENT_DEATH, SYS(__NR_prctl, PR_SET_PDEATHSIG, a->pdeath_sig, 0, 0, 0));

@@ -50,6 +50,7 @@ typedef unsigned char u8;
 #define RST_STEP_SIGPENDING 25
 #define RST_STEP_PERSONALITY 26
 #define RST_STEP_POSIX_TIMER 27
+#define RST_STEP_FILE_LOCK 28
 
 /* What a task writes to the report pipe: step 0 means "restored, about to run". */
 struct rst_report {
@@ -137,6 +138,14 @@ struct rst_posix_timer {
 	u64 interval_nsec;
 	u64 value_sec;
 	u64 value_nsec;
+};
+
+/* A POSIX record lock, which belongs to the process and so is taken by the task itself. */
+struct rst_posix_lock {
+	s32 fd;
+	u32 type;
+	u64 start;
+	u64 len;
 };
 
 struct rst_creds {
@@ -228,6 +237,9 @@ struct rst_args {
 	u32 nr_signals;
 	u32 nr_posix_timers;
 	u64 posix_timers;
+	u64 posix_locks;
+	u32 nr_posix_locks;
+	u32 pad3;
 	struct rst_creds creds;
 	/* The tail page(s) of the region: finish trampolines, then the prepared rt_sigframes. */
 	u64 finish_area;

@@ -106,6 +106,7 @@ export function buildBlobRegion(
     auxv.length * 8,
     arrays.signals.length * siginfoSize,
     plan.posixTimers.length * size('rst_posix_timer'),
+    plan.posixLocks.length * size('rst_posix_lock'),
   ];
   const argsLen = pageUp(BigInt(sizes.reduce((s, n) => s + align8(n), 0)));
   const finishLen = pageUp(TRAMPOLINE_ROOM + frameRoom.reduce((s, n) => s + n, 0n));
@@ -203,6 +204,8 @@ export function buildBlobRegion(
     nr_signals: plan.signals.length,
     posix_timers: writeArray('rst_posix_timer', plan.posixTimers.map((t) => ({ ...t }))),
     nr_posix_timers: plan.posixTimers.length,
+    posix_locks: writeArray('rst_posix_lock', plan.posixLocks.map((l) => ({ ...l }))),
+    nr_posix_locks: plan.posixLocks.length,
     creds: c
       ? { uid: c.uid, euid: c.euid, suid: c.suid, fsuid: c.fsuid, gid: c.gid, egid: c.egid, sgid: c.sgid, fsgid: c.fsgid,
           change: credsDiffer(plan) ? 1 : 0, nr_groups: c.groups.length, groups: groupsAt,

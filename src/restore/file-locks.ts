@@ -1,7 +1,6 @@
-// File locks from filelocks.img, taken again on the task's files before they are moved
-// into it. flock and OFD locks belong to the open file, so taking them here on the same
-// description is enough; POSIX locks belong to the process and would have to be taken by
-// the new task itself, which the restorer cannot do yet: they are refused.
+// File locks from filelocks.img. flock and OFD locks belong to the open file, so they are
+// taken again here on the task's files before these move into it; POSIX locks belong to
+// the process, so the restorer blob takes them in the new task (posixLocks).
 import fs from 'node:fs';
 import path from 'node:path';
 import { readImage, type Entry } from '../images/index.js';
@@ -29,8 +28,7 @@ function locksOf(tree: TreeImages): Entry[] {
 export function checkFileLocks(tree: TreeImages, task: TaskImages): void {
   for (const l of locksOf(tree)) {
     if (l['pid'] !== task.pid) continue;
-    if (l['flag'] === FL_POSIX) throw new Error(`criu-ts: task ${task.pid} held a POSIX lock on fd ${l['fd']}; POSIX locks cannot be restored yet`);
-    if (l['flag'] !== FL_FLOCK && l['flag'] !== FL_OFDLCK) throw new Error(`criu-ts: file lock of kind ${l['flag']} (fd ${l['fd']} of ${task.pid}) is not supported`);
+    if (l['flag'] !== FL_POSIX && l['flag'] !== FL_FLOCK && l['flag'] !== FL_OFDLCK) throw new Error(`criu-ts: file lock of kind ${l['flag']} (fd ${l['fd']} of ${task.pid}) is not supported`);
     if (!task.fds.some((f) => f['fd'] === l['fd'])) throw new Error(`criu-ts: file lock on fd ${l['fd']} of ${task.pid}, which the task does not have`);
   }
 }
@@ -40,9 +38,17 @@ export function takeFileLocks(tree: TreeImages, task: TaskImages, fds: TaskFd[])
   checkFileLocks(tree, task);
   for (const l of locksOf(tree)) {
     if (l['pid'] !== task.pid) continue;
+    if (l['flag'] === FL_POSIX) continue;
     const source = fds.find((f) => f.fd === l['fd'])!.source;
     const exclusive = l['type'] === F_WRLCK;
     if (l['flag'] === FL_FLOCK) flock(source, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB);
     else setRecordLock(source, F_OFD_SETLK, l['type'], BigInt(l['start']), BigInt(l['len']));
   }
+}
+
+/** The task's POSIX locks, for the restorer blob to take (struct rst_posix_lock). */
+export function posixLocks(tree: TreeImages, task: TaskImages): { fd: number; type: number; start: bigint; len: bigint }[] {
+  return locksOf(tree)
+    .filter((l) => l['pid'] === task.pid && l['flag'] === FL_POSIX)
+    .map((l) => ({ fd: l['fd'], type: l['type'], start: BigInt(l['start']), len: BigInt(l['len']) }));
 }

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import type { ArchDescriptor, ArchRegs, RawRegs, SigframeInput } from '../arch/descriptor.js';
 import type { Entry } from '../images/index.js';
 import { checkFds } from './fds.js';
+import { checkFileLocks, posixLocks } from './file-locks.js';
 import { tickUs } from './kernel-tick.js';
 import { planMemory, type MemoryPlan } from './memory.js';
 import { fileEntry, type TaskImages, type TreeImages } from './task-images.js';
@@ -71,6 +72,7 @@ export interface TaskPlan {
   sigactions: Sigaction[];
   itimers: Itimer[];
   posixTimers: PosixTimer[];
+  posixLocks: { fd: number; type: number; start: bigint; len: bigint }[];
   pdeathSig: number;
   dumpable: number;
   personality: number;
@@ -171,6 +173,7 @@ export function planTask(task: TaskImages, tree: TreeImages, arch: ArchDescripto
   const th: Entry = core['thread_core'] ?? {};
   const memory = planMemory(task, tree);
   checkFds(task, tree);
+  checkFileLocks(tree, task);
   const root = regName(tree, task.fs['root_id']);
   if (root !== '/') throw new Error(`criu-ts: task ${task.pid} had root ${root}; only / is supported yet`);
   const cwd = regName(tree, task.fs['cwd_id']);
@@ -196,6 +199,7 @@ export function planTask(task: TaskImages, tree: TreeImages, arch: ArchDescripto
     sigactions,
     itimers: [itimer(timers['real']), cpuItimer(timers['virt']), cpuItimer(timers['prof'])],
     posixTimers: ((timers['posix'] ?? []) as Entry[]).map(posixTimer),
+    posixLocks: posixLocks(tree, task),
     pdeathSig: th['pdeath_sig'] ?? 0,
     dumpable: task.mm['dumpable'] ?? 1,
     personality: tc['personality'] ?? 0,
