@@ -27,6 +27,12 @@ export interface UnixSocketsState {
 
 export const newUnixSocketsState = (): UnixSocketsState => ({ dumped: new Map(), queues: [] });
 
+/** The listener in whose queue the connection of socket ino waits (unix_diag lists clients as its icons). */
+function listenerOf(state: UnixSocketsState, ino: number): number | undefined {
+  for (const l of state.diag!.values()) if (l.state === TCP_LISTEN && l.icons.includes(ino)) return l.ino;
+  return undefined;
+}
+
 function diagOf(state: UnixSocketsState, ino: number): UnixDiag {
   state.diag ??= parseUnixDiag(sockDiag(unixDiagRequest()));
   const sk = state.diag.get(ino);
@@ -53,6 +59,13 @@ export const unixSocket: FdDumper = {
         ino: sk.ino, type: sk.type, state: sk.state, flags: fd.flags, uflags: 0,
         backlog: sk.wqueue, peer: sk.peer, fown: noOwner(), opts: {}, name,
       };
+      const listener = listenerOf(state, sk.ino);
+      if (listener) {
+        // Not accepted yet: its kernel peer has no inode; it names the listener instead, to
+        // be connected to it again at restore. What it sent waits in that peer, unreadable.
+        if (sk.wqueue) throw fd.unsupported('a unix connection not yet accepted, with data sent,');
+        entry['peer'] = listener;
+      }
       if (sk.shutdown) entry['shutdown'] = sk.shutdown;
       if (name.length && name[0] !== 0) {
         if (!path.isAbsolute(name.toString())) entry['name_dir'] = fs.readlinkSync(`/proc/${fd.pid}/cwd`);
@@ -68,29 +81,10 @@ export const unixSocket: FdDumper = {
         }
       });
       files.add('UNIXSK', 'usk', id, entry);
-      state.dumped.set(sk.ino, sk.peer);
-      const embryo = inFlightPeer(state, sk);
-      if (embryo) {
-        if (embryo.rqueue) throw fd.unsupported('a unix connection not yet accepted, with unread data,');
-        // Not in any fd: described (by the listener's name) so restore connects to the listener again.
-        files.shared(`unix-embryo:${embryo.ino}`, (eid) => {
-          files.add('UNIXSK', 'usk', eid, {
-            ino: embryo.ino, type: embryo.type, state: embryo.state, flags: entry['flags'], uflags: 0, backlog: 0, peer: sk.ino,
-            fown: noOwner(), opts: entry['opts'], name: embryo.name ?? Buffer.alloc(0),
-          });
-          state.dumped.set(embryo.ino, sk.ino);
-        });
-      }
+      state.dumped.set(sk.ino, entry['peer']);
     });
   },
 };
-
-/** The peer of sk if it is a connection waiting in a listener's queue. */
-function inFlightPeer(state: UnixSocketsState, sk: UnixDiag): UnixDiag | undefined {
-  if (!sk.peer) return undefined;
-  for (const l of state.diag!.values()) if (l.icons.includes(sk.peer)) return state.diag!.get(sk.peer);
-  return undefined;
-}
 
 /** Mode and owner of the bound socket file, if it is still the file the socket made. */
 function filePerms(pid: number, name: string, ino: number): Entry | undefined {

@@ -30,15 +30,12 @@ interface UnixRestore {
   open: Map<number, number>;
   /** Queued packets by the file id of the socket they wait on. */
   queues: Map<number, Buffer[]>;
-  /** File ids some task has an fd on. */
-  referenced: Set<number>;
 }
 
 function unixState(ctx: OpenContext): UnixRestore {
   let s = ctx.state.get('unix-sockets') as UnixRestore | undefined;
   if (s) return s;
-  const referenced = new Set(ctx.tree.tasks.flatMap((t) => t.fds.map((e) => Number(e['id']))));
-  s = { byIno: indexByIno(ctx.tree), open: new Map(), queues: new Map(), referenced };
+  s = { byIno: indexByIno(ctx.tree), open: new Map(), queues: new Map() };
   if (fs.existsSync(path.join(ctx.tree.dir, 'sk-queues.img'))) {
     const img = readImage(ctx.tree.dir, 'sk-queues.img');
     img.entries.forEach((e, i) => {
@@ -98,15 +95,6 @@ function isPair(usk: Entry, peer: Entry | undefined): peer is Entry {
   return peer !== undefined && peer['peer'] === usk['ino'] && usk['state'] !== TCP_LISTEN && peer['state'] !== TCP_LISTEN;
 }
 
-/** A socket no fd holds that sits in a listener's queue under the listener's name. */
-function inFlightListener(s: UnixRestore, embryo: Entry): Entry | undefined {
-  if (s.referenced.has(embryo['id']) || embryo['state'] !== TCP_ESTABLISHED || !embryo['name']?.length) return undefined;
-  for (const l of s.byIno.values()) {
-    if (l['state'] === TCP_LISTEN && l['type'] === embryo['type'] && Buffer.compare(l['name'], embryo['name']) === 0) return l;
-  }
-  return undefined;
-}
-
 function finishSocket(ctx: OpenContext, s: UnixRestore, usk: Entry, sk: number): void {
   ctx.opened.push(sk);
   s.open.set(usk['ino'], sk);
@@ -124,8 +112,12 @@ function sendAll(from: number, packets: Buffer[], type: number): void {
   }
 }
 
+/** sk_shutdown values (decoded as names, encoded as numbers). */
+const shutdownBits: Record<string, number> = { NONE: 0, READ: RCV_SHUTDOWN, WRITE: SEND_SHUTDOWN, BOTH: RCV_SHUTDOWN | SEND_SHUTDOWN };
+
 function applyShutdown(sk: number, usk: Entry): void {
-  const how = Number(usk['shutdown'] ?? 0);
+  const v = usk['shutdown'] ?? 0;
+  const how = typeof v === 'string' ? shutdownBits[v] ?? 0 : Number(v);
   if (how & SEND_SHUTDOWN) shutdown(sk, SHUT_WR);
   if (how & RCV_SHUTDOWN) shutdown(sk, SHUT_RD);
 }
@@ -146,7 +138,7 @@ function create(ctx: OpenContext, s: UnixRestore, usk: Entry): number {
   const done = s.open.get(usk['ino']);
   if (done !== undefined) return done;
   const peer = usk['peer'] ? s.byIno.get(usk['peer']) : undefined;
-  if (isPair(usk, peer) && !(peer['name']?.length && inFlightListener(s, peer))) {
+  if (isPair(usk, peer)) {
     createPair(ctx, s, usk, peer);
     return s.open.get(usk['ino'])!;
   }
@@ -155,10 +147,9 @@ function create(ctx: OpenContext, s: UnixRestore, usk: Entry): number {
   if (usk['name']?.length) bindName(sk, usk);
   if (usk['state'] === TCP_LISTEN) listen(sk, Number(usk['backlog']));
   if (peer) {
-    // The peer is a named socket of its own (or a listener's queued connection): connect to its name.
-    const target = inFlightListener(s, peer) ?? peer;
-    create(ctx, s, target);
-    connect(sk, peerAddress(target));
+    // A named socket of its own: a listener (the connection was not accepted yet) or a datagram server.
+    create(ctx, s, peer);
+    connect(sk, peerAddress(peer));
   }
   if (s.queues.get(usk['id'])?.length) {
     throw new Error(`criu-ts: unix socket ${usk['ino']} has queued data but no peer in the images to re-send it from`);
