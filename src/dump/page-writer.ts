@@ -124,6 +124,11 @@ export class PageWriter {
         const skip = Math.max(0, Math.min(len, from - off));
         for (let done = skip; done < len; ) {
           const n = fs.readSync(fd, this.buf, off + done, len - done, addr + done);
+          if (n === 0 && !close) {
+            // A file's last page past its end reads as zeros once mapped.
+            this.buf.fill(0, off + done, off + len);
+            break;
+          }
           if (n <= 0) throw new Error(`criu-ts: cannot read ${sourceKey(this.source)} at 0x${(addr + done).toString(16)}`);
           done += n;
         }
