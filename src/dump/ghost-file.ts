@@ -4,7 +4,8 @@
 import fs from 'node:fs';
 import type { Entry } from '../images/index.js';
 import { regFileBody } from './file-table.js';
-import type { FdDumper, FilesDumpState, OpenFd } from './files.js';
+import type { FileTable } from './file-table.js';
+import type { FdDumper, FilesDumpState } from './files.js';
 
 const DELETED = ' (deleted)';
 /** Larger ghosts are refused, as CRIU does by default (its --ghost-limit). */
@@ -19,9 +20,9 @@ function imageOf(state: FilesDumpState, file: string, kind: string): FilesDumpSt
 
 const timeval = (ns: bigint): Entry => ({ tv_sec: ns / 1_000_000_000n, tv_usec: (ns % 1_000_000_000n) / 1000n });
 
-function ghostOf(fd: OpenFd, st: fs.BigIntStats): { head: Entry; data: Buffer } {
-  if (st.size > BigInt(GHOST_LIMIT)) throw fd.unsupported(`an unlinked file of ${st.size} bytes (over ${GHOST_LIMIT})`);
-  const data = fs.readFileSync(`/proc/${fd.pid}/fd/${fd.fd}`);
+function ghostOf(openPath: string, st: fs.BigIntStats, unsupported: (what: string) => Error): { head: Entry; data: Buffer } {
+  if (st.size > BigInt(GHOST_LIMIT)) throw unsupported(`an unlinked file of ${st.size} bytes (over ${GHOST_LIMIT})`);
+  const data = fs.readFileSync(openPath);
   const head: Entry = {
     uid: Number(st.uid), gid: Number(st.gid), mode: Number(st.mode),
     dev: Number(st.dev), ino: st.ino,
@@ -31,31 +32,39 @@ function ghostOf(fd: OpenFd, st: fs.BigIntStats): { head: Entry; data: Buffer } 
   return { head, data };
 }
 
+/**
+ * The id of a REG entry for the unlinked file reachable at openPath (an fd or a
+ * map_files link) and shown as link, remapped to its ghost; one ghost per inode.
+ */
+export function ghostRegFile(files: FileTable, state: FilesDumpState, key: string, openPath: string, link: string, flags: number, pos: bigint,
+  unsupported: (what: string) => Error): number {
+  const st = fs.statSync(openPath, { bigint: true });
+  if (!st.isFile()) throw unsupported('an unlinked file that is not a regular file');
+  if (st.nlink !== 0n) throw unsupported('a file renamed or linked elsewhere after being opened');
+  const name = link.slice(0, -DELETED.length);
+  return files.shared(key, (id) => {
+    files.add('REG', 'reg', id, regFileBody(name, flags, pos, fs.statSync(openPath)));
+    const inode = `${st.dev}:${st.ino}`;
+    let ghostId = state.ghosts.get(inode);
+    if (ghostId === undefined) {
+      ghostId = state.ghosts.size + 1;
+      state.ghosts.set(inode, ghostId);
+      const { head, data } = ghostOf(openPath, st, unsupported);
+      const img = imageOf(state, `ghost-file-${ghostId}.img`, 'ghost-file');
+      img.entries.push(head);
+      img.payloads.push(data);
+    }
+    const remaps = imageOf(state, 'remap-fpath.img', 'remap-fpath');
+    remaps.entries.push({ orig_id: id, remap_id: ghostId, remap_type: 'GHOST' });
+    remaps.payloads.push(undefined);
+  });
+}
+
+/** True for a /proc link naming an unlinked file (memfds read so too, but are no files of a directory). */
+export const isUnlinkedPath = (link: string): boolean => link.startsWith('/') && link.endsWith(DELETED) && !link.startsWith('/memfd:');
+
 export const ghostFile: FdDumper = {
   kind: 'REG',
-  // memfds read "/memfd:name (deleted)" too, but are no files of a directory.
-  matches: (fd) => fd.link.startsWith('/') && fd.link.endsWith(DELETED) && !fd.link.startsWith('/memfd:'),
-  dump(fd, files, state) {
-    const st = fs.statSync(`/proc/${fd.pid}/fd/${fd.fd}`, { bigint: true });
-    if (!st.isFile()) throw fd.unsupported('an unlinked file that is not a regular file');
-    if (st.nlink !== 0n) throw fd.unsupported('a file renamed or linked elsewhere after being opened');
-    const name = fd.link.slice(0, -DELETED.length);
-    return files.shared(fd.fileKey, (id) => {
-      files.add('REG', 'reg', id, regFileBody(name, fd.flags, fd.info.pos, fs.statSync(`/proc/${fd.pid}/fd/${fd.fd}`)));
-      // One ghost per inode, whatever the number of open files on it.
-      const key = `${st.dev}:${st.ino}`;
-      let ghostId = state.ghosts.get(key);
-      if (ghostId === undefined) {
-        ghostId = state.ghosts.size + 1;
-        state.ghosts.set(key, ghostId);
-        const { head, data } = ghostOf(fd, st);
-        const img = imageOf(state, `ghost-file-${ghostId}.img`, 'ghost-file');
-        img.entries.push(head);
-        img.payloads.push(data);
-      }
-      const remaps = imageOf(state, 'remap-fpath.img', 'remap-fpath');
-      remaps.entries.push({ orig_id: id, remap_id: ghostId, remap_type: 'GHOST' });
-      remaps.payloads.push(undefined);
-    });
-  },
+  matches: (fd) => isUnlinkedPath(fd.link),
+  dump: (fd, files, state) => ghostRegFile(files, state, fd.fileKey, `/proc/${fd.pid}/fd/${fd.fd}`, fd.link, fd.flags, fd.info.pos, fd.unsupported),
 };

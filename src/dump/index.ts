@@ -61,7 +61,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
       const { cores, brk, dumpable } = dumpTaskCores(arch, task, regs, log);
       for (const [tid, core] of cores) writeImage(dir, `core-${tid}.img`, 'core', [core]);
 
-      const { mm, stats } = dumpMemory(pid, dir, index + 1, files, shmem, brk, { dumpable }, log,
+      const { mm, stats } = dumpMemory(pid, dir, index + 1, files, fds.state, shmem, brk, { dumpable }, log,
         (entries) => writeImage(dir, `pagemap-${pid}.img`, 'pagemap', entries));
       addStats(totals, stats);
       writeImage(dir, `mm-${pid}.img`, 'mm', [mm]);

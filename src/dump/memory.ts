@@ -12,6 +12,8 @@ import { parseAuxv } from '../proc/auxv.js';
 import { parseMaps, type Vma } from '../proc/maps.js';
 import { parseStat } from '../proc/stat.js';
 import type { FileTable } from './file-table.js';
+import type { FilesDumpState } from './files.js';
+import { ghostRegFile, isUnlinkedPath } from './ghost-file.js';
 import { PAGE_SIZE, PageWriter, type MemoryStats } from './page-writer.js';
 import type { SharedAnonMemory } from './shmem.js';
 
@@ -57,7 +59,7 @@ function unsupported(pid: number, vma: Vma, what: string): Error {
   return new Error(`criu-ts: cannot dump ${pid}'s mapping ${vma.start.toString(16)}-${vma.end.toString(16)} ${vma.name}: ${what} is not supported yet`);
 }
 
-function planVma(pid: number, vma: Vma, files: FileTable): VmaPlan {
+function planVma(pid: number, vma: Vma, files: FileTable, fileState: FilesDumpState): VmaPlan {
   const prot = (vma.read ? PROT_READ : 0) | (vma.write ? PROT_WRITE : 0) | (vma.exec ? PROT_EXEC : 0);
   let madv = 0n;
   for (const f of vma.vmFlags) if (madvByFlag[f] !== undefined) madv |= 1n << BigInt(madvByFlag[f]!);
@@ -97,14 +99,16 @@ function planVma(pid: number, vma: Vma, files: FileTable): VmaPlan {
   }
   if (vma.name.startsWith('[')) throw unsupported(pid, vma, `the special mapping ${vma.name}`);
   if (vma.name.startsWith('/SYSV')) throw unsupported(pid, vma, 'System V shared memory');
-  if (vma.name.endsWith(' (deleted)') && !vma.name.startsWith('/memfd:')) throw unsupported(pid, vma, 'a mapping of an unlinked file');
   const mapFile = `/proc/${pid}/map_files/${vma.start.toString(16)}-${vma.end.toString(16)}`;
   const fdflags = vma.shared && vma.write ? O_RDWR : 0;
   const memfd = vma.name.startsWith('/memfd:');
   entry['pgoff'] = vma.offset;
   entry['shmid'] = BigInt(memfd
     ? files.memfds.fileEntry(files, `memfd-map:${vma.inode}:${fdflags}`, files.memfds.inodeOf(mapFile, vma.name), fdflags, 0n)
-    : files.pathFile(vma.name, fdflags, mapFile));
+    : isUnlinkedPath(vma.name)
+      ? ghostRegFile(files, fileState, `ghost-map:${vma.devMajor}:${vma.devMinor}:${vma.inode}:${fdflags}`, mapFile, vma.name, fdflags, 0n,
+        (what) => unsupported(pid, vma, what))
+      : files.pathFile(vma.name, fdflags, mapFile));
   entry['fdflags'] = fdflags;
   entry['status'] = VMA.AREA_REGULAR | (vma.shared ? VMA.FILE_SHARED : VMA.FILE_PRIVATE) | (memfd ? VMA.AREA_MEMFD : 0);
   // Shared file pages live in the file; private ones only where the task wrote (COW).
@@ -148,10 +152,10 @@ export interface MemoryDump {
  * Dumps pid's memory: writes pagemap-<pid>.img and pages-<pagesId>.img, notes its shared
  * anonymous pages in shmem, and returns the mm entry.
  */
-export function dumpMemory(pid: number, dir: string, pagesId: number, files: FileTable, shmem: SharedAnonMemory, brk: bigint, extra: Entry,
-  log: Logger, writePagemap: (entries: Entry[]) => void): MemoryDump {
+export function dumpMemory(pid: number, dir: string, pagesId: number, files: FileTable, fileState: FilesDumpState, shmem: SharedAnonMemory,
+  brk: bigint, extra: Entry, log: Logger, writePagemap: (entries: Entry[]) => void): MemoryDump {
   const vmas = parseMaps(fs.readFileSync(`/proc/${pid}/smaps`, 'utf8'));
-  const plans = vmas.map((v) => planVma(pid, v, files));
+  const plans = vmas.map((v) => planVma(pid, v, files, fileState));
   const pagemapFd = fs.openSync(`/proc/${pid}/pagemap`, 'r');
   let planned: [number, number, boolean][] = [];
   try {
