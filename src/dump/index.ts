@@ -12,7 +12,6 @@ import { writeImage, type Entry } from '../images/index.js';
 import { silentLogger } from '../log.js';
 import type { DumpOptions, DumpResult } from '../options.js';
 import { parseStat } from '../proc/stat.js';
-import { parseStatus } from '../proc/status.js';
 import { FileTable } from './file-table.js';
 import { FileLocks } from './file-locks.js';
 import { FilesDumper } from './files.js';
@@ -58,7 +57,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     for (const task of tree.tasks) checkNamespaces(task.pid, opts.pid);
     for (const [index, task] of tree.tasks.entries()) {
       const pid = task.pid;
-      const { cores, brk, dumpable } = dumpTaskCores(arch, task, regs, log);
+      const { cores, brk, dumpable, umask } = dumpTaskCores(arch, task, regs, log);
       for (const [tid, core] of cores) writeImage(dir, `core-${tid}.img`, 'core', [core]);
 
       const { mm, stats } = dumpMemory(pid, dir, index + 1, files, fds.state, shmem, brk, { dumpable }, log,
@@ -77,7 +76,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
       writeImage(dir, `fs-${pid}.img`, 'fs', [{
         cwd_id: files.pathFile(fs.readlinkSync(`/proc/${pid}/cwd`), 0, `/proc/${pid}/cwd`),
         root_id: files.pathFile(fs.readlinkSync(`/proc/${pid}/root`), 0, `/proc/${pid}/root`),
-        umask: parseStatus(fs.readFileSync(`/proc/${pid}/status`, 'utf8')).umask,
+        umask,
       }]);
 
       const stat = parseStat(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));

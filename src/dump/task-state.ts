@@ -87,6 +87,8 @@ export interface TaskCores {
   /** The current program break and dumpable flag (for mm-<pid>.img). */
   brk: bigint;
   dumpable: number;
+  /** The file creation mask (for fs-<pid>.img). */
+  umask: number;
 }
 
 /** Builds every thread's core entry of a frozen task. regs: each thread's registers as seized. */
@@ -145,5 +147,5 @@ export function dumpTaskCores(arch: ArchDescriptor, task: FrozenTask, regs: Map<
     }
     cores.set(tid, core);
   }
-  return { cores, brk: self.task.brk, dumpable: self.task.dumpable };
+  return { cores, brk: self.task.brk, dumpable: self.task.dumpable, umask: self.task.umask };
 }
