@@ -18,21 +18,23 @@ if [ ! -f native/build/Release/criu_ts.node ]; then
   flock /tmp/criu-ts-native.lock npm run -s build:native >>"$out/build.log" 2>&1 || { echo "build failed: $out/build.log"; exit 1; }
 fi
 
-declare -A started status
+declare -A status
 run() { # arch runner-args...: the catalog of one arch, output to $out/<arch>.log
-  local a=$1
+  local a=$1 t0 rc
   shift
+  t0=$(date +%s)
   npm run -s zdtm -- --arch "$a" --report "$out/$a" "$@" >"$out/$a.log" 2>&1
+  rc=$?
+  echo $(( $(date +%s) - t0 )) >"$out/$a.secs"
+  return $rc
 }
 finish() { # arch pid
   wait "$2"
   status[$1]=$?
-  echo $(( $(date +%s) - started[$1] )) >"$out/$1.secs"
 }
 
 pids=()
 for a in "${arches[@]}"; do
-  started[$a]=$(date +%s)
   if [ "$a" = x86_64 ]; then
     run "$a" "$@" & finish "$a" $!   # natively, alone: it wants both cores
   else
