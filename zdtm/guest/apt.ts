@@ -46,6 +46,17 @@ export interface Package {
   size: number;
 }
 
+/** Packages from `apt-cache show` output (blank-line separated stanzas). */
+export function parsePackageStanzas(text: string): Package[] {
+  return text.split(/\n\n+/).filter((s) => s.trim()).map((stanza) => {
+    const field = (k: string) => new RegExp(`^${k}: (.*)$`, 'm').exec(stanza)?.[1] ?? '';
+    const [name, version] = [field('Package'), field('Version')];
+    // The name `apt-get download` gives the file (an epoch's ':' is escaped).
+    const file = `${name}_${version.replace(/:/g, '%3a')}_${field('Architecture')}.deb`;
+    return { name, version, file, size: Number(field('Size')) };
+  });
+}
+
 /** apt and apt-cache bound to one arch and one state directory. */
 export class ForeignApt {
   private readonly opts: string[];
@@ -97,16 +108,9 @@ export class ForeignApt {
     return m;
   }
 
-  /** Candidate version and pool file of each package. */
+  /** Candidate version and local file name of each package. */
   describe(names: string[]): Package[] {
-    const out = run('apt-cache', [...this.opts, 'show', '--no-all-versions', ...names]);
-    return out.split(/\n\n+/).filter((s) => s.trim()).map((stanza) => {
-      const field = (k: string) => new RegExp(`^${k}: (.*)$`, 'm').exec(stanza)?.[1] ?? '';
-      const [name, version] = [field('Package'), field('Version')];
-      // The name `apt-get download` gives the file (an epoch's ':' is escaped).
-      const file = `${name}_${version.replace(/:/g, '%3a')}_${field('Architecture')}.deb`;
-      return { name, version, file, size: Number(field('Size')) };
-    });
+    return parsePackageStanzas(run('apt-cache', [...this.opts, 'show', '--no-all-versions', ...names]));
   }
 
   /** Downloads the packages not already in `dest` with the right size. */

@@ -113,7 +113,7 @@ function imageOf(arch: ArchDescriptor, dir: string, m: Manifest): GuestImage {
 
 /** Rewrites absolute symlinks inside root as relative ones, so the tree works wherever it
  *  is mounted (ppc64el's /lib64/ld64.so.2 points at /lib/...; qemu-user -L needs this). */
-function relativizeSymlinks(root: string, dir = root): void {
+export function relativizeSymlinks(root: string, dir = root): void {
   for (const ent of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, ent.name);
     if (ent.isDirectory()) relativizeSymlinks(root, p);
