@@ -65,6 +65,15 @@ static Napi::Value Shutdown(const Napi::CallbackInfo& info) {
 }
 CRIU_TS_EXPORT("shutdown", Shutdown);
 
+// accept4(fd, flags) -> the new connection's fd
+static Napi::Value Accept4(const Napi::CallbackInfo& info) {
+  int fd = IntArg(info, 0);
+  int sk = accept4(fd, nullptr, nullptr, IntArg(info, 1));
+  if (sk < 0) return ThrowErrno(info.Env(), errno, "accept4(" + Fd(fd) + ")");
+  return Napi::Number::New(info.Env(), sk);
+}
+CRIU_TS_EXPORT("accept4", Accept4);
+
 // getsockname(fd) / getpeername(fd) -> the raw sockaddr
 static Napi::Value Name(const Napi::CallbackInfo& info, bool peer) {
   int fd = IntArg(info, 0);

@@ -21,7 +21,7 @@ import { SharedAnonMemory } from './shmem.js';
 import { checkNamespaces, NamespaceIds } from './namespaces.js';
 import { seizeTree } from './seize.js';
 import { dumpTaskCores } from './task-state.js';
-import { finishUnixSockets } from './unix-socket.js';
+import { finishUnixSockets, type UnixSocketsFinish } from './unix-socket.js';
 
 const IMG_VERSION = 2;
 const TASK_DEAD = 2;
@@ -40,6 +40,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
   const totals = emptyStats();
   log.info(`frozen ${tree.tasks.length} task(s) in ${Number(frozenAt - started) / 1e6} ms`);
   let done = false;
+  let unixSockets: UnixSocketsFinish | undefined;
   let files: FileTable | undefined;
   try {
     injectFault('dump-seized');
@@ -98,7 +99,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     for (const s of shmem.write(dir, () => ++pagesId, (file, entries) => writeImage(dir, file, 'pagemap', entries))) addStats(shared, s);
     for (const s of files.memfds.write(dir, () => ++pagesId, (file, kind, entries) => writeImage(dir, file, kind, entries))) addStats(shared, s);
 
-    finishUnixSockets(dir, fds.state.unixSockets, opts.extUnixSk === true);
+    unixSockets = finishUnixSockets(dir, fds.state.unixSockets, opts.extUnixSk === true, opts.leaveRunning === true);
     writeImage(dir, 'files.img', 'files', files.entries);
     if (fds.state.pipeData.length) {
       writeImage(dir, 'pipes-data.img', 'pipes-data', fds.state.pipeData.map((p) => p.entry), fds.state.pipeData.map((p) => p.payload));
@@ -128,10 +129,12 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     done = true;
   } finally {
     files?.memfds.close();
+    if (!done) unixSockets?.close();
     if (!done) tree.release();
   }
   if (opts.leaveRunning) tree.release();
   else tree.kill();
+  unixSockets?.afterKill();
   const ended = process.hrtime.bigint();
   log.info(`dumped ${tree.tasks.length} task(s): ${totals.pagesWritten} pages written of ${totals.pagesScanned} scanned`);
   return {

@@ -25,7 +25,8 @@ export function peekQueue(sk: number, type: number, readShutDown: boolean): Buff
           ? recv(sk, STREAM_CHUNK, MSG_PEEK | MSG_DONTWAIT)
           : recv(sk, MAX_PACKET, MSG_PEEK | MSG_DONTWAIT | MSG_TRUNC); // MSG_TRUNC: the full length
       } catch (e) {
-        if (isSysError(e, 'EAGAIN')) break;
+        // EAGAIN: nothing more; ECONNRESET: nothing more, and the peer closed with data unread.
+        if (isSysError(e, 'EAGAIN') || isSysError(e, 'ECONNRESET')) break;
         throw e;
       }
       if (type === SOCK_STREAM) {

@@ -2,11 +2,15 @@
 // shutdown, backlog) and getsockopt (options); what waits in its receive queue goes to
 // sk-queues.img. A peer must be dumped too (else --ext-unix-sk), checked once every task
 // is dumped (finishUnixSockets).
+// A connection not accepted yet names its listener as peer. What it sent waits in a
+// socket no task holds: only accept() reaches it, which would change the task's state, so
+// it is read once the tree is dead, from our own copy of the listener (UnixSocketsFinish).
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeImage, type Entry } from '../images/index.js';
 import { parseUnixDiag, type UnixDiag, unixDiagRequest } from '../proc/net-unix-diag.js';
-import { AF_UNIX, sockDiag } from '../sys/socket.js';
+import { pidfdGetfd, pidfdOpen } from '../sys/proc-ops.js';
+import { accept4, AF_UNIX, SOCK_CLOEXEC, SOCK_NONBLOCK, sockDiag } from '../sys/socket.js';
 import { noOwner } from './file-table.js';
 import type { FdDumper } from './files.js';
 import { peekQueue } from './sk-queue.js';
@@ -23,9 +27,13 @@ export interface UnixSocketsState {
   dumped: Map<number, number>;
   /** sk-queues.img entries with their payloads. */
   queues: { entry: Entry; payload: Buffer }[];
+  /** Where each dumped socket was found: inode -> task and fd. */
+  found: Map<number, { pid: number; fd: number }>;
+  /** Unaccepted connections that sent data: client inode -> its file id. */
+  unacceptedWithData: Map<number, number>;
 }
 
-export const newUnixSocketsState = (): UnixSocketsState => ({ dumped: new Map(), queues: [] });
+export const newUnixSocketsState = (): UnixSocketsState => ({ dumped: new Map(), queues: [], found: new Map(), unacceptedWithData: new Map() });
 
 /** The listener in whose queue the connection of socket ino waits (unix_diag lists clients as its icons). */
 function listenerOf(state: UnixSocketsState, ino: number): number | undefined {
@@ -61,10 +69,9 @@ export const unixSocket: FdDumper = {
       };
       const listener = listenerOf(state, sk.ino);
       if (listener) {
-        // Not accepted yet: its kernel peer has no inode; it names the listener instead, to
-        // be connected to it again at restore. What it sent waits in that peer, unreadable.
-        if (sk.wqueue) throw fd.unsupported('a unix connection not yet accepted, with data sent,');
+        // Its kernel peer has no inode; the listener is what restore connects it to again.
         entry['peer'] = listener;
+        if (sk.wqueue) state.unacceptedWithData.set(sk.ino, id);
       }
       if (sk.shutdown) entry['shutdown'] = sk.shutdown;
       if (name.length && name[0] !== 0) {
@@ -82,6 +89,7 @@ export const unixSocket: FdDumper = {
       });
       files.add('UNIXSK', 'usk', id, entry);
       state.dumped.set(sk.ino, entry['peer']);
+      state.found.set(sk.ino, { pid: fd.pid, fd: fd.fd });
     });
   },
 };
@@ -93,14 +101,75 @@ function filePerms(pid: number, name: string, ino: number): Entry | undefined {
   return { mode: st.mode, uid: st.uid, gid: st.gid };
 }
 
+/** What is left to do once the tree is dead (or to undo if it is released). */
+export interface UnixSocketsFinish {
+  /** Reads what unaccepted connections sent from our listener copies; writes sk-queues.img. */
+  afterKill(): void;
+  /** Drops the listener copies (the dump failed and the tree runs on). */
+  close(): void;
+}
+
 /**
- * Once every task is dumped: throws unless each dumped socket's peer was dumped too (or
- * allowExternal), then writes sk-queues.img.
+ * Once every task is dumped, the tree still frozen: throws unless each dumped socket's
+ * peer was dumped too (or allowExternal); keeps a copy of each listener with unaccepted
+ * connections that sent data (refused with leaveRunning: reading them needs accept()).
  */
-export function finishUnixSockets(dir: string, state: UnixSocketsState, allowExternal: boolean): void {
+export function finishUnixSockets(dir: string, state: UnixSocketsState, allowExternal: boolean, leaveRunning: boolean): UnixSocketsFinish {
   for (const [ino, peer] of state.dumped) {
     if (peer === 0 || state.dumped.has(peer) || allowExternal) continue;
     throw new Error(`criu-ts: unix socket ${ino} is connected to socket ${peer}, which is outside the dumped tree; use --ext-unix-sk to dump it anyway`);
   }
-  if (state.queues.length) writeImage(dir, 'sk-queues.img', 'sk-queues', state.queues.map((q) => q.entry), state.queues.map((q) => q.payload));
+  const listeners = new Map<number, number>();
+  const close = () => { for (const fd of listeners.values()) fs.closeSync(fd); listeners.clear(); };
+  try {
+    for (const client of state.unacceptedWithData.keys()) {
+      if (leaveRunning) throw new Error(`criu-ts: unix socket ${client} sent data on a connection not accepted yet; it can be dumped only when the tree is not left running`);
+      const listener = state.dumped.get(client)!;
+      if (listeners.has(listener)) continue;
+      const at = state.found.get(listener)!;
+      const pidfd = pidfdOpen(at.pid);
+      try {
+        listeners.set(listener, pidfdGetfd(pidfd, at.fd));
+      } finally {
+        fs.closeSync(pidfd);
+      }
+    }
+  } catch (e) {
+    close();
+    throw e;
+  }
+  const write = () => {
+    if (state.queues.length) writeImage(dir, 'sk-queues.img', 'sk-queues', state.queues.map((q) => q.entry), state.queues.map((q) => q.payload));
+  };
+  if (!listeners.size) write();
+  return {
+    afterKill() {
+      if (!listeners.size) return;
+      try {
+        for (const [ino, fd] of listeners) readUnaccepted(state, state.diag!.get(ino)!, fd);
+      } finally {
+        close();
+      }
+      write();
+    },
+    close,
+  };
+}
+
+/**
+ * Accepts every queued connection of a listener (in queue order, as unix_diag listed
+ * their clients) and records what each client sent, as queued on the client: it sends
+ * it again once connected at restore.
+ */
+function readUnaccepted(state: UnixSocketsState, listener: UnixDiag, fd: number): void {
+  for (const client of listener.icons) {
+    const conn = accept4(fd, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    try {
+      const id = state.unacceptedWithData.get(client);
+      if (id === undefined) continue;
+      for (const payload of peekQueue(conn, listener.type, true)) state.queues.push({ entry: { id_for: id, length: payload.length }, payload });
+    } finally {
+      fs.closeSync(conn);
+    }
+  }
 }

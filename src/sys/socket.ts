@@ -8,6 +8,7 @@ interface SocketAddon {
   bind(fd: number, addr: Buffer): void;
   connect(fd: number, addr: Buffer): void;
   listen(fd: number, backlog: number): void;
+  accept4(fd: number, flags: number): number;
   shutdown(fd: number, how: number): void;
   getsockname(fd: number): Buffer;
   getpeername(fd: number): Buffer;
@@ -85,6 +86,7 @@ export const socketpair = (domain: number, type: number): [number, number] => na
 export const bind = (fd: number, addr: Buffer): void => native().bind(fd, addr);
 export const connect = (fd: number, addr: Buffer): void => native().connect(fd, addr);
 export const listen = (fd: number, backlog: number): void => native().listen(fd, backlog);
+export const accept4 = (fd: number, flags = SOCK_CLOEXEC): number => native().accept4(fd, flags);
 export const shutdown = (fd: number, how: number): void => native().shutdown(fd, how);
 export const getsockname = (fd: number): Buffer => native().getsockname(fd);
 export const getpeername = (fd: number): Buffer => native().getpeername(fd);

@@ -150,8 +150,9 @@ function create(ctx: OpenContext, s: UnixRestore, usk: Entry): number {
     // A named socket of its own: a listener (the connection was not accepted yet) or a datagram server.
     create(ctx, s, peer);
     connect(sk, peerAddress(peer));
-  }
-  if (s.queues.get(usk['id'])?.length) {
+    // Not accepted when dumped: what it had sent is recorded on it, to be sent again.
+    if (peer['state'] === TCP_LISTEN) sendAll(sk, s.queues.get(usk['id']) ?? [], Number(usk['type']));
+  } else if (s.queues.get(usk['id'])?.length) {
     throw new Error(`criu-ts: unix socket ${usk['ino']} has queued data but no peer in the images to re-send it from`);
   }
   applyShutdown(sk, usk);
