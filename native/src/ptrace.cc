@@ -135,6 +135,29 @@ static Napi::Value GetThreadArea(const Napi::CallbackInfo& info) {
 CRIU_TS_EXPORT("ptraceGetThreadArea", GetThreadArea);
 #endif
 
+// ptraceSeccompGetFilter(pid, index) -> Buffer of struct sock_filter[] (index 0: the newest).
+static Napi::Value SeccompGetFilter(const Napi::CallbackInfo& info) {
+  pid_t pid = PidArg(info, 0);
+  long index = info[1].As<Napi::Number>().Int64Value();
+  long n = ptrace(static_cast<enum __ptrace_request>(0x420c), pid, reinterpret_cast<void*>(index), nullptr);
+  if (n < 0) return ThrowErrno(info.Env(), errno, Call("SECCOMP_GET_FILTER", pid));
+  Napi::Buffer<uint8_t> buf = Napi::Buffer<uint8_t>::New(info.Env(), static_cast<size_t>(n) * 8);
+  if (ptrace(static_cast<enum __ptrace_request>(0x420c), pid, reinterpret_cast<void*>(index), buf.Data()) != n)
+    return ThrowErrno(info.Env(), errno ? errno : EAGAIN, Call("SECCOMP_GET_FILTER", pid));
+  return buf;
+}
+CRIU_TS_EXPORT("ptraceSeccompGetFilter", SeccompGetFilter);
+
+// ptraceSeccompGetFlags(pid, index) -> the filter's SECCOMP_FILTER_FLAG_* (PTRACE_SECCOMP_GET_METADATA).
+static Napi::Value SeccompGetFlags(const Napi::CallbackInfo& info) {
+  pid_t pid = PidArg(info, 0);
+  uint64_t meta[2] = {static_cast<uint64_t>(info[1].As<Napi::Number>().Int64Value()), 0};
+  if (ptrace(static_cast<enum __ptrace_request>(0x420d), pid, reinterpret_cast<void*>(sizeof(meta)), meta) < 0)
+    return ThrowErrno(info.Env(), errno, Call("SECCOMP_GET_METADATA", pid));
+  return Napi::Number::New(info.Env(), static_cast<double>(meta[1]));
+}
+CRIU_TS_EXPORT("ptraceSeccompGetFlags", SeccompGetFlags);
+
 // waitpid(pid, options) -> [pid, rawStatus]; [0, 0] when WNOHANG found nothing.
 // The status is decoded in TS (src/sys/ptrace.ts).
 static Napi::Value WaitPid(const Napi::CallbackInfo& info) {

@@ -167,6 +167,21 @@ describe('memfd', () => {
   });
 });
 
+describe('seccomp', () => {
+  it('saves the filter chain and names it in the thread core', async () => {
+    const t = startTarget('counter', ['seccomp']);
+    targets.push(t);
+    const dir = newDir();
+    await dump({ pid: t.pid, imagesDir: dir, leaveRunning: true });
+    const [entry] = readImage(dir, 'seccomp.img').entries;
+    const allow = Buffer.from([0x06, 0, 0, 0, 0, 0, 0xff, 0x7f]); // BPF_RET|BPF_K, SECCOMP_RET_ALLOW
+    expect(entry!['seccomp_filters']).toEqual([{ filter: allow, flags: 0 }]);
+    const core = readImage(dir, `core-${t.pid}.img`).entries[0]!['thread_core'];
+    expect(core).toMatchObject({ seccomp_mode: 'filter', seccomp_filter: 0 });
+    await counterAdvances(t.statusFile); // it runs on, with the filter (our syscalls bypassed it)
+  });
+});
+
 describe('eventfd, signalfd, timerfd', () => {
   it('are dumped with their state from fdinfo', async () => {
     const t = startTarget('counter', ['anonfds']);

@@ -19,6 +19,7 @@ import { dumpMemory } from './memory.js';
 import { addStats, emptyStats } from './page-writer.js';
 import { SharedAnonMemory } from './shmem.js';
 import { checkNamespaces, NamespaceIds } from './namespaces.js';
+import { SeccompFilters } from './seccomp.js';
 import { seizeTree } from './seize.js';
 import { dumpTaskCores } from './task-state.js';
 import { finishUnixSockets, type UnixSocketsFinish } from './unix-socket.js';
@@ -53,12 +54,13 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     const locks = new FileLocks(opts.fileLocks === true);
     const namespaces = new NamespaceIds();
     const shmem = new SharedAnonMemory();
+    const seccomp = new SeccompFilters();
     const pstree: Entry[] = [];
     let rootIds: Entry | undefined;
     for (const task of tree.tasks) checkNamespaces(task.pid, opts.pid);
     for (const [index, task] of tree.tasks.entries()) {
       const pid = task.pid;
-      const { cores, brk, dumpable, umask } = dumpTaskCores(arch, task, regs, log);
+      const { cores, brk, dumpable, umask } = dumpTaskCores(arch, task, regs, seccomp, log);
       for (const [tid, core] of cores) writeImage(dir, `core-${tid}.img`, 'core', [core]);
 
       const { mm, stats } = dumpMemory(pid, dir, index + 1, files, fds.state, shmem, brk, { dumpable }, log,
@@ -110,6 +112,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     if (fds.state.ttyInfos.length) writeImage(dir, 'tty-info.img', 'tty-info', fds.state.ttyInfos);
     for (const img of fds.state.images) writeImage(dir, img.file, img.kind, img.entries, img.payloads);
     if (locks.entries.length) writeImage(dir, 'filelocks.img', 'filelocks', locks.entries);
+    if (seccomp.filters.length) writeImage(dir, 'seccomp.img', 'seccomp', [{ seccomp_filters: seccomp.filters }]);
     writeImage(dir, 'pstree.img', 'pstree', pstree);
     writeImage(dir, 'inventory.img', 'inventory', [{
       img_version: IMG_VERSION, fdinfo_per_id: true, root_ids: rootIds, ns_per_id: true, lsmtype: 'NO_LSM',

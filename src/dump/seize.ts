@@ -172,7 +172,7 @@ function seizeTask(tree: FrozenTree, pid: number, deadline: number): FrozenTask 
     }
     for (const tid of fresh) {
       try {
-        ptrace.seize(tid, ptrace.PTRACE_O_TRACESYSGOOD);
+        ptrace.seize(tid, ptrace.PTRACE_O_TRACESYSGOOD | ptrace.PTRACE_O_SUSPEND_SECCOMP);
       } catch (e) {
         if (isSysError(e, 'ESRCH')) continue; // the thread exited; the next listing drops it
         if (isSysError(e, 'EPERM')) throw new Error(`criu-ts: cannot seize ${tid} (already traced, or not permitted): ${(e as Error).message}`);

@@ -15,9 +15,12 @@ import { parseStatus, type ProcStatus } from '../proc/status.js';
 import { parsePosixTimers } from '../proc/timers.js';
 import { Parasite, type TaskReply, type ThreadReply } from './parasite.js';
 import { findSyscallInsn, RemoteThread } from './remote.js';
+import type { SeccompFilters } from './seccomp.js';
 import type { FrozenTask } from './seize.js';
 
 const TASK_ALIVE = 1;
+const SECCOMP_MODE_STRICT = 1;
+const SECCOMP_MODE_FILTER = 2;
 const TASK_STOPPED = 3;
 
 /** What the task reports about itself, through the parasite. */
@@ -92,11 +95,10 @@ export interface TaskCores {
 }
 
 /** Builds every thread's core entry of a frozen task. regs: each thread's registers as seized. */
-export function dumpTaskCores(arch: ArchDescriptor, task: FrozenTask, regs: Map<number, RawRegs>, log: Logger): TaskCores {
+export function dumpTaskCores(arch: ArchDescriptor, task: FrozenTask, regs: Map<number, RawRegs>, seccomp: SeccompFilters, log: Logger): TaskCores {
   const archRegs = arch.regs!;
   const pid = task.pid;
   const status = parseStatus(readProc(`/proc/${pid}/status`));
-  if (status.seccomp !== 0) throw new Error(`criu-ts: task ${pid} runs under seccomp (mode ${status.seccomp}); not supported yet`);
   const self = askTask(arch, task, regs);
   log.debug(`task ${pid}: ${self.posixTimers.length} POSIX timers, brk 0x${self.task.brk.toString(16)}`);
   const cores = new Map<number, Entry>();
@@ -118,6 +120,8 @@ export function dumpTaskCores(arch: ArchDescriptor, task: FrozenTask, regs: Map<
       signals_p: signalQueue(ptrace.peekSiginfo(tid, false)),
       creds: credsOf(tstatus, self.task.secbits),
       comm: readProc(`/proc/${pid}/task/${tid}/comm`).replace(/\n$/, ''),
+      ...(tstatus.seccomp === SECCOMP_MODE_STRICT ? { seccomp_mode: 'strict' } : {}),
+      ...(tstatus.seccomp === SECCOMP_MODE_FILTER ? { seccomp_mode: 'filter', seccomp_filter: seccomp.addThread(tid) } : {}),
       ...(rseq.rseqAbiSize ? { rseq_entry: { rseq_abi_pointer: rseq.rseqAbiPointer, rseq_abi_size: rseq.rseqAbiSize, signature: rseq.signature } } : {}),
     };
     const core: Entry = {

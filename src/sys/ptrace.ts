@@ -17,12 +17,16 @@ interface PtraceAddon {
   ptraceGetEventMsg(pid: number): number;
   waitpid(pid: number, options: number): [number, number];
   ptraceGetThreadArea?(pid: number, entry: number): Buffer;
+  ptraceSeccompGetFilter(pid: number, index: number): Buffer;
+  ptraceSeccompGetFlags(pid: number, index: number): number;
 }
 
 const native = () => addon<PtraceAddon>();
 
 export const PTRACE_O_TRACESYSGOOD = 0x1;
 export const PTRACE_O_TRACEEXIT = 0x40;
+/** Lets a seccomp-confined tracee run our syscalls (parasite) unfiltered; needs CAP_SYS_ADMIN. */
+export const PTRACE_O_SUSPEND_SECCOMP = 0x200000;
 export const PTRACE_EVENT_STOP = 128;
 
 export const NT_PRSTATUS = 1;
@@ -76,6 +80,11 @@ export function getThreadArea(pid: number, entry: number): Buffer {
   if (!fn) throw new Error('criu-ts: PTRACE_GET_THREAD_AREA exists only on x86');
   return fn(pid, entry);
 }
+
+/** The thread's seccomp filter `index` (0: the newest) as raw struct sock_filter[]. */
+export const seccompGetFilter = (pid: number, index: number): Buffer => native().ptraceSeccompGetFilter(pid, index);
+/** SECCOMP_FILTER_FLAG_* of the thread's filter `index`. */
+export const seccompGetFlags = (pid: number, index: number): number => native().ptraceSeccompGetFlags(pid, index);
 
 /** A decoded wait status. */
 export type WaitStatus =
