@@ -6,6 +6,7 @@ import { eventfdFile } from './fd/eventfd.js';
 import { eventpollFile } from './fd/eventpoll.js';
 import { withGhosts } from './fd/ghost-file.js';
 import { inotifyFile } from './fd/inotify.js';
+import { memfdFile } from './fd/memfd.js';
 import { pipeFile } from './fd/pipe.js';
 import { inetSocketFile } from './fd/inet-socket.js';
 import { unixSocketFile } from './fd/unix-socket.js';
@@ -14,7 +15,7 @@ import { signalfdFile } from './fd/signalfd.js';
 import { timerfdFile } from './fd/timerfd.js';
 import type { TaskImages, TreeImages } from './task-images.js';
 
-const kinds = new Map<string, FdKind>([withGhosts(regularFile), pipeFile, eventfdFile, timerfdFile, signalfdFile, inotifyFile, eventpollFile, unixSocketFile, inetSocketFile].map((k) => [k.type, k]));
+const kinds = new Map<string, FdKind>([withGhosts(regularFile), pipeFile, eventfdFile, timerfdFile, signalfdFile, inotifyFile, eventpollFile, memfdFile, unixSocketFile, inetSocketFile].map((k) => [k.type, k]));
 
 const FD_CLOEXEC = 1;
 

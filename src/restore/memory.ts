@@ -43,6 +43,8 @@ export interface VmaPlan {
   file?: { path: string; openFlags: number };
   /** The shared anonymous memory object mapped (its shmid), recreated once for the tree. */
   shmem?: bigint;
+  /** A memfd mapped: its MEMFD file id, opened with these flags (src/restore/fd/memfd.ts). */
+  memfd?: { fileId: number; openFlags: number };
 }
 
 export interface PagesRun {
@@ -98,9 +100,11 @@ export function planMemory(task: TaskImages, tree: TreeImages): MemoryPlan {
     const flags = (v['flags'] as number) & MAP_KEPT;
     const plan: VmaPlan = { start, end, pgoff: BigInt(v['pgoff']), prot: v['prot'], mapProt: v['prot'], flags, madv: BigInt(v['madv'] ?? 0) };
     if (status & (VMA_FILE_PRIVATE | VMA_FILE_SHARED)) {
-      const reg = fileEntry(tree, Number(v['shmid']), 'REG')['reg'] as Entry;
       const writable = (status & VMA_FILE_SHARED) !== 0 && (plan.prot & PROT_WRITE) !== 0;
-      plan.file = { path: reg['name'], openFlags: writable ? O_RDWR : O_RDONLY };
+      const openFlags = writable ? O_RDWR : O_RDONLY;
+      const fileId = Number(v['shmid']);
+      if (tree.files.get(fileId)?.['type'] === 'MEMFD') plan.memfd = { fileId, openFlags };
+      else plan.file = { path: (fileEntry(tree, fileId, 'REG')['reg'] as Entry)['name'], openFlags };
     }
     if (status & VMA_ANON_SHARED) {
       plan.shmem = BigInt(v['shmid']);

@@ -25,12 +25,15 @@ export function createSharedMemory(plans: TaskPlan[], ctx: OpenContext): Map<big
     ctx.opened.push(fd);
     fds.set(shmid, fd);
     const pages = ctx.tree.shmem.get(shmid);
-    if (pages) fill(fd, size, shmid, path.join(ctx.tree.dir, `pages-${pages.pagesId}.img`), pages.pagemap);
+    if (pages) fillSharedMemory(fd, size, shmid, ctx.tree.dir, pages);
   }
   return fds;
 }
 
-function fill(fd: number, size: bigint, shmid: bigint, pagesFile: string, pagemap: Record<string, any>[]): void {
+/** Writes an object's dumped pages (pages file + pagemap, offsets as addresses) into fd. */
+export function fillSharedMemory(fd: number, size: bigint, shmid: bigint, dir: string, pages: { pagesId: number; pagemap: Record<string, any>[] }): void {
+  const { pagemap } = pages;
+  const pagesFile = path.join(dir, `pages-${pages.pagesId}.img`);
   const src = fs.openSync(pagesFile, 'r');
   const buf = Buffer.alloc(CHUNK);
   try {
