@@ -360,7 +360,7 @@ __attribute__((noreturn, used)) void rst_main(struct rst_args *a)
 	SYS(__NR_close, a->report_fd);
 
 	u64 unmap_start = a->region_start, unmap_len = a->finish_area - a->region_start, frame = main_thread->frame_sp;
-	((void (*)(u64, u64, u64))a->finish_area)(unmap_start, unmap_len, frame);
+	((void (*)(u64, u64, u64, u64, u64))a->finish_area)(unmap_start, unmap_len, frame, a->stop_signal, a->pid);
 	for (;;)
 		SYS(__NR_exit_group, 1);
 }

@@ -34,14 +34,22 @@ rst_clone_thread:
  * The finish trampolines run from a copy in the finish area, the only part of the blob
  * region that stays mapped; rt_sigreturn takes its frame at rsp - 8, so rsp is set to
  * the frame's ucontext.
- * Main thread: rdi/rsi = range to unmap (the rest of the region), rdx = its frame.
+ * Main thread: rdi/rsi = range to unmap (the rest of the region), rdx = its frame,
+ * rcx = a signal to stop with before resuming (0: none), r8 = its PID.
  */
 	.globl rst_finish, rst_thread_finish, rst_finish_end
 rst_finish:
 	mov	%rdx, %rsp
+	mov	%rcx, %r12	/* syscall clobbers rcx */
 	mov	$11, %eax	/* munmap */
 	syscall
-	mov	$15, %eax	/* rt_sigreturn */
+	test	%r12, %r12
+	jz	1f
+	mov	%r8, %rdi
+	mov	%r12, %rsi
+	mov	$62, %eax	/* kill: a stopped task stops here, its program state intact */
+	syscall
+1:	mov	$15, %eax	/* rt_sigreturn */
 	syscall
 	ud2
 /* Other threads: rdi = the pending-threads counter (in the region), rsi = its frame. */

@@ -46,6 +46,8 @@ struct ChildSpec {
   pid_t pgidByParent = 0;       // group the creating task puts this one in, 0 to inherit
   std::vector<size_t> children; // indices of the tasks this one creates
   int zombieStatus = -1;        // >= 0: a zombie, which dies at once with this wait status
+  bool helper = false;          // a zombie that only lent its PID (a gone session leader): reaped by its creator
+  bool subreaper = false;       // set before the children exist: a helper's children are reparented to us
   bool dieWithParent = false;
   pid_t parent = 0;
   std::vector<FdMove> fds;
@@ -121,7 +123,8 @@ long DropInheritedRseq() {
 
 long Clone3(pid_t pid);
 
-// A task that was a zombie: it reports, then dies the way it died (its parent reaps it).
+// A task that was a zombie (or a session helper, once its children exist): it reports,
+// then dies the way it died, for its parent to reap.
 [[noreturn]] void BecomeZombie(const ChildSpec& s) {
   Report(s.reportFd, s.pid, 0, 0);
   int sig = s.zombieStatus & 0x7f;
@@ -147,7 +150,8 @@ long Clone3(pid_t pid);
   }
   long session = s.newSession ? Raw(SYS_setsid) : s.ownGroup ? Raw(SYS_setpgid, 0, 0) : 0;
   if (session < 0) Die(report, s.pid, RST_STEP_SESSION, session);
-  if (s.zombieStatus >= 0) BecomeZombie(s);
+  long subreaper = s.subreaper ? Raw(SYS_prctl, PR_SET_CHILD_SUBREAPER, 1) : 0;
+  if (subreaper < 0) Die(report, s.pid, RST_STEP_SESSION, subreaper);
   for (size_t c : s.children) {
     const ChildSpec& cs = all[c];
     long task = Clone3(cs.pid);
@@ -157,7 +161,14 @@ long Clone3(pid_t pid);
       long r = Raw(SYS_setpgid, task, cs.pgidByParent);
       if (r < 0) Die(report, cs.pid, RST_STEP_SESSION, r);
     }
+    if (cs.helper) {
+      int status;
+      long r;
+      do r = Raw(SYS_wait4, task, reinterpret_cast<long>(&status), __WALL, 0); while (r == -EINTR);
+      if (r < 0) Die(report, cs.pid, RST_STEP_SESSION, r);
+    }
   }
+  if (s.zombieStatus >= 0) BecomeZombie(s);
   long r = DropInheritedRseq();
   if (r < 0) Die(report, s.pid, RST_STEP_RSEQ_DROP, r);
   r = s.faultStep == RST_STEP_FDS ? -ECANCELED : PlaceFds(s);
@@ -210,8 +221,10 @@ ChildSpec ReadSpec(const Napi::Object& o) {
   Napi::Array children = o.Get("children").As<Napi::Array>();
   for (uint32_t i = 0; i < children.Length(); i++) s.children.push_back(children.Get(i).As<Napi::Number>().Uint32Value());
   s.reportFd = o.Get("reportFd").As<Napi::Number>().Int32Value();
+  s.subreaper = o.Has("subreaper") && o.Get("subreaper").As<Napi::Boolean>().Value();
   if (o.Has("exitStatus")) {
     s.zombieStatus = o.Get("exitStatus").As<Napi::Number>().Int32Value() & 0xffff;
+    s.helper = o.Has("helper") && o.Get("helper").As<Napi::Boolean>().Value();
     return s;
   }
   s.stagingBase = o.Get("stagingBase").As<Napi::Number>().Int32Value();

@@ -69,9 +69,45 @@ function killQuietly(pid: number): void {
   }
 }
 
-type Member = Pick<TaskImages, 'pid' | 'ppid' | 'pgid' | 'sid'>;
+/** A task of the tree to create; helpers are not dumped tasks (see withSessionHelpers). */
+type Member = Pick<TaskImages, 'pid' | 'ppid' | 'pgid' | 'sid'> & { helper?: boolean };
 
-/** Session and group steps of each task (root first); anything else would need helper tasks. */
+/**
+ * A task whose session leader is gone (neither itself nor its parent's session) is
+ * created by a helper that takes the leader's PID, calls setsid and exits once its
+ * children exist, leaving them to the parent, which must be a subreaper for that.
+ * Returns the members with the helpers inserted and the orphans hung under them.
+ */
+function withSessionHelpers(members: Member[], subreapers: Set<number>): Member[] {
+  const byPid = new Map(members.map((m) => [m.pid, m]));
+  const out: Member[] = [];
+  const helpers = new Map<string, Member>();
+  for (const [i, m] of members.entries()) {
+    const parent = byPid.get(m.ppid);
+    if (i === 0 || !parent || m.sid === m.pid || m.sid === parent.sid) {
+      out.push(m);
+      continue;
+    }
+    if (byPid.has(m.sid)) throw new Error(`criu-ts: task ${m.pid} is in session ${m.sid} of another task, not its parent's; such trees are not supported yet`);
+    if (!subreapers.has(parent.pid)) throw new Error(`criu-ts: task ${m.pid} of the gone session ${m.sid} was adopted by ${parent.pid}, which is no subreaper`);
+    const key = `${parent.pid}:${m.sid}`;
+    if (!helpers.has(key)) {
+      const helper: Member = { pid: m.sid, ppid: parent.pid, pgid: m.sid, sid: m.sid, helper: true };
+      helpers.set(key, helper);
+      out.push(helper);
+    }
+    out.push({ ...m, ppid: m.sid });
+  }
+  return out;
+}
+
+/** Every task to create, root first: the live ones, the zombies and the session helpers. */
+function treeMembers(tree: TreeImages, plans: TaskPlan[]): Member[] {
+  const subreapers = new Set(plans.filter((p) => p.childSubreaper).map((p) => p.task.pid));
+  return withSessionHelpers([...plans.map((p) => p.task), ...tree.zombies], subreapers);
+}
+
+/** Session and group steps of each task (root first). */
 function sessionSteps(members: Member[], opts: RestoreOptions): Pick<TaskSteps, 'newSession' | 'ownGroup' | 'pgidByParent'>[] {
   const byPid = new Map(members.map((m) => [m.pid, m]));
   return members.map((task, i) => {
@@ -95,8 +131,18 @@ function sessionSteps(members: Member[], opts: RestoreOptions): Pick<TaskSteps, 
   });
 }
 
+/** What prepareTask leaves to the tree: session steps, children and the shared staging range. */
+type TreeFields = 'newSession' | 'ownGroup' | 'pgidByParent' | 'children' | 'stagingBase';
+
 /** Opens what the task needs here and lays out its restorer region: everything but the clone. */
-function prepareTask(plan: TaskPlan, ctx: OpenContext, shmem: Map<bigint, number>, arch: ArchDescriptor, report: number, log: Logger): SpawnSpec {
+function prepareTask(
+  plan: TaskPlan,
+  ctx: OpenContext,
+  shmem: Map<bigint, number>,
+  arch: ArchDescriptor,
+  report: number,
+  log: Logger,
+): Omit<SpawnSpec, TreeFields> {
   const task = plan.task;
   const fds = openFds(task, ctx);
   takeFileLocks(ctx.tree, task, fds);
@@ -129,12 +175,7 @@ function prepareTask(plan: TaskPlan, ctx: OpenContext, shmem: Map<bigint, number
   log.debug(`restore: task ${task.pid}: region 0x${region.start.toString(16)}+${region.len}, ${plan.memory.vmas.length} VMAs, ${plan.memory.runs.length} page runs`);
   return {
     pid: task.pid,
-    newSession: false,
-    ownGroup: false,
-    pgidByParent: 0,
-    children: [],
     fds: Int32Array.from(moves.sort((a, b) => a[1] - b[1]).flat()),
-    stagingBase: 0,
     reportFd: report,
     reportFdTarget: serviceFds.report,
     rlimits: clampedRlimits(plan),
@@ -153,7 +194,7 @@ function prepareTask(plan: TaskPlan, ctx: OpenContext, shmem: Map<bigint, number
 /** Creates every task of the tree and waits for each one's report; returns our direct child's PID. */
 async function spawnTree(tree: TreeImages, plans: TaskPlan[], arch: ArchDescriptor, opts: RestoreOptions): Promise<number> {
   const log = opts.log ?? silentLogger;
-  const members: Member[] = [...plans.map((p) => p.task), ...tree.zombies];
+  const members = treeMembers(tree, plans);
   const steps = sessionSteps(members, opts);
   const ctx: OpenContext = { tree, opened: [], state: new Map() };
   const [reportRead, reportWrite] = pipe2(O_CLOEXEC);
@@ -161,16 +202,22 @@ async function spawnTree(tree: TreeImages, plans: TaskPlan[], arch: ArchDescript
   try {
     ctx.opened.push(reportWrite);
     const shmem = createSharedMemory(plans, ctx);
-    const live = plans.map((plan, i) => ({ ...prepareTask(plan, ctx, shmem, arch, reportWrite, log), ...steps[i]! }));
-    const zombies: ZombieSpec[] = tree.zombies.map((z, i) => ({ pid: z.pid, children: [], reportFd: reportWrite, exitStatus: z.exitStatus, ...steps[plans.length + i]! }));
-    const specs = [...live, ...zombies];
+    const prepared = plans.map((plan) => prepareTask(plan, ctx, shmem, arch, reportWrite, log));
+    // Above every fd of ours and every target fd: where the new tasks shuffle their fds through.
+    const ourFds = fs.readdirSync('/proc/self/fd').map(Number);
+    const stagingBase = Math.max(...ourFds, ...prepared.map((s) => s.fds[s.fds.length - 2] ?? 0)) + 64;
+    const subreapers = new Set(plans.filter((p) => p.childSubreaper).map((p) => p.task.pid));
+    const specs: (SpawnSpec | ZombieSpec)[] = members.map((m, i) => {
+      const common = { pid: m.pid, children: [], reportFd: reportWrite, subreaper: subreapers.has(m.pid), ...steps[i]! };
+      const live = plans.findIndex((p) => p.task.pid === m.pid);
+      if (live >= 0) return { ...prepared[live]!, ...common, stagingBase };
+      if (m.helper) return { ...common, exitStatus: 0, helper: true };
+      return { ...common, exitStatus: tree.zombies.find((z) => z.pid === m.pid)!.exitStatus };
+    });
     const index = new Map(members.map((m, i) => [m.pid, i]));
     members.forEach((m, i) => {
       if (i > 0) specs[index.get(m.ppid)!]!.children.push(i);
     });
-    const ourFds = fs.readdirSync('/proc/self/fd').map(Number);
-    const stagingBase = Math.max(...ourFds, ...live.map((s) => s.fds[s.fds.length - 2] ?? 0)) + 64;
-    for (const s of live) s.stagingBase = stagingBase;
     injectFault('restore-open-files');
     child = restoreSpawn(opts.detached === true, specs);
   } catch (e) {
@@ -223,7 +270,7 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
   const arch = hostArch();
   const plans = tree.tasks.map((t) => planTask(t, tree, arch));
   const pid = plans[0]!.task.pid;
-  for (const tid of [...plans.flatMap((p) => p.task.threads), ...tree.zombies.map((z) => z.pid)]) {
+  for (const tid of [...plans.flatMap((p) => p.task.threads), ...treeMembers(tree, plans).map((m) => m.pid)]) {
     if (pidExists(tid)) throw new Error(`criu-ts: pid ${tid} is busy`);
   }
   injectFault('restore-plan');

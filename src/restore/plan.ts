@@ -76,6 +76,8 @@ export interface TaskPlan {
   pdeathSig: number;
   dumpable: number;
   personality: number;
+  /** The task was stopped (by this signal): it is stopped again once restored. */
+  stopSignal?: number;
   childSubreaper: boolean;
   /** siginfo_t of each signal pending for the whole process. */
   signals: Buffer[];
@@ -87,6 +89,9 @@ const NSIG = 64;
 const SIGKILL = 9;
 const SIGSTOP = 19;
 const SS_DISABLE = 2;
+// task_core_entry.task_state values (CRIU's TASK_ALIVE, TASK_STOPPED).
+const TASK_ALIVE = 1;
+const TASK_STOPPED = 3;
 
 function regName(tree: TreeImages, id: number): string {
   return fileEntry(tree, id, 'REG')['reg']['name'];
@@ -167,8 +172,8 @@ export function planTask(task: TaskImages, tree: TreeImages, arch: ArchDescripto
   if (!arch.regs || !arch.restorer) throw new Error(`criu-ts: restore is not supported on ${arch.name} yet`);
   const core = task.cores[0]!;
   const tc: Entry = core['tc'] ?? {};
-  if (tc['task_state'] !== undefined && tc['task_state'] !== 1) {
-    throw new Error(`criu-ts: task ${task.pid} is in state ${tc['task_state']}; only live tasks can be restored yet`);
+  if (tc['task_state'] !== undefined && tc['task_state'] !== TASK_ALIVE && tc['task_state'] !== TASK_STOPPED) {
+    throw new Error(`criu-ts: task ${task.pid} is in state ${tc['task_state']}; only running and stopped tasks can be restored yet`);
   }
   const th: Entry = core['thread_core'] ?? {};
   const memory = planMemory(task, tree);
@@ -203,6 +208,7 @@ export function planTask(task: TaskImages, tree: TreeImages, arch: ArchDescripto
     pdeathSig: th['pdeath_sig'] ?? 0,
     dumpable: task.mm['dumpable'] ?? 1,
     personality: tc['personality'] ?? 0,
+    ...(tc['task_state'] === TASK_STOPPED ? { stopSignal: tc['stop_signo'] || SIGSTOP } : {}),
     childSubreaper: tc['child_subreaper'] === true,
     signals: siginfos(tc['signals_s']),
     ...(th['creds'] ? { creds: credsOf(th['creds']) } : {}),

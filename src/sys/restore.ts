@@ -15,11 +15,15 @@ export interface TaskSteps {
   children: number[];
   /** Write end of the report pipe in this process. */
   reportFd: number;
+  /** Become a child subreaper before creating the children (a helper's are reparented to it). */
+  subreaper?: boolean;
 }
 
 /** A task that was a zombie: after its first steps it reports and dies with this wait status. */
 export interface ZombieSpec extends TaskSteps {
   exitStatus: number;
+  /** Not a dumped task: it only re-creates a gone session leader for its children; its creator reaps it. */
+  helper?: boolean;
 }
 
 /** What a freshly cloned live task does before it jumps into the restorer blob. */
