@@ -32,8 +32,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	fd = openat(dfd, "inside", O_RDONLY);
-	if (fd < 0 || read(fd, buf, sizeof(buf)) != 2 || memcmp(buf, "ok", 2)) {
+	if (fd < 0) {
 		fail_errno("openat through the directory fd");
+		return 1;
+	}
+	if (read(fd, buf, sizeof(buf)) != 2 || memcmp(buf, "ok", 2)) {
+		fail("openat through the directory fd reached another file");
 		return 1;
 	}
 	if (fchdir(dfd) || access("inside", F_OK)) {

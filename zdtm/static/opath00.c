@@ -38,8 +38,12 @@ int main(int argc, char **argv)
 	/* O_PATH reads nothing itself; reopening it through /proc gives a readable file. */
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	reopened = open(path, O_RDONLY);
-	if (reopened < 0 || read(reopened, buf, sizeof(buf)) != 6 || memcmp(buf, "o_path", 6)) {
+	if (reopened < 0) {
 		fail_errno("reopen through %s", path);
+		return 1;
+	}
+	if (read(reopened, buf, sizeof(buf)) != 6 || memcmp(buf, "o_path", 6)) {
+		fail("reopening through %s gives other contents", path);
 		return 1;
 	}
 	pass();

@@ -50,9 +50,13 @@ int main(int argc, char **argv)
 		fail("listening socket is bound to \"%s\", expected \"%s\"", got.sun_path, sockname);
 		return 1;
 	}
-	acc = accept(lsk, NULL, NULL);
-	if (acc < 0 || read_all(acc, buf, 5) || memcmp(buf, "early", 5)) {
+	acc = accept4(lsk, NULL, NULL, SOCK_NONBLOCK);
+	if (acc < 0) {
 		fail_errno("the connection queued before the dump is lost");
+		return 1;
+	}
+	if (read_all(acc, buf, 5) || memcmp(buf, "early", 5)) {
+		fail("the data sent on the queued connection is lost");
 		return 1;
 	}
 	if (write_all(acc, "back", 4) || read_all(early, buf, 4) || memcmp(buf, "back", 4)) {

@@ -21,28 +21,34 @@ static int send_fds(int sk, const int fds[2])
 	return sendmsg(sk, &msg, 0) == 3 ? 0 : -1;
 }
 
-/* 0 with fds[] filled, or -1. */
-static int recv_fds(int sk, int fds[2])
+/* NULL with fds[] filled, or what went wrong. */
+static const char *recv_fds(int sk, int fds[2])
 {
 	char cbuf[CMSG_SPACE(2 * sizeof(int))], data[8];
 	struct iovec iov = { .iov_base = data, .iov_len = sizeof(data) };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
 			      .msg_controllen = sizeof(cbuf) };
 	struct cmsghdr *c;
+	ssize_t n = recvmsg(sk, &msg, MSG_DONTWAIT);
 
-	if (recvmsg(sk, &msg, MSG_DONTWAIT) != 3 || memcmp(data, "fds", 3))
-		return -1;
+	if (n < 0)
+		return errno == EAGAIN ? "the queue is empty" : "recvmsg failed";
+	if (n != 3 || memcmp(data, "fds", 3))
+		return "the message's data changed";
 	c = CMSG_FIRSTHDR(&msg);
-	if (!c || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(2 * sizeof(int)))
-		return -1;
+	if (!c || c->cmsg_type != SCM_RIGHTS)
+		return "the message arrived without its descriptors";
+	if (c->cmsg_len != CMSG_LEN(2 * sizeof(int)))
+		return "the message carries a different number of descriptors";
 	memcpy(fds, CMSG_DATA(c), 2 * sizeof(int));
-	return 0;
+	return NULL;
 }
 
 int main(int argc, char **argv)
 {
 	int sk[2], p[2], file, in_flight[2], got[2];
 	struct stat st_file, st_got;
+	const char *why;
 	char buf[16];
 
 	test_init(argc, argv);
@@ -66,8 +72,9 @@ int main(int argc, char **argv)
 	test_daemon();
 	test_waitsig();
 
-	if (recv_fds(sk[1], got)) {
-		fail_errno("no SCM_RIGHTS message after restore");
+	why = recv_fds(sk[1], got);
+	if (why) {
+		fail("SCM_RIGHTS message after restore: %s", why);
 		return 1;
 	}
 	if (read_all(got[0], buf, 9) || memcmp(buf, "pipe data", 9)) {
