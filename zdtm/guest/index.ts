@@ -18,14 +18,14 @@ export function stderrLogger(prefix: string): Logger {
   return { error: line, warn: line, info: line, debug() {}, progress() {} };
 }
 
-function envSeconds(name: string, fallback: number): number {
+function envNumber(name: string, fallback: number): number {
   const v = Number(process.env[name]);
   return Number.isFinite(v) && v > 0 ? v : fallback;
 }
 
 /** Time limits, overridable with CRIU_TS_GUEST_BOOT_TIMEOUT / CRIU_TS_GUEST_TIMEOUT (seconds). */
 export function guestLimits(): Limits {
-  return { bootSeconds: envSeconds('CRIU_TS_GUEST_BOOT_TIMEOUT', 180), totalSeconds: envSeconds('CRIU_TS_GUEST_TIMEOUT', 4 * 3600) };
+  return { bootSeconds: envNumber('CRIU_TS_GUEST_BOOT_TIMEOUT', 180), totalSeconds: envNumber('CRIU_TS_GUEST_TIMEOUT', 4 * 3600) };
 }
 
 export interface GuestRun extends BootResult {
@@ -35,13 +35,14 @@ export interface GuestRun extends BootResult {
 }
 
 /**
- * Boots a guest of `arch` and runs argv in it (cwd /repo, the repo read-only; reportDir
- * writable at /report). The addon is cross-built first; CRIU_TS_* variables of this
- * process are passed on, except the paths that differ in the guest.
+ * Boots a guest of `arch` and runs argv in it (cwd /repo, the repo read-only). reportDir is
+ * the guest's /share; the command writes its report to /report, which is copied there when it
+ * ends. The addon is cross-built first; CRIU_TS_* variables of this process are passed on,
+ * except the paths that differ in the guest.
  */
 export async function runInGuest(arch: ArchDescriptor, argv: string[], reportDir: string, log: Logger): Promise<GuestRun> {
   const image = ensureGuest(arch, { log });
-  buildAddon(arch, log);
+  const addon = buildAddon(arch, log);
   const report = path.resolve(reportDir);
   fs.mkdirSync(report, { recursive: true });
   const run = `guest-${arch.name}`;
@@ -52,7 +53,7 @@ export async function runInGuest(arch: ArchDescriptor, argv: string[], reportDir
     HOME: '/root',
     TMPDIR: '/tmp',
     CRIU_TS_ARCH: arch.name,
-    CRIU_TS_ADDON: `${guestPaths.cache}/addon/criu_ts.node`,
+    CRIU_TS_ADDON: path.posix.join(guestPaths.cache, path.relative(image.dir, addon)),
   });
   fs.writeFileSync(path.join(report, runScriptName(run)), runScript(env, guestPaths.repo, argv));
   const statusFile = path.join(report, statusFileName(run));
@@ -70,7 +71,7 @@ export async function runInGuest(arch: ArchDescriptor, argv: string[], reportDir
         { tag: shareTags.repo, path: packageRoot(), readonly: true },
         { tag: shareTags.report, path: report, readonly: false },
       ],
-      memoryMiB: envSeconds('CRIU_TS_GUEST_MEM', 2048),
+      memoryMiB: envNumber('CRIU_TS_GUEST_MEM', 2048),
     },
     guestLimits(),
     consoleLog,
