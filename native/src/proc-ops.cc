@@ -3,7 +3,6 @@
 #include "addon.h"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -79,14 +78,6 @@ static Napi::Value MemfdCreate(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), fd);
 }
 CRIU_TS_EXPORT("memfdCreate", MemfdCreate);
-
-// tgkill(tgid, tid, sig)
-static Napi::Value Tgkill(const Napi::CallbackInfo& info) {
-  if (syscall(SYS_tgkill, IntArg(info, 0), IntArg(info, 1), IntArg(info, 2)) < 0)
-    return ThrowErrno(info.Env(), errno, "tgkill(" + std::to_string(IntArg(info, 1)) + ")");
-  return info.Env().Undefined();
-}
-CRIU_TS_EXPORT("tgkill", Tgkill);
 
 // kcmpFiles(pid1, pid2, fd1, fd2) -> true when both fds refer to one open file description.
 static Napi::Value KcmpFiles(const Napi::CallbackInfo& info) {

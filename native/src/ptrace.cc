@@ -114,14 +114,6 @@ static Napi::Value GetRseqConfiguration(const Napi::CallbackInfo& info) {
 }
 CRIU_TS_EXPORT("ptraceGetRseqConfiguration", GetRseqConfiguration);
 
-static Napi::Value GetEventMsg(const Napi::CallbackInfo& info) {
-  pid_t pid = PidArg(info, 0);
-  unsigned long msg = 0;
-  if (ptrace(PTRACE_GETEVENTMSG, pid, nullptr, &msg) < 0) return ThrowErrno(info.Env(), errno, Call("GETEVENTMSG", pid));
-  return Napi::Number::New(info.Env(), static_cast<double>(msg));
-}
-CRIU_TS_EXPORT("ptraceGetEventMsg", GetEventMsg);
-
 // ptraceGetThreadArea(pid, entry) -> Buffer of struct user_desc (16 bytes), x86 only.
 #if defined(__x86_64__) || defined(__i386__)
 static Napi::Value GetThreadArea(const Napi::CallbackInfo& info) {

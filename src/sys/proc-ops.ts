@@ -9,7 +9,6 @@ interface ProcOpsAddon {
   tee(fdIn: number, fdOut: number, len: number, flags: number): number;
   fcntl(fd: number, cmd: number, arg?: number): number;
   memfdCreate(name: string, flags: number): number;
-  tgkill(tgid: number, tid: number, sig: number): void;
   kcmpFiles(pid1: number, pid2: number, fd1: number, fd2: number): boolean;
   ioctlRead(fd: number, request: number, size: number): Buffer;
 }
@@ -36,7 +35,6 @@ export const pipe2 = (flags: number): [number, number] => native().pipe2(flags);
 export const tee = (fdIn: number, fdOut: number, len: number, flags: number): number => native().tee(fdIn, fdOut, len, flags);
 export const fcntl = (fd: number, cmd: number, arg = 0): number => native().fcntl(fd, cmd, arg);
 export const memfdCreate = (name: string, flags: number): number => native().memfdCreate(name, flags);
-export const tgkill = (tgid: number, tid: number, sig: number): void => native().tgkill(tgid, tid, sig);
 /** True when fd1 of pid1 and fd2 of pid2 share one open file description (kcmp). */
 export const kcmpFiles = (pid1: number, pid2: number, fd1: number, fd2: number): boolean => native().kcmpFiles(pid1, pid2, fd1, fd2);
 /** Runs an ioctl that fills a struct of `size` bytes and returns it. */

@@ -14,7 +14,6 @@ interface PtraceAddon {
   ptraceGetSigmask(pid: number): bigint;
   ptraceSetSigmask(pid: number, mask: bigint): void;
   ptraceGetRseqConfiguration(pid: number): Buffer;
-  ptraceGetEventMsg(pid: number): number;
   waitpid(pid: number, options: number): [number, number];
   ptraceGetThreadArea?(pid: number, entry: number): Buffer;
   ptraceSeccompGetFilter(pid: number, index: number): Buffer;
@@ -24,7 +23,6 @@ interface PtraceAddon {
 const native = () => addon<PtraceAddon>();
 
 export const PTRACE_O_TRACESYSGOOD = 0x1;
-export const PTRACE_O_TRACEEXIT = 0x40;
 /** Lets a seccomp-confined tracee run our syscalls (parasite) unfiltered; needs CAP_SYS_ADMIN. */
 export const PTRACE_O_SUSPEND_SECCOMP = 0x200000;
 export const PTRACE_EVENT_STOP = 128;
@@ -59,7 +57,6 @@ export function peekSiginfo(pid: number, shared: boolean): Buffer[] {
 }
 export const getSigmask = (pid: number): bigint => native().ptraceGetSigmask(pid);
 export const setSigmask = (pid: number, mask: bigint): void => native().ptraceSetSigmask(pid, mask);
-export const getEventMsg = (pid: number): number => native().ptraceGetEventMsg(pid);
 
 export interface RseqConfiguration {
   rseqAbiPointer: bigint;
