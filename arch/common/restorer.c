@@ -14,10 +14,10 @@
 #include <linux/prctl.h>
 #include <linux/sched.h>
 
-#define PAGE_SIZE 4096UL
 #define SIG_KILL 9
 #define SIG_STOP 19
 #define RSEQ_FLAG_UNREGISTER_NONE 0
+/* pread moves at most this much per call. */
 #define CHUNK (1UL << 30)
 
 /* SYS(nr, args...): a raw syscall with up to six arguments, the missing ones zero. */
@@ -333,8 +333,7 @@ __attribute__((noreturn, used)) void rst_main(struct rst_args *a)
 	fill_pages(a);
 	finish_vmas(a);
 
-	if (a->has_mm)
-		CHECK(a, RST_STEP_MM, SYS(__NR_prctl, PR_SET_MM, PR_SET_MM_MAP, &a->mm, sizeof(a->mm), 0));
+	CHECK(a, RST_STEP_MM, SYS(__NR_prctl, PR_SET_MM, PR_SET_MM_MAP, &a->mm, sizeof(a->mm), 0));
 	restore_signals_and_timers(a);
 	CHECK(a, RST_STEP_PERSONALITY, SYS(__NR_personality, a->personality));
 	if (a->child_subreaper)

@@ -219,7 +219,7 @@ struct rst_args {
 	u32 nr_runs;
 	u64 runs;
 	struct rst_mm_map mm;
-	u32 has_mm;
+	u32 pad0;
 	u32 nr_close_fds;
 	u64 close_fds;
 	struct rst_sigaction sigactions[64];

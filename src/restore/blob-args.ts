@@ -185,7 +185,6 @@ export function buildBlobRegion(
     moves: movesAt, nr_moves: arrays.moves.length,
     vmas: vmasAt, nr_vmas: arrays.vmas.length,
     runs: runsAt, nr_runs: arrays.runs.length,
-    has_mm: 1,
     mm: {
       start_code: mm['mm_start_code'], end_code: mm['mm_end_code'], start_data: mm['mm_start_data'], end_data: mm['mm_end_data'],
       start_brk: mm['mm_start_brk'], brk: mm['mm_brk'], start_stack: mm['mm_start_stack'],
