@@ -1,10 +1,11 @@
-// Injected syscalls: running a syscall inside a stopped thread of the target. We point
+// Injected syscalls: running a syscall inside a stopped thread of the target (to map and
+// unmap the parasite's area, and read what the parasite needs before it starts). We point
 // the thread at a syscall instruction that already exists in its vDSO (so no code is
 // written into the target), load the arguments, and step it with PTRACE_SYSCALL to the
 // syscall's exit stop. Output structs land on the thread's own stack, below its stack
-// pointer (memory the ABI already treats as clobberable), so no mapping is ever added. Signals are blocked only while one call runs, and between calls
-// the thread holds its own registers (restart-adjusted): if we die at any point outside
-// those few microseconds, the kernel detaches it and it simply carries on.
+// pointer (memory the ABI already treats as clobberable). Signals are blocked only while
+// one call runs, and between calls the thread holds its own registers (restart-adjusted):
+// if we die outside those few microseconds, the kernel detaches it and it carries on.
 // park() puts the exact original registers back and returns the thread to an ordinary
 // interrupt stop, from which the kernel restarts an interrupted syscall as usual.
 import fs from 'node:fs';

@@ -19,9 +19,9 @@ import type { SeccompFilters } from './seccomp.js';
 import type { FrozenTask } from './seize.js';
 
 const TASK_ALIVE = 1;
+const TASK_STOPPED = 3;
 const SECCOMP_MODE_STRICT = 1;
 const SECCOMP_MODE_FILTER = 2;
-const TASK_STOPPED = 3;
 
 /** What the task reports about itself, through the parasite. */
 interface TaskSelfReport {
