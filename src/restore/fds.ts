@@ -33,6 +33,11 @@ function kindOf(e: Entry, pid: number): FdKind {
   return kind;
 }
 
+/** Opens a file the restore makes (memfd, deleted file) anew with flags, for a mapping. */
+export function reopenRecreated(ctx: OpenContext, fileId: number, flags: number): number {
+  return kinds.get(String(ctx.tree.files.get(fileId)?.['type']))!.reopen!(ctx, fileId, flags);
+}
+
 export function checkFds(task: TaskImages, tree: TreeImages): void {
   for (const e of task.fds) kindOf(e, task.pid).check(tree, e['id']);
 }

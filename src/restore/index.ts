@@ -16,9 +16,8 @@ import { wait, WNOHANG } from '../sys/ptrace.js';
 import { restoreSpawn, type SpawnSpec, type TaskSteps, type ZombieSpec } from '../sys/restore.js';
 import { buildBlobRegion, type ServiceFds } from './blob-args.js';
 import type { OpenContext } from './fd/kinds.js';
-import { openMemfdMapping } from './fd/memfd.js';
 import { takeFileLocks } from './file-locks.js';
-import { openFds } from './fds.js';
+import { openFds, reopenRecreated } from './fds.js';
 import { planSpecialMoves } from './memory.js';
 import { planTask, type TaskPlan } from './plan.js';
 import { createSharedMemory } from './shmem.js';
@@ -160,9 +159,9 @@ function prepareTask(
   const serviceFds: ServiceFds = { report: service(report), pages: service(pagesFd), exe: exeFd >= 0 ? service(exeFd) : -1, vma: new Map(), close: [] };
   const byFile = new Map<string, number>();
   for (const v of plan.memory.vmas) {
-    const key = v.file ? `${v.file.openFlags}:${v.file.path}` : v.shmem !== undefined ? `shmem:${v.shmem}` : v.memfd ? `memfd:${v.memfd.fileId}:${v.memfd.openFlags}` : undefined;
+    const key = v.file ? `${v.file.openFlags}:${v.file.path}` : v.shmem !== undefined ? `shmem:${v.shmem}` : v.recreated ? `recreated:${v.recreated.fileId}:${v.recreated.openFlags}` : undefined;
     if (key === undefined) continue;
-    if (!byFile.has(key)) byFile.set(key, service(v.file ? keep(fs.openSync(v.file.path, v.file.openFlags)) : v.memfd ? openMemfdMapping(ctx, v.memfd.fileId, v.memfd.openFlags) : shmem.get(v.shmem!)!));
+    if (!byFile.has(key)) byFile.set(key, service(v.file ? keep(fs.openSync(v.file.path, v.file.openFlags)) : v.recreated ? reopenRecreated(ctx, v.recreated.fileId, v.recreated.openFlags) : shmem.get(v.shmem!)!));
     serviceFds.vma.set(v, byFile.get(key)!);
   }
   serviceFds.close = [serviceFds.pages, ...(exeFd >= 0 ? [serviceFds.exe] : []), ...byFile.values()];

@@ -3,6 +3,7 @@
 // task move to where the old ones were.
 import { ImageError, type Entry } from '../images/index.js';
 import type { Vma } from '../proc/maps.js';
+import { isGhost } from './fd/ghost-file.js';
 import { fileEntry, type TaskImages, type TreeImages } from './task-images.js';
 
 // CRIU's VMA status bits (criu/include/image.h), a fact of the image format.
@@ -43,8 +44,8 @@ export interface VmaPlan {
   file?: { path: string; openFlags: number };
   /** The shared anonymous memory object mapped (its shmid), recreated once for the tree. */
   shmem?: bigint;
-  /** A memfd mapped: its MEMFD file id, opened with these flags (src/restore/fd/memfd.ts). */
-  memfd?: { fileId: number; openFlags: number };
+  /** A file the restore makes (memfd, deleted file): its file id, opened with these flags through its kind. */
+  recreated?: { fileId: number; openFlags: number };
 }
 
 export interface PagesRun {
@@ -103,7 +104,7 @@ export function planMemory(task: TaskImages, tree: TreeImages): MemoryPlan {
       const writable = (status & VMA_FILE_SHARED) !== 0 && (plan.prot & PROT_WRITE) !== 0;
       const openFlags = writable ? O_RDWR : O_RDONLY;
       const fileId = Number(v['shmid']);
-      if (tree.files.get(fileId)?.['type'] === 'MEMFD') plan.memfd = { fileId, openFlags };
+      if (tree.files.get(fileId)?.['type'] === 'MEMFD' || isGhost(tree, fileId)) plan.recreated = { fileId, openFlags };
       else plan.file = { path: (fileEntry(tree, fileId, 'REG')['reg'] as Entry)['name'], openFlags };
     }
     if (status & VMA_ANON_SHARED) {

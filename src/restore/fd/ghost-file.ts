@@ -10,6 +10,9 @@ import type { FdKind, OpenContext } from './kinds.js';
 
 const remapCache = new WeakMap<TreeImages, Map<number, number>>();
 
+/** True when file fileId is a deleted file, remapped to a ghost. */
+export const isGhost = (tree: TreeImages, fileId: number): boolean => ghostsOf(tree).has(fileId);
+
 /** Ghost number by the file id it stands in for. */
 function ghostsOf(tree: TreeImages): Map<number, number> {
   let m = remapCache.get(tree);
@@ -73,12 +76,17 @@ export function withGhosts(reg: FdKind): FdKind {
     },
     open(ctx, fileId) {
       const ghost = ghostsOf(ctx.tree).get(fileId);
-      if (ghost === undefined) return reg.open(ctx, fileId);
-      const entry = fileEntry(ctx.tree, fileId, 'REG');
-      const inode = ghostInode(ctx, ghost, entry['reg']['name']);
-      // The plain opener, pointed at the unlinked inode: flags and position as for any file.
-      const files = new Map([[fileId, { ...entry, reg: { ...entry['reg'], name: `/proc/self/fd/${inode}` } }]]);
-      return reg.open({ ...ctx, tree: { ...ctx.tree, files } }, fileId);
+      return ghost === undefined ? reg.open(ctx, fileId) : openGhost(reg, ctx, fileId, ghost, {});
     },
+    reopen: (ctx, fileId, flags) => openGhost(reg, ctx, fileId, ghostsOf(ctx.tree).get(fileId)!, { flags, pos: 0n }),
   };
+}
+
+/** Opens file fileId (its reg entry changed by `change`) on the recreated inode of ghost. */
+function openGhost(reg: FdKind, ctx: OpenContext, fileId: number, ghost: number, change: Entry): number {
+  const entry = fileEntry(ctx.tree, fileId, 'REG');
+  const inode = ghostInode(ctx, ghost, entry['reg']['name']);
+  // The plain opener, pointed at the unlinked inode: flags and position as for any file.
+  const files = new Map([[fileId, { ...entry, reg: { ...entry['reg'], ...change, name: `/proc/self/fd/${inode}` } }]]);
+  return reg.open({ ...ctx, tree: { ...ctx.tree, files } }, fileId);
 }

@@ -24,6 +24,11 @@ export interface FdKind {
    * task's fd numbers -> their files open here (e.g. epoll registering its targets).
    */
   afterOpen?(ctx: OpenContext, fileId: number, source: number, taskFds: ReadonlyMap<number, number>): void;
+  /**
+   * For files the restore makes (memfds, deleted files), which have no path to map them
+   * from: another open file of it with these open flags, registered in ctx.opened.
+   */
+  reopen?(ctx: OpenContext, fileId: number, flags: number): number;
 }
 
 export type { Entry };

@@ -9,7 +9,7 @@ import { memfd as memfdDumper } from '../../dump/memfd.js';
 import { readImage, writeImage, type Entry } from '../../images/index.js';
 import { fcntl, memfdCreate } from '../../sys/proc-ops.js';
 import { lseek } from '../../sys/restore.js';
-import { memfdFile, openMemfdMapping } from './memfd.js';
+import { memfdFile } from './memfd.js';
 import { closeAll, dumpOwn, type RoundTrip } from './own-fd.test-support.js';
 
 const F_ADD_SEALS = 1033;
@@ -59,7 +59,7 @@ describe('memfd', () => {
     expect(got.equals(content)).toBe(true);
 
     // Another open of the same inode (as for a mapping) reaches the same memory.
-    const other = openMemfdMapping(t.ctx, t.id, fs.constants.O_RDWR);
+    const other = memfdFile.reopen!(t.ctx, t.id, fs.constants.O_RDWR);
     fs.writeSync(other, 'shared', 100);
     const seen = Buffer.alloc(6);
     fs.readSync(back, seen, 0, 6, 100);

@@ -65,11 +65,6 @@ function reopen(ctx: OpenContext, fileId: number, flags: number, pos: bigint): n
   return regularFile.open({ ...ctx, tree: { ...ctx.tree, files } }, fileId);
 }
 
-/** The file a memfd mapping is made from, opened with openFlags. */
-export function openMemfdMapping(ctx: OpenContext, fileId: number, openFlags: number): number {
-  return reopen(ctx, fileId, openFlags, 0n);
-}
-
 export const memfdFile: FdKind = {
   type: 'MEMFD',
   check(tree, fileId) {
@@ -79,4 +74,5 @@ export const memfdFile: FdKind = {
     const m = fileEntry(ctx.tree, fileId, 'MEMFD')['memfd'];
     return reopen(ctx, fileId, Number(m['flags']), BigInt(m['pos'] ?? 0));
   },
+  reopen: (ctx, fileId, flags) => reopen(ctx, fileId, flags, 0n),
 };
