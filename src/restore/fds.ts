@@ -4,6 +4,7 @@ import type { Entry } from '../images/index.js';
 import type { FdKind, OpenContext } from './fd/kinds.js';
 import { eventfdFile } from './fd/eventfd.js';
 import { eventpollFile } from './fd/eventpoll.js';
+import { fifoFile } from './fd/fifo.js';
 import { withGhosts } from './fd/ghost-file.js';
 import { inotifyFile } from './fd/inotify.js';
 import { memfdFile } from './fd/memfd.js';
@@ -15,7 +16,7 @@ import { signalfdFile } from './fd/signalfd.js';
 import { timerfdFile } from './fd/timerfd.js';
 import type { TaskImages, TreeImages } from './task-images.js';
 
-const kinds = new Map<string, FdKind>([withGhosts(regularFile), pipeFile, eventfdFile, timerfdFile, signalfdFile, inotifyFile, eventpollFile, memfdFile, unixSocketFile, inetSocketFile].map((k) => [k.type, k]));
+const kinds = new Map<string, FdKind>([withGhosts(regularFile), pipeFile, fifoFile, eventfdFile, timerfdFile, signalfdFile, inotifyFile, eventpollFile, memfdFile, unixSocketFile, inetSocketFile].map((k) => [k.type, k]));
 
 const FD_CLOEXEC = 1;
 

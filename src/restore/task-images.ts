@@ -44,6 +44,8 @@ export interface TreeImages {
   files: Map<number, Entry>;
   /** Unread pipe contents by pipe_id (pipes-data.img). */
   pipeData: Map<number, Buffer>;
+  /** Unread named-pipe contents by pipe_id (fifo-data.img). */
+  fifoData: Map<number, Buffer>;
   /** Shared anonymous memory objects by shmid: their pages file and pagemap (object offsets as vaddr). */
   shmem: Map<bigint, { pagesId: number; pagemap: Entry[] }>;
 }
@@ -79,17 +81,24 @@ function readTask(dir: string, p: Entry, fdinfoPerId: boolean): TaskImages {
   };
 }
 
+/** pipe_data entries with their payload, by pipe_id; empty when the image is absent. */
+function readPipeData(dir: string, file: string): Map<number, Buffer> {
+  const data = new Map<number, Buffer>();
+  if (fs.existsSync(path.join(dir, file))) {
+    const img = readImage(dir, file);
+    img.entries.forEach((e, i) => data.set(e['pipe_id'], img.payloads[i] ?? Buffer.alloc(0)));
+  }
+  return data;
+}
+
 export function readTreeImages(dir: string): TreeImages {
   const inventory = only(dir, 'inventory.img');
   const pstree = readImage(dir, 'pstree.img').entries;
   if (pstree.length === 0) throw new ImageError('pstree.img', 0, 'at least one task');
   const files = new Map<number, Entry>();
   for (const f of readImage(dir, 'files.img').entries) files.set(f['id'], f);
-  const pipeData = new Map<number, Buffer>();
-  if (fs.existsSync(path.join(dir, 'pipes-data.img'))) {
-    const img = readImage(dir, 'pipes-data.img');
-    img.entries.forEach((e, i) => pipeData.set(e['pipe_id'], img.payloads[i] ?? Buffer.alloc(0)));
-  }
+  const pipeData = readPipeData(dir, 'pipes-data.img');
+  const fifoData = readPipeData(dir, 'fifo-data.img');
   const shmem = new Map<bigint, { pagesId: number; pagemap: Entry[] }>();
   for (const f of fs.readdirSync(dir)) {
     const m = /^pagemap-shmem-(\d+)\.img$/.exec(f);
@@ -109,7 +118,7 @@ export function readTreeImages(dir: string): TreeImages {
     }
   }
   if (tasks[0]?.pid !== pstree[0]!['pid']) throw new ImageError('pstree.img', 0, 'a live task as the root');
-  return { dir, inventory, tasks, zombies, files, pipeData, shmem };
+  return { dir, inventory, tasks, zombies, files, pipeData, fifoData, shmem };
 }
 
 /** files.img entry `id`, which must exist and be of `type`. */

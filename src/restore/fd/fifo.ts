@@ -1,0 +1,44 @@
+// Named pipes: reopened by path. One read-write description per FIFO is opened first,
+// non-blocking: it refills the unread data and is the other end that lets the dumped
+// read-only or write-only opens go through without blocking; the data stays while the
+// task holds its end.
+import fs from 'node:fs';
+import { fileEntry, type TreeImages } from '../task-images.js';
+import type { FdKind, OpenContext } from './kinds.js';
+
+const O_RDWR = 2;
+const O_NONBLOCK = 0o4000;
+
+function pathOf(tree: TreeImages, fileId: number): { name: string; flags: number; pipeId: number } {
+  const fifo = fileEntry(tree, fileId, 'FIFO')['fifo'];
+  const reg = fileEntry(tree, fifo['regf_id'], 'REG')['reg'];
+  return { name: reg['name'], flags: Number(reg['flags']), pipeId: fifo['pipe_id'] };
+}
+
+function keeper(ctx: OpenContext, name: string, pipeId: number): number {
+  const key = `fifo:${pipeId}`;
+  let fd = ctx.state.get(key) as number | undefined;
+  if (fd === undefined) {
+    fd = fs.openSync(name, O_RDWR | O_NONBLOCK);
+    ctx.opened.push(fd);
+    ctx.state.set(key, fd);
+    const data = ctx.tree.fifoData.get(pipeId);
+    for (let done = 0; data && done < data.length; ) done += fs.writeSync(fd, data, done);
+  }
+  return fd;
+}
+
+export const fifoFile: FdKind = {
+  type: 'FIFO',
+  check(tree, fileId) {
+    const { name } = pathOf(tree, fileId);
+    if (!fs.statSync(name, { throwIfNoEntry: false })?.isFIFO()) throw new Error(`criu-ts: named pipe ${name} (file ${fileId}) is missing`);
+  },
+  open(ctx, fileId) {
+    const { name, flags, pipeId } = pathOf(ctx.tree, fileId);
+    keeper(ctx, name, pipeId);
+    const fd = fs.openSync(name, flags);
+    ctx.opened.push(fd);
+    return fd;
+  },
+};
