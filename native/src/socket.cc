@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -132,6 +133,64 @@ static Napi::Value Send(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(n));
 }
 CRIU_TS_EXPORT("send", Send);
+
+// recvmsg(fd, maxLen, flags) -> [bytes (truncated to maxLen), length returned, fds passed with SCM_RIGHTS]
+static Napi::Value Recvmsg(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int fd = IntArg(info, 0);
+  std::vector<uint8_t> buf(info[1].As<Napi::Number>().Uint32Value());
+  alignas(cmsghdr) char control[CMSG_SPACE(253 * sizeof(int))];
+  iovec iov = {buf.data(), buf.size()};
+  msghdr msg = {};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof(control);
+  ssize_t n = recvmsg(fd, &msg, IntArg(info, 2));
+  if (n < 0) return ThrowErrno(env, errno, "recvmsg(" + Fd(fd) + ")");
+  Napi::Array fds = Napi::Array::New(env);
+  uint32_t count = 0;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+    size_t nfds = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    for (size_t i = 0; i < nfds; i++) {
+      int got;
+      memcpy(&got, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+      fds.Set(count++, Napi::Number::New(env, got));
+    }
+  }
+  Napi::Array out = Napi::Array::New(env, 3);
+  out.Set(0u, Napi::Buffer<uint8_t>::Copy(env, buf.data(), std::min<size_t>(n, buf.size())));
+  out.Set(1u, Napi::Number::New(env, static_cast<double>(n)));
+  out.Set(2u, fds);
+  return out;
+}
+CRIU_TS_EXPORT("recvmsg", Recvmsg);
+
+// sendFds(fd, data, fds) -> bytes sent, with fds passed as SCM_RIGHTS
+static Napi::Value SendFds(const Napi::CallbackInfo& info) {
+  int fd = IntArg(info, 0);
+  auto data = BufArg(info, 1);
+  Napi::Array list = info[2].As<Napi::Array>();
+  std::vector<int> fds(list.Length());
+  for (uint32_t i = 0; i < fds.size(); i++) fds[i] = list.Get(i).As<Napi::Number>().Int32Value();
+  std::vector<char> control(CMSG_SPACE(fds.size() * sizeof(int)));
+  iovec iov = {data.Data(), data.Length()};
+  msghdr msg = {};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control.data();
+  msg.msg_controllen = control.size();
+  cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(fds.size() * sizeof(int));
+  memcpy(CMSG_DATA(c), fds.data(), fds.size() * sizeof(int));
+  ssize_t n = sendmsg(fd, &msg, 0);
+  if (n < 0) return ThrowErrno(info.Env(), errno, "sendmsg(" + Fd(fd) + ", SCM_RIGHTS)");
+  return Napi::Number::New(info.Env(), static_cast<double>(n));
+}
+CRIU_TS_EXPORT("sendFds", SendFds);
 
 // sockDiag(request) -> every reply message (nlmsghdr included) up to NLMSG_DONE or an error.
 // The request is a complete netlink message built by the caller.

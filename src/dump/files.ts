@@ -50,6 +50,8 @@ export interface FilesDumpState {
   /** Further images, written as they are (ghost-file-<n>.img, remap-fpath.img). */
   images: { file: string; kind: string; entries: Entry[]; payloads: (Buffer | undefined)[] }[];
   unixSockets: UnixSocketsState;
+  /** Dumps a file passed to us (fd in this process, e.g. in flight in a socket); returns its id. */
+  dumpPassedFd: (fd: number) => number;
 }
 
 export interface FdDumper {
@@ -84,27 +86,29 @@ export class FilesDumper {
   private readonly descriptions = new Descriptions();
 
   constructor(private readonly files: FileTable, shellJob: boolean) {
-    this.state = { shellJob, pipesSeen: new Set(), pipeData: [], fifosSeen: new Set(), fifoData: [], ttyInfos: [], ghosts: new Map(), images: [], unixSockets: newUnixSocketsState() };
+    this.state = { shellJob, pipesSeen: new Set(), pipeData: [], fifosSeen: new Set(), fifoData: [], ttyInfos: [], ghosts: new Map(), images: [], unixSockets: newUnixSocketsState(),
+      dumpPassedFd: (fd) => this.dumpFd(process.pid, fd)['id'] };
   }
 
   /** fdinfo entries of task pid, in fd order. */
   dumpFds(pid: number): Entry[] {
     const fds = fs.readdirSync(`/proc/${pid}/fd`).map(Number).sort((a, b) => a - b);
-    const out: Entry[] = [];
-    for (const n of fds) {
-      const link = fs.readlinkSync(`/proc/${pid}/fd/${n}`);
-      const info = parseFdInfo(fs.readFileSync(`/proc/${pid}/fdinfo/${n}`, 'utf8'));
-      const fd: OpenFd = {
-        pid, fd: n, link, info, flags: info.flags & ~O_CLOEXEC,
-        stat: () => fs.statSync(`/proc/${pid}/fd/${n}`),
-        fileKey: this.descriptions.keyOf(pid, n, link, info.ino),
-        unsupported: (what) => new Error(`criu-ts: cannot dump fd ${n} of ${pid} (${link}): ${what} is not supported yet`),
-      };
-      const dumper = dumpers.find((d) => d.matches(fd));
-      if (!dumper) throw fd.unsupported(link.replace(/:.*$/, '') || 'this kind of file');
-      const id = dumper.dump(fd, this.files, this.state);
-      out.push({ id, flags: info.flags & O_CLOEXEC ? FD_CLOEXEC : 0, type: dumper.kind, fd: n });
-    }
-    return out;
+    return fds.map((n) => this.dumpFd(pid, n));
+  }
+
+  /** The fdinfo entry of fd n of task pid, its file dumped. */
+  private dumpFd(pid: number, n: number): Entry {
+    const link = fs.readlinkSync(`/proc/${pid}/fd/${n}`);
+    const info = parseFdInfo(fs.readFileSync(`/proc/${pid}/fdinfo/${n}`, 'utf8'));
+    const fd: OpenFd = {
+      pid, fd: n, link, info, flags: info.flags & ~O_CLOEXEC,
+      stat: () => fs.statSync(`/proc/${pid}/fd/${n}`),
+      fileKey: this.descriptions.keyOf(pid, n, link, info.ino),
+      unsupported: (what) => new Error(`criu-ts: cannot dump fd ${n} of ${pid} (${link}): ${what} is not supported yet`),
+    };
+    const dumper = dumpers.find((d) => d.matches(fd));
+    if (!dumper) throw fd.unsupported(link.replace(/:.*$/, '') || 'this kind of file');
+    const id = dumper.dump(fd, this.files, this.state);
+    return { id, flags: info.flags & O_CLOEXEC ? FD_CLOEXEC : 0, type: dumper.kind, fd: n };
   }
 }

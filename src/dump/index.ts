@@ -101,7 +101,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     for (const s of shmem.write(dir, () => ++pagesId, (file, entries) => writeImage(dir, file, 'pagemap', entries))) addStats(shared, s);
     for (const s of files.memfds.write(dir, () => ++pagesId, (file, kind, entries) => writeImage(dir, file, kind, entries))) addStats(shared, s);
 
-    unixSockets = finishUnixSockets(dir, fds.state.unixSockets, opts.extUnixSk === true, opts.leaveRunning === true);
+    unixSockets = finishUnixSockets(dir, fds.state, opts.extUnixSk === true, opts.leaveRunning === true);
     writeImage(dir, 'files.img', 'files', files.entries);
     if (fds.state.pipeData.length) {
       writeImage(dir, 'pipes-data.img', 'pipes-data', fds.state.pipeData.map((p) => p.entry), fds.state.pipeData.map((p) => p.payload));

@@ -12,8 +12,8 @@ import { parseUnixDiag, type UnixDiag, unixDiagRequest } from '../proc/net-unix-
 import { pidfdGetfd, pidfdOpen } from '../sys/proc-ops.js';
 import { accept4, AF_UNIX, SOCK_CLOEXEC, SOCK_NONBLOCK, sockDiag } from '../sys/socket.js';
 import { noOwner } from './file-table.js';
-import type { FdDumper } from './files.js';
-import { peekQueue } from './sk-queue.js';
+import type { FdDumper, FilesDumpState } from './files.js';
+import { peekQueue, type QueuedPacket } from './sk-queue.js';
 import { dumpSocketOpts, socketDomain, withSocket } from './socket-opts.js';
 
 const TCP_LISTEN = 10;
@@ -82,9 +82,7 @@ export const unixSocket: FdDumper = {
       withSocket(fd, (borrowed) => {
         entry['opts'] = dumpSocketOpts(borrowed, AF_UNIX);
         if (sk.state !== TCP_LISTEN) {
-          for (const payload of peekQueue(borrowed, sk.type, (sk.shutdown & RCV_SHUTDOWN) !== 0)) {
-            state.queues.push({ entry: { id_for: id, length: payload.length }, payload });
-          }
+          for (const p of peekQueue(borrowed, sk.type, (sk.shutdown & RCV_SHUTDOWN) !== 0)) queuePacket(state, id, p, extra.dumpPassedFd);
         }
       });
       files.add('UNIXSK', 'usk', id, entry);
@@ -93,6 +91,24 @@ export const unixSocket: FdDumper = {
     });
   },
 };
+
+const SCM_RIGHTS = 1;
+
+/** files.img is written by the time unaccepted connections are read: what they pass cannot join it. */
+const refusePassedFd = (): number => {
+  throw new Error('criu-ts: files passed over a unix connection not accepted yet cannot be dumped yet');
+};
+
+/** Adds a sk-queues entry for packet p waiting on socket file `id`; files passed with it are dumped (and closed here). */
+function queuePacket(state: UnixSocketsState, id: number, p: QueuedPacket, dumpPassedFd: (fd: number) => number): void {
+  const entry: Entry = { id_for: id, length: p.data.length };
+  try {
+    if (p.fds.length) entry['scm'] = [{ type: SCM_RIGHTS, rights: p.fds.map(dumpPassedFd) }];
+  } finally {
+    for (const fd of p.fds) fs.closeSync(fd);
+  }
+  state.queues.push({ entry, payload: p.data });
+}
 
 /** Mode and owner of the bound socket file, if it is still the file the socket made. */
 function filePerms(pid: number, name: string, ino: number): Entry | undefined {
@@ -114,7 +130,8 @@ export interface UnixSocketsFinish {
  * peer was dumped too (or allowExternal); keeps a copy of each listener with unaccepted
  * connections that sent data (refused with leaveRunning: reading them needs accept()).
  */
-export function finishUnixSockets(dir: string, state: UnixSocketsState, allowExternal: boolean, leaveRunning: boolean): UnixSocketsFinish {
+export function finishUnixSockets(dir: string, files: FilesDumpState, allowExternal: boolean, leaveRunning: boolean): UnixSocketsFinish {
+  const state = files.unixSockets;
   for (const [ino, peer] of state.dumped) {
     if (peer === 0 || state.dumped.has(peer) || allowExternal) continue;
     throw new Error(`criu-ts: unix socket ${ino} is connected to socket ${peer}, which is outside the dumped tree; use --ext-unix-sk to dump it anyway`);
@@ -167,7 +184,7 @@ function readUnaccepted(state: UnixSocketsState, listener: UnixDiag, fd: number)
     try {
       const id = state.unacceptedWithData.get(client);
       if (id === undefined) continue;
-      for (const payload of peekQueue(conn, listener.type, true)) state.queues.push({ entry: { id_for: id, length: payload.length }, payload });
+      for (const p of peekQueue(conn, listener.type, true)) queuePacket(state, id, p, refusePassedFd);
     } finally {
       fs.closeSync(conn);
     }

@@ -43,8 +43,24 @@ export function checkFds(task: TaskImages, tree: TreeImages): void {
   for (const e of task.fds) kindOf(e, task.pid).check(tree, e['id']);
 }
 
+/** File id open here, opened on first use by the kind files.img names (the key openFds shares). */
+function openFile(ctx: OpenContext, id: number): number {
+  const key = `file:${id}`;
+  let source = ctx.state.get(key) as number | undefined;
+  if (source === undefined) {
+    const type = String(ctx.tree.files.get(id)?.['type']);
+    const kind = kinds.get(type);
+    if (!kind) throw new Error(`criu-ts: file ${id} is a ${type}, which cannot be restored yet`);
+    kind.check(ctx.tree, id);
+    source = kind.open(ctx, id);
+    ctx.state.set(key, source);
+  }
+  return source;
+}
+
 /** Opens the task's files; fds sharing a file id (in any task) share one description, as they did. */
 export function openFds(task: TaskImages, ctx: OpenContext): TaskFd[] {
+  ctx.openFile ??= (id) => openFile(ctx, id);
   const out: TaskFd[] = [];
   for (const e of task.fds) {
     const key = `file:${e['id']}`;

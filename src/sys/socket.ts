@@ -16,6 +16,8 @@ interface SocketAddon {
   setsockopt(fd: number, level: number, name: number, value: Buffer): void;
   recv(fd: number, maxLen: number, flags: number): [Buffer, number];
   send(fd: number, data: Buffer, flags: number): number;
+  recvmsg(fd: number, maxLen: number, flags: number): [Buffer, number, number[]];
+  sendFds(fd: number, data: Buffer, fds: number[]): number;
   sockDiag(request: Buffer): Buffer[];
 }
 
@@ -77,6 +79,7 @@ export const MSG_PEEK = 2;
 export const MSG_TRUNC = 0x20;
 export const MSG_DONTWAIT = 0x40;
 export const MSG_NOSIGNAL = 0x4000;
+export const MSG_CMSG_CLOEXEC = 0x40000000;
 
 export const SHUT_RD = 0;
 export const SHUT_WR = 1;
@@ -97,6 +100,13 @@ export function recv(fd: number, maxLen: number, flags: number): { data: Buffer;
   const [data, length] = native().recv(fd, maxLen, flags);
   return { data, length };
 }
+/** recv that also takes the fds passed with SCM_RIGHTS (they become ours: close them). */
+export function recvmsg(fd: number, maxLen: number, flags: number): { data: Buffer; length: number; fds: number[] } {
+  const [data, length, fds] = native().recvmsg(fd, maxLen, flags);
+  return { data, length, fds };
+}
+/** Sends data with fds attached as SCM_RIGHTS. */
+export const sendFds = (fd: number, data: Buffer, fds: number[]): number => native().sendFds(fd, data, fds);
 export const send = (fd: number, data: Buffer, flags = 0): number => native().send(fd, data, flags);
 /** Sends one complete sock_diag request; returns every reply message, nlmsghdr included. */
 export const sockDiag = (request: Buffer): Buffer[] => native().sockDiag(request);

@@ -10,6 +10,8 @@ export interface OpenContext {
   opened: number[];
   /** Per-kind state, keyed by the kind's own ids. */
   state: Map<string, unknown>;
+  /** Opens a file of the images by id, shared as fds share it (set by openFds): e.g. files passed in a socket's queue. */
+  openFile?(fileId: number): number;
 }
 
 export interface FdKind {

@@ -33,7 +33,7 @@ function roundTrip(fds: number[], allowExternal = false): { ids: number[]; open:
   const files = new FileTable();
   const state = { unixSockets: newUnixSocketsState() } as unknown as FilesDumpState;
   const ids = fds.map((fd) => unixSocket.dump(ownFd(fd), files, state));
-  finishUnixSockets(dir, state.unixSockets, allowExternal);
+  finishUnixSockets(dir, state, allowExternal, true);
   const tree = { dir, files: new Map(files.entries.map((e) => [e['id'], e])), tasks: [] } as unknown as TreeImages;
   for (const id of ids) unixSocketFile.check(tree, id);
   const ctx: OpenContext = { tree, opened: [], state: new Map() };

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { readImage, type Entry } from '../../images/index.js';
 import { fcntl } from '../../sys/proc-ops.js';
 import {
-  AF_UNIX, bind, connect, listen, send, shutdown, SHUT_RD, SHUT_WR, SOCK_DGRAM, SOCK_SEQPACKET, SOCK_STREAM, sockaddrUn,
+  AF_UNIX, bind, connect, listen, send, sendFds, shutdown, SHUT_RD, SHUT_WR, SOCK_DGRAM, SOCK_SEQPACKET, SOCK_STREAM, sockaddrUn,
   socket, socketpair, SOCK_CLOEXEC,
 } from '../../sys/socket.js';
 import { fileEntry, type TreeImages } from '../task-images.js';
@@ -19,9 +19,16 @@ const TCP_ESTABLISHED = 1;
 const TCP_CLOSE = 7;
 const TCP_LISTEN = 10;
 const RCV_SHUTDOWN = 1;
+const SCM_RIGHTS = 1;
 const SEND_SHUTDOWN = 2;
 const O_ACCMODE = 3;
 const F_SETFL = 4;
+
+interface Packet {
+  data: Buffer;
+  /** File ids passed with it (SCM_RIGHTS). */
+  rights: number[];
+}
 
 interface UnixRestore {
   /** usk entries by socket inode (file id in .id). */
@@ -29,7 +36,7 @@ interface UnixRestore {
   /** Sockets created here, by inode. */
   open: Map<number, number>;
   /** Queued packets by the file id of the socket they wait on. */
-  queues: Map<number, Buffer[]>;
+  queues: Map<number, Packet[]>;
 }
 
 function unixState(ctx: OpenContext): UnixRestore {
@@ -40,7 +47,11 @@ function unixState(ctx: OpenContext): UnixRestore {
     const img = readImage(ctx.tree.dir, 'sk-queues.img');
     img.entries.forEach((e, i) => {
       const list = s!.queues.get(e['id_for']) ?? [];
-      list.push(img.payloads[i] ?? Buffer.alloc(0));
+      const rights = (e['scm'] ?? []).flatMap((m: Entry) => {
+        if (m['type'] !== SCM_RIGHTS) throw new Error(`criu-ts: sk-queues.img: control message type ${m['type']} cannot be restored`);
+        return m['rights'] as number[];
+      });
+      list.push({ data: img.payloads[i] ?? Buffer.alloc(0), rights });
       s!.queues.set(e['id_for'], list);
     });
   }
@@ -102,12 +113,17 @@ function finishSocket(ctx: OpenContext, s: UnixRestore, usk: Entry, sk: number):
   fcntl(sk, F_SETFL, Number(usk['flags']) & ~O_ACCMODE);
 }
 
-function sendAll(from: number, packets: Buffer[], type: number): void {
-  for (const p of packets) {
+function sendAll(ctx: OpenContext, from: number, packets: Packet[], type: number): void {
+  for (const { data, rights } of packets) {
+    const fds = rights.map((id) => {
+      if (!ctx.openFile) throw new Error('criu-ts: files passed in a socket queue need OpenContext.openFile');
+      return ctx.openFile(id);
+    });
+    let done = fds.length ? sendFds(from, data, fds) : send(from, data);
     if (type === SOCK_STREAM) {
-      for (let done = 0; done < p.length; ) done += send(from, p.subarray(done));
-    } else if (send(from, p) !== p.length) {
-      throw new Error(`criu-ts: a queued packet of ${p.length} bytes could not be re-sent whole`);
+      while (done < data.length) done += send(from, data.subarray(done));
+    } else if (done !== data.length) {
+      throw new Error(`criu-ts: a queued packet of ${data.length} bytes could not be re-sent whole`);
     }
   }
 }
@@ -128,8 +144,8 @@ function createPair(ctx: OpenContext, s: UnixRestore, a: Entry, b: Entry): void 
   finishSocket(ctx, s, b, fb);
   if (a['name']?.length) bindName(fa, a);
   if (b['name']?.length) bindName(fb, b);
-  sendAll(fb, s.queues.get(a['id']) ?? [], Number(a['type']));
-  sendAll(fa, s.queues.get(b['id']) ?? [], Number(b['type']));
+  sendAll(ctx, fb, s.queues.get(a['id']) ?? [], Number(a['type']));
+  sendAll(ctx, fa, s.queues.get(b['id']) ?? [], Number(b['type']));
   applyShutdown(fa, a);
   applyShutdown(fb, b);
 }
@@ -151,7 +167,7 @@ function create(ctx: OpenContext, s: UnixRestore, usk: Entry): number {
     create(ctx, s, peer);
     connect(sk, peerAddress(peer));
     // Not accepted when dumped: what it had sent is recorded on it, to be sent again.
-    if (peer['state'] === TCP_LISTEN) sendAll(sk, s.queues.get(usk['id']) ?? [], Number(usk['type']));
+    if (peer['state'] === TCP_LISTEN) sendAll(ctx, sk, s.queues.get(usk['id']) ?? [], Number(usk['type']));
   } else if (s.queues.get(usk['id'])?.length) {
     throw new Error(`criu-ts: unix socket ${usk['ino']} has queued data but no peer in the images to re-send it from`);
   }
