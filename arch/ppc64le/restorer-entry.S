@@ -46,7 +46,7 @@ rst_clone_thread:
 
 /*
  * The finish trampolines run from a copy in the finish area, the only part of the blob
- * region that stays mapped; rt_sigreturn finds the ucontext 128 bytes above r1.
+ * region that stays mapped; rt_sigreturn finds the ucontext at r1.
  * Main thread: r3/r4 = range to unmap (the rest of the region), r5 = its frame.
  */
 	.globl rst_finish, rst_thread_finish, rst_finish_end

@@ -1,12 +1,11 @@
-// The ppc64 rt_sigframe as the restorer's final rt_sigreturn reads it: the kernel finds the
-// ucontext 128 bytes (the ABI's minimum stack frame) above r1. The ucontext's sigcontext
+// The ppc64 rt_sigframe as the restorer's final rt_sigreturn reads it: the ucontext, at r1
+// (the vDSO trampoline pops the handler's dummy frame first). The ucontext's sigcontext
 // holds the pt_regs words, the FP registers and a pointer to a 16-aligned Altivec area
 // (vr0-31, vscr, vrsave) followed by the VSX low doublewords, all inside the sigcontext.
 import type { RawRegs, SigframeInput } from '../../src/arch/descriptor.js';
 import { FP_SIZE, FP_VMX, FP_VSX, FPR_SIZE, GP_SIZE, PT, VMX_SIZE } from './regs.js';
 
-const SIGNAL_FRAMESIZE = 128;
-const UC = SIGNAL_FRAMESIZE;
+const UC = 0;
 const UC_FLAGS = UC + 0;
 const UC_STACK = UC + 16; // stack_t { void *ss_sp; int ss_flags; size_t ss_size; }
 const UC_SIGMASK = UC + 40;
