@@ -338,6 +338,8 @@ __attribute__((noreturn, used)) void rst_main(struct rst_args *a)
 	CHECK(a, RST_STEP_PERSONALITY, SYS(__NR_personality, a->personality));
 	if (a->child_subreaper)
 		CHECK(a, RST_STEP_PARENT_DEATH, SYS(__NR_prctl, PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0));
+	if (a->thp_disabled)
+		CHECK(a, RST_STEP_MM, SYS(__NR_prctl, PR_SET_THP_DISABLE, 1, 0, 0, 0));
 
 	/* The finish area keeps the trampolines and the frames; it must not be writable in the end. */
 	memcpy((void *)a->finish_area, rst_finish, (unsigned long)(rst_finish_end - rst_finish));

@@ -234,7 +234,8 @@ struct rst_args {
 	u32 child_subreaper;
 	/* A stopped task stops with this signal just before it resumes (0: it was running). */
 	u32 stop_signal;
-	u32 pad4;
+	/* prctl(PR_SET_THP_DISABLE) of the mm. */
+	u32 thp_disabled;
 	/* Signals pending for the whole process (siginfo_t each). */
 	u64 signals;
 	u32 nr_signals;

@@ -16,8 +16,10 @@ describe.runIf(isRoot)('checkpoint and restore of a live program', () => {
 
   it('goes on counting from where it stopped', async () => {
     p = await start('counter');
+    fs.writeFileSync(`/proc/${p.pid}/oom_score_adj`, '123');
     const before = await moreLines(p, 20);
     await checkpointRestore(p);
+    expect(fs.readFileSync(`/proc/${p.pid}/oom_score_adj`, 'utf8').trim()).toBe('123');
     const after = await moreLines(p, before.length + 20);
     const n = after.map(Number);
     n.forEach((v, i) => expect(v).toBe(i)); // no gap, no restart: one count 0..N

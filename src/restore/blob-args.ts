@@ -200,6 +200,7 @@ export function buildBlobRegion(
     personality: plan.personality,
     child_subreaper: plan.childSubreaper ? 1 : 0,
     stop_signal: plan.stopSignal ?? 0,
+    thp_disabled: plan.thpDisabled ? 1 : 0,
     signals: writeSiginfos(plan.signals),
     nr_signals: plan.signals.length,
     posix_timers: writeArray('rst_posix_timer', plan.posixTimers.map((t) => ({ ...t }))),

@@ -238,6 +238,8 @@ async function spawnTree(tree: TreeImages, plans: TaskPlan[], arch: ArchDescript
       }
       if (report.step !== 0) throw new Error(`criu-ts: restore failed: ${describeFailure(report)}`);
     }
+    // Not the task's own to set (lowering it takes privileges it may not have): we set it.
+    for (const p of plans) if (p.oomScoreAdj !== undefined) fs.writeFileSync(`/proc/${p.task.pid}/oom_score_adj`, `${p.oomScoreAdj}`);
   } catch (e) {
     // Children first, so none is left to init half restored when its parent goes.
     for (const m of [...members].reverse()) killQuietly(m.pid);

@@ -79,6 +79,9 @@ export interface TaskPlan {
   /** The task was stopped (by this signal): it is stopped again once restored. */
   stopSignal?: number;
   childSubreaper: boolean;
+  thpDisabled: boolean;
+  /** /proc/PID/oom_score_adj, when the image has it. */
+  oomScoreAdj?: number;
   /** siginfo_t of each signal pending for the whole process. */
   signals: Buffer[];
   creds?: Creds;
@@ -210,6 +213,8 @@ export function planTask(task: TaskImages, tree: TreeImages, arch: ArchDescripto
     personality: tc['personality'] ?? 0,
     ...(tc['task_state'] === TASK_STOPPED ? { stopSignal: tc['stop_signo'] || SIGSTOP } : {}),
     childSubreaper: tc['child_subreaper'] === true,
+    thpDisabled: task.mm['thp_disabled'] === true,
+    ...(tc['oom_score_adj'] !== undefined ? { oomScoreAdj: tc['oom_score_adj'] } : {}),
     signals: siginfos(tc['signals_s']),
     ...(th['creds'] ? { creds: credsOf(th['creds']) } : {}),
   };
