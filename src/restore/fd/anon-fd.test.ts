@@ -4,17 +4,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { FileTable } from '../../dump/file-table.js';
 import { eventfd as eventfdDumper } from '../../dump/eventfd.js';
 import { eventpoll as eventpollDumper } from '../../dump/eventpoll.js';
 import { inotify as inotifyDumper } from '../../dump/inotify.js';
 import { signalfd as signalfdDumper } from '../../dump/signalfd.js';
 import { timerfd as timerfdDumper } from '../../dump/timerfd.js';
+import { readImage, type Entry } from '../../images/index.js';
+import { packageRoot } from '../../sys/native.js';
 import { epollAddAt, epollCreate, eventfd, inotifyAddWatch, inotifyInit, inotifyRmWatch, signalfd, timerfdCreate, timerfdSettime } from '../../sys/anon-fd.js';
 import { O_NONBLOCK, pipe2 } from '../../sys/proc-ops.js';
 import { eventfdFile } from './eventfd.js';
 import { eventpollFile } from './eventpoll.js';
 import { inotifyFile } from './inotify.js';
-import { closeAll, dumpOwn, fdinfo, type RoundTrip } from './own-fd.test-support.js';
+import { closeAll, dumpOwn, fdinfo, newDumpState, ownFd, type RoundTrip } from './own-fd.test-support.js';
 import { signalfdFile } from './signalfd.js';
 import { timerfdFile, timerSpec } from './timerfd.js';
 
@@ -121,5 +124,37 @@ describe('epoll', () => {
     const t = trip(dumpOwn(eventpollDumper, ep));
     const back = eventpollFile.open(t.ctx, t.id);
     expect(() => eventpollFile.afterOpen!(t.ctx, t.id, back, new Map())).toThrow(`watches fd ${r}, which the task does not have`);
+  });
+});
+
+describe('the entries, next to what CRIU 4.2 wrote for the same kinds (fixtures/criu-4.2/zoo)', () => {
+  const zoo = path.join(packageRoot(), '..', 'shared', 'fixtures', 'criu-4.2', 'zoo', 'img');
+  const criu = (type: string): Entry => readImage(zoo, 'files.img').entries.find((e) => e['type'] === type)!;
+  const keys = (e: Entry, field: string): string[] => Object.keys(e[field]).sort();
+  const deep = (e: Entry, field: string, list: string): string[] => Object.keys(e[field][list][0]).sort();
+
+  it.skipIf(!fs.existsSync(zoo))('have the same fields', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'criu-ts-zoo-'));
+    const efd = keep(eventfd(O_NONBLOCK));
+    const tfd = keep(timerfdCreate(1, 0));
+    const sfd = keep(signalfd(1n << 11n, 0));
+    const ep = keep(epollCreate(0));
+    epollAddAt(ep, [{ source: efd, fd: efd, events: 1, data: 42n }]);
+    const ino = keep(inotifyInit(0));
+    inotifyAddWatch(ino, dir, 0x300);
+    const ours = new FileTable();
+    const state = newDumpState();
+    for (const [dumper, fd] of [[eventfdDumper, efd], [timerfdDumper, tfd], [signalfdDumper, sfd], [eventpollDumper, ep], [inotifyDumper, ino]] as const) {
+      dumper.dump(ownFd(fd), ours, state);
+    }
+    const mine = (type: string): Entry => ours.entries.find((e) => e['type'] === type)!;
+    for (const [type, field] of [['EVENTFD', 'efd'], ['TIMERFD', 'tfd'], ['SIGNALFD', 'sgfd'], ['EVENTPOLL', 'epfd'], ['INOTIFY', 'ify']] as const) {
+      expect(keys(mine(type), field), type).toEqual(keys(criu(type), field));
+    }
+    expect(deep(mine('EVENTPOLL'), 'epfd', 'tfd')).toEqual(deep(criu('EVENTPOLL'), 'epfd', 'tfd'));
+    expect(deep(mine('INOTIFY'), 'ify', 'wd')).toEqual(deep(criu('INOTIFY'), 'ify', 'wd'));
+    // Both record an EPOLLIN target with the error and hangup bits the kernel adds.
+    expect(mine('EVENTPOLL')['epfd']['tfd'][0]['events']).toBe(criu('EVENTPOLL')['epfd']['tfd'][0]['events']);
+    fs.rmSync(dir, { recursive: true });
   });
 });

@@ -20,6 +20,11 @@ export function ownFd(fd: number): OpenFd {
   };
 }
 
+/** A FilesDumpState as FilesDumper starts one (the fields these dumpers use). */
+export function newDumpState(): FilesDumpState {
+  return { shellJob: false, pipesSeen: new Set(), pipeData: [], fifosSeen: new Set(), fifoData: [], ttyInfos: [], ghosts: new Map(), images: [] } as unknown as FilesDumpState;
+}
+
 export interface RoundTrip {
   files: FileTable;
   state: FilesDumpState;
@@ -31,7 +36,7 @@ export interface RoundTrip {
 /** Dumps fd with dumper; ctx's tree holds the resulting files.img entries (dir for extra images). */
 export function dumpOwn(dumper: FdDumper, fd: number, dir = '/nonexistent'): RoundTrip {
   const files = new FileTable();
-  const state = { shellJob: false, pipesSeen: new Set(), pipeData: [], fifosSeen: new Set(), fifoData: [], ttyInfos: [], ghosts: new Map(), images: [] } as unknown as FilesDumpState;
+  const state = newDumpState();
   const id = dumper.dump(ownFd(fd), files, state);
   const tree = { dir, files: new Map(files.entries.map((e) => [e['id'], e])) } as unknown as TreeImages;
   return { files, state, id, ctx: { tree, opened: [], state: new Map() } };
