@@ -14,7 +14,7 @@ import { ghostFile } from './ghost-file.js';
 import { inotify } from './inotify.js';
 import { pipe } from './pipe.js';
 import { regFile } from './reg-file.js';
-import { inetSocket } from './inet-socket.js';
+import { inetSocket, newTcpDumpState, type TcpDumpState } from './inet-socket.js';
 import { newUnixSocketsState, unixSocket, type UnixSocketsState } from './unix-socket.js';
 import { signalfd } from './signalfd.js';
 import { timerfd } from './timerfd.js';
@@ -52,6 +52,7 @@ export interface FilesDumpState {
   unixSockets: UnixSocketsState;
   /** Dumps a file passed to us (fd in this process, e.g. in flight in a socket); returns its id. */
   dumpPassedFd: (fd: number) => number;
+  tcp: TcpDumpState;
 }
 
 export interface FdDumper {
@@ -87,7 +88,7 @@ export class FilesDumper {
 
   constructor(private readonly files: FileTable, shellJob: boolean) {
     this.state = { shellJob, pipesSeen: new Set(), pipeData: [], fifosSeen: new Set(), fifoData: [], ttyInfos: [], ghosts: new Map(), images: [], unixSockets: newUnixSocketsState(),
-      dumpPassedFd: (fd) => this.dumpFd(process.pid, fd)['id'] };
+      dumpPassedFd: (fd) => this.dumpFd(process.pid, fd)['id'], tcp: newTcpDumpState(false) };
   }
 
   /** fdinfo entries of task pid, in fd order. */

@@ -23,6 +23,7 @@ import { SeccompFilters } from './seccomp.js';
 import { seizeTree } from './seize.js';
 import { dumpTaskCores } from './task-state.js';
 import { finishUnixSockets, type UnixSocketsFinish } from './unix-socket.js';
+import { releaseTcpRepair, type TcpDumpState, writeTcpStreams } from './inet-socket.js';
 
 const IMG_VERSION = 2;
 const TASK_DEAD = 2;
@@ -42,6 +43,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
   log.info(`frozen ${tree.tasks.length} task(s) in ${Number(frozenAt - started) / 1e6} ms`);
   let done = false;
   let unixSockets: UnixSocketsFinish | undefined;
+  let tcp: TcpDumpState | undefined;
   let files: FileTable | undefined;
   try {
     injectFault('dump-seized');
@@ -51,6 +53,8 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
 
     files = new FileTable();
     const fds = new FilesDumper(files, opts.shellJob === true);
+    tcp = fds.state.tcp;
+    tcp.established = opts.tcpEstablished === true;
     const locks = new FileLocks(opts.fileLocks === true);
     const namespaces = new NamespaceIds();
     const shmem = new SharedAnonMemory();
@@ -102,6 +106,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     for (const s of files.memfds.write(dir, () => ++pagesId, (file, kind, entries) => writeImage(dir, file, kind, entries))) addStats(shared, s);
 
     unixSockets = finishUnixSockets(dir, fds.state, opts.extUnixSk === true, opts.leaveRunning === true);
+    writeTcpStreams(dir, tcp);
     writeImage(dir, 'files.img', 'files', files.entries);
     if (fds.state.pipeData.length) {
       writeImage(dir, 'pipes-data.img', 'pipes-data', fds.state.pipeData.map((p) => p.entry), fds.state.pipeData.map((p) => p.payload));
@@ -133,8 +138,10 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
   } finally {
     files?.memfds.close();
     if (!done) unixSockets?.close();
+    if (!done && tcp) releaseTcpRepair(tcp);
     if (!done) tree.release();
   }
+  if (opts.leaveRunning && tcp) releaseTcpRepair(tcp);
   if (opts.leaveRunning) tree.release();
   else tree.kill();
   unixSockets?.afterKill();
