@@ -2,14 +2,20 @@
 // the kind: addresses, state and options checked on the new sockets.
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { inetSocket } from '../../dump/inet-socket.js';
+import os from 'node:os';
+import path from 'node:path';
+import { FileTable } from '../../dump/file-table.js';
+import type { FilesDumpState } from '../../dump/files.js';
+import { inetSocket, newTcpDumpState, releaseTcpRepair, type TcpDumpState, writeTcpStreams } from '../../dump/inet-socket.js';
 import {
-  AF_INET, bind, connect, getIntOpt, getpeername, getsockname, getsockopt, IPPROTO_TCP, listen, parseSockaddr, recv, send,
+  accept4, AF_INET, bind, MSG_DONTWAIT, connect, getIntOpt, getpeername, getsockname, getsockopt, IPPROTO_TCP, listen, parseSockaddr, recv, send,
   setIntOpt, SO_ACCEPTCONN, SO_KEEPALIVE, SO_LINGER, SO_PRIORITY, SO_RCVBUF, SO_REUSEADDR, SO_SNDBUF, SOCK_DGRAM, SOCK_STREAM,
   sockaddrIn, socket, SOL_SOCKET, TCP_KEEPIDLE, TCP_NODELAY, setsockopt,
 } from '../../sys/socket.js';
 import { inetSocketFile } from './inet-socket.js';
-import { closeAll, dumpOwn, type RoundTrip } from './own-fd.test-support.js';
+import type { TreeImages } from '../task-images.js';
+import type { OpenContext } from './kinds.js';
+import { closeAll, dumpOwn, ownFd, type RoundTrip } from './own-fd.test-support.js';
 
 const ours: number[] = [];
 const trips: RoundTrip[] = [];
@@ -82,5 +88,65 @@ describe('UDP', () => {
     expect(getIntOpt(restored, SOL_SOCKET, SO_RCVBUF)).toBe(rcvbuf);
     send(restored, Buffer.from('datagram'));
     expect(recv(b.fd, 100, 0).data.toString()).toBe('datagram');
+  });
+});
+
+describe('established TCP', () => {
+  /** A loopback connection with data queued both ways: [client, server, listener port]. */
+  function connection(): [number, number, number] {
+    const l = boundSocket(SOCK_STREAM);
+    listen(l.fd, 1);
+    const c = keep(socket(AF_INET, SOCK_STREAM));
+    connect(c, sockaddrIn(AF_INET, loopback, l.port));
+    const s = keep(accept4(l.fd));
+    send(c, Buffer.from('to server'));
+    send(s, Buffer.from('to client'));
+    return [c, s, l.port];
+  }
+
+  function dumpBoth(fds: number[]): { tcp: TcpDumpState; files: FileTable; ids: number[] } {
+    const files = new FileTable();
+    const tcp = newTcpDumpState(true);
+    const state = { tcp } as unknown as FilesDumpState;
+    return { tcp, files, ids: fds.map((fd) => inetSocket.dump(ownFd(fd), files, state)) };
+  }
+
+  it('is refused without --tcp-established', () => {
+    const [c] = connection();
+    const state = { tcp: newTcpDumpState(false) } as unknown as FilesDumpState;
+    expect(() => inetSocket.dump(ownFd(c), new FileTable(), state)).toThrow(/--tcp-established/);
+  });
+
+  it('comes back with its endpoints and both queues, and carries data', () => {
+    const [c, s, port] = connection();
+    const { tcp, files, ids } = dumpBoth([c, s]);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'criu-ts-tcp-'));
+    try {
+      writeTcpStreams(dir, tcp);
+      for (const fd of ours.splice(0)) fs.closeSync(fd); // in repair mode: gone without a FIN
+      const tree = { dir, files: new Map(files.entries.map((e) => [e['id'], e])) } as unknown as TreeImages;
+      const ctx: OpenContext = { tree, opened: [], state: new Map() };
+      trips.push({ ctx } as RoundTrip);
+      for (const id of ids) inetSocketFile.check(tree, id);
+      const [nc, ns] = ids.map((id) => inetSocketFile.open(ctx, id)) as [number, number];
+      expect(parseSockaddr(getpeername(nc))).toMatchObject({ port });
+      expect(parseSockaddr(getsockname(ns))).toMatchObject({ port });
+      expect(recv(ns, 100, MSG_DONTWAIT).data.toString()).toBe('to server');
+      expect(recv(nc, 100, MSG_DONTWAIT).data.toString()).toBe('to client');
+      send(nc, Buffer.from('more'));
+      expect(recv(ns, 100, 0).data.toString()).toBe('more');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs on unchanged when the dump releases it', () => {
+    const [c, s] = connection();
+    const { tcp } = dumpBoth([c, s]);
+    releaseTcpRepair(tcp);
+    expect(recv(s, 100, MSG_DONTWAIT).data.toString()).toBe('to server');
+    send(c, Buffer.from('more'));
+    expect(recv(s, 100, 0).data.toString()).toBe('more');
+    expect(recv(c, 100, MSG_DONTWAIT).data.toString()).toBe('to client');
   });
 });
