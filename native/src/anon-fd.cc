@@ -159,6 +159,18 @@ Napi::Value EpollAddAt(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// kcmpEpollTarget(pid, epfd, tfd, toff) -> true when fd tfd of pid is the file registered
+// in pid's epoll epfd under (tfd, toff) (kcmp KCMP_EPOLL_TFD).
+Napi::Value KcmpEpollTarget(const Napi::CallbackInfo& info) {
+  struct {
+    uint32_t efd, tfd, toff;
+  } slot = {static_cast<uint32_t>(IntArg(info, 1)), static_cast<uint32_t>(IntArg(info, 2)), static_cast<uint32_t>(IntArg(info, 3))};
+  int pid = IntArg(info, 0);
+  long r = syscall(SYS_kcmp, pid, pid, 7 /* KCMP_EPOLL_TFD */, slot.tfd, reinterpret_cast<unsigned long>(&slot));
+  if (r < 0 && errno != ENOENT && errno != EBADF) return ThrowErrno(info.Env(), errno, "kcmp(KCMP_EPOLL_TFD)");
+  return Napi::Boolean::New(info.Env(), r == 0);
+}
+
 // flock(fd, operation)
 Napi::Value Flock(const Napi::CallbackInfo& info) {
   if (flock(IntArg(info, 0), IntArg(info, 1)) < 0) return ThrowErrno(info.Env(), errno, "flock");
@@ -189,6 +201,7 @@ CRIU_TS_EXPORT("inotifyRmWatch", InotifyRmWatch);
 CRIU_TS_EXPORT("openByHandleAt", OpenByHandleAt);
 CRIU_TS_EXPORT("epollCreate", EpollCreate);
 CRIU_TS_EXPORT("epollAddAt", EpollAddAt);
+CRIU_TS_EXPORT("kcmpEpollTarget", KcmpEpollTarget);
 CRIU_TS_EXPORT("flock", Flock);
 CRIU_TS_EXPORT("setRecordLock", SetRecordLock);
 

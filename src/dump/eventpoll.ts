@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import type { Entry } from '../images/index.js';
 import { fdInfoRecords } from '../proc/fdinfo.js';
+import { kcmpEpollTarget } from '../sys/anon-fd.js';
 import { noOwner } from './file-table.js';
 import type { FdDumper, OpenFd } from './files.js';
 
@@ -12,13 +13,8 @@ function targets(fd: OpenFd): Entry[] {
   return fdInfoRecords(text, 'tfd:').map((r) => {
     const tfd = Number(r.get('tfd'));
     const inode = BigInt(`0x${r.get('ino') ?? '0'}`);
-    let st: fs.BigIntStats | undefined;
-    try {
-      st = fs.statSync(`/proc/${fd.pid}/fd/${tfd}`, { bigint: true });
-    } catch {
-      /* closed: refused below */
-    }
-    if (st?.ino !== inode) throw fd.unsupported(`an epoll whose target fd ${tfd} was closed or replaced`);
+    // Anon inodes share one inode number: kcmp tells whether the fd is still the very file.
+    if (!kcmpEpollTarget(fd.pid, fd.fd, tfd, 0)) throw fd.unsupported(`an epoll whose target fd ${tfd} was closed or replaced`);
     return {
       id: 0,
       tfd,

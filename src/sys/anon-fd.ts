@@ -14,6 +14,7 @@ interface AnonFdAddon {
   openByHandleAt(mountFd: number, type: number, handle: Buffer, flags: number): number;
   epollCreate(flags: number): number;
   epollAddAt(epfd: number, sources: Int32Array, numbers: Int32Array, events: Uint32Array, data: BigUint64Array): void;
+  kcmpEpollTarget(pid: number, epfd: number, tfd: number, toff: number): boolean;
   flock(fd: number, op: number): void;
   setRecordLock(fd: number, cmd: number, type: number, start: bigint, len: bigint): void;
 }
@@ -65,6 +66,9 @@ export function epollAddAt(epfd: number, targets: EpollTarget[]): void {
     BigUint64Array.from(targets.map((t) => t.data)),
   );
 }
+
+/** True when fd tfd of pid is still the file its epoll epfd watches as (tfd, toff). */
+export const kcmpEpollTarget = (pid: number, epfd: number, tfd: number, toff: number): boolean => native().kcmpEpollTarget(pid, epfd, tfd, toff);
 
 export const LOCK_SH = 1;
 export const LOCK_EX = 2;

@@ -13,7 +13,7 @@ import { timerfd as timerfdDumper } from '../../dump/timerfd.js';
 import { readImage, type Entry } from '../../images/index.js';
 import { packageRoot } from '../../sys/native.js';
 import { epollAddAt, epollCreate, eventfd, inotifyAddWatch, inotifyInit, inotifyRmWatch, signalfd, timerfdCreate, timerfdSettime } from '../../sys/anon-fd.js';
-import { O_NONBLOCK, pipe2 } from '../../sys/proc-ops.js';
+import { O_NONBLOCK, pidfdGetfd, pidfdOpen, pipe2 } from '../../sys/proc-ops.js';
 import { eventfdFile } from './eventfd.js';
 import { eventpollFile } from './eventpoll.js';
 import { inotifyFile } from './inotify.js';
@@ -115,6 +115,20 @@ describe('epoll', () => {
     eventpollFile.afterOpen!(t.ctx, t.id, back, new Map([[r, elsewhere], [ep, back]]));
     expect(fdinfo(back)).toMatch(new RegExp(`tfd:\\s+${r} events:\\s+80000019 data:\\s+abcd000000000007`));
     expect(fdinfo(back)).not.toMatch(new RegExp(`tfd:\\s+${elsewhere} `));
+  });
+
+  it('is not dumped when a target fd now holds another file of the same anon inode', () => {
+    const ep = keep(epollCreate(0));
+    const first = eventfd(0);
+    epollAddAt(ep, [{ source: first, fd: first, events: 1, data: 0n }]);
+    const pidfd = keep(pidfdOpen(process.pid));
+    const other = keep(pidfdGetfd(pidfd, first)); // keeps the first one's file, and its epoll item, alive
+    fs.closeSync(first);
+    expect(() => dumpOwn(eventpollDumper, ep)).toThrow(`target fd ${first} was closed or replaced`);
+    const replacement = keep(eventfd(0));
+    expect(replacement).toBe(first); // the lowest free number: where the first one was
+    expect(other).not.toBe(first);
+    expect(() => dumpOwn(eventpollDumper, ep)).toThrow(`target fd ${first} was closed or replaced`);
   });
 
   it('refuses a target that is not open in the task', () => {
