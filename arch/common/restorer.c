@@ -239,11 +239,27 @@ static void restore_thread_state(const struct rst_args *a, const struct rst_thre
 	CHECK(a, RST_STEP_TLS, rst_arch_set_tls(t->tls));
 }
 
+#define SECCOMP_SET_MODE_FILTER 1
+
+/* Last, as a filter may forbid what restoring needs; it must still allow the way out. */
+static void restore_seccomp(const struct rst_args *a, const struct rst_thread *t)
+{
+	const struct rst_seccomp_filter *f = (const struct rst_seccomp_filter *)t->seccomp;
+	for (u32 i = 0; i < t->nr_seccomp; i++) {
+		struct {
+			unsigned short len;
+			u64 filter;
+		} prog = { (unsigned short)f[i].len, f[i].prog };
+		CHECK(a, RST_STEP_SECCOMP, SYS(__NR_seccomp, SECCOMP_SET_MODE_FILTER, f[i].flags, &prog));
+	}
+}
+
 static void thread_main(void *arg)
 {
 	const struct rst_thread *t = arg;
 	struct rst_args *a = (struct rst_args *)t->args;
 	restore_thread_state(a, t);
+	restore_seccomp(a, t);
 	u64 finish = a->finish_area + (u64)(rst_thread_finish - rst_finish);
 	((void (*)(u64, u64))finish)((u64)&a->threads_pending, t->frame_sp);
 }
@@ -357,6 +373,7 @@ __attribute__((noreturn, used)) void rst_main(struct rst_args *a)
 	wait_for_threads(a);
 	queue_signals(a, 0, a->signals, a->nr_signals);
 	maybe_fault(a, RST_STEP_FINISH);
+	restore_seccomp(a, main_thread);
 	report(a, 0, 0);
 	SYS(__NR_close, a->report_fd);
 

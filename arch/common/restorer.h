@@ -51,6 +51,7 @@ typedef unsigned char u8;
 #define RST_STEP_PERSONALITY 26
 #define RST_STEP_POSIX_TIMER 27
 #define RST_STEP_FILE_LOCK 28
+#define RST_STEP_SECCOMP 29
 
 /* What a task writes to the report pipe: step 0 means "restored, about to run". */
 struct rst_report {
@@ -172,6 +173,13 @@ struct rst_creds {
 	u32 pad;
 };
 
+/* One seccomp filter program (struct sock_filter[len]), installed oldest first. */
+struct rst_seccomp_filter {
+	u64 prog;
+	u32 len;
+	u32 flags;
+};
+
 /*
  * What each thread restores for itself; threads[0] is the main thread (whose stack_top is
  * unused: it runs on the blob's stack). frame_sp points into the finish area.
@@ -199,7 +207,9 @@ struct rst_thread {
 	/* Signals pending for this thread only: nr_signals siginfo_t of RST_SIGINFO_SIZE. */
 	u64 signals;
 	u32 nr_signals;
-	u32 pad2;
+	/* Its seccomp filters, oldest first: the very last thing it sets up. */
+	u32 nr_seccomp;
+	u64 seccomp;
 };
 
 struct rst_args {

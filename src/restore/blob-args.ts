@@ -107,6 +107,7 @@ export function buildBlobRegion(
     arrays.signals.length * siginfoSize,
     plan.posixTimers.length * size('rst_posix_timer'),
     plan.posixLocks.length * size('rst_posix_lock'),
+    ...plan.threads.flatMap((t) => [t.seccomp.length * size('rst_seccomp_filter'), ...t.seccomp.map((f) => f.prog.length)]),
   ];
   const argsLen = pageUp(BigInt(sizes.reduce((s, n) => s + align8(n), 0)));
   const finishLen = pageUp(TRAMPOLINE_ROOM + frameRoom.reduce((s, n) => s + n, 0n));
@@ -140,6 +141,11 @@ export function buildBlobRegion(
   };
 
   const keepAt = writeArray('rst_range', arrays.keep.map((r) => ({ start: r.start, end: r.end })));
+  const writeBytes = (bytes: Buffer): bigint => {
+    const at = place(bytes.length);
+    bytes.copy(buf, Number(at - argsAddr));
+    return at;
+  };
   const writeSiginfos = (infos: Buffer[]): bigint => {
     const at = place(infos.length * siginfoSize);
     infos.forEach((info, i) => info.copy(buf, Number(at - argsAddr) + i * siginfoSize, 0, siginfoSize));
@@ -163,6 +169,8 @@ export function buildBlobRegion(
       ...(t.sched ? { has_sched: 1, sched_policy: t.sched.policy, sched_prio: t.sched.prio, nice: t.sched.nice } : {}),
       signals: writeSiginfos(t.signals),
       nr_signals: t.signals.length,
+      seccomp: writeArray('rst_seccomp_filter', t.seccomp.map((f) => ({ prog: writeBytes(f.prog), len: f.prog.length / 8, flags: f.flags }))),
+      nr_seccomp: t.seccomp.length,
     };
   }));
   const vmasAt = writeArray('rst_vma', arrays.vmas);

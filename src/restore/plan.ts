@@ -57,6 +57,8 @@ export interface ThreadPlan {
   sched?: { policy: number; prio: number; nice: number };
   /** siginfo_t of each signal pending for this thread alone. */
   signals: Buffer[];
+  /** Its seccomp filter programs, oldest first. */
+  seccomp: { prog: Buffer; flags: number }[];
 }
 
 export interface TaskPlan {
@@ -146,7 +148,21 @@ function cpuItimer(e: Entry | undefined): Itimer {
   return { ...t, value_sec: set / 1_000_000n, value_usec: set % 1_000_000n };
 }
 
-function planThread(tid: number, core: Entry, tc: Entry, regs: ArchRegs): ThreadPlan {
+/** The thread's filter chain, oldest first, following `prev` from its newest filter. */
+function seccompChain(tid: number, th: Entry, tc: Entry, filters: Entry[]): ThreadPlan['seccomp'] {
+  const mode = th['seccomp_mode'] ?? tc['old_seccomp_mode'];
+  if (mode === undefined || mode === 'disabled' || mode === 0) return [];
+  if (mode !== 'filter' && mode !== 2) throw new Error(`criu-ts: thread ${tid} runs under strict seccomp, which cannot be restored yet`);
+  const chain: ThreadPlan['seccomp'] = [];
+  for (let i: number | undefined = th['seccomp_filter'] ?? tc['old_seccomp_filter']; i !== undefined; i = filters[i]!['prev']) {
+    const f = filters[i];
+    if (!f || chain.length > filters.length) throw new Error(`criu-ts: seccomp.img has no filter ${i} (thread ${tid})`);
+    chain.unshift({ prog: f['filter'], flags: f['flags'] ?? 0 });
+  }
+  return chain;
+}
+
+function planThread(tid: number, core: Entry, tc: Entry, regs: ArchRegs, tree: TreeImages): ThreadPlan {
   const schedOf = (th: Entry): ThreadPlan['sched'] =>
     th['sched_policy'] === undefined ? undefined : { policy: th['sched_policy'], prio: th['sched_prio'] ?? 0, nice: th['sched_nice'] ?? 0 };
   if (core['mtype'] !== regs.mtype) throw new Error(`criu-ts: core-${tid}.img is for ${core['mtype']}, this is ${regs.mtype}`);
@@ -168,6 +184,7 @@ function planThread(tid: number, core: Entry, tc: Entry, regs: ArchRegs): Thread
     comm: th['comm'] ?? tc['comm'] ?? '',
     ...(schedOf(th) ? { sched: schedOf(th)! } : {}),
     signals: siginfos(th['signals_p']),
+    seccomp: seccompChain(tid, th, tc, tree.seccompFilters),
   };
 }
 
@@ -203,7 +220,7 @@ export function planTask(task: TaskImages, tree: TreeImages, arch: ArchDescripto
     umask: task.fs['umask'] ?? 0o22,
     rlimits: ((tc['rlimits']?.['rlimits'] ?? []) as Entry[]).map((r, i) => [i, n64(r['cur']), n64(r['max'])]),
     ...(exeId !== undefined ? { exePath: regName(tree, exeId) } : {}),
-    threads: task.threads.map((tid, i) => planThread(tid, task.cores[i]!, tc, arch.regs!)),
+    threads: task.threads.map((tid, i) => planThread(tid, task.cores[i]!, tc, arch.regs!, tree)),
     sigactions,
     itimers: [itimer(timers['real']), cpuItimer(timers['virt']), cpuItimer(timers['prof'])],
     posixTimers: ((timers['posix'] ?? []) as Entry[]).map(posixTimer),

@@ -46,6 +46,8 @@ export interface TreeImages {
   pipeData: Map<number, Buffer>;
   /** Unread named-pipe contents by pipe_id (fifo-data.img). */
   fifoData: Map<number, Buffer>;
+  /** Every seccomp filter of the tree (seccomp.img); threads name theirs by index. */
+  seccompFilters: Entry[];
   /** Shared anonymous memory objects by shmid: their pages file and pagemap (object offsets as vaddr). */
   shmem: Map<bigint, { pagesId: number; pagemap: Entry[] }>;
 }
@@ -118,7 +120,8 @@ export function readTreeImages(dir: string): TreeImages {
     }
   }
   if (tasks[0]?.pid !== pstree[0]!['pid']) throw new ImageError('pstree.img', 0, 'a live task as the root');
-  return { dir, inventory, tasks, zombies, files, pipeData, fifoData, shmem };
+  const seccompFilters = fs.existsSync(path.join(dir, 'seccomp.img')) ? (only(dir, 'seccomp.img')['seccomp_filters'] ?? []) : [];
+  return { dir, inventory, tasks, zombies, files, pipeData, fifoData, seccompFilters, shmem };
 }
 
 /** files.img entry `id`, which must exist and be of `type`. */
