@@ -14,6 +14,7 @@ import { readImage, type Entry } from '../../images/index.js';
 import { packageRoot } from '../../sys/native.js';
 import { epollAddAt, epollCreate, eventfd, inotifyAddWatch, inotifyInit, inotifyRmWatch, signalfd, timerfdCreate, timerfdSettime } from '../../sys/anon-fd.js';
 import { O_NONBLOCK, pidfdGetfd, pidfdOpen, pipe2 } from '../../sys/proc-ops.js';
+import { readTreeImages } from '../task-images.js';
 import { eventfdFile } from './eventfd.js';
 import { eventpollFile } from './eventpoll.js';
 import { inotifyFile } from './inotify.js';
@@ -170,5 +171,33 @@ describe('the entries, next to what CRIU 4.2 wrote for the same kinds (fixtures/
     // Both record an EPOLLIN target with the error and hangup bits the kernel adds.
     expect(mine('EVENTPOLL')['epfd']['tfd'][0]['events']).toBe(criu('EVENTPOLL')['epfd']['tfd'][0]['events']);
     fs.rmSync(dir, { recursive: true });
+  });
+});
+
+describe('files CRIU 4.2 dumped (fixtures/criu-4.2/zoo)', () => {
+  const zoo = path.join(packageRoot(), '..', 'shared', 'fixtures', 'criu-4.2', 'zoo', 'img');
+
+  it.skipIf(!fs.existsSync(zoo))('are opened by our kinds with the state CRIU recorded', () => {
+    const tree = readTreeImages(zoo);
+    const ctx = { tree, opened: [] as number[], state: new Map<string, unknown>() };
+    trips.push({ ctx } as RoundTrip);
+    const idOf = (type: string): number => [...tree.files.values()].find((e) => e['type'] === type)!['id'];
+
+    const efd = eventfdFile.open(ctx, idOf('EVENTFD'));
+    expect(fdinfo(efd)).toMatch(/eventfd-count:\s+7\n/);
+    expect(fdinfo(efd)).toMatch(/flags:\s+0\d*4002\n/);
+    const sfd = signalfdFile.open(ctx, idOf('SIGNALFD'));
+    expect(fdinfo(sfd)).toMatch(/sigmask:\s+0000000000000800\n/);
+    const tfd = timerfdFile.open(ctx, idOf('TIMERFD'));
+    expect(fdinfo(tfd)).toMatch(/it_interval: \(3600, 0\)/);
+    expect(fdinfo(tfd)).toMatch(/it_value: \(3599, \d+\)/);
+    // The epoll watched fd 7, the eventfd; here that file is open at another number.
+    const ep = eventpollFile.open(ctx, idOf('EVENTPOLL'));
+    eventpollFile.afterOpen!(ctx, idOf('EVENTPOLL'), ep, new Map([[7, efd]]));
+    expect(fdinfo(ep)).toMatch(/tfd:\s+7 events:\s+19 data:\s+2a /);
+    if (fs.existsSync('/opt/criu-ts-fixtures')) {
+      const ino = inotifyFile.open(ctx, idOf('INOTIFY'));
+      expect(fdinfo(ino)).toMatch(/inotify wd:1 .*mask:300 /);
+    }
   });
 });

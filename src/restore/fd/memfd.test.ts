@@ -8,7 +8,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { memfd as memfdDumper } from '../../dump/memfd.js';
 import { readImage, writeImage, type Entry } from '../../images/index.js';
 import { fcntl, memfdCreate } from '../../sys/proc-ops.js';
+import { packageRoot } from '../../sys/native.js';
 import { lseek } from '../../sys/restore.js';
+import { readTreeImages } from '../task-images.js';
 import { memfdFile } from './memfd.js';
 import { closeAll, dumpOwn, type RoundTrip } from './own-fd.test-support.js';
 
@@ -64,5 +66,24 @@ describe('memfd', () => {
     const seen = Buffer.alloc(6);
     fs.readSync(back, seen, 0, 6, 100);
     expect(seen.toString()).toBe('shared');
+  });
+});
+
+describe('a memfd CRIU 4.2 dumped (fixtures/criu-4.2/zoo)', () => {
+  const zoo = path.join(packageRoot(), '..', 'shared', 'fixtures', 'criu-4.2', 'zoo', 'img');
+
+  it.skipIf(!fs.existsSync(zoo))('comes back with its name, size, contents and offset', () => {
+    const tree = readTreeImages(zoo);
+    const ctx = { tree, opened: [] as number[], state: new Map<string, unknown>() };
+    cleanup.push(() => ctx.opened.forEach((fd) => fs.closeSync(fd)));
+    // zoo.c: memfd_create("zoo-memfd"), ftruncate 8192, write "memfd".
+    const id = [...tree.files.values()].find((e) => e['type'] === 'MEMFD' && e['memfd']['pos'] === 5n)!['id'];
+    const fd = memfdFile.open(ctx, id);
+    expect(fs.readlinkSync(`/proc/self/fd/${fd}`)).toBe('/memfd:zoo-memfd (deleted)');
+    expect(fs.fstatSync(fd).size).toBe(8192);
+    expect(fs.readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8')).toMatch(/pos:\s+5\n/);
+    const head = Buffer.alloc(5);
+    fs.readSync(fd, head, 0, 5, 0);
+    expect(head.toString()).toBe('memfd');
   });
 });
