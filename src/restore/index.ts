@@ -60,6 +60,17 @@ function clampedRlimits(plan: TaskPlan): [number, bigint, bigint][] {
   });
 }
 
+/** Our own threads mapped something where the restorer region was to go, after we looked. */
+class RegionTaken extends Error {
+  constructor(pid: number) {
+    super(`criu-ts: the restorer region of task ${pid} was taken meanwhile`);
+  }
+}
+
+async function until(done: () => boolean, ms: number): Promise<void> {
+  for (const end = Date.now() + ms; !done() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
+}
+
 function killQuietly(pid: number): void {
   try {
     process.kill(pid, 'SIGKILL');
@@ -236,6 +247,7 @@ async function spawnTree(tree: TreeImages, plans: TaskPlan[], arch: ArchDescript
       if (report.step === Number(constantOf(restorerLayout(), 'RST_STEP_CLONE')) && report.errno === 17) {
         throw new Error(`criu-ts: pid ${report.pid} is busy`);
       }
+      if (report.step === Number(constantOf(restorerLayout(), 'RST_STEP_BLOB_MAP')) && report.errno === 17) throw new RegionTaken(report.pid);
       if (report.step !== 0) throw new Error(`criu-ts: restore failed: ${describeFailure(report)}`);
     }
     // Not the task's own to set (lowering it takes privileges it may not have): we set it.
@@ -277,7 +289,12 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
   injectFault('restore-plan');
 
   const forkStart = performance.now();
-  const child = await spawnTree(tree, plans, arch, opts);
+  const child = await spawnTree(tree, plans, arch, opts).catch(async (e: unknown) => {
+    if (!(e instanceof RegionTaken)) throw e;
+    log.debug(`restore: ${e.message}; once more with a fresh look at our layout`);
+    for (const m of treeMembers(tree, plans)) await until(() => !pidExists(m.pid), 5000);
+    return spawnTree(tree, plans, arch, opts);
+  });
   const forkingUs = Math.round((performance.now() - forkStart) * 1000);
   const restoreMs = performance.now() - started;
   log.info(`restore: ${plans.length} task(s) from ${pid} restored in ${restoreMs.toFixed(1)} ms`);
