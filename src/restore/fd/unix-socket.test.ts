@@ -6,14 +6,18 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileTable } from '../../dump/file-table.js';
 import type { FilesDumpState } from '../../dump/files.js';
+import { FilesDumper } from '../../dump/files.js';
 import { finishUnixSockets, newUnixSocketsState, unixSocket } from '../../dump/unix-socket.js';
+import { readImage } from '../../images/index.js';
+import { pipe2 } from '../../sys/proc-ops.js';
 import {
-  AF_UNIX, bind, connect, getIntOpt, getsockname, listen, MSG_DONTWAIT, recv, send, setIntOpt, shutdown, SHUT_WR, SO_PASSCRED,
+  accept4, AF_UNIX, bind, recvmsg, sendFds, connect, getIntOpt, getsockname, listen, MSG_DONTWAIT, recv, send, setIntOpt, shutdown, SHUT_WR, SO_PASSCRED,
   SO_RCVBUF, SOCK_DGRAM, SOCK_SEQPACKET, SOCK_STREAM, sockaddrUn, socket, socketpair, SOL_SOCKET,
 } from '../../sys/socket.js';
 import type { TreeImages } from '../task-images.js';
 import type { OpenContext } from './kinds.js';
 import { ownFd } from './own-fd.test-support.js';
+import { pipeFile } from './pipe.js';
 import { unixSocketFile } from './unix-socket.js';
 
 const ours: number[] = [];
@@ -119,5 +123,62 @@ describe('named unix sockets', () => {
   it('refuses a peer outside the dumped sockets unless allowed', () => {
     const [a] = keep(...socketpair(AF_UNIX, SOCK_STREAM));
     expect(() => roundTrip([a])).toThrow(/outside the dumped tree.*--ext-unix-sk/);
+  });
+});
+
+describe('unix socket queues beyond a pair', () => {
+  it('a file passed with SCM_RIGHTS is dumped as a file and passed again', () => {
+    const [a, b] = keep(...socketpair(AF_UNIX, SOCK_DGRAM));
+    const [r, w] = pipe2(0);
+    ours.push(w);
+    fs.writeSync(w, 'pipe data');
+    sendFds(a, Buffer.from('fds'), [r]);
+    fs.closeSync(r); // only the queue holds the read end now
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'criu-ts-unix-'));
+    dirs.push(dir);
+    const files = new FileTable();
+    const state = new FilesDumper(files, false).state;
+    const ids = [a, b].map((fd) => unixSocket.dump(ownFd(fd), files, state));
+    finishUnixSockets(dir, state, false, false).afterKill();
+    const pipeEntry = files.entries.find((e) => e['type'] === 'PIPE')!;
+    expect(readImage(dir, 'sk-queues.img').entries).toEqual([{ id_for: ids[1], length: 3, scm: [{ type: 1, rights: [pipeEntry['id']] }] }]);
+    const tree = { dir, files: new Map(files.entries.map((e) => [e['id'], e])), tasks: [],
+      pipeData: new Map(state.pipeData.map((d) => [d.entry['pipe_id'], d.payload])) } as unknown as TreeImages;
+    const ctx: OpenContext = { tree, opened: [], state: new Map() };
+    contexts.push(ctx);
+    ctx.openFile = (id) => pipeFile.open(ctx, id);
+    const nb = unixSocketFile.open(ctx, ids[1]!);
+    const got = recvmsg(nb, 16, MSG_DONTWAIT);
+    expect(got.data.toString()).toBe('fds');
+    expect(got.fds).toHaveLength(1);
+    ours.push(...got.fds);
+    const buf = Buffer.alloc(16);
+    expect(buf.subarray(0, fs.readSync(got.fds[0]!, buf)).toString()).toBe('pipe data');
+  });
+
+  it('a connection not accepted yet reconnects to its listener with what it sent', () => {
+    const name = Buffer.from(`\0criu-ts-unix-inflight-${process.pid}`);
+    const [l, c] = keep(socket(AF_UNIX, SOCK_STREAM), socket(AF_UNIX, SOCK_STREAM));
+    bind(l, sockaddrUn(name));
+    listen(l, 2);
+    connect(c, sockaddrUn(name));
+    send(c, Buffer.from('early'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'criu-ts-unix-'));
+    dirs.push(dir);
+    const files = new FileTable();
+    const state = { unixSockets: newUnixSocketsState() } as unknown as FilesDumpState;
+    const ids = [l, c].map((fd) => unixSocket.dump(ownFd(fd), files, state));
+    expect(files.entries[1]!['usk']['peer']).toBe(fs.fstatSync(l).ino);
+    expect(() => finishUnixSockets(dir, state, false, true)).toThrow(/not accepted yet/);
+    const finish = finishUnixSockets(dir, state, false, false);
+    for (const fd of ours.splice(0)) fs.closeSync(fd); // the tree dies; our copy of the listener lives on
+    finish.afterKill();
+    const tree = { dir, files: new Map(files.entries.map((e) => [e['id'], e])), tasks: [] } as unknown as TreeImages;
+    const ctx: OpenContext = { tree, opened: [], state: new Map() };
+    contexts.push(ctx);
+    const nl = unixSocketFile.open(ctx, ids[0]!);
+    unixSocketFile.open(ctx, ids[1]!);
+    const [acc] = keep(accept4(nl));
+    expect(read(acc)).toBe('early');
   });
 });
