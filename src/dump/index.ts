@@ -105,7 +105,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     for (const s of shmem.write(dir, () => ++pagesId, (file, entries) => writeImage(dir, file, 'pagemap', entries))) addStats(shared, s);
     for (const s of files.memfds.write(dir, () => ++pagesId, (file, kind, entries) => writeImage(dir, file, kind, entries))) addStats(shared, s);
 
-    unixSockets = finishUnixSockets(dir, fds.state, opts.extUnixSk === true, opts.leaveRunning === true);
+    unixSockets = finishUnixSockets(dir, fds.state, files, opts.extUnixSk === true, opts.leaveRunning === true);
     writeTcpStreams(dir, tcp);
     writeImage(dir, 'files.img', 'files', files.entries);
     if (fds.state.pipeData.length) {

@@ -11,7 +11,7 @@ import { writeImage, type Entry } from '../images/index.js';
 import { parseUnixDiag, type UnixDiag, unixDiagRequest } from '../proc/net-unix-diag.js';
 import { pidfdGetfd, pidfdOpen } from '../sys/proc-ops.js';
 import { accept4, AF_UNIX, SOCK_CLOEXEC, SOCK_NONBLOCK, sockDiag } from '../sys/socket.js';
-import { noOwner } from './file-table.js';
+import { type FileTable, noOwner } from './file-table.js';
 import type { FdDumper, FilesDumpState } from './files.js';
 import { peekQueue, type QueuedPacket } from './sk-queue.js';
 import { dumpSocketOpts, socketDomain, withSocket } from './socket-opts.js';
@@ -117,6 +117,24 @@ function filePerms(pid: number, name: string, ino: number): Entry | undefined {
   return { mode: st.mode, uid: st.uid, gid: st.gid };
 }
 
+const USK_EXTERN = 1;
+
+/**
+ * An entry for a peer outside the tree (--ext-unix-sk), marked USK_EXTERN: restore
+ * connects to its name again. Only a name that means the same from anywhere will do.
+ */
+function externalPeer(state: UnixSocketsState, table: FileTable, ino: number, peer: number): void {
+  const sk = state.diag!.get(peer);
+  const name = sk?.name && (sk.name[0] === 0 ? sk.name : trimNul(sk.name));
+  if (!sk || !name?.length || (name[0] !== 0 && !path.isAbsolute(name.toString()))) {
+    throw new Error(`criu-ts: unix socket ${ino} is connected to socket ${peer} outside the dumped tree, which has no absolute or abstract name to connect to again`);
+  }
+  table.shared(`unix-extern:${peer}`, (id) => table.add('UNIXSK', 'usk', id, {
+    ino: peer, type: sk.type, state: sk.state, flags: 2, uflags: USK_EXTERN, backlog: 0, peer: 0, fown: noOwner(), name,
+    opts: { so_sndbuf: 0, so_rcvbuf: 0, so_snd_tmo_sec: 0n, so_snd_tmo_usec: 0n, so_rcv_tmo_sec: 0n, so_rcv_tmo_usec: 0n },
+  }));
+}
+
 /** What is left to do once the tree is dead (or to undo if it is released). */
 export interface UnixSocketsFinish {
   /** Reads what unaccepted connections sent from our listener copies; writes sk-queues.img. */
@@ -130,11 +148,12 @@ export interface UnixSocketsFinish {
  * peer was dumped too (or allowExternal); keeps a copy of each listener with unaccepted
  * connections that sent data (refused with leaveRunning: reading them needs accept()).
  */
-export function finishUnixSockets(dir: string, files: FilesDumpState, allowExternal: boolean, leaveRunning: boolean): UnixSocketsFinish {
+export function finishUnixSockets(dir: string, files: FilesDumpState, table: FileTable, allowExternal: boolean, leaveRunning: boolean): UnixSocketsFinish {
   const state = files.unixSockets;
   for (const [ino, peer] of state.dumped) {
-    if (peer === 0 || state.dumped.has(peer) || allowExternal) continue;
-    throw new Error(`criu-ts: unix socket ${ino} is connected to socket ${peer}, which is outside the dumped tree; use --ext-unix-sk to dump it anyway`);
+    if (peer === 0 || state.dumped.has(peer)) continue;
+    if (!allowExternal) throw new Error(`criu-ts: unix socket ${ino} is connected to socket ${peer}, which is outside the dumped tree; use --ext-unix-sk to dump it anyway`);
+    externalPeer(state, table, ino, peer);
   }
   const listeners = new Map<number, number>();
   const close = () => { for (const fd of listeners.values()) fs.closeSync(fd); listeners.clear(); };

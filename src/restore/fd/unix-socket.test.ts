@@ -37,7 +37,7 @@ function roundTrip(fds: number[], allowExternal = false): { ids: number[]; open:
   const files = new FileTable();
   const state = { unixSockets: newUnixSocketsState() } as unknown as FilesDumpState;
   const ids = fds.map((fd) => unixSocket.dump(ownFd(fd), files, state));
-  finishUnixSockets(dir, state, allowExternal, true);
+  finishUnixSockets(dir, state, files, allowExternal, true);
   const tree = { dir, files: new Map(files.entries.map((e) => [e['id'], e])), tasks: [] } as unknown as TreeImages;
   for (const id of ids) unixSocketFile.check(tree, id);
   const ctx: OpenContext = { tree, opened: [], state: new Map() };
@@ -120,9 +120,21 @@ describe('named unix sockets', () => {
     expect(read(ns)).toBe('hi');
   });
 
-  it('refuses a peer outside the dumped sockets unless allowed', () => {
+  it('refuses a peer outside the dumped sockets unless allowed, and an unnamed one always', () => {
     const [a] = keep(...socketpair(AF_UNIX, SOCK_STREAM));
     expect(() => roundTrip([a])).toThrow(/outside the dumped tree.*--ext-unix-sk/);
+    expect(() => roundTrip([a], true)).toThrow(/no absolute or abstract name/);
+  });
+
+  it('with --ext-unix-sk, a socket connected to a named one outside is connected to that name again', () => {
+    const name = Buffer.from(`\0criu-ts-unix-extern-${process.pid}`);
+    const [server, client] = keep(socket(AF_UNIX, SOCK_DGRAM), socket(AF_UNIX, SOCK_DGRAM));
+    bind(server, sockaddrUn(name));
+    connect(client, sockaddrUn(name));
+    const t = roundTrip([client], true);
+    expect(t.files.entries.map((e) => e['usk']['uflags'])).toEqual([0, 1]);
+    send(t.open(0), Buffer.from('from the restored client'));
+    expect(read(server)).toBe('from the restored client');
   });
 });
 
@@ -139,7 +151,7 @@ describe('unix socket queues beyond a pair', () => {
     const files = new FileTable();
     const state = new FilesDumper(files, false).state;
     const ids = [a, b].map((fd) => unixSocket.dump(ownFd(fd), files, state));
-    finishUnixSockets(dir, state, false, false).afterKill();
+    finishUnixSockets(dir, state, files, false, false).afterKill();
     const pipeEntry = files.entries.find((e) => e['type'] === 'PIPE')!;
     expect(readImage(dir, 'sk-queues.img').entries).toEqual([{ id_for: ids[1], length: 3, scm: [{ type: 1, rights: [pipeEntry['id']] }] }]);
     const tree = { dir, files: new Map(files.entries.map((e) => [e['id'], e])), tasks: [],
@@ -169,8 +181,8 @@ describe('unix socket queues beyond a pair', () => {
     const state = { unixSockets: newUnixSocketsState() } as unknown as FilesDumpState;
     const ids = [l, c].map((fd) => unixSocket.dump(ownFd(fd), files, state));
     expect(files.entries[1]!['usk']['peer']).toBe(fs.fstatSync(l).ino);
-    expect(() => finishUnixSockets(dir, state, false, true)).toThrow(/not accepted yet/);
-    const finish = finishUnixSockets(dir, state, false, false);
+    expect(() => finishUnixSockets(dir, state, files, false, true)).toThrow(/not accepted yet/);
+    const finish = finishUnixSockets(dir, state, files, false, false);
     for (const fd of ours.splice(0)) fs.closeSync(fd); // the tree dies; our copy of the listener lives on
     finish.afterKill();
     const tree = { dir, files: new Map(files.entries.map((e) => [e['id'], e])), tasks: [] } as unknown as TreeImages;

@@ -20,6 +20,7 @@ const TCP_CLOSE = 7;
 const TCP_LISTEN = 10;
 const RCV_SHUTDOWN = 1;
 const SCM_RIGHTS = 1;
+const USK_EXTERN = 1;
 const SEND_SHUTDOWN = 2;
 const O_ACCMODE = 3;
 const F_SETFL = 4;
@@ -163,8 +164,9 @@ function create(ctx: OpenContext, s: UnixRestore, usk: Entry): number {
   if (usk['name']?.length) bindName(sk, usk);
   if (usk['state'] === TCP_LISTEN) listen(sk, Number(usk['backlog']));
   if (peer) {
-    // A named socket of its own: a listener (the connection was not accepted yet) or a datagram server.
-    create(ctx, s, peer);
+    // A named socket of its own: a listener (the connection was not accepted yet), a datagram
+    // server, or a socket outside the tree (USK_EXTERN), which is only connected to.
+    if (!(Number(peer['uflags']) & USK_EXTERN)) create(ctx, s, peer);
     connect(sk, peerAddress(peer));
     // Not accepted when dumped: what it had sent is recorded on it, to be sent again.
     if (peer['state'] === TCP_LISTEN) sendAll(ctx, sk, s.queues.get(usk['id']) ?? [], Number(usk['type']));
@@ -185,8 +187,8 @@ export const unixSocketFile: FdKind = {
     if (state !== TCP_ESTABLISHED && state !== TCP_CLOSE && state !== TCP_LISTEN) throw new Error(`criu-ts: unix socket ${usk['ino']} is in state ${state}, which cannot be restored`);
     checkSocketOpts(usk['opts'], `unix socket ${usk['ino']}`);
     const peer = usk['peer'] ? indexByIno(tree).get(usk['peer']) : undefined;
-    if (usk['peer'] && !peer && type !== SOCK_DGRAM) {
-      throw new Error(`criu-ts: unix socket ${usk['ino']} is connected to socket ${usk['peer']}, which is not in the images (external peers are not restored yet)`);
+    if (usk['peer'] && !peer) {
+      throw new Error(`criu-ts: unix socket ${usk['ino']} is connected to socket ${usk['peer']}, which is not in the images`);
     }
   },
   open(ctx, fileId) {
