@@ -126,6 +126,20 @@ describe('named unix sockets', () => {
     expect(() => roundTrip([a], true)).toThrow(/no absolute or abstract name/);
   });
 
+  it('a bound datagram socket gets back what unconnected senders queued on it', () => {
+    const name = Buffer.from(`\0criu-ts-unix-server-${process.pid}`);
+    const [server, sender] = keep(socket(AF_UNIX, SOCK_DGRAM), socket(AF_UNIX, SOCK_DGRAM));
+    bind(server, sockaddrUn(name));
+    connect(sender, sockaddrUn(name));
+    send(sender, Buffer.from('one'));
+    send(sender, Buffer.from('two'));
+    fs.closeSync(ours.splice(ours.indexOf(sender), 1)[0]!);
+    const t = roundTrip([server]);
+    fs.closeSync(ours.splice(ours.indexOf(server), 1)[0]!); // frees the name
+    const ns = t.open(0);
+    expect([read(ns), read(ns)]).toEqual(['one', 'two']);
+  });
+
   it('with --ext-unix-sk, a socket connected to a named one outside is connected to that name again', () => {
     const name = Buffer.from(`\0criu-ts-unix-extern-${process.pid}`);
     const [server, client] = keep(socket(AF_UNIX, SOCK_DGRAM), socket(AF_UNIX, SOCK_DGRAM));

@@ -1,7 +1,8 @@
 // Unix sockets: two mutual peers become one socketpair; a listener is bound and listens;
 // a socket whose peer is a named socket (a listener's unaccepted connection, a datagram
-// server) connects to that name. Queued packets (sk-queues.img) are re-sent through the
-// peer, then the shutdowns are applied. Names are bound where they were: relative paths
+// server, a socket outside the tree) connects to that name. Queued packets (sk-queues.img,
+// with the files they pass) are re-sent through the peer, or to the name of a datagram
+// socket that has none; then the shutdowns are applied. Names are bound where they were: relative paths
 // from name_dir, a stale socket file at the path is removed first.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -151,6 +152,20 @@ function createPair(ctx: OpenContext, s: UnixRestore, a: Entry, b: Entry): void 
   applyShutdown(fb, b);
 }
 
+/** A named datagram socket's queue, from senders it was not connected to: sent again to its name. */
+function refillByName(ctx: OpenContext, s: UnixRestore, usk: Entry): void {
+  if (Number(usk['type']) !== SOCK_DGRAM || !usk['name']?.length) {
+    throw new Error(`criu-ts: unix socket ${usk['ino']} has queued data but no peer in the images to re-send it from`);
+  }
+  const sender = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC);
+  try {
+    connect(sender, peerAddress(usk));
+    sendAll(ctx, sender, s.queues.get(usk['id'])!, SOCK_DGRAM);
+  } finally {
+    fs.closeSync(sender);
+  }
+}
+
 function create(ctx: OpenContext, s: UnixRestore, usk: Entry): number {
   const done = s.open.get(usk['ino']);
   if (done !== undefined) return done;
@@ -171,7 +186,7 @@ function create(ctx: OpenContext, s: UnixRestore, usk: Entry): number {
     // Not accepted when dumped: what it had sent is recorded on it, to be sent again.
     if (peer['state'] === TCP_LISTEN) sendAll(ctx, sk, s.queues.get(usk['id']) ?? [], Number(usk['type']));
   } else if (s.queues.get(usk['id'])?.length) {
-    throw new Error(`criu-ts: unix socket ${usk['ino']} has queued data but no peer in the images to re-send it from`);
+    refillByName(ctx, s, usk);
   }
   applyShutdown(sk, usk);
   return sk;
