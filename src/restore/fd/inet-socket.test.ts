@@ -8,7 +8,7 @@ import { FileTable } from '../../dump/file-table.js';
 import type { FilesDumpState } from '../../dump/files.js';
 import { inetSocket, newTcpDumpState, releaseTcpRepair, type TcpDumpState, writeTcpStreams } from '../../dump/inet-socket.js';
 import {
-  accept4, AF_INET, bind, MSG_DONTWAIT, connect, getIntOpt, getpeername, getsockname, getsockopt, IPPROTO_TCP, listen, parseSockaddr, recv, send,
+  accept4, AF_INET, AF_INET6, bind, IPPROTO_IPV6, IPV6_V6ONLY, MSG_DONTWAIT, connect, getIntOpt, getpeername, getsockname, getsockopt, IPPROTO_TCP, listen, parseSockaddr, recv, send,
   setIntOpt, SO_ACCEPTCONN, SO_KEEPALIVE, SO_LINGER, SO_PRIORITY, SO_RCVBUF, SO_REUSEADDR, SO_SNDBUF, SOCK_DGRAM, SOCK_STREAM,
   sockaddrIn, socket, SOL_SOCKET, TCP_KEEPIDLE, TCP_NODELAY, setsockopt,
 } from '../../sys/socket.js';
@@ -72,6 +72,22 @@ describe('TCP', () => {
     expect(getIntOpt(restored, IPPROTO_TCP, TCP_KEEPIDLE)).toBe(123);
     expect(getIntOpt(restored, SOL_SOCKET, SO_SNDBUF)).toBe(sndbuf);
     expect([...getsockopt(restored, SOL_SOCKET, SO_LINGER, 8)]).toEqual([1, 0, 0, 0, 9, 0, 0, 0]);
+  });
+});
+
+describe('TCP over IPv6', () => {
+  it('a v6-only listener on ::1 keeps its address, port and v6only', () => {
+    const fd = keep(socket(AF_INET6, SOCK_STREAM));
+    const lo6 = Buffer.alloc(16);
+    lo6[15] = 1;
+    setIntOpt(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1);
+    bind(fd, sockaddrIn(AF_INET6, lo6, 0));
+    listen(fd, 2);
+    const port = (parseSockaddr(getsockname(fd)) as { port: number }).port;
+    const { entry, restored } = roundTrip(fd);
+    expect(entry).toMatchObject({ family: AF_INET6, state: 10, v6only: true, src_port: port, src_addr: [0, 0, 0, 0x01000000] });
+    expect(parseSockaddr(getsockname(restored))).toMatchObject({ family: AF_INET6, port, addr: lo6 });
+    expect(getIntOpt(restored, IPPROTO_IPV6, IPV6_V6ONLY)).toBe(1);
   });
 });
 
