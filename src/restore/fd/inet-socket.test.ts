@@ -9,7 +9,7 @@ import type { FilesDumpState } from '../../dump/files.js';
 import { inetSocket, newTcpDumpState, releaseTcpRepair, type TcpDumpState, writeTcpStreams } from '../../dump/inet-socket.js';
 import {
   accept4, AF_INET, AF_INET6, bind, IPPROTO_IPV6, IPV6_V6ONLY, MSG_DONTWAIT, connect, getIntOpt, getpeername, getsockname, getsockopt, IPPROTO_TCP, listen, parseSockaddr, recv, send,
-  setIntOpt, SO_ACCEPTCONN, SO_KEEPALIVE, SO_LINGER, SO_PRIORITY, SO_RCVBUF, SO_REUSEADDR, SO_SNDBUF, SOCK_DGRAM, SOCK_STREAM,
+  setIntOpt, SO_ACCEPTCONN, SO_KEEPALIVE, SO_LINGER, SO_PRIORITY, SO_RCVBUF, SO_RCVTIMEO, SO_REUSEADDR, SO_SNDBUF, SOCK_DGRAM, SOCK_STREAM,
   sockaddrIn, socket, SOL_SOCKET, TCP_KEEPIDLE, TCP_NODELAY, setsockopt,
 } from '../../sys/socket.js';
 import { inetSocketFile } from './inet-socket.js';
@@ -58,13 +58,17 @@ describe('TCP', () => {
     connect(c, sockaddrIn(AF_INET, loopback, port));
   });
 
-  it('an unbound socket keeps keepalive, priority, linger and buffer sizes', () => {
+  it('an unbound socket keeps keepalive, priority, linger, a receive timeout and buffer sizes', () => {
     const fd = keep(socket(AF_INET, SOCK_STREAM));
     setIntOpt(fd, SOL_SOCKET, SO_KEEPALIVE, 1);
     setIntOpt(fd, SOL_SOCKET, SO_PRIORITY, 5);
     setIntOpt(fd, IPPROTO_TCP, TCP_KEEPIDLE, 123);
     setIntOpt(fd, SOL_SOCKET, SO_SNDBUF, 32768);
     setsockopt(fd, SOL_SOCKET, SO_LINGER, Buffer.from([1, 0, 0, 0, 9, 0, 0, 0]));
+    const timeout = Buffer.alloc(16);
+    timeout.writeBigInt64LE(2n, 0);
+    timeout.writeBigInt64LE(500000n, 8);
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, timeout);
     const sndbuf = getIntOpt(fd, SOL_SOCKET, SO_SNDBUF);
     const { restored } = roundTrip(fd);
     expect(getIntOpt(restored, SOL_SOCKET, SO_KEEPALIVE)).toBe(1);
@@ -72,6 +76,7 @@ describe('TCP', () => {
     expect(getIntOpt(restored, IPPROTO_TCP, TCP_KEEPIDLE)).toBe(123);
     expect(getIntOpt(restored, SOL_SOCKET, SO_SNDBUF)).toBe(sndbuf);
     expect([...getsockopt(restored, SOL_SOCKET, SO_LINGER, 8)]).toEqual([1, 0, 0, 0, 9, 0, 0, 0]);
+    expect(getsockopt(restored, SOL_SOCKET, SO_RCVTIMEO, 16)).toEqual(timeout);
   });
 });
 

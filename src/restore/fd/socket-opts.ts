@@ -19,7 +19,7 @@ function setBuffer(sk: number, get: number, force: number, value: number): void 
   if (getIntOpt(sk, SOL_SOCKET, get) !== value) setIntOpt(sk, SOL_SOCKET, force, Math.floor(value / 2));
 }
 
-function setTimeout(sk: number, name: number, sec: bigint | number, usec: bigint | number): void {
+function setTimeval(sk: number, name: number, sec: bigint | number, usec: bigint | number): void {
   if (!sec && !usec) return;
   const tv = Buffer.alloc(16);
   tv.writeBigInt64LE(BigInt(sec), 0);
@@ -35,8 +35,8 @@ export function checkSocketOpts(o: Entry, what: string): void {
 export function applySocketOpts(sk: number, o: Entry): void {
   setBuffer(sk, SO_SNDBUF, SO_SNDBUFFORCE, Number(o['so_sndbuf']));
   setBuffer(sk, SO_RCVBUF, SO_RCVBUFFORCE, Number(o['so_rcvbuf']));
-  setTimeout(sk, SO_SNDTIMEO, o['so_snd_tmo_sec'] ?? 0, o['so_snd_tmo_usec'] ?? 0);
-  setTimeout(sk, SO_RCVTIMEO, o['so_rcv_tmo_sec'] ?? 0, o['so_rcv_tmo_usec'] ?? 0);
+  setTimeval(sk, SO_SNDTIMEO, o['so_snd_tmo_sec'] ?? 0, o['so_snd_tmo_usec'] ?? 0);
+  setTimeval(sk, SO_RCVTIMEO, o['so_rcv_tmo_sec'] ?? 0, o['so_rcv_tmo_usec'] ?? 0);
   const ints: [number, unknown][] = [
     [SO_REUSEADDR, o['reuseaddr']], [SO_PRIORITY, o['so_priority']], [SO_RCVLOWAT, o['so_rcvlowat']], [SO_MARK, o['so_mark']],
     [SO_PASSCRED, o['so_passcred']], [SO_PASSSEC, o['so_passsec']], [SO_DONTROUTE, o['so_dontroute']],
