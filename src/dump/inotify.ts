@@ -26,7 +26,8 @@ function mountOf(pid: number, sdev: number): string | undefined {
   const want = `${sdev >>> 20}:${sdev & 0xfffff}`;
   for (const line of fs.readFileSync(`/proc/${pid}/mountinfo`, 'utf8').split('\n')) {
     const f = line.split(' ');
-    if (f[2] === want) return `/proc/${pid}/root${f[4]}`;
+    // Mount points escape blanks and backslashes as \ooo (octal).
+    if (f[2] === want) return `/proc/${pid}/root${f[4]!.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)))}`;
   }
   return undefined;
 }
