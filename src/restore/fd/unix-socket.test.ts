@@ -9,6 +9,7 @@ import type { FilesDumpState } from '../../dump/files.js';
 import { FilesDumper } from '../../dump/files.js';
 import { finishUnixSockets, newUnixSocketsState, unixSocket } from '../../dump/unix-socket.js';
 import { readImage } from '../../images/index.js';
+import { packageRoot } from '../../sys/native.js';
 import { pipe2 } from '../../sys/proc-ops.js';
 import {
   accept4, AF_UNIX, bind, MSG_NOSIGNAL, recvmsg, sendFds, connect, getIntOpt, getsockname, listen, MSG_DONTWAIT, recv, send, setIntOpt, shutdown, SHUT_WR, SO_PASSCRED,
@@ -206,5 +207,21 @@ describe('unix socket queues beyond a pair', () => {
     unixSocketFile.open(ctx, ids[1]!);
     const [acc] = keep(accept4(nl));
     expect(read(acc)).toBe('early');
+  });
+});
+
+describe('CRIU 4.2 images (fixtures/criu-4.2/zoo)', () => {
+  const dir = path.join(packageRoot(), '..', 'shared', 'fixtures', 'criu-4.2', 'zoo', 'img');
+
+  it.skipIf(!fs.existsSync(dir))('a socketpair with queued data dumped by CRIU comes back with its data', () => {
+    const files = new Map(readImage(dir, 'files.img').entries.map((e) => [e['id'], e]));
+    const tree = { dir, files, tasks: [] } as unknown as TreeImages;
+    const ctx: OpenContext = { tree, opened: [], state: new Map() };
+    contexts.push(ctx);
+    for (const id of [10, 11]) unixSocketFile.check(tree, id);
+    const [a, b] = [unixSocketFile.open(ctx, 10), unixSocketFile.open(ctx, 11)];
+    expect(read(b)).toBe('queued');
+    send(b, Buffer.from('back'));
+    expect(read(a)).toBe('back');
   });
 });
