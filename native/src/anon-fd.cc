@@ -67,6 +67,16 @@ Napi::Value TimerfdSettime(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// clockGettime(clockid) -> [sec, nsec] as bigints
+Napi::Value ClockGettime(const Napi::CallbackInfo& info) {
+  struct timespec ts = {};
+  if (clock_gettime(IntArg(info, 0), &ts) < 0) return ThrowErrno(info.Env(), errno, "clock_gettime");
+  Napi::Array out = Napi::Array::New(info.Env(), 2);
+  out.Set(0u, Napi::BigInt::New(info.Env(), static_cast<int64_t>(ts.tv_sec)));
+  out.Set(1u, Napi::BigInt::New(info.Env(), static_cast<int64_t>(ts.tv_nsec)));
+  return out;
+}
+
 // timerfdSetTicks(fd, ticks: bigint): expirations not yet read (TFD_IOC_SET_TICKS).
 Napi::Value TimerfdSetTicks(const Napi::CallbackInfo& info) {
   uint64_t ticks = U64Arg(info, 1);
@@ -195,6 +205,7 @@ CRIU_TS_EXPORT("signalfd", Signalfd);
 CRIU_TS_EXPORT("timerfdCreate", TimerfdCreate);
 CRIU_TS_EXPORT("timerfdSettime", TimerfdSettime);
 CRIU_TS_EXPORT("timerfdSetTicks", TimerfdSetTicks);
+CRIU_TS_EXPORT("clockGettime", ClockGettime);
 CRIU_TS_EXPORT("inotifyInit", InotifyInit);
 CRIU_TS_EXPORT("inotifyAddWatch", InotifyAddWatch);
 CRIU_TS_EXPORT("inotifyRmWatch", InotifyRmWatch);

@@ -8,6 +8,7 @@ interface AnonFdAddon {
   timerfdCreate(clockid: number, flags: number): number;
   timerfdSettime(fd: number, flags: number, valueSec: bigint, valueNsec: bigint, intervalSec: bigint, intervalNsec: bigint): void;
   timerfdSetTicks(fd: number, ticks: bigint): void;
+  clockGettime(clockid: number): [bigint, bigint];
   inotifyInit(flags: number): number;
   inotifyAddWatch(fd: number, path: string, mask: number): number;
   inotifyRmWatch(fd: number, wd: number): void;
@@ -39,6 +40,11 @@ export function timerfdSettime(fd: number, flags: number, t: TimerSpec): void {
 }
 /** Sets the expirations a read would return (TFD_IOC_SET_TICKS). */
 export const timerfdSetTicks = (fd: number, ticks: bigint): void => native().timerfdSetTicks(fd, ticks);
+/** The time of clockid now, in nanoseconds. */
+export function clockNowNs(clockid: number): bigint {
+  const [sec, nsec] = native().clockGettime(clockid);
+  return sec * 1_000_000_000n + nsec;
+}
 export const inotifyInit = (flags: number): number => native().inotifyInit(flags);
 export const inotifyAddWatch = (fd: number, path: string, mask: number): number => native().inotifyAddWatch(fd, path, mask);
 export const inotifyRmWatch = (fd: number, wd: number): void => native().inotifyRmWatch(fd, wd);

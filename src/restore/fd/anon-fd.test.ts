@@ -20,7 +20,7 @@ import { eventpollFile } from './eventpoll.js';
 import { inotifyFile } from './inotify.js';
 import { closeAll, dumpOwn, fdinfo, newDumpState, ownFd, type RoundTrip } from './own-fd.test-support.js';
 import { signalfdFile } from './signalfd.js';
-import { timerfdFile, timerSpec } from './timerfd.js';
+import { timerfdFile, timerSetting } from './timerfd.js';
 
 const ours: number[] = [];
 const trips: RoundTrip[] = [];
@@ -73,8 +73,29 @@ describe('timerfd', () => {
   });
 
   it('re-arms an expired periodic timer for one interval instead of disarming it', () => {
-    expect(timerSpec({ vsec: 0n, vnsec: 0n, isec: 2n, insec: 5n })).toEqual({ valueSec: 2n, valueNsec: 5n, intervalSec: 2n, intervalNsec: 5n });
-    expect(timerSpec({ vsec: 1n, vnsec: 7n, isec: 0n, insec: 0n })).toEqual({ valueSec: 1n, valueNsec: 7n, intervalSec: 0n, intervalNsec: 0n });
+    const never = (): bigint => {
+      throw new Error('a relative timer needs no clock');
+    };
+    expect(timerSetting({ vsec: 0n, vnsec: 0n, isec: 2n, insec: 5n }, never)).toEqual({ flags: 0, spec: { valueSec: 2n, valueNsec: 5n, intervalSec: 2n, intervalNsec: 5n } });
+    expect(timerSetting({ vsec: 1n, vnsec: 7n, isec: 0n, insec: 0n }, never).spec).toEqual({ valueSec: 1n, valueNsec: 7n, intervalSec: 0n, intervalNsec: 0n });
+    expect(timerSetting({ vsec: 0n, vnsec: 0n, isec: 0n, insec: 0n, settime_flags: 1 }, never)).toEqual({ flags: 0, spec: { valueSec: 0n, valueNsec: 0n, intervalSec: 0n, intervalNsec: 0n } });
+  });
+
+  it('keeps an absolute timer absolute: now + the time that was left, with its flags', () => {
+    const now = (): bigint => 1_000n * 1_000_000_000n + 999_999_999n;
+    expect(timerSetting({ vsec: 5n, vnsec: 2n, isec: 0n, insec: 0n, settime_flags: 3 }, now)).toEqual({
+      flags: 3, spec: { valueSec: 1006n, valueNsec: 1n, intervalSec: 0n, intervalNsec: 0n },
+    });
+  });
+
+  it('restores an absolute CLOCK_REALTIME timer that a clock change cancels', () => {
+    const fd = keep(timerfdCreate(0, O_NONBLOCK));
+    timerfdSettime(fd, 3, { valueSec: BigInt(Math.floor(Date.now() / 1000) + 100), valueNsec: 0n, intervalSec: 0n, intervalNsec: 0n });
+    const t = trip(dumpOwn(timerfdDumper, fd));
+    expect(t.files.entries[0]!['tfd']['settime_flags']).toBe(3);
+    const back = timerfdFile.open(t.ctx, t.id);
+    expect(fdinfo(back)).toMatch(/settime flags: 03\n/);
+    expect(fdinfo(back)).toMatch(/it_value: \((99|100), \d+\)/);
   });
 });
 

@@ -1,21 +1,29 @@
-// timerfd: armed again with the time that was left and its interval (relative, so the
-// clock's jump between dump and restore does not matter), then its unread expirations.
-import { timerfdCreate, timerfdSetTicks, timerfdSettime, type TimerSpec } from '../../sys/anon-fd.js';
+// timerfd: armed again with the time that was left and its interval, then its unread
+// expirations. A timer set with TFD_TIMER_ABSTIME stays absolute (so that a clock set
+// still cancels it under TFD_TIMER_CANCEL_ON_SET): its expiry is now + the time left.
+import { clockNowNs, timerfdCreate, timerfdSetTicks, timerfdSettime, type TimerSpec } from '../../sys/anon-fd.js';
 import { O_CLOEXEC, O_NONBLOCK } from '../../sys/proc-ops.js';
 import type { Entry } from '../../images/index.js';
 import { fileEntry } from '../task-images.js';
 import type { FdKind } from './kinds.js';
 
+const TFD_TIMER_ABSTIME = 1;
+const NS = 1_000_000_000n;
+
 /**
- * The setting to arm the timer with. A periodic timer that expired and was not read since
- * shows 0 left (the kernel moves it on at the next read); 0 would disarm it, so it gets a
- * whole interval instead.
+ * The flags and setting to arm the timer with, given the clock's time now. A periodic
+ * timer that expired and was not read since shows 0 left (the kernel moves it on at the
+ * next read); 0 would disarm it, so it gets a whole interval instead.
  */
-export function timerSpec(tfd: Entry): TimerSpec {
+export function timerSetting(tfd: Entry, nowNs: () => bigint): { flags: number; spec: TimerSpec } {
   const n = (v: unknown): bigint => BigInt((v as bigint | number | undefined) ?? 0);
-  const t = { valueSec: n(tfd['vsec']), valueNsec: n(tfd['vnsec']), intervalSec: n(tfd['isec']), intervalNsec: n(tfd['insec']) };
-  const expired = t.valueSec === 0n && t.valueNsec === 0n;
-  return expired ? { ...t, valueSec: t.intervalSec, valueNsec: t.intervalNsec } : t;
+  const interval = { intervalSec: n(tfd['isec']), intervalNsec: n(tfd['insec']) };
+  let left = n(tfd['vsec']) * NS + n(tfd['vnsec']);
+  if (left === 0n) left = interval.intervalSec * NS + interval.intervalNsec;
+  if (left === 0n) return { flags: 0, spec: { valueSec: 0n, valueNsec: 0n, ...interval } }; // disarmed
+  const flags = Number(tfd['settime_flags'] ?? 0);
+  const value = flags & TFD_TIMER_ABSTIME ? nowNs() + left : left;
+  return { flags, spec: { valueSec: value / NS, valueNsec: value % NS, ...interval } };
 }
 
 export const timerfdFile: FdKind = {
@@ -25,10 +33,11 @@ export const timerfdFile: FdKind = {
   },
   open(ctx, fileId) {
     const tfd = fileEntry(ctx.tree, fileId, 'TIMERFD')['tfd'];
-    const fd = timerfdCreate(Number(tfd['clockid']), (Number(tfd['flags']) & O_NONBLOCK) | O_CLOEXEC);
+    const clockid = Number(tfd['clockid']);
+    const fd = timerfdCreate(clockid, (Number(tfd['flags']) & O_NONBLOCK) | O_CLOEXEC);
     ctx.opened.push(fd);
-    // Relative: the dumped value is the time that was left.
-    timerfdSettime(fd, 0, timerSpec(tfd));
+    const { flags, spec } = timerSetting(tfd, () => clockNowNs(clockid));
+    timerfdSettime(fd, flags, spec);
     // After settime, which clears the count.
     const ticks = BigInt(tfd['ticks'] ?? 0);
     if (ticks !== 0n) timerfdSetTicks(fd, ticks);
