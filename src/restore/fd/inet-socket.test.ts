@@ -12,6 +12,8 @@ import {
   setIntOpt, SO_ACCEPTCONN, SO_KEEPALIVE, SO_LINGER, SO_PRIORITY, SO_RCVBUF, SO_RCVTIMEO, SO_REUSEADDR, SO_SNDBUF, SOCK_DGRAM, SOCK_STREAM,
   sockaddrIn, socket, SOL_SOCKET, TCP_KEEPIDLE, TCP_NODELAY, setsockopt,
 } from '../../sys/socket.js';
+import { readImage } from '../../images/index.js';
+import { packageRoot } from '../../sys/native.js';
 import { inetSocketFile } from './inet-socket.js';
 import type { TreeImages } from '../task-images.js';
 import type { OpenContext } from './kinds.js';
@@ -169,5 +171,26 @@ describe('established TCP', () => {
     send(c, Buffer.from('more'));
     expect(recv(s, 100, 0).data.toString()).toBe('more');
     expect(recv(c, 100, MSG_DONTWAIT).data.toString()).toBe('to client');
+  });
+});
+
+describe('CRIU 4.2 images (fixtures/criu-4.2/zoo)', () => {
+  const dir = path.join(packageRoot(), '..', 'shared', 'fixtures', 'criu-4.2', 'zoo', 'img');
+
+  it.skipIf(!fs.existsSync(dir))('our entries for a TCP listener and a UDP socket have the fields CRIU wrote (but ns_id)', () => {
+    const criu = readImage(dir, 'files.img').entries.filter((e) => e['type'] === 'INETSK').map((e) => e['isk']);
+    const tcp = boundSocket(SOCK_STREAM);
+    listen(tcp.fd, 4);
+    const udp = boundSocket(SOCK_DGRAM);
+    const keys = (e: Record<string, unknown>) => Object.keys(e).filter((k) => k !== 'ns_id').sort();
+    for (const [fd, theirs] of [[tcp.fd, criu[0]], [udp.fd, criu[1]]] as const) {
+      const t = dumpOwn(inetSocket, fd);
+      trips.push(t);
+      const ours = t.files.entries[0]!['isk'];
+      expect(keys(ours)).toEqual(keys(theirs));
+      expect(keys(ours['opts'])).toEqual(keys(theirs['opts']));
+      expect(ours['tcp_opts']).toEqual(theirs['tcp_opts']);
+      expect(ours['ip_opts']).toEqual(theirs['ip_opts']);
+    }
   });
 });
