@@ -10,6 +10,7 @@ import { silentLogger, type Logger } from '../log.js';
 import type { RestoreOptions, RestoreResult } from '../options.js';
 import { parseLimits } from '../proc/limits.js';
 import { parseMaps } from '../proc/maps.js';
+import { parseStat } from '../proc/stat.js';
 import { packageRoot, isSysError } from '../sys/native.js';
 import { pipe2, O_CLOEXEC } from '../sys/proc-ops.js';
 import { wait, WNOHANG } from '../sys/ptrace.js';
@@ -48,6 +49,14 @@ function readBlob(arch: ArchDescriptor): Buffer {
 
 function pidExists(pid: number): boolean {
   return fs.existsSync(`/proc/${pid}`);
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    return parseStat(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')).state === 'Z';
+  } catch {
+    return false;
+  }
 }
 
 /** Our own limits, so a dumped hard limit above them is clamped instead of failing on EPERM. */
@@ -249,6 +258,13 @@ async function spawnTree(tree: TreeImages, plans: TaskPlan[], arch: ArchDescript
       }
       if (report.step === Number(constantOf(restorerLayout(), 'RST_STEP_BLOB_MAP')) && report.errno === 17) throw new RegionTaken(report.pid);
       if (report.step !== 0) throw new Error(`criu-ts: restore failed: ${describeFailure(report)}`);
+    }
+    // A zombie reports just before it dies: the tree is restored once every one is dead
+    // (or already reaped by its parent, which may run by now).
+    const dead = (pid: number): boolean => !pidExists(pid) || isZombie(pid);
+    for (const z of tree.zombies) {
+      await until(() => dead(z.pid), REPORT_TIMEOUT_MS);
+      if (!dead(z.pid)) throw new Error(`criu-ts: zombie ${z.pid} did not die as it should`);
     }
     // Not the task's own to set (lowering it takes privileges it may not have): we set it.
     for (const p of plans) if (p.oomScoreAdj !== undefined) fs.writeFileSync(`/proc/${p.task.pid}/oom_score_adj`, `${p.oomScoreAdj}`);
