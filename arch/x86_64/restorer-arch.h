@@ -1,22 +1,12 @@
-/* x86_64 side of the restorer blob: raw syscalls and thread-pointer registers. */
+/* x86_64 side of the restorer blob: thread-pointer registers, the finish trampoline, threads. */
 #ifndef CRIU_TS_RESTORER_ARCH_H
 #define CRIU_TS_RESTORER_ARCH_H
 
-#include <asm/unistd.h>
 #include <asm/prctl.h>
+#include "syscall-arch.h"
 
-static inline long rst_syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
-{
-	register long r10 __asm__("r10") = a4;
-	register long r8 __asm__("r8") = a5;
-	register long r9 __asm__("r9") = a6;
-	long ret;
-	__asm__ volatile("syscall"
-			 : "=a"(ret)
-			 : "0"(nr), "D"(a1), "S"(a2), "d"(a3), "r"(r10), "r"(r8), "r"(r9)
-			 : "rcx", "r11", "memory");
-	return ret;
-}
+/* The restorer's name for the raw syscall the parasite uses too. */
+#define rst_syscall6 blob_syscall6
 
 /* fs_base and gs_base are not part of the sigframe: set them before sigreturn. */
 static inline long rst_arch_set_tls(const unsigned long long tls[2])
