@@ -5,11 +5,11 @@
 import type { RawRegs, SigframeInput } from '../../src/arch/descriptor.js';
 import { FP_SIZE, FP_VMX, FP_VSX, FPR_SIZE, GP_SIZE, PT, VMX_SIZE } from './regs.js';
 
-const UC = 0;
-const UC_FLAGS = UC + 0;
-const UC_STACK = UC + 16; // stack_t { void *ss_sp; int ss_flags; size_t ss_size; }
-const UC_SIGMASK = UC + 40;
-const SC = UC + 168; // uc_mcontext, after the sigmask and its growth room
+// struct ucontext, from the frame's start.
+const UC_FLAGS = 0;
+const UC_STACK = 16; // stack_t { void *ss_sp; int ss_flags; size_t ss_size; }
+const UC_SIGMASK = 40;
+const SC = 168; // uc_mcontext, after the sigmask and its growth room
 const SC_OLDMASK = SC + 48;
 const SC_REGS_PTR = SC + 56;
 const SC_GP = SC + 64;
