@@ -68,6 +68,8 @@ function main(): void {
     waitFor(() => fs.existsSync(pidfile), 'the target to start', 120_000);
     pid = Number(fs.readFileSync(pidfile, 'utf8'));
 
+    // Each timed write starts with no earlier writeback pending, so neither pays for the other.
+    timed('sync', []);
     const dumpMs = timed(process.execPath, [cli, 'dump', '-t', String(pid), '-D', img, '-o', 'dump.log']);
     // The restore needs the PID itself, which a zombie still holds until PID 1 reaps it.
     waitFor(() => !fs.existsSync(`/proc/${pid}`), `pid ${pid} to be reaped after dump`, 10_000);
@@ -75,10 +77,11 @@ function main(): void {
     const pageBytes = pages.reduce((n, f) => n + fs.statSync(f).size, 0);
 
     const copy = path.join(work, 'copy');
+    timed('sync', []);
     const ddMs = pages.reduce((ms, f) => ms + timed('dd', [`if=${f}`, `of=${copy}`, 'bs=4M', 'status=none']), 0);
     fs.rmSync(copy);
 
-    const restoreMs = timed(process.execPath, [cli, 'restore', '-D', img, '-d', '-o', 'restore.log']);
+    const restoreMs = timed(process.execPath, [cli, 'restore', '-D', img, '-d', '-o', 'restore.log', '-v4']);
     const catMs = pages.reduce((ms, f) => ms + timed('sh', ['-c', `cat '${f}' > /dev/null`]), 0);
 
     process.kill(pid, 'SIGTERM');
