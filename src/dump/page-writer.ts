@@ -5,8 +5,9 @@
 import fs from 'node:fs';
 import type { Entry } from '../images/index.js';
 import { readRanges } from '../sys/memory.js';
+import { PAGE_SIZE } from '../sys/page-size.js';
 
-export const PAGE_SIZE = 4096;
+export { PAGE_SIZE };
 const BATCH_PAGES = 2048;
 /** pagemap_entry flag: the pages are in this image's pages file. */
 const PE_PRESENT = 1 << 2;

@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type { ArchDescriptor, RawRegs } from '../arch/descriptor.js';
 import { readMemory, writeMemory } from '../sys/memory.js';
 import { packageRoot } from '../sys/native.js';
+import { PAGE_SIZE } from '../sys/page-size.js';
 import * as ptrace from '../sys/ptrace.js';
 import { acceptSeqpacket, listenSeqpacket, pollIn, recvPacket, sendPacket } from '../sys/unix-seqpacket.js';
 import { RemoteThread } from './remote.js';
@@ -22,7 +23,6 @@ const TASK_REPLY = 8 + 64 * 32 + 3 * 32 + 8 + 4 * 4;
 const THREAD_REPLY = 6 * 8;
 const TIMER_REPLY = 6 * 8;
 
-const PAGE = 4096;
 const STACK_SIZE = 64 * 1024;
 const PROT_RWX = 7;
 const MAP_PRIVATE_ANON = 0x22;
@@ -79,9 +79,9 @@ export class Parasite {
     const restorer = arch.restorer;
     if (!restorer) throw new Error(`criu-ts: no sigframe support for ${arch.name}`);
     const blob = parasiteBlob(arch);
-    const argsOff = roundUp(blob.length, PAGE);
-    const frameOff = argsOff + PAGE;
-    const stackOff = frameOff + roundUp(restorer.sigframeSize(orig.fp.length), PAGE);
+    const argsOff = roundUp(blob.length, PAGE_SIZE);
+    const frameOff = argsOff + PAGE_SIZE;
+    const stackOff = frameOff + roundUp(restorer.sigframeSize(orig.fp.length), PAGE_SIZE);
     const size = stackOff + STACK_SIZE;
 
     // The thread's alternate stack goes into the frame (sigreturn restores it from there).

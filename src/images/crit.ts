@@ -137,7 +137,6 @@ export function encodeFromJson(json: string): Buffer {
 }
 
 const SHOW_WIDTH = 200;
-const PAGE_SIZE = 4096;
 
 function brief(v: Json, depth: number): string {
   if (Array.isArray(v)) {
@@ -160,7 +159,7 @@ function brief(v: Json, depth: number): string {
 export function show(file: string): string {
   if (kindOfFile(file) === RAW_PAGES_KIND) {
     const size = fs.statSync(file).size;
-    return `${path.basename(file)}: raw page data, ${size} bytes (${size / PAGE_SIZE} pages of 4 KiB)\n`;
+    return `${path.basename(file)}: raw page data, ${size} bytes\n`;
   }
   const img = load(file);
   const spec = KINDS[img.kind]!;

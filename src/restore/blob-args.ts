@@ -113,7 +113,7 @@ export function buildBlobRegion(
   const finishLen = pageUp(TRAMPOLINE_ROOM + frameRoom.reduce((s, n) => s + n, 0n));
   const codePages = pageUp(BigInt(codeLen));
   // [code][a stack per extra thread][main stack][arguments][finish area]
-  const stacks = threadStack * BigInt(plan.threads.length - 1) + STACK_SIZE;
+  const stacks = pageUp(threadStack * BigInt(plan.threads.length - 1) + STACK_SIZE);
   const len = codePages + stacks + argsLen + finishLen;
   const busy: Range[] = [...ours, ...plan.memory.vmas, ...plan.memory.vdso, ...plan.memory.vvar];
   const start = findFreeRange(busy, len, arch.taskSize);

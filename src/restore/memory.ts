@@ -5,6 +5,7 @@ import { ImageError, type Entry } from '../images/index.js';
 import type { Vma } from '../proc/maps.js';
 import { isGhost } from './fd/ghost-file.js';
 import { fileEntry, type TaskImages, type TreeImages } from './task-images.js';
+import { PAGE_SIZE as HOST_PAGE_SIZE } from '../sys/page-size.js';
 
 // CRIU's VMA status bits (criu/include/image.h), a fact of the image format.
 export const VMA_AREA_REGULAR = 1 << 0;
@@ -29,7 +30,7 @@ const MAP_NORESERVE = 0x4000;
 const MAP_KEPT = MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN | MAP_NORESERVE;
 const O_RDONLY = 0;
 const O_RDWR = 2;
-export const PAGE_SIZE = 4096n;
+export const PAGE_SIZE = BigInt(HOST_PAGE_SIZE);
 
 export interface VmaPlan {
   start: bigint;
