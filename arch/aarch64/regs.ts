@@ -146,6 +146,7 @@ export const aarch64Regs: ArchRegs = {
   ip: (regs) => getPc(regs.gp),
   sp: (regs) => getSp(regs.gp),
   syscallInsn: SVC_INSN,
+  insnAlign: 4,
   syscallRegs,
   syscallResult,
   checkpointRegs,

@@ -189,6 +189,7 @@ export const ppc64leRegs: ArchRegs = {
   ip: (regs) => getR(regs.gp, PT.NIP),
   sp: (regs) => getR(regs.gp, 1),
   syscallInsn: SC_INSN,
+  insnAlign: 4,
   syscallRegs,
   syscallResult,
   checkpointRegs,

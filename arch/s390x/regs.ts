@@ -215,6 +215,7 @@ export const s390xRegs: ArchRegs = {
   ip: (regs) => regs.gp.readBigUInt64BE(GP.pswAddr),
   sp: (regs) => gpr(regs.gp, 15),
   syscallInsn: SYSCALL_INSN,
+  insnAlign: 2,
   syscallRegs,
   syscallResult,
   checkpointRegs,

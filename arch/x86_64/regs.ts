@@ -271,6 +271,7 @@ export const x86_64Regs: ArchRegs = {
   ip: (regs) => getGpreg(regs.gp, 'ip'),
   sp: (regs) => getGpreg(regs.gp, 'sp'),
   syscallInsn: SYSCALL_INSN,
+  insnAlign: 1,
   syscallRegs,
   syscallResult,
   checkpointRegs,

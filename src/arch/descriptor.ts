@@ -52,6 +52,8 @@ export interface ArchRegs {
   sp(regs: RawRegs): bigint;
   /** Bytes of the syscall instruction (searched for in the vDSO for injected syscalls). */
   syscallInsn: Buffer;
+  /** Instructions start at multiples of this (1 where lengths vary, as on x86). */
+  insnAlign: number;
   /** Registers that run syscall nr(args) at ip, where a syscall instruction lies. */
   syscallRegs(regs: RawRegs, ip: bigint, nr: number, args: bigint[]): RawRegs;
   /** Return value (negative errno) of the syscall just run. */

@@ -19,7 +19,9 @@ export function findSyscallInsn(pid: number, regs: ArchRegs): bigint {
   const vdso = parseMaps(fs.readFileSync(`/proc/${pid}/maps`, 'utf8')).find((v) => v.name === '[vdso]');
   if (!vdso) throw new Error(`criu-ts: ${pid} has no [vdso]; cannot inject syscalls`);
   const code = readMemory(pid, Number(vdso.start), Number(vdso.end - vdso.start));
-  const at = code.indexOf(regs.syscallInsn);
+  // A match inside another instruction is no instruction: only aligned ones count.
+  let at = code.indexOf(regs.syscallInsn);
+  while (at >= 0 && at % regs.insnAlign !== 0) at = code.indexOf(regs.syscallInsn, at + 1);
   if (at < 0) throw new Error(`criu-ts: no syscall instruction in ${pid}'s [vdso]`);
   return vdso.start + BigInt(at);
 }
