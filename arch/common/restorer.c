@@ -270,7 +270,7 @@ static void create_threads(struct rst_args *a)
 	struct rst_thread *t = (struct rst_thread *)a->threads;
 	a->threads_pending = a->nr_threads - 1;
 	for (u32 i = 1; i < a->nr_threads; i++) {
-		u64 tid = t[i].tid;
+		s32 tid = (s32)t[i].tid; /* set_tid is an array of pid_t: 32 bits, whatever the byte order */
 		struct clone_args ca;
 		memset(&ca, 0, sizeof(ca));
 		ca.flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM;
