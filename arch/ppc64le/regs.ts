@@ -6,6 +6,7 @@
 //       doublewords of vsr0-31). The image keeps the same words in host order.
 import type { ArchRegs, RawRegs } from '../../src/arch/descriptor.js';
 import { getRegset, setRegset, NT_PRFPREG, NT_PRSTATUS } from '../../src/sys/ptrace.js';
+import { EINTR, restartAction } from '../../src/arch/syscall-restart.js';
 
 type Entry = Record<string, any>;
 
@@ -125,12 +126,6 @@ export function syscallResult(regs: RawRegs): bigint {
   return getR(regs.gp, PT.CCR) & CR0_SO ? -r3 : r3;
 }
 
-// Kernel-internal results of an interrupted syscall: -ERESTART* values.
-const ERESTARTSYS = 512n;
-const ERESTARTNOINTR = 513n;
-const ERESTARTNOHAND = 514n;
-const ERESTART_RESTARTBLOCK = 516n;
-const EINTR = 4n;
 /** pt_regs.trap of a thread in a syscall entered with sc, and with scv (no CR0.SO there: r3 = -errno). */
 const TRAP_SC = 0xc00n;
 const TRAP_SCV = 0x3000n;
@@ -149,12 +144,13 @@ export function checkpointRegs(regs: RawRegs): RawRegs {
   if (trap === TRAP_SC && getR(gp, PT.CCR) & CR0_SO) err = getR(gp, 3);
   else if (trap === TRAP_SCV) err = -BigInt.asIntN(64, getR(gp, 3));
   else return { gp, fp: regs.fp };
-  if (err === ERESTARTSYS || err === ERESTARTNOINTR || err === ERESTARTNOHAND) {
+  const action = restartAction(-err);
+  if (action === 'rerun') {
     setR(gp, 3, getR(gp, PT.ORIG_R3));
     setR(gp, PT.NIP, getR(gp, PT.NIP) - 4n);
     setR(gp, PT.CCR, getR(gp, PT.CCR) & ~CR0_SO);
     setR(gp, PT.TRAP, 0n);
-  } else if (err === ERESTART_RESTARTBLOCK) {
+  } else if (action === 'eintr') {
     setR(gp, 3, trap === TRAP_SC ? EINTR : -EINTR);
     setR(gp, PT.TRAP, 0n);
   }

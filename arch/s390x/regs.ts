@@ -8,6 +8,7 @@
 import type { ArchRegs, RawRegs } from '../../src/arch/descriptor.js';
 import { isSysError } from '../../src/sys/native.js';
 import { getRegset, setRegset, NT_PRFPREG, NT_PRSTATUS } from '../../src/sys/ptrace.js';
+import { EINTR, restartAction } from '../../src/arch/syscall-restart.js';
 
 type Entry = Record<string, any>;
 
@@ -151,12 +152,6 @@ export function syscallResult(regs: RawRegs): bigint {
   return BigInt.asIntN(64, gpr(regs.gp, 2));
 }
 
-// Kernel-internal return values of an interrupted syscall (never seen by user code).
-const ERESTARTSYS = -512n;
-const ERESTARTNOINTR = -513n;
-const ERESTARTNOHAND = -514n;
-const ERESTART_RESTARTBLOCK = -516n;
-const EINTR = -4n;
 
 /**
  * A thread stopped in a syscall (system_call != 0) that the kernel would restart is set up
@@ -168,12 +163,12 @@ export function checkpointRegs(regs: RawRegs): RawRegs {
   const gp = Buffer.from(regs.gp);
   const systemCall = gp.readUInt32BE(GP.systemCall);
   if (systemCall !== 0) {
-    const r2 = BigInt.asIntN(64, gpr(gp, 2));
-    if (r2 === ERESTARTSYS || r2 === ERESTARTNOINTR || r2 === ERESTARTNOHAND) {
+    const action = restartAction(BigInt.asIntN(64, gpr(gp, 2)));
+    if (action === 'rerun') {
       setGpr(gp, 2, gp.readBigUInt64BE(GP.origGpr2));
       gp.writeBigUInt64BE(gp.readBigUInt64BE(GP.pswAddr) - BigInt(systemCall >>> 16), GP.pswAddr);
-    } else if (r2 === ERESTART_RESTARTBLOCK) {
-      setGpr(gp, 2, EINTR);
+    } else if (action === 'eintr') {
+      setGpr(gp, 2, -EINTR);
     }
     gp.writeUInt32BE(0, GP.systemCall);
   }

@@ -5,6 +5,7 @@
 import type { ArchRegs, RawRegs } from '../../src/arch/descriptor.js';
 import { cpuidCount } from '../../src/sys/cpu.js';
 import { getRegset, getThreadArea, setRegset, NT_PRSTATUS, NT_X86_XSTATE } from '../../src/sys/ptrace.js';
+import { EINTR, restartAction } from '../../src/arch/syscall-restart.js';
 
 type Entry = Record<string, any>;
 
@@ -222,24 +223,18 @@ export function syscallResult(regs: RawRegs): bigint {
   return BigInt.asIntN(64, getGpreg(regs.gp, 'ax'));
 }
 
-// Kernel-internal return values of an interrupted syscall (never seen by user code).
-const ERESTARTSYS = -512n;
-const ERESTARTNOINTR = -513n;
-const ERESTARTNOHAND = -514n;
-const ERESTART_RESTARTBLOCK = -516n;
-const EINTR = -4n;
 
 export function checkpointRegs(regs: RawRegs): RawRegs {
   const gp = Buffer.from(regs.gp);
   if (BigInt.asIntN(64, getGpreg(gp, 'orig_ax')) >= 0n) {
-    const ax = BigInt.asIntN(64, getGpreg(gp, 'ax'));
-    if (ax === ERESTARTSYS || ax === ERESTARTNOINTR || ax === ERESTARTNOHAND) {
+    const action = restartAction(BigInt.asIntN(64, getGpreg(gp, 'ax')));
+    if (action === 'rerun') {
       // Re-execute the syscall instruction with the original number.
       setGpreg(gp, 'ax', getGpreg(gp, 'orig_ax'));
       setGpreg(gp, 'ip', getGpreg(gp, 'ip') - BigInt(SYSCALL_INSN.length));
-    } else if (ax === ERESTART_RESTARTBLOCK) {
+    } else if (action === 'eintr') {
       // The restart block lives in the kernel and is lost: report an interrupted call.
-      setGpreg(gp, 'ax', EINTR);
+      setGpreg(gp, 'ax', -EINTR);
     }
   }
   return { gp, fp: regs.fp };
