@@ -183,7 +183,16 @@ long Clone3(pid_t pid);
     if (r < 0) Die(report, s.pid, RST_STEP_RLIMITS, r);
   }
 
-  r = Raw(SYS_mmap, s.region, s.regionLen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+  {
+    long mmapArgs[6] = {static_cast<long>(s.region), static_cast<long>(s.regionLen), PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0};
+#if defined(__s390x__)
+    // s390x's mmap syscall takes one pointer to its six arguments.
+    r = Raw(SYS_mmap, reinterpret_cast<long>(mmapArgs));
+#else
+    r = Raw(SYS_mmap, mmapArgs[0], mmapArgs[1], mmapArgs[2], mmapArgs[3], mmapArgs[4], mmapArgs[5]);
+#endif
+  }
   if (r < 0) Die(report, s.pid, RST_STEP_BLOB_MAP, r);
   if (static_cast<uintptr_t>(r) != s.region) Die(report, s.pid, RST_STEP_BLOB_MAP, -EEXIST);
   __builtin_memcpy(reinterpret_cast<void*>(s.region), s.code.data(), s.code.size());

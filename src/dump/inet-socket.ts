@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import { writeImage, type Entry } from '../images/index.js';
 import { ioctlRead, pidfdGetfd, pidfdOpen } from '../sys/proc-ops.js';
 import { isSysError } from '../sys/native.js';
+import { readI32, readU32 } from '../sys/host-order.js';
 import {
   AF_INET, AF_INET6, getIntOpt, getpeername, getsockname, getsockopt, IP_FREEBIND, IP_TOS, IP_TTL, IPPROTO_IP, IPPROTO_IPV6,
   IPPROTO_TCP, IPPROTO_UDP, IPV6_V6ONLY, parseSockaddr, SO_PROTOCOL, SO_TYPE, SOCK_DGRAM, SOCK_STREAM, SOL_SOCKET, TCP_CORK,
@@ -52,7 +53,7 @@ export interface TcpDumpState {
 
 export const newTcpDumpState = (established: boolean): TcpDumpState => ({ established, repaired: [], streams: new Map() });
 
-const ioctlInt = (fd: number, request: number): number => ioctlRead(fd, request, 4).readInt32LE(0);
+const ioctlInt = (fd: number, request: number): number => readI32(ioctlRead(fd, request, 4), 0);
 
 /** Reads len bytes of the selected repair queue without taking them. */
 function peekRepairQueue(sk: number, queue: number, len: number): Buffer {
@@ -78,8 +79,8 @@ function dumpTcpStream(sk: number, streams: TcpDumpState['streams'], ino: number
     inq_len: inqLen, inq_seq: inqSeq, outq_len: outqLen, outq_seq: outqSeq,
     opt_mask: info[TCPI_OPTIONS]!, snd_wscale: info[TCPI_WSCALE]! & 0xf, mss_clamp: getIntOpt(sk, IPPROTO_TCP, TCP_MAXSEG),
     rcv_wscale: info[TCPI_WSCALE]! >> 4, timestamp: getIntOpt(sk, IPPROTO_TCP, TCP_TIMESTAMP) >>> 0, unsq_len: unsqLen,
-    snd_wl1: win.readUInt32LE(0), snd_wnd: win.readUInt32LE(4), max_window: win.readUInt32LE(8),
-    rcv_wnd: win.readUInt32LE(12), rcv_wup: win.readUInt32LE(16),
+    snd_wl1: readU32(win, 0), snd_wnd: readU32(win, 4), max_window: readU32(win, 8),
+    rcv_wnd: readU32(win, 12), rcv_wup: readU32(win, 16),
   };
   streams.set(ino, { entry, payload: Buffer.concat([inq, outq]) });
 }
@@ -113,7 +114,7 @@ export function releaseTcpRepair(state: TcpDumpState): void {
 /** An address as CRIU stores it: network-order bytes read as host u32 words. */
 export function addrWords(addr: Buffer): number[] {
   const out: number[] = [];
-  for (let i = 0; i + 4 <= addr.length; i += 4) out.push(addr.readUInt32LE(i));
+  for (let i = 0; i + 4 <= addr.length; i += 4) out.push(readU32(addr, i));
   return out;
 }
 
@@ -171,7 +172,7 @@ export const inetSocket: FdDumper = {
       if (proto === IPPROTO_TCP) {
         const info = getsockopt(sk, IPPROTO_TCP, TCP_INFO, 32);
         state = info[0]!;
-        if (state === TCP_LISTEN) backlog = info.readUInt32LE(TCPI_SACKED);
+        if (state === TCP_LISTEN) backlog = readU32(info, TCPI_SACKED);
         else if (state === TCP_ESTABLISHED) {
           if (!extra.tcp.established) throw new Error(`criu-ts: fd ${fd.fd} of ${fd.pid} is an established TCP connection; dump it with --tcp-established`);
           extra.tcp.repaired.push({ pid: fd.pid, fd: fd.fd });

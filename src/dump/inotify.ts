@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import type { Entry } from '../images/index.js';
 import { fdInfoRecords } from '../proc/fdinfo.js';
 import { openByHandleAt } from '../sys/anon-fd.js';
+import { readU64 } from '../sys/host-order.js';
 import { noOwner } from './file-table.js';
 import type { FdDumper, OpenFd } from './files.js';
 
@@ -14,11 +15,11 @@ const O_PATH = 0o10000000;
 
 const hex = (r: Map<string, string>, key: string): number => parseInt(r.get(key) ?? '0', 16);
 
-/** The handle bytes as little-endian 64-bit words, zero-padded. */
+/** The handle bytes as host-order 64-bit words, zero-padded. */
 export function handleWords(bytes: Buffer): bigint[] {
   const padded = Buffer.alloc(Math.max(HANDLE_WORDS * 8, Math.ceil(bytes.length / 8) * 8));
   bytes.copy(padded);
-  return Array.from({ length: padded.length / 8 }, (_, i) => padded.readBigUInt64LE(i * 8));
+  return Array.from({ length: padded.length / 8 }, (_, i) => readU64(padded, i * 8));
 }
 
 /** A mount point (seen from the task) of the filesystem with kernel device number sdev. */

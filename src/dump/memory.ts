@@ -13,6 +13,7 @@ import { parseMaps, type Vma } from '../proc/maps.js';
 import { parseStat } from '../proc/stat.js';
 import type { FileTable } from './file-table.js';
 import type { FilesDumpState } from './files.js';
+import { hostLittleEndian, readU64 } from '../sys/host-order.js';
 import { ghostRegFile, isUnlinkedPath } from './ghost-file.js';
 import { PAGE_SIZE, PageWriter, type MemoryStats } from './page-writer.js';
 import type { SharedAnonMemory } from './shmem.js';
@@ -131,7 +132,7 @@ function pageRuns(pagemapFd: number, plan: VmaPlan): [number, number][] {
     const got = fs.readSync(pagemapFd, bits, 0, n * 8, (addr / PAGE_SIZE) * 8);
     if (got !== n * 8) throw new Error(`criu-ts: short pagemap read at 0x${addr.toString(16)}`);
     for (let i = 0; i < n; i++) {
-      const e = bits.readBigUInt64LE(i * 8);
+      const e = readU64(bits, i * 8);
       if (!(e & (PM_PRESENT | PM_SWAP))) continue;
       if (plan.pages === 'cow' && e & PM_FILE) continue;
       const a = addr + i * PAGE_SIZE;
@@ -186,7 +187,7 @@ export function dumpMemory(pid: number, dir: string, pagesId: number, files: Fil
     mm_start_stack: stat.startStack, mm_start_brk: stat.startBrk, mm_brk: brk,
     mm_arg_start: stat.argStart, mm_arg_end: stat.argEnd, mm_env_start: stat.envStart, mm_env_end: stat.envEnd,
     exe_file_id: files.pathFile(fs.readlinkSync(`/proc/${pid}/exe`), 0, `/proc/${pid}/exe`),
-    mm_saved_auxv: parseAuxv(fs.readFileSync(`/proc/${pid}/auxv`)),
+    mm_saved_auxv: parseAuxv(fs.readFileSync(`/proc/${pid}/auxv`), hostLittleEndian),
     vmas: plans.map((p) => p.entry),
     ...extra,
   };

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { ArchDescriptor, RawRegs } from '../arch/descriptor.js';
 import { readMemory, writeMemory } from '../sys/memory.js';
+import { readI32, readI64, readU64, writeI32, writeU16, writeU32, writeU64 } from '../sys/host-order.js';
 import { packageRoot } from '../sys/native.js';
 import { PAGE_SIZE } from '../sys/page-size.js';
 import * as ptrace from '../sys/ptrace.js';
@@ -66,6 +67,15 @@ export interface TimerReply {
   overrun: number;
 }
 
+/** mmap run in remote's thread; the one-argument mmap of some arches reads its six words from memory. */
+function remoteMmap(arch: ArchDescriptor, pid: number, remote: RemoteThread, args: bigint[]): bigint {
+  if (!arch.mmapArgsInMemory) return remote.call('mmap', args);
+  const block = Buffer.alloc(8 * args.length);
+  args.forEach((a, i) => writeU64(block, BigInt.asUintN(64, a), 8 * i));
+  writeMemory(pid, Number(remote.scratch), block);
+  return remote.call('mmap', [remote.scratch]);
+}
+
 /** A parasite running in one thread; always cure() it. */
 export class Parasite {
   private sock = -1;
@@ -87,9 +97,9 @@ export class Parasite {
     // The thread's alternate stack goes into the frame (sigreturn restores it from there).
     remote.call('sigaltstack', [0n, remote.scratch]);
     const ss = readMemory(pid, Number(remote.scratch), 24);
-    const altstack = { sp: ss.readBigUInt64LE(0), flags: ss.readInt32LE(8), size: ss.readBigUInt64LE(16) };
+    const altstack = { sp: readU64(ss, 0), flags: readI32(ss, 8), size: readU64(ss, 16) };
 
-    const area = remote.call('mmap', [0n, size, PROT_RWX, MAP_PRIVATE_ANON, -1n, 0n]);
+    const area = remoteMmap(arch, pid, remote, [0n, BigInt(size), BigInt(PROT_RWX), BigInt(MAP_PRIVATE_ANON), -1n, 0n]);
     const parasite = new Parasite(remote, area, size);
     let listenFd = -1;
     try {
@@ -97,9 +107,9 @@ export class Parasite {
       const name = `criu-ts-parasite-${process.pid}-${remote.tid}-${randomBytes(4).toString('hex')}`;
       listenFd = listenSeqpacket(name);
       const args = Buffer.alloc(ARGS_SIZE);
-      args.writeBigUInt64LE(frame.sp, 0);
-      args.writeUInt32LE(2 + 1 + name.length, 8); // sun_family, the abstract 0, the name
-      args.writeUInt16LE(AF_UNIX, 16);
+      writeU64(args, frame.sp, 0);
+      writeU32(args, 2 + 1 + name.length, 8); // sun_family, the abstract 0, the name
+      writeU16(args, AF_UNIX, 16);
       args.write(name, 16 + 3, 'latin1');
       writeMemory(pid, Number(area), blob);
       writeMemory(pid, Number(area) + argsOff, args);
@@ -137,13 +147,13 @@ export class Parasite {
 
   private request(cmd: number, arg: number, replySize: number): Buffer {
     const req = Buffer.alloc(8);
-    req.writeUInt32LE(cmd, 0);
-    req.writeInt32LE(arg, 4);
+    writeU32(req, cmd, 0);
+    writeI32(req, arg, 4);
     sendPacket(this.sock, req);
     this.waitReadable(this.sock, 'reply');
     const reply = recvPacket(this.sock, Math.max(replySize, 8));
     if (reply.length < 8) throw new Error(`criu-ts: parasite in ${this.remote.tid} hung up`);
-    const ret = reply.readBigInt64LE(0);
+    const ret = readI64(reply, 0);
     if (ret < 0n) throw new Error(`criu-ts: parasite command ${cmd} in ${this.remote.tid} failed: errno ${-ret}`);
     if (reply.length !== replySize) throw new Error(`criu-ts: parasite reply of ${reply.length} bytes, expected ${replySize}`);
     return reply;
@@ -155,17 +165,17 @@ export class Parasite {
     const sigactions = [];
     for (let i = 0; i < 64; i++) {
       const o = 8 + i * 32;
-      sigactions.push({ handler: b.readBigUInt64LE(o), flags: b.readBigUInt64LE(o + 8), restorer: b.readBigUInt64LE(o + 16), mask: b.readBigUInt64LE(o + 24) });
+      sigactions.push({ handler: readU64(b, o), flags: readU64(b, o + 8), restorer: readU64(b, o + 16), mask: readU64(b, o + 24) });
     }
     const itimers = [];
     for (let i = 0; i < 3; i++) {
       const o = 8 + 64 * 32 + i * 32;
-      itimers.push({ isec: b.readBigUInt64LE(o), iusec: b.readBigUInt64LE(o + 8), vsec: b.readBigUInt64LE(o + 16), vusec: b.readBigUInt64LE(o + 24) });
+      itimers.push({ isec: readU64(b, o), iusec: readU64(b, o + 8), vsec: readU64(b, o + 16), vusec: readU64(b, o + 24) });
     }
     const o = 8 + 64 * 32 + 3 * 32;
     return {
-      sigactions, itimers, brk: b.readBigUInt64LE(o), secbits: b.readInt32LE(o + 8), childSubreaper: b.readInt32LE(o + 12) !== 0,
-      umask: b.readInt32LE(o + 16), dumpable: b.readInt32LE(o + 20),
+      sigactions, itimers, brk: readU64(b, o), secbits: readI32(b, o + 8), childSubreaper: readI32(b, o + 12) !== 0,
+      umask: readI32(b, o + 16), dumpable: readI32(b, o + 20),
     };
   }
 
@@ -173,16 +183,16 @@ export class Parasite {
   thread(): ThreadReply {
     const b = this.request(CMD.THREAD, 0, THREAD_REPLY);
     return {
-      clearTidAddr: b.readBigUInt64LE(8),
-      sas: { ss_sp: b.readBigUInt64LE(16), ss_flags: Number(b.readBigInt64LE(24)), ss_size: b.readBigUInt64LE(32) },
-      pdeathSig: Number(b.readBigInt64LE(40)),
+      clearTidAddr: readU64(b, 8),
+      sas: { ss_sp: readU64(b, 16), ss_flags: Number(readI64(b, 24)), ss_size: readU64(b, 32) },
+      pdeathSig: Number(readI64(b, 40)),
     };
   }
 
   /** Current value and overrun of POSIX timer id. */
   timer(id: number): TimerReply {
     const b = this.request(CMD.TIMER, id, TIMER_REPLY);
-    return { isec: b.readBigUInt64LE(8), insec: b.readBigUInt64LE(16), vsec: b.readBigUInt64LE(24), vnsec: b.readBigUInt64LE(32), overrun: Number(b.readBigInt64LE(40)) };
+    return { isec: readU64(b, 8), insec: readU64(b, 16), vsec: readU64(b, 24), vnsec: readU64(b, 32), overrun: Number(readI64(b, 40)) };
   }
 
   /**

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import type { Entry } from '../images/index.js';
 import { pidfdGetfd, pidfdOpen } from '../sys/proc-ops.js';
+import { readI32, readI64 } from '../sys/host-order.js';
 import {
   AF_UNIX, getIntOpt, getsockopt, SO_BROADCAST, SO_BUF_LOCK, SO_DOMAIN, SO_DONTROUTE, SO_KEEPALIVE, SO_LINGER, SO_MARK,
   SO_NO_CHECK, SO_OOBINLINE, SO_PASSCRED, SO_PASSSEC, SO_PRIORITY, SO_RCVBUF, SO_RCVLOWAT, SO_RCVTIMEO, SO_REUSEADDR,
@@ -44,7 +45,7 @@ const bool = (sk: number, name: number): boolean => getIntOpt(sk, SOL_SOCKET, na
 /** A struct timeval option as [sec, usec]. */
 function timeval(sk: number, name: number): [bigint, bigint] {
   const b = getsockopt(sk, SOL_SOCKET, name, 16);
-  return [b.readBigInt64LE(0), b.readBigInt64LE(8)];
+  return [readI64(b, 0), readI64(b, 8)];
 }
 
 /** sk_opts_entry of a socket, with the fields CRIU writes for its family. */
@@ -75,7 +76,7 @@ export function dumpSocketOpts(sk: number, family: number): Entry {
   opts['so_keepalive'] = bool(sk, SO_KEEPALIVE);
   opts['so_oobinline'] = getIntOpt(sk, SOL_SOCKET, SO_OOBINLINE);
   const linger = getsockopt(sk, SOL_SOCKET, SO_LINGER, 8);
-  if (linger.readInt32LE(0)) opts['so_linger'] = linger.readInt32LE(4);
+  if (readI32(linger, 0)) opts['so_linger'] = readI32(linger, 4);
   opts['so_buf_lock'] = getIntOpt(sk, SOL_SOCKET, SO_BUF_LOCK);
   return opts;
 }

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import type { Entry } from '../images/index.js';
 import { parseStat } from '../proc/stat.js';
 import { ioctlRead, pidfdGetfd, pidfdOpen } from '../sys/proc-ops.js';
+import { readU16, readU32 } from '../sys/host-order.js';
 import { noOwner } from './file-table.js';
 import type { FdDumper, OpenFd } from './files.js';
 
@@ -28,8 +29,8 @@ export function isTerminal(st: fs.Stats): boolean {
 /** struct termios2 / struct termios (the first 36 bytes are common) -> termios_entry. */
 function termiosEntry(b: Buffer, withSpeeds: boolean): Entry {
   return {
-    c_iflag: b.readUInt32LE(0), c_oflag: b.readUInt32LE(4), c_cflag: b.readUInt32LE(8), c_lflag: b.readUInt32LE(12),
-    c_line: b.readUInt8(16), c_ispeed: withSpeeds ? b.readUInt32LE(36) : 0, c_ospeed: withSpeeds ? b.readUInt32LE(40) : 0,
+    c_iflag: readU32(b, 0), c_oflag: readU32(b, 4), c_cflag: readU32(b, 8), c_lflag: readU32(b, 12),
+    c_line: b.readUInt8(16), c_ispeed: withSpeeds ? readU32(b, 36) : 0, c_ospeed: withSpeeds ? readU32(b, 40) : 0,
     c_cc: [...b.subarray(17, 36)],
   };
 }
@@ -53,7 +54,7 @@ function ttyInfo(fd: OpenFd, id: number, rdev: number): Entry {
       sid: ctty ? stat.sid : 0, pgrp: ctty && stat.tpgid > 0 ? stat.tpgid : 0, rdev,
       termios: termiosEntry(ioctlRead(own, TCGETS2, 44), true),
       termios_locked: termiosEntry(ioctlRead(own, TIOCGLCKTRMIOS, 36), false),
-      winsize: { ws_row: ws.readUInt16LE(0), ws_col: ws.readUInt16LE(2), ws_xpixel: ws.readUInt16LE(4), ws_ypixel: ws.readUInt16LE(6) },
+      winsize: { ws_row: readU16(ws, 0), ws_col: readU16(ws, 2), ws_xpixel: readU16(ws, 4), ws_ypixel: readU16(ws, 6) },
       pty: { index: (major(rdev) - PTS_MAJOR_FIRST) * 256 + minor(rdev) },
     };
   } finally {

@@ -6,6 +6,7 @@ import type { ArchRestorer } from '../arch/descriptor.js';
 import type { Vma } from '../proc/maps.js';
 import { PAGE_SIZE, type Range, type SpecialMoves, type VmaPlan } from './memory.js';
 import type { TaskPlan } from './plan.js';
+import { hostLittleEndian, writeI32, writeU64 } from '../sys/host-order.js';
 import { constantOf, restorerLayout, structOf, writeStruct, type StructValue } from './struct-layout.js';
 
 const STACK_SIZE = 64n * 1024n;
@@ -130,13 +131,13 @@ export function buildBlobRegion(
   };
   const writeArray = (name: string, items: StructValue[]): bigint => {
     const at = place(items.length * size(name));
-    items.forEach((it, i) => writeStruct(layout, name, it, buf, Number(at - argsAddr) + i * size(name)));
+    items.forEach((it, i) => writeStruct(layout, name, it, buf, Number(at - argsAddr) + i * size(name), hostLittleEndian));
     return at;
   };
   const writeWords = (words: (number | bigint)[], width: 4 | 8): bigint => {
     const at = place(words.length * width);
     const off = Number(at - argsAddr);
-    words.forEach((w, i) => (width === 4 ? buf.writeInt32LE(Number(w), off + i * 4) : buf.writeBigUInt64LE(BigInt(w), off + i * 8)));
+    words.forEach((w, i) => (width === 4 ? writeI32(buf, Number(w), off + i * 4) : writeU64(buf, BigInt(w), off + i * 8)));
     return at;
   };
 
@@ -227,7 +228,7 @@ export function buildBlobRegion(
     finish_len: finishLen,
     region_start: start,
     fault_step: faultStep,
-  }, buf, 0);
+  }, buf, 0, hostLittleEndian);
   return { start, len, argsAddr, stackTop: argsAddr, args: buf };
 }
 

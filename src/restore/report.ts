@@ -3,6 +3,7 @@
 // means a task died without saying why.
 import fs from 'node:fs';
 import os from 'node:os';
+import { readI32, readU32 } from '../sys/host-order.js';
 import { restorerLayout, structOf } from './struct-layout.js';
 
 export interface Report {
@@ -40,7 +41,7 @@ export async function nextReport(fd: number, timeoutMs: number): Promise<Report 
   } finally {
     clearTimeout(timer);
   }
-  return { pid: buf.readUInt32LE(0), step: buf.readUInt32LE(4), errno: buf.readInt32LE(8) };
+  return { pid: readU32(buf, 0), step: readU32(buf, 4), errno: readI32(buf, 8) };
 }
 
 export function describeFailure(r: Report): string {

@@ -5,6 +5,7 @@
 // (natural alignment, struct alignment = largest member).
 import fs from 'node:fs';
 import path from 'node:path';
+import { byteOrder } from '../sys/host-order.js';
 import { packageRoot } from '../sys/native.js';
 
 type Scalar = 'u64' | 'u32' | 's32' | 'u8';
@@ -116,18 +117,16 @@ export function writeStruct(layout: HeaderLayout, name: string, value: StructVal
 }
 
 function writeScalar(buf: Buffer, off: number, type: Scalar, v: number | bigint, le: boolean): void {
+  const order = byteOrder(le);
   switch (type) {
     case 'u64':
-      if (le) buf.writeBigUInt64LE(BigInt.asUintN(64, BigInt(v)), off);
-      else buf.writeBigUInt64BE(BigInt.asUintN(64, BigInt(v)), off);
+      order.writeU64(buf, BigInt.asUintN(64, BigInt(v)), off);
       return;
     case 'u32':
-      if (le) buf.writeUInt32LE(Number(BigInt.asUintN(32, BigInt(v))), off);
-      else buf.writeUInt32BE(Number(BigInt.asUintN(32, BigInt(v))), off);
+      order.writeU32(buf, Number(BigInt.asUintN(32, BigInt(v))), off);
       return;
     case 's32':
-      if (le) buf.writeInt32LE(Number(v), off);
-      else buf.writeInt32BE(Number(v), off);
+      order.writeI32(buf, Number(v), off);
       return;
     case 'u8':
       buf.writeUInt8(Number(v), off);

@@ -38,6 +38,11 @@ describe('byteOrder', () => {
     expect(o.readU64(b, 4)).toBe(0xfffffffffffffffdn);
   });
 
+  it('reports which order it is', () => {
+    expect(byteOrder(true).littleEndian).toBe(true);
+    expect(byteOrder(false).littleEndian).toBe(false);
+  });
+
   it('the host accessors follow os.endianness()', () => {
     expect(hostLittleEndian).toBe(os.endianness() === 'LE');
     const b = Buffer.alloc(8);

@@ -1,6 +1,7 @@
 // Typed face of ptrace(2) and waitpid(2). Every call is synchronous and must run on the
 // JS main thread: the thread that seized a tracee is the only one allowed to trace it.
 import { addon } from './native.js';
+import { readU32, readU64 } from './host-order.js';
 
 interface PtraceAddon {
   ptraceSeize(pid: number, options: number): void;
@@ -68,7 +69,7 @@ export interface RseqConfiguration {
 /** The thread's registered rseq area (PTRACE_GET_RSEQ_CONFIGURATION); size 0 when none. */
 export function getRseqConfiguration(pid: number): RseqConfiguration {
   const b = native().ptraceGetRseqConfiguration(pid);
-  return { rseqAbiPointer: b.readBigUInt64LE(0), rseqAbiSize: b.readUInt32LE(8), signature: b.readUInt32LE(12), flags: b.readUInt32LE(16) };
+  return { rseqAbiPointer: readU64(b, 0), rseqAbiSize: readU32(b, 8), signature: readU32(b, 12), flags: readU32(b, 16) };
 }
 
 /** The GDT TLS slot `entry` of a thread as a raw struct user_desc (x86 only). */

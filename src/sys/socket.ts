@@ -1,6 +1,7 @@
 // Typed face of the socket syscalls: plain fds in, plain values out; addresses are raw
 // sockaddr Buffers (see sockaddrUn/sockaddrIn and parseSockaddr).
 import { addon } from './native.js';
+import { readI32, readU16, writeI32, writeU16 } from './host-order.js';
 
 interface SocketAddon {
   socket(domain: number, type: number, protocol: number): number;
@@ -111,17 +112,17 @@ export const send = (fd: number, data: Buffer, flags = 0): number => native().se
 /** Sends one complete sock_diag request; returns every reply message, nlmsghdr included. */
 export const sockDiag = (request: Buffer): Buffer[] => native().sockDiag(request);
 
-export const getIntOpt = (fd: number, level: number, name: number): number => getsockopt(fd, level, name, 4).readInt32LE(0);
+export const getIntOpt = (fd: number, level: number, name: number): number => readI32(getsockopt(fd, level, name, 4), 0);
 export function setIntOpt(fd: number, level: number, name: number, value: number): void {
   const b = Buffer.alloc(4);
-  b.writeInt32LE(value, 0);
+  writeI32(b, value, 0);
   setsockopt(fd, level, name, b);
 }
 
 /** sockaddr_un for a path or an abstract name (a name starting with NUL), sized to the name. */
 export function sockaddrUn(name: Buffer): Buffer {
   const b = Buffer.alloc(2 + name.length);
-  b.writeUInt16LE(AF_UNIX, 0);
+  writeU16(b, AF_UNIX, 0);
   name.copy(b, 2);
   return b;
 }
@@ -129,7 +130,7 @@ export function sockaddrUn(name: Buffer): Buffer {
 /** sockaddr_in / sockaddr_in6; addr is 4 or 16 bytes in network order. */
 export function sockaddrIn(family: number, addr: Buffer, port: number): Buffer {
   const b = Buffer.alloc(family === AF_INET6 ? 28 : 16);
-  b.writeUInt16LE(family, 0);
+  writeU16(b, family, 0);
   b.writeUInt16BE(port, 2);
   addr.copy(b, family === AF_INET6 ? 8 : 4);
   return b;
@@ -141,7 +142,7 @@ export type Sockaddr =
   | { family: number };
 
 export function parseSockaddr(b: Buffer): Sockaddr {
-  const family = b.length >= 2 ? b.readUInt16LE(0) : 0;
+  const family = b.length >= 2 ? readU16(b, 0) : 0;
   if (family === AF_UNIX) return { family, name: b.subarray(2) };
   if (family === AF_INET) return { family, port: b.readUInt16BE(2), addr: b.subarray(4, 8) };
   if (family === AF_INET6) return { family, port: b.readUInt16BE(2), addr: b.subarray(8, 24) };

@@ -1,6 +1,7 @@
 // eventfd: created with its flags (and semaphore mode), then the counter written to it.
 import fs from 'node:fs';
 import { eventfd } from '../../sys/anon-fd.js';
+import { writeU64 } from '../../sys/host-order.js';
 import { O_CLOEXEC, O_NONBLOCK } from '../../sys/proc-ops.js';
 import { fileEntry } from '../task-images.js';
 import type { FdKind } from './kinds.js';
@@ -20,7 +21,7 @@ export const eventfdFile: FdKind = {
     const counter = BigInt(efd['counter'] ?? 0);
     if (counter !== 0n) {
       const buf = Buffer.alloc(8);
-      buf.writeBigUInt64LE(counter);
+      writeU64(buf, counter);
       fs.writeSync(fd, buf);
     }
     return fd;

@@ -5,6 +5,7 @@
 // options, both queues refilled, the window; then it leaves repair mode and runs.
 import { ImageError, readImage } from '../../images/index.js';
 import { fcntl } from '../../sys/proc-ops.js';
+import { writeU32 } from '../../sys/host-order.js';
 import {
   AF_INET, AF_INET6, bind, connect, IP_FREEBIND, IP_TOS, IP_TTL, IPPROTO_IP, IPPROTO_IPV6, IPPROTO_TCP, IPPROTO_UDP,
   IPV6_V6ONLY, listen, SO_REUSEADDR, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_STREAM, sockaddrIn, socket, SOL_SOCKET, TCP_CORK,
@@ -23,7 +24,7 @@ const F_SETFL = 4;
 /** Address words as CRIU stores them (host u32 of network-order bytes) back to bytes. */
 export function wordsToAddr(words: number[], family: number): Buffer {
   const b = Buffer.alloc(family === AF_INET6 ? 16 : 4);
-  words.forEach((w, i) => { if (i * 4 < b.length) b.writeUInt32LE(w >>> 0, i * 4); });
+  words.forEach((w, i) => { if (i * 4 < b.length) writeU32(b, w >>> 0, i * 4); });
   return b;
 }
 
@@ -98,7 +99,7 @@ function repairConnection(sk: number, { entry: e, inq, outq }: TcpStream, dst: B
   if (mask & TCPI_OPT_SACK) opts.push([TCPOPT_SACK_PERM, 0]);
   if (mask & TCPI_OPT_TIMESTAMPS) opts.push([TCPOPT_TIMESTAMP, 0]);
   const raw = Buffer.alloc(8 * opts.length);
-  opts.forEach(([code, val], i) => { raw.writeUInt32LE(code, 8 * i); raw.writeUInt32LE(val >>> 0, 8 * i + 4); });
+  opts.forEach(([code, val], i) => { writeU32(raw, code, 8 * i); writeU32(raw, val >>> 0, 8 * i + 4); });
   setsockopt(sk, IPPROTO_TCP, TCP_REPAIR_OPTIONS, raw);
   if (e['timestamp'] !== undefined) setIntOpt(sk, IPPROTO_TCP, TCP_TIMESTAMP, Number(e['timestamp']) | 0);
   fillQueue(sk, TCP_RECV_QUEUE, inq);
@@ -106,7 +107,7 @@ function repairConnection(sk: number, { entry: e, inq, outq }: TcpStream, dst: B
   setIntOpt(sk, IPPROTO_TCP, TCP_REPAIR_QUEUE, 0);
   if (e['snd_wl1'] !== undefined) {
     const win = Buffer.alloc(20);
-    ['snd_wl1', 'snd_wnd', 'max_window', 'rcv_wnd', 'rcv_wup'].forEach((k, i) => win.writeUInt32LE(Number(e[k]) >>> 0, 4 * i));
+    ['snd_wl1', 'snd_wnd', 'max_window', 'rcv_wnd', 'rcv_wup'].forEach((k, i) => writeU32(win, Number(e[k]) >>> 0, 4 * i));
     setsockopt(sk, IPPROTO_TCP, TCP_REPAIR_WINDOW, win);
   }
   // Without a window probe: the peer may be restored after this socket (a loopback pair), and a probe

@@ -1,6 +1,7 @@
 // sk_opts_entry back onto a new socket. An option is set only where the new socket's
 // value differs from the dumped one, so defaults that follow sysctls stay defaults.
 import type { Entry } from '../../images/index.js';
+import { writeI32, writeI64 } from '../../sys/host-order.js';
 import {
   getIntOpt, setIntOpt, setsockopt, SO_BINDTODEVICE, SO_BROADCAST, SO_BUF_LOCK, SO_DONTROUTE, SO_KEEPALIVE,
   SO_LINGER, SO_MARK, SO_NO_CHECK, SO_OOBINLINE, SO_PASSCRED, SO_PASSSEC, SO_PRIORITY, SO_RCVBUF, SO_RCVBUFFORCE,
@@ -22,8 +23,8 @@ function setBuffer(sk: number, get: number, force: number, value: number): void 
 function setTimeval(sk: number, name: number, sec: bigint | number, usec: bigint | number): void {
   if (!sec && !usec) return;
   const tv = Buffer.alloc(16);
-  tv.writeBigInt64LE(BigInt(sec), 0);
-  tv.writeBigInt64LE(BigInt(usec), 8);
+  writeI64(tv, BigInt(sec), 0);
+  writeI64(tv, BigInt(usec), 8);
   setsockopt(sk, SOL_SOCKET, name, tv);
 }
 
@@ -47,8 +48,8 @@ export function applySocketOpts(sk: number, o: Entry): void {
   if (o['so_bound_dev']) setsockopt(sk, SOL_SOCKET, SO_BINDTODEVICE, Buffer.from(`${o['so_bound_dev']}\0`));
   if (o['so_linger'] !== undefined) {
     const l = Buffer.alloc(8);
-    l.writeInt32LE(1, 0);
-    l.writeInt32LE(o['so_linger'], 4);
+    writeI32(l, 1, 0);
+    writeI32(l, o['so_linger'], 4);
     setsockopt(sk, SOL_SOCKET, SO_LINGER, l);
   }
   // Last: setting the sizes above locked them; put back the locks that were there.
