@@ -132,6 +132,12 @@ describe('auxv', () => {
     const pagesz = own.findIndex((w, i) => i % 2 === 0 && w === 6n);
     expect(own[pagesz + 1]).toBe(4096n);
   });
+
+  it('reads big-endian words when told to', () => {
+    const buf = Buffer.alloc(32);
+    buf.writeBigUInt64BE(6n, 0); buf.writeBigUInt64BE(65536n, 8);
+    expect(parseAuxv(buf, false)).toEqual([6n, 65536n, 0n, 0n]);
+  });
 });
 
 describe('timers', () => {

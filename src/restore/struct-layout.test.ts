@@ -39,4 +39,11 @@ describe('restorer.h layout', () => {
     expect(buf.readInt32LE(40)).toBe(-1);
     expect(() => writeStruct(l, 'rst_a', { nope: 1 }, buf)).toThrow(/no field nope/);
   });
+
+  it('writes scalars big-endian when asked (s390x)', () => {
+    const l = parseHeader('struct rst_a { u32 x; s32 z; u64 y; };');
+    const buf = Buffer.alloc(structOf(l, 'rst_a').size);
+    writeStruct(l, 'rst_a', { x: 0x01020304, z: -2, y: 0x05060708090a0b0cn }, buf, 0, false);
+    expect(buf.toString('hex')).toBe('01020304' + 'fffffffe' + '05060708090a0b0c');
+  });
 });
