@@ -25,6 +25,9 @@
 
 namespace criu_ts {
 
+// Taken at load, not in the forked child: 4 KiB or 64 KiB (Debian's ppc64el).
+const size_t kPageSize = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+
 namespace {
 
 struct FdMove {
@@ -197,7 +200,7 @@ long Clone3(pid_t pid);
   if (static_cast<uintptr_t>(r) != s.region) Die(report, s.pid, RST_STEP_BLOB_MAP, -EEXIST);
   __builtin_memcpy(reinterpret_cast<void*>(s.region), s.code.data(), s.code.size());
   __builtin_memcpy(reinterpret_cast<void*>(s.argsAddr), s.args.data(), s.args.size());
-  size_t codePages = (s.code.size() + 4095) & ~size_t(4095);
+  size_t codePages = (s.code.size() + kPageSize - 1) & ~(kPageSize - 1);
   r = Raw(SYS_mprotect, s.region, codePages, PROT_READ | PROT_EXEC);
   if (r < 0) Die(report, s.pid, RST_STEP_BLOB_MAP, r);
   reinterpret_cast<void (*)(uintptr_t, uintptr_t)>(s.region)(s.argsAddr, s.stackTop);
