@@ -1,60 +1,7 @@
 /* An armed ITIMER_PROF keeps its interval and remaining CPU time, and fires after restore. */
-#include <signal.h>
-#include <sys/time.h>
-
-#include "zdtmlib.h"
-
-static volatile sig_atomic_t fired;
-
-static void on_timer(int sig)
-{
-	(void)sig;
-	fired++;
-}
-
-static long long us_of(const struct timeval *tv)
-{
-	return tv->tv_sec * 1000000LL + tv->tv_usec;
-}
+#include "itimer_cpu.h"
 
 int main(int argc, char **argv)
 {
-	/* The value only counts down while we use CPU, which we barely do while waiting. */
-	struct itimerval it = { { 0, 20000 }, { 0, 300000 } }, before, got;
-	struct sigaction sa = { .sa_handler = on_timer, .sa_flags = SA_RESTART };
-	volatile unsigned long spin = 0;
-
-	test_init(argc, argv);
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGPROF, &sa, NULL) || setitimer(ITIMER_PROF, &it, NULL) ||
-	    getitimer(ITIMER_PROF, &before)) {
-		fail_errno("setitimer");
-		return 1;
-	}
-
-	test_daemon();
-	test_waitsig();
-
-	if (getitimer(ITIMER_PROF, &got)) {
-		fail_errno("getitimer");
-		return 1;
-	}
-	if (us_of(&got.it_interval) != us_of(&it.it_interval)) {
-		fail("interval %lld us, expected %lld", us_of(&got.it_interval), us_of(&it.it_interval));
-		return 1;
-	}
-	if (us_of(&got.it_value) <= 0 || us_of(&got.it_value) > us_of(&before.it_value)) {
-		fail("remaining %lld us, expected in (0, %lld]", us_of(&got.it_value),
-		     us_of(&before.it_value));
-		return 1;
-	}
-	/* Burn CPU until the timer has fired a few times (at most a few seconds of CPU). */
-	while (fired < 3 && spin < 4000000000UL)
-		spin++;
-	if (fired < 3) {
-		fail("timer fired %d times while burning CPU", fired);
-		return 1;
-	}
-	pass();
-	return 0;
+	return itimer_cpu_test(argc, argv, ITIMER_PROF, SIGPROF);
 }
