@@ -4,10 +4,9 @@
 // and the zero terminator.
 import type { RawRegs, SigframeInput } from '../../src/arch/descriptor.js';
 import { FP_TLS, FPSIMD_SIZE, GP_SIZE } from './regs.js';
+import { writeUcontextHead } from '../../src/arch/ucontext.js';
 
 const UC = 128; // struct rt_sigframe { struct siginfo info; struct ucontext uc; }
-const UC_FLAGS = UC + 0;
-const UC_STACK = UC + 16; // stack_t { void *ss_sp; int ss_flags; size_t ss_size; }
 const UC_SIGMASK = UC + 40;
 const MCONTEXT = UC + 176; // after uc_sigmask and its 1024-bit padding, 16-aligned
 const SC_REGS = MCONTEXT + 8; // after fault_address; x0-x30, sp, pc, pstate as in user_pt_regs
@@ -17,7 +16,6 @@ export const SIGFRAME_SIZE = SC_RESERVED + RESERVED_SIZE;
 
 const FPSIMD_MAGIC = 0x46508001;
 const FPSIMD_CONTEXT_SIZE = 16 + 512; // head {magic, size}, fpsr, fpcr, vregs[32]
-const SS_DISABLE = 2;
 
 /** The frame does not depend on the FP state's size: __reserved is fixed. */
 export function sigframeSize(_fpBytes: number): number {
@@ -29,11 +27,7 @@ export function buildSigframe(regs: RawRegs, f: SigframeInput, at: bigint): { by
   if (at % 16n !== 0n) throw new Error(`criu-ts: sigframe at 0x${at.toString(16)} is not 16-byte aligned`);
   if (regs.fp.length < FPSIMD_SIZE) throw new Error(`criu-ts: aarch64 FP state of ${regs.fp.length} bytes, expected ${FPSIMD_SIZE}`);
   const buf = Buffer.alloc(SIGFRAME_SIZE);
-  buf.writeBigUInt64LE(0n, UC_FLAGS);
-  const alt = f.altstack;
-  buf.writeBigUInt64LE(alt?.sp ?? 0n, UC_STACK);
-  buf.writeInt32LE(alt ? alt.flags : SS_DISABLE, UC_STACK + 8);
-  buf.writeBigUInt64LE(alt?.size ?? 0n, UC_STACK + 16);
+  writeUcontextHead(buf, UC, 0n, f.altstack, true);
   buf.writeBigUInt64LE(BigInt.asUintN(64, f.sigmask), UC_SIGMASK);
   regs.gp.copy(buf, SC_REGS, 0, GP_SIZE);
 

@@ -4,10 +4,9 @@
 // (vr0-31, vscr, vrsave) followed by the VSX low doublewords, all inside the sigcontext.
 import type { RawRegs, SigframeInput } from '../../src/arch/descriptor.js';
 import { FP_SIZE, FP_VMX, FP_VSX, FPR_SIZE, GP_SIZE, PT, VMX_SIZE } from './regs.js';
+import { writeUcontextHead } from '../../src/arch/ucontext.js';
 
 // struct ucontext, from the frame's start.
-const UC_FLAGS = 0;
-const UC_STACK = 16; // stack_t { void *ss_sp; int ss_flags; size_t ss_size; }
 const UC_SIGMASK = 40;
 const SC = 168; // uc_mcontext, after the sigmask and its growth room
 const SC_OLDMASK = SC + 48;
@@ -21,7 +20,6 @@ export const SIGFRAME_SIZE = SC_END;
 
 const MSR_VEC = 1n << 25n;
 const MSR_VSX = 1n << 23n;
-const SS_DISABLE = 2;
 
 /** The frame does not depend on the FP state's size: the sigcontext is fixed. */
 export function sigframeSize(_fpBytes: number): number {
@@ -33,11 +31,7 @@ export function buildSigframe(regs: RawRegs, f: SigframeInput, at: bigint): { by
   if (at % 16n !== 0n) throw new Error(`criu-ts: sigframe at 0x${at.toString(16)} is not 16-byte aligned`);
   if (regs.fp.length < FP_SIZE) throw new Error(`criu-ts: ppc64 FP state of ${regs.fp.length} bytes, expected ${FP_SIZE}`);
   const buf = Buffer.alloc(SIGFRAME_SIZE);
-  buf.writeBigUInt64LE(0n, UC_FLAGS);
-  const alt = f.altstack;
-  buf.writeBigUInt64LE(alt?.sp ?? 0n, UC_STACK);
-  buf.writeInt32LE(alt ? alt.flags : SS_DISABLE, UC_STACK + 8);
-  buf.writeBigUInt64LE(alt?.size ?? 0n, UC_STACK + 16);
+  writeUcontextHead(buf, 0, 0n, f.altstack, true);
   const mask = BigInt.asUintN(64, f.sigmask);
   buf.writeBigUInt64LE(mask, UC_SIGMASK);
   buf.writeBigUInt64LE(mask, SC_OLDMASK);

@@ -8,11 +8,10 @@
 // pointer) are part of the frame, so nothing is left for rst_arch_set_tls.
 import type { RawRegs, SigframeInput } from '../../src/arch/descriptor.js';
 import { FP, FPREGS_SIZE, FP_VX_SIZE, GP } from './regs.js';
+import { writeUcontextHead } from '../../src/arch/ucontext.js';
 
 const SVC_INSN = 160;
 const UC = 296;
-const UC_FLAGS = UC + 0;
-const UC_STACK = UC + 16; // stack_t { void *ss_sp; int ss_flags; size_t ss_size; }
 const MCONTEXT = UC + 40;
 const MC_FPREGS = MCONTEXT + 208;
 const UC_SIGMASK = UC + 384;
@@ -23,7 +22,6 @@ export const SIGFRAME_SIZE = UC_EXT + 512;
 
 const NR_RT_SIGRETURN = 173;
 const UC_VXRS = 2n;
-const SS_DISABLE = 2;
 
 /** The frame has a fixed size: the vector extension is always there (ignored without VX). */
 export function sigframeSize(_fpBytes: number): number {
@@ -46,11 +44,7 @@ export function buildSigframe(regs: RawRegs, f: SigframeInput, at: bigint): { by
     regs.fp.copy(buf, EXT_VXRS_LOW, FP.vxrsLow, FP.vxrsHigh);
     regs.fp.copy(buf, EXT_VXRS_HIGH, FP.vxrsHigh, FP_VX_SIZE);
   }
-  buf.writeBigUInt64BE(vector ? UC_VXRS : 0n, UC_FLAGS);
-  const alt = f.altstack;
-  buf.writeBigUInt64BE(alt?.sp ?? 0n, UC_STACK);
-  buf.writeInt32BE(alt ? alt.flags : SS_DISABLE, UC_STACK + 8);
-  buf.writeBigUInt64BE(alt?.size ?? 0n, UC_STACK + 16);
+  writeUcontextHead(buf, UC, vector ? UC_VXRS : 0n, f.altstack, false);
   buf.writeBigUInt64BE(BigInt.asUintN(64, f.sigmask), UC_SIGMASK);
   return { bytes: buf, sp: at };
 }

@@ -3,10 +3,9 @@
 // software-reserved bytes the kernel checks), the signal mask and the alternate stack.
 import type { RawRegs, SigframeInput } from '../../src/arch/descriptor.js';
 import { getGpreg, hostXsaveLayout, type GpregName } from './regs.js';
+import { writeUcontextHead } from '../../src/arch/ucontext.js';
 
 const UC = 8; // struct rt_sigframe { char *pretcode; struct ucontext uc; struct siginfo info; }
-const UC_FLAGS = UC + 0;
-const UC_STACK = UC + 16; // stack_t { void *ss_sp; int ss_flags; size_t ss_size; }
 const MCONTEXT = UC + 40;
 const UC_SIGMASK = UC + 296;
 const SIGINFO_END = UC + 304 + 128;
@@ -16,7 +15,6 @@ const FPSTATE = Math.ceil(SIGINFO_END / 64) * 64;
 const UC_FP_XSTATE = 1n;
 const UC_SIGCONTEXT_SS = 2n;
 const UC_STRICT_RESTORE_SS = 4n;
-const SS_DISABLE = 2;
 
 const FP_XSTATE_MAGIC1 = 0x46505853;
 const FP_XSTATE_MAGIC2 = 0x46505845;
@@ -47,11 +45,7 @@ export function buildSigframe(regs: RawRegs, f: SigframeInput, at: bigint): { by
   buf.writeUInt16LE(Number(reg('cs')), MCONTEXT + SC_CS);
   buf.writeUInt16LE(Number(reg('ss')), MCONTEXT + SC_SS);
   buf.writeBigUInt64LE(at + BigInt(FPSTATE), MCONTEXT + SC_FPSTATE);
-  buf.writeBigUInt64LE(UC_FP_XSTATE | UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS, UC_FLAGS);
-  const alt = f.altstack;
-  buf.writeBigUInt64LE(alt?.sp ?? 0n, UC_STACK);
-  buf.writeInt32LE(alt ? alt.flags : SS_DISABLE, UC_STACK + 8);
-  buf.writeBigUInt64LE(alt?.size ?? 0n, UC_STACK + 16);
+  writeUcontextHead(buf, UC, UC_FP_XSTATE | UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS, f.altstack, true);
   buf.writeBigUInt64LE(BigInt.asUintN(64, f.sigmask), UC_SIGMASK);
 
   const fp = Buffer.from(regs.fp);
