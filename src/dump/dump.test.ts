@@ -228,7 +228,10 @@ describe('a job on a terminal', () => {
     const ttyFile = files.find((f) => f['id'] === fdinfo[0]!['id'])!['tty'];
     expect(files.find((f) => f['id'] === ttyFile['regf_id'])!['reg']['name']).toBe(link);
     const [info] = readImage(dir, 'tty-info.img').entries;
-    expect(info).toMatchObject({ id: ttyFile['tty_info_id'], type: 'PTY', sid: pid, pgrp: pid, pty: { index: Number(link.split('/').pop()) } });
+    // script(1) may run the command under $SHELL, so the session leader is not always `pid` itself.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const [sid, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ').slice(3, 6).map(Number); // session, tty_nr, tpgid
+    expect(info).toMatchObject({ id: ttyFile['tty_info_id'], type: 'PTY', sid, pgrp, pty: { index: Number(link.split('/').pop()) } });
     expect(info!['termios']['c_cc']).toHaveLength(19);
   });
 });
