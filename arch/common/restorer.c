@@ -287,13 +287,32 @@ static void create_threads(struct rst_args *a)
 #define PR_TIMER_CREATE_RESTORE_IDS 77
 #define SIGEVENT_SIZE 64
 
+/*
+ * Kernels before PR_TIMER_CREATE_RESTORE_IDS (6.15) number a process's timers 0, 1, 2, ... in
+ * creation order, so the wanted id is reached by creating and deleting timers up to it; the
+ * timers come sorted by id.
+ */
+static s32 create_timer_in_order(const struct rst_args *a, const struct rst_posix_timer *t, void *sev)
+{
+	for (;;) {
+		s32 id;
+		CHECK(a, RST_STEP_POSIX_TIMER, SYS(__NR_timer_create, t->clock_id, sev, &id));
+		if ((u32)id >= t->id)
+			return id;
+		CHECK(a, RST_STEP_POSIX_TIMER, SYS(__NR_timer_delete, id));
+	}
+}
+
 /* Each timer under its old id, which timer_create takes from *id while the prctl is on. */
 static void restore_posix_timers(const struct rst_args *a)
 {
 	const struct rst_posix_timer *t = (const struct rst_posix_timer *)a->posix_timers;
 	if (!a->nr_posix_timers)
 		return;
-	CHECK(a, RST_STEP_POSIX_TIMER, SYS(__NR_prctl, PR_TIMER_CREATE_RESTORE_IDS, 1, 0, 0, 0));
+	long r = SYS(__NR_prctl, PR_TIMER_CREATE_RESTORE_IDS, 1, 0, 0, 0);
+	int by_id = r == 0;
+	if (r < 0 && r != -22 /* EINVAL: an older kernel */)
+		fail(a, RST_STEP_POSIX_TIMER, r);
 	for (u32 i = 0; i < a->nr_posix_timers; i++) {
 		u8 sev[SIGEVENT_SIZE];
 		memset(sev, 0, sizeof(sev));
@@ -302,13 +321,17 @@ static void restore_posix_timers(const struct rst_args *a)
 		*(s32 *)(sev + 12) = (s32)t[i].notify;
 		*(s32 *)(sev + 16) = t[i].notify_tid; /* sigev_notify_thread_id */
 		s32 id = (s32)t[i].id;
-		CHECK(a, RST_STEP_POSIX_TIMER, SYS(__NR_timer_create, t[i].clock_id, sev, &id));
+		if (by_id)
+			CHECK(a, RST_STEP_POSIX_TIMER, SYS(__NR_timer_create, t[i].clock_id, sev, &id));
+		else
+			id = create_timer_in_order(a, &t[i], sev);
 		if ((u32)id != t[i].id)
 			fail(a, RST_STEP_POSIX_TIMER, -17 /* EEXIST: the kernel chose another id */);
 		u64 spec[4] = { t[i].interval_sec, t[i].interval_nsec, t[i].value_sec, t[i].value_nsec };
 		CHECK(a, RST_STEP_POSIX_TIMER, SYS(__NR_timer_settime, id, 0, spec, 0));
 	}
-	CHECK(a, RST_STEP_POSIX_TIMER, SYS(__NR_prctl, PR_TIMER_CREATE_RESTORE_IDS, 0, 0, 0, 0));
+	if (by_id)
+		CHECK(a, RST_STEP_POSIX_TIMER, SYS(__NR_prctl, PR_TIMER_CREATE_RESTORE_IDS, 0, 0, 0, 0));
 }
 
 static void take_posix_locks(const struct rst_args *a)

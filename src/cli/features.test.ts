@@ -7,7 +7,7 @@ const answer = (name: string) => probeFeature(featureByName(name)!);
 describe('features', () => {
   it('has the probes the project relies on, each with a unique name', () => {
     const names = features.map((f) => f.name);
-    for (const n of ['uffd', 'uffd-noncoop', 'pagemap-scan', 'soft-dirty', 'mem-dirty-track', 'rseq', 'clone3-set-tid', 'pidfd', 'memfd', 'timens', 'ptrace-get-rseq-conf', 'vdso']) {
+    for (const n of ['uffd', 'uffd-noncoop', 'pagemap-scan', 'soft-dirty', 'mem-dirty-track', 'rseq', 'clone3-set-tid', 'pidfd', 'memfd', 'timens', 'ptrace-get-rseq-conf', 'vdso', 'eventfd-semaphore']) {
       expect(names).toContain(n);
     }
     expect(new Set(names).size).toBe(names.length);
@@ -28,7 +28,7 @@ describe('features', () => {
     expect(answer('pagemap-scan').supported).toBe(true);
     expect(answer('mem-dirty-track')).toEqual({ supported: true, detail: 'by userfaultfd WP_ASYNC + PAGEMAP_SCAN' });
     expect(answer('uffd').detail).toMatch(/^features 0x[0-9a-f]+$/);
-    for (const n of ['uffd-noncoop', 'rseq', 'clone3-set-tid', 'pidfd', 'memfd', 'timens', 'ptrace-get-rseq-conf', 'vdso', 'ptrace', 'map-files', 'arch']) {
+    for (const n of ['uffd-noncoop', 'rseq', 'clone3-set-tid', 'pidfd', 'memfd', 'timens', 'ptrace-get-rseq-conf', 'vdso', 'ptrace', 'map-files', 'arch', 'eventfd-semaphore']) {
       expect(answer(n), n).toMatchObject({ supported: true });
     }
   });

@@ -6,6 +6,8 @@ import os from 'node:os';
 import { hostArch } from '../arch/index.js';
 import { parseAuxv } from '../proc/auxv.js';
 import { parseMaps } from '../proc/maps.js';
+import { EFD_SEMAPHORE } from '../dump/eventfd.js';
+import { eventfd } from '../sys/anon-fd.js';
 import * as probes from '../sys/check.js';
 import { memfdCreate, pidfdGetfd, pidfdOpen } from '../sys/proc-ops.js';
 import { getRseqConfiguration, interrupt, seize, wait } from '../sys/ptrace.js';
@@ -264,6 +266,22 @@ export const features: readonly Feature[] = [
           }
         }),
       ),
+  },
+  {
+    name: 'eventfd-semaphore',
+    basic: false,
+    summary: "fdinfo tells an eventfd's semaphore mode (Linux 6.3+; without it the mode is lost)",
+    probe: () => attempt(() => {
+      const fd = eventfd(EFD_SEMAPHORE);
+      try {
+        if (!/^eventfd-semaphore:\s*1$/m.test(fs.readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'))) {
+          throw new Error('fdinfo of a semaphore eventfd has no eventfd-semaphore line');
+        }
+      } finally {
+        fs.closeSync(fd);
+      }
+      return 'fdinfo shows eventfd-semaphore';
+    }),
   },
   {
     name: 'timens',

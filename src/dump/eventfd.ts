@@ -1,5 +1,6 @@
 // eventfd: the 64-bit counter and the file flags, from fdinfo. The semaphore mode is not
 // a file flag; it is kept as EFD_SEMAPHORE (bit 0, free since an eventfd is always O_RDWR).
+// Kernels before 6.3 leave it out of fdinfo, and there it is lost (check --feature eventfd-semaphore).
 import { noOwner } from './file-table.js';
 import type { FdDumper } from './files.js';
 

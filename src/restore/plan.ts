@@ -223,7 +223,8 @@ export function planTask(task: TaskImages, tree: TreeImages, arch: ArchDescripto
     threads: task.threads.map((tid, i) => planThread(tid, task.cores[i]!, tc, arch.regs!, tree)),
     sigactions,
     itimers: [itimer(timers['real']), cpuItimer(timers['virt']), cpuItimer(timers['prof'])],
-    posixTimers: ((timers['posix'] ?? []) as Entry[]).map(posixTimer),
+    // Ascending ids: kernels without PR_TIMER_CREATE_RESTORE_IDS hand them out in that order.
+    posixTimers: ((timers['posix'] ?? []) as Entry[]).map(posixTimer).sort((x, y) => x.id - y.id),
     posixLocks: posixLocks(tree, task),
     pdeathSig: th['pdeath_sig'] ?? 0,
     dumpable: task.mm['dumpable'] ?? 1,
