@@ -96,7 +96,7 @@ export async function runCatalog(cfg: CatalogRunConfig): Promise<RunReport> {
       timeoutSec: testTimeout(o, d.timeout),
       keepImages: o.keepImages,
     }).catch((e: Error) => e);
-    results[i] = outcome instanceof Error ? failedToRun(d.name, `runner error: ${outcome.message}`) : classify(d, outcome, o.nocr);
+    results[i] = outcome instanceof Error ? failedToRun(d.name, `runner error: ${outcome.message}`) : classify(d, cfg.arch, outcome, o.nocr);
   };
   const worker = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { archByName, archNames, hostArch } from '../../src/arch/index.js';
 import { planCatalog, runCatalog } from './catalog-run.js';
+import { knownFailure } from './desc.js';
 import { qemuUserLauncher, runInGuest } from './foreign.js';
 import { toJUnit } from './junit.js';
 import { parseRunnerArgs, usage, type RunnerOptions } from './options.js';
@@ -43,7 +44,7 @@ async function listTests(o: RunnerOptions, arches: string[], out: Out): Promise<
   for (const name of arches) {
     const arch = archByName(name).name;
     for (const p of await planCatalog(o, arch)) {
-      out.write(`${arch}  ${p.desc.name}${p.skip ? `  [skip: ${p.skip}]` : ''}${p.desc.expectedFail ? '  [expected:fail]' : ''}  ${p.desc.summary}\n`);
+      out.write(`${arch}  ${p.desc.name}${p.skip ? `  [skip: ${p.skip}]` : ''}${knownFailure(p.desc, arch) !== undefined ? '  [expected:fail]' : ''}  ${p.desc.summary}\n`);
     }
   }
 }

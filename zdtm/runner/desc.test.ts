@@ -8,7 +8,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 describe('parseDesc', () => {
   it('fills defaults from a summary-only desc and names the test after the file', () => {
     const d = parseDesc('{"summary": "pipes keep their data"}', '/x/static/pipe00.desc.json');
-    expect(d).toEqual({ name: 'pipe00', summary: 'pipes keep their data', flavors: ['h'], needs: [], args: [], opts: [], expectedFail: false });
+    expect(d).toEqual({ name: 'pipe00', summary: 'pipes keep their data', flavors: ['h'], needs: [], args: [], opts: [], knownFailures: {} });
   });
 
   it('reads every documented key', () => {
@@ -16,7 +16,7 @@ describe('parseDesc', () => {
       JSON.stringify({ summary: 's', flavors: ['h', 'ns'], arches: ['x86_64', 's390x'], needs: ['root'], args: ['--x=1'], opts: ['--file-locks'], timeout: 5, expected: 'fail', reason: 'r' }),
       'a.desc.json',
     );
-    expect(d).toMatchObject({ name: 'a', flavors: ['h', 'ns'], arches: ['x86_64', 's390x'], needs: ['root'], args: ['--x=1'], opts: ['--file-locks'], timeout: 5, expectedFail: true, reason: 'r' });
+    expect(d).toMatchObject({ name: 'a', flavors: ['h', 'ns'], arches: ['x86_64', 's390x'], needs: ['root'], args: ['--x=1'], opts: ['--file-locks'], timeout: 5, knownFailures: { x86_64: 'r', aarch64: 'r', s390x: 'r', ppc64le: 'r' } });
   });
 
   it('rejects unknown keys, naming the file and the key', () => {
@@ -33,8 +33,13 @@ describe('parseDesc', () => {
     ['{"summary": "s", "flavors": ["zz"]}', /"flavors" has unknown value "zz"/],
     ['{"summary": "s", "args": "--x"}', /"args" must be an array of strings/],
     ['{"summary": "s", "timeout": 0}', /"timeout" must be a positive/],
-    ['{"summary": "s", "expected": "pass"}', /"expected" can only be "fail"/],
     ['{"summary": "s", "reason": 3}', /"reason" must be a string/],
+    ['{"summary": "s", "reason": "r"}', /"reason" without "expected"/],
+    ['{"summary": "s", "expected": "fail"}', /needs a "reason"/],
+    ['{"summary": "s", "expected": "pass"}', /"expected" must be "fail" or an object/],
+    ['{"summary": "s", "expected": {"mips": "r"}}', /"expected" has unknown value "mips"/],
+    ['{"summary": "s", "expected": {"s390x": ""}}', /"expected"."s390x" must be the reason/],
+    ['{"summary": "s", "expected": {"s390x": "r"}, "reason": "r"}', /drop "reason"/],
   ])('rejects %s', (text, why) => {
     expect(() => parseDesc(text, 't.desc.json')).toThrowError(why);
   });

@@ -20,8 +20,8 @@ export interface TestDesc {
   opts: string[];
   /** Seconds; overrides the runner's --timeout for this test. */
   timeout?: number;
-  expectedFail: boolean;
-  reason?: string;
+  /** Arches where the test is known to fail under C/R, each with the reason. */
+  knownFailures: Partial<Record<ArchName, string>>;
 }
 
 export class DescError extends Error {
@@ -50,6 +50,36 @@ function oneOf<T extends string>(file: string, key: string, values: string[], al
   return values as T[];
 }
 
+/**
+ * "expected": "fail" (with "reason") marks a known failure on every arch; an object
+ * { "<arch>": "<reason>" } marks it on those arches only.
+ */
+function knownFailures(file: string, expected: unknown, reason: string | undefined): Partial<Record<ArchName, string>> {
+  if (expected === undefined) {
+    if (reason !== undefined) throw new DescError(file, '"reason" without "expected"');
+    return {};
+  }
+  if (expected === 'fail') {
+    if (reason === undefined || reason.trim() === '') throw new DescError(file, '"expected": "fail" needs a "reason"');
+    return Object.fromEntries(archNames.map((a) => [a, reason]));
+  }
+  if (typeof expected !== 'object' || expected === null || Array.isArray(expected)) {
+    throw new DescError(file, '"expected" must be "fail" or an object of arch names and reasons');
+  }
+  if (reason !== undefined) throw new DescError(file, 'per-arch "expected" carries its reasons; drop "reason"');
+  const entries = Object.entries(expected as Record<string, unknown>);
+  oneOf(file, 'expected', entries.map(([a]) => a), archNames);
+  for (const [a, why] of entries) {
+    if (typeof why !== 'string' || why.trim() === '') throw new DescError(file, `"expected"."${a}" must be the reason (a non-empty string)`);
+  }
+  return Object.fromEntries(entries) as Partial<Record<ArchName, string>>;
+}
+
+/** The reason a test is known to fail on `arch`, or undefined if it should pass there. */
+export function knownFailure(desc: TestDesc, arch: string): string | undefined {
+  return desc.knownFailures[arch as ArchName];
+}
+
 /** Parses and validates one desc; `file` names it in errors and gives the test its name. */
 export function parseDesc(text: string, file: string): TestDesc {
   let raw: unknown;
@@ -73,7 +103,7 @@ export function parseDesc(text: string, file: string): TestDesc {
     needs: o['needs'] === undefined ? [] : stringList(file, 'needs', o['needs']),
     args: o['args'] === undefined ? [] : stringList(file, 'args', o['args']),
     opts: o['opts'] === undefined ? [] : stringList(file, 'opts', o['opts']),
-    expectedFail: false,
+    knownFailures: {},
   };
   if (o['arches'] !== undefined) desc.arches = oneOf(file, 'arches', stringList(file, 'arches', o['arches']), archNames);
   if (o['timeout'] !== undefined) {
@@ -81,14 +111,8 @@ export function parseDesc(text: string, file: string): TestDesc {
     if (typeof t !== 'number' || !(t > 0)) throw new DescError(file, '"timeout" must be a positive number of seconds');
     desc.timeout = t;
   }
-  if (o['expected'] !== undefined) {
-    if (o['expected'] !== 'fail') throw new DescError(file, '"expected" can only be "fail"');
-    desc.expectedFail = true;
-  }
-  if (o['reason'] !== undefined) {
-    if (typeof o['reason'] !== 'string') throw new DescError(file, '"reason" must be a string');
-    desc.reason = o['reason'];
-  }
+  if (o['reason'] !== undefined && typeof o['reason'] !== 'string') throw new DescError(file, '"reason" must be a string');
+  desc.knownFailures = knownFailures(file, o['expected'], o['reason'] as string | undefined);
   return desc;
 }
 

@@ -12,30 +12,37 @@ const bad: Outcome = { passed: false, failure: 'FAIL: x.c:3 boom', dumpMs: [], r
 
 describe('classify', () => {
   it('pass and fail for a plain test', () => {
-    expect(classify(plain, ok, false)).toMatchObject({ kind: 'pass', note: '', dumpMs: [10], restoreMs: [20], imageBytes: 4096 });
-    expect(classify(plain, bad, false)).toMatchObject({ kind: 'fail', note: 'FAIL: x.c:3 boom' });
+    expect(classify(plain, 'x86_64', ok, false)).toMatchObject({ kind: 'pass', note: '', dumpMs: [10], restoreMs: [20], imageBytes: 4096 });
+    expect(classify(plain, 'x86_64', bad, false)).toMatchObject({ kind: 'fail', note: 'FAIL: x.c:3 boom' });
   });
 
   it('expected-fail keeps the reason in the note and the actual failure aside', () => {
-    expect(classify(xfail, bad, false)).toMatchObject({ kind: 'expected-fail', note: 'pipes not done', failure: 'FAIL: x.c:3 boom' });
+    expect(classify(xfail, 'x86_64', bad, false)).toMatchObject({ kind: 'expected-fail', note: 'pipes not done', failure: 'FAIL: x.c:3 boom' });
   });
 
   it('an expected failure that passes is an unexpected pass', () => {
-    expect(classify(xfail, ok, false)).toMatchObject({ kind: 'unexpected-pass', note: UNEXPECTED_PASS_NOTE });
+    expect(classify(xfail, 'x86_64', ok, false)).toMatchObject({ kind: 'unexpected-pass', note: UNEXPECTED_PASS_NOTE });
+  });
+
+  it('a per-arch expectation applies on its arches only, with its own reason', () => {
+    const s390 = parseDesc('{"summary": "s", "expected": {"s390x": "old guest kernel"}}', 's.desc.json');
+    expect(classify(s390, 's390x', bad, false)).toMatchObject({ kind: 'expected-fail', note: 'old guest kernel' });
+    expect(classify(s390, 'x86_64', bad, false).kind).toBe('fail');
+    expect(classify(s390, 'x86_64', ok, false).kind).toBe('pass');
   });
 
   it('ignores expected:fail without C/R', () => {
-    expect(classify(xfail, bad, true).kind).toBe('fail');
-    expect(classify(xfail, ok, true).kind).toBe('pass');
+    expect(classify(xfail, 'x86_64', bad, true).kind).toBe('fail');
+    expect(classify(xfail, 'x86_64', ok, true).kind).toBe('pass');
   });
 });
 
 describe('tally and closing line', () => {
   const results = [
-    classify(plain, ok, false),
-    classify(plain, bad, false),
-    classify(xfail, ok, false),
-    classify(xfail, bad, false),
+    classify(plain, 'x86_64', ok, false),
+    classify(plain, 'x86_64', bad, false),
+    classify(xfail, 'x86_64', ok, false),
+    classify(xfail, 'x86_64', bad, false),
     skipped('s', 'needs root'),
     failedToRun('n', 'not built'),
   ];
@@ -52,14 +59,14 @@ describe('tally and closing line', () => {
     const run: RunReport = { arch: 'aarch64', mode: 'cr', iters: 1, criu: 'c', startedAt: 't', results: [], error: 'guest did not boot' };
     expect(runTally(run).failed).toBe(1);
     expect(runSucceeded(run)).toBe(false);
-    expect(runSucceeded({ ...run, error: undefined, results: [classify(plain, ok, false)] } as RunReport)).toBe(true);
+    expect(runSucceeded({ ...run, error: undefined, results: [classify(plain, 'x86_64', ok, false)] } as RunReport)).toBe(true);
   });
 });
 
 describe('results.json', () => {
   it('round-trips and rejects foreign files', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zdtm-results-'));
-    const run: RunReport = { arch: 'x86_64', mode: 'nocr', iters: 1, criu: 'c', startedAt: 't', results: [classify(plain, ok, true)] };
+    const run: RunReport = { arch: 'x86_64', mode: 'nocr', iters: 1, criu: 'c', startedAt: 't', results: [classify(plain, 'x86_64', ok, true)] };
     writeResults(dir, [run]);
     expect(readResults(dir)).toEqual([run]);
     fs.writeFileSync(path.join(dir, 'results.json'), '{"tests": []}');

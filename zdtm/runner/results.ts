@@ -2,7 +2,7 @@
 // (the file a guest hands back to the host runner, so both print from the same data).
 import fs from 'node:fs';
 import path from 'node:path';
-import type { TestDesc } from './desc.js';
+import { knownFailure, type TestDesc } from './desc.js';
 
 export type ResultKind = 'pass' | 'fail' | 'expected-fail' | 'unexpected-pass' | 'skip';
 
@@ -49,8 +49,9 @@ export interface RunReport {
 export const UNEXPECTED_PASS_NOTE = 'passes now: remove expected:fail';
 
 /** Applies the desc's expectation; without C/R (`nocr`) every test must simply pass. */
-export function classify(desc: TestDesc, outcome: Outcome, nocr: boolean): TestResult {
-  const expectFail = desc.expectedFail && !nocr;
+export function classify(desc: TestDesc, arch: string, outcome: Outcome, nocr: boolean): TestResult {
+  const known = nocr ? undefined : knownFailure(desc, arch);
+  const expectFail = known !== undefined;
   const base = {
     name: desc.name,
     dumpMs: outcome.dumpMs,
@@ -63,7 +64,7 @@ export function classify(desc: TestDesc, outcome: Outcome, nocr: boolean): TestR
     return expectFail ? { ...base, kind: 'unexpected-pass', note: UNEXPECTED_PASS_NOTE } : { ...base, kind: 'pass', note: '' };
   }
   const failure = outcome.failure ?? 'failed';
-  if (expectFail) return { ...base, kind: 'expected-fail', note: desc.reason ?? 'marked expected:fail', failure };
+  if (expectFail) return { ...base, kind: 'expected-fail', note: known, failure };
   return { ...base, kind: 'fail', note: failure };
 }
 
