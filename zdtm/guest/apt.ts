@@ -17,10 +17,14 @@ function run(cmd: string, args: string[], cwd?: string): string {
   } catch (e) {
     const err = e as { stderr?: string; message: string };
     const detail = (err.stderr ?? '').trim().split('\n').filter(Boolean).pop() ?? err.message;
-    const shown = args.filter((a, i) => a !== '-o' && args[i - 1] !== '-o').slice(0, 4);
-    throw new Error(`${cmd} ${shown.join(' ')}: ${detail}`);
+    // Name the command itself, without flock's wrapper and apt's -o settings.
+    const [what, ...rest] = cmd === 'flock' ? args.slice(3) : [cmd, ...args];
+    const shown = rest.filter((a, i) => a !== '-o' && rest[i - 1] !== '-o').slice(0, 4);
+    throw new Error(`${what} ${shown.join(' ')}: ${detail}`);
   }
 }
+
+const HOST_APT_LOCK = '/tmp/criu-ts-host-apt.lock';
 
 /** Installs the missing host packages (with `apt-get update` first when something is missing). */
 export function ensureHostPackages(pkgs: string[], log: Logger): void {
@@ -33,9 +37,10 @@ export function ensureHostPackages(pkgs: string[], log: Logger): void {
   });
   if (missing.length === 0) return;
   log.info(`installing on the host: ${missing.join(' ')}`);
-  const lock = ['-o', 'DPkg::Lock::Timeout=600'];
-  run('apt-get', [...lock, '-q', 'update']);
-  run('apt-get', [...lock, '-q', '-y', '--no-install-recommends', 'install', ...missing]);
+  // Builds of several arches start at once: flock queues them, as apt-get update does not wait.
+  const aptGet = (...args: string[]) => run('flock', ['-w', '900', HOST_APT_LOCK, 'apt-get', '-o', 'DPkg::Lock::Timeout=600', '-q', ...args]);
+  aptGet('update');
+  aptGet('-y', '--no-install-recommends', 'install', ...missing);
 }
 
 export interface Package {
