@@ -49,5 +49,7 @@ for a in "${arches[@]}"; do
   [ -n "$summary" ] || summary=$(grep -E '^(error|criu-ts|zdtm)' "$out/$a.log" | tail -1)
   if [ "${status[$a]}" -eq 0 ]; then verdict=ok; else verdict=FAIL; fail=1; fi
   printf '%-8s %-4s %s (%s s, log %s)\n' "$a" "$verdict" "${summary:-no summary}" "$(cat "$out/$a.secs")" "$out/$a.log"
+  # A failed arch shows the end of its log here, where a CI run's output is read.
+  [ "$verdict" = ok ] || tail -n 40 "$out/$a.log" | sed "s/^/  $a | /"
 done
 exit $fail
