@@ -33,7 +33,12 @@ int main(int argc, char **argv)
 			t->grandchild_parent_after = getppid();
 			exit(33);
 		}
-		/* The middle process reaps its own child and passes on the verdict. */
+		/*
+		 * The middle process reaps its own child and passes on the verdict. It waits for
+		 * the check first: wait_exit_code's time limit must not run out before the dump
+		 * (under emulation, getting to the dump takes longer than the limit).
+		 */
+		flag_wait(&t->check, 1);
 		exit(wait_exit_code(gc) == 33 ? 22 : 1);
 	}
 	flag_wait(&t->ready, 1);
