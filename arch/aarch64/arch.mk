@@ -1,7 +1,8 @@
 # aarch64 blob build settings (see ../Makefile).
 CROSS_COMPILE ?= aarch64-linux-gnu-
-# No outline atomics: the blobs have no libgcc to call into.
-ARCH_CFLAGS := -fno-jump-tables -mno-outline-atomics
+# No outline atomics: the blobs have no libgcc to call into. No return-address signing:
+# the restorer's keys change under it (the PAC keys are put back while it runs).
+ARCH_CFLAGS := -fno-jump-tables -mno-outline-atomics -mbranch-protection=none
 BLOBS := restorer.bin parasite.bin
 restorer_SRCS := aarch64/restorer-entry.S common/restorer.c
 restorer_LDS := aarch64/restorer.lds

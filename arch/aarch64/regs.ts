@@ -3,7 +3,10 @@
 //   fp: NT_PRFPREG, struct user_fpsimd_state { v0..v31 (u128), fpsr, fpcr, 2 reserved u32 },
 //       followed by NT_ARM_TLS (tpidr_el0): the thread pointer has no place in the
 //       sigframe, so it travels with the state the sigframe does not hold either way.
-import type { ArchRegs, RawRegs } from '../../src/arch/descriptor.js';
+//   pointer-authentication keys: NT_ARM_PACA_KEYS, NT_ARM_PACG_KEYS, NT_ARM_PAC_ENABLED_KEYS,
+//       in thread_info_aarch64.pac_keys; only a tracer can set them (see tracerRegsets).
+import type { ArchRegs, RawRegs, TracerRegset } from '../../src/arch/descriptor.js';
+import { isSysError } from '../../src/sys/native.js';
 import { getRegset, setRegset, NT_PRFPREG, NT_PRSTATUS } from '../../src/sys/ptrace.js';
 
 type Entry = Record<string, any>;
@@ -86,9 +89,100 @@ export function writeRegs(tid: number, regs: RawRegs): void {
   setRegset(tid, NT_ARM_TLS, regs.fp.subarray(FP_TLS, FP_TLS + 8));
 }
 
-/** thread_info_aarch64 of a stopped thread, except clear_tid_addr (the caller asks the task). */
-export function threadInfoOf(_tid: number, regs: RawRegs): Entry {
-  return { tls: u64(regs.fp, FP_TLS), gpregs: gpregsToEntry(regs.gp), fpsimd: fpsimdToEntry(regs.fp) };
+export const NT_ARM_PACA_KEYS = 0x407;
+export const NT_ARM_PACG_KEYS = 0x408;
+export const NT_ARM_PAC_ENABLED_KEYS = 0x40a;
+/** apia, apib, apda, apdb: 128 bits each, the low u64 first. */
+const ADDRESS_KEYS = ['apiakey', 'apibkey', 'apdakey', 'apdbkey'] as const;
+const PACA_SIZE = 64;
+const PACG_SIZE = 16;
+/** PR_PAC_APIAKEY | APIBKEY | APDAKEY | APDBKEY: what exec gives, and all a kernel without the regset knows. */
+export const PAC_ALL_ENABLED = 0xfn;
+
+/** Raw PAC regsets of a thread; a CPU or kernel without pointer authentication has none. */
+export interface PacRegsets {
+  address?: Buffer;
+  enabled?: bigint;
+  generic?: Buffer;
+}
+
+function optionalRegset(tid: number, note: number, size: number): Buffer | undefined {
+  try {
+    const b = getRegset(tid, note, size);
+    return b.length >= size ? b : undefined;
+  } catch (e) {
+    // EINVAL: no such regset here (no PAC, or a kernel before the enabled-keys regset).
+    if (isSysError(e, 'EINVAL') || isSysError(e, 'ENODEV')) return undefined;
+    throw e;
+  }
+}
+
+export function readPacRegsets(tid: number): PacRegsets {
+  const address = optionalRegset(tid, NT_ARM_PACA_KEYS, PACA_SIZE);
+  const enabled = optionalRegset(tid, NT_ARM_PAC_ENABLED_KEYS, 8);
+  const generic = optionalRegset(tid, NT_ARM_PACG_KEYS, PACG_SIZE);
+  return { ...(address ? { address } : {}), ...(enabled ? { enabled: u64(enabled, 0) } : {}), ...(generic ? { generic } : {}) };
+}
+
+/** pac_keys of thread_info_aarch64, or undefined when the thread has no keys. */
+export function pacKeysToEntry(p: PacRegsets): Entry | undefined {
+  if (!p.address && !p.generic) return undefined;
+  const out: Entry = {};
+  if (p.address) {
+    const a: Entry = {};
+    ADDRESS_KEYS.forEach((k, i) => {
+      a[`${k}_lo`] = u64(p.address!, i * 16);
+      a[`${k}_hi`] = u64(p.address!, i * 16 + 8);
+    });
+    a['pac_enabled_key'] = p.enabled ?? PAC_ALL_ENABLED;
+    out['pac_address_keys'] = a;
+  }
+  if (p.generic) out['pac_generic_keys'] = { apgakey_lo: u64(p.generic, 0), apgakey_hi: u64(p.generic, 8) };
+  return out;
+}
+
+/**
+ * The keys of an image's thread info as regsets to write by ptrace: a restored task starts
+ * with criu-ts's keys, and return addresses signed before the dump only authenticate with
+ * the dumped ones. The enabled-keys mask is left out when it is the default every task
+ * (ours included) starts with, so kernels without that regset can restore such images.
+ */
+export function pacRegsetsFromThreadInfo(ti: Entry): TracerRegset[] {
+  const keys: Entry | undefined = ti['pac_keys'];
+  const out: TracerRegset[] = [];
+  const a: Entry | undefined = keys?.['pac_address_keys'];
+  if (a) {
+    const data = Buffer.alloc(PACA_SIZE);
+    ADDRESS_KEYS.forEach((k, i) => {
+      setU64(data, i * 16, a[`${k}_lo`] ?? 0n);
+      setU64(data, i * 16 + 8, a[`${k}_hi`] ?? 0n);
+    });
+    out.push({ note: NT_ARM_PACA_KEYS, name: 'NT_ARM_PACA_KEYS', data });
+    const enabled = BigInt(a['pac_enabled_key'] ?? PAC_ALL_ENABLED);
+    if (enabled !== PAC_ALL_ENABLED) {
+      const mask = Buffer.alloc(8);
+      setU64(mask, 0, enabled);
+      out.push({ note: NT_ARM_PAC_ENABLED_KEYS, name: 'NT_ARM_PAC_ENABLED_KEYS', data: mask });
+    }
+  }
+  const g: Entry | undefined = keys?.['pac_generic_keys'];
+  if (g) {
+    const data = Buffer.alloc(PACG_SIZE);
+    setU64(data, 0, g['apgakey_lo'] ?? 0n);
+    setU64(data, 8, g['apgakey_hi'] ?? 0n);
+    out.push({ note: NT_ARM_PACG_KEYS, name: 'NT_ARM_PACG_KEYS', data });
+  }
+  return out;
+}
+
+/**
+ * thread_info_aarch64 of a stopped thread, except clear_tid_addr (the caller asks the task).
+ * The PAC keys are read from every thread, not just the leader: threads share them unless
+ * one reset its own (PR_PAC_RESET_KEYS), and the restore plan must see that to refuse it.
+ */
+export function threadInfoOf(tid: number, regs: RawRegs, pac: PacRegsets = readPacRegsets(tid)): Entry {
+  const keys = pacKeysToEntry(pac);
+  return { tls: u64(regs.fp, FP_TLS), gpregs: gpregsToEntry(regs.gp), fpsimd: fpsimdToEntry(regs.fp), ...(keys ? { pac_keys: keys } : {}) };
 }
 
 export function regsFromThreadInfo(ti: Entry): RawRegs {
@@ -141,7 +235,7 @@ export const aarch64Regs: ArchRegs = {
   threadInfoField: 'ti_aarch64',
   readRegs,
   writeRegs,
-  threadInfo: threadInfoOf,
+  threadInfo: (tid, regs) => threadInfoOf(tid, regs),
   regsFromThreadInfo,
   ip: (regs) => getPc(regs.gp),
   sp: (regs) => getSp(regs.gp),

@@ -1,5 +1,7 @@
-// aarch64 restore support: the blob, the address-space limit and the sigframe.
+// aarch64 restore support: the blob, the address-space limit, the sigframe and the
+// pointer-authentication keys (which only a tracer can set).
 import type { ArchRestorer } from '../../src/arch/descriptor.js';
+import { pacRegsetsFromThreadInfo } from './regs.js';
 import { buildSigframe, sigframeSize, tlsRegisters } from './sigframe.js';
 
 export const aarch64Restorer: ArchRestorer = {
@@ -9,4 +11,5 @@ export const aarch64Restorer: ArchRestorer = {
   sigframeSize,
   buildSigframe,
   tlsRegisters,
+  tracerRegsets: pacRegsetsFromThreadInfo,
 };

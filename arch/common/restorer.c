@@ -10,6 +10,7 @@
 #include "restorer-arch.h"
 
 #include <linux/fcntl.h>
+#include <linux/futex.h>
 #include <linux/mman.h>
 #include <linux/prctl.h>
 #include <linux/sched.h>
@@ -348,6 +349,25 @@ static void take_posix_locks(const struct rst_args *a)
 	}
 }
 
+/*
+ * Some per-thread registers only a tracer can write (arm64's pointer-authentication keys).
+ * criu-ts seizes us here, writes them, raises tracer_done and lets us go; the futex wait
+ * it interrupts is restarted and sees the new value. Before create_threads, as clone
+ * copies them to the threads. The blob itself is built without return-address signing,
+ * so its own returns survive the change of keys.
+ */
+static void wait_for_tracer(struct rst_args *a)
+{
+	if (!a->tracer_wait)
+		return;
+	report(a, RST_WAIT_TRACER, 0);
+	while (!__atomic_load_n(&a->tracer_done, __ATOMIC_ACQUIRE)) {
+		long r = SYS(__NR_futex, &a->tracer_done, FUTEX_WAIT, 0, 0);
+		if (r < 0 && r != -11 /* EAGAIN: already raised */ && r != -4 /* EINTR */)
+			fail(a, RST_STEP_TRACER, r);
+	}
+}
+
 static void wait_for_threads(const struct rst_args *a)
 {
 	while (__atomic_load_n(&a->threads_pending, __ATOMIC_ACQUIRE))
@@ -385,6 +405,7 @@ __attribute__((noreturn, used)) void rst_main(struct rst_args *a)
 	CHECK(a, RST_STEP_FINISH, SYS(__NR_mprotect, a->finish_area, a->finish_len, PROT_READ | PROT_EXEC));
 
 	const struct rst_thread *main_thread = (const struct rst_thread *)a->threads;
+	wait_for_tracer(a);
 	create_threads(a);
 	restore_posix_timers(a); /* after the threads: a timer may signal one of them */
 	take_posix_locks(a);

@@ -52,6 +52,13 @@ typedef unsigned char u8;
 #define RST_STEP_POSIX_TIMER 27
 #define RST_STEP_FILE_LOCK 28
 #define RST_STEP_SECCOMP 29
+#define RST_STEP_TRACER 30
+
+/*
+ * Not a failure: the task waits for criu-ts to write registers only a tracer can set
+ * (rst_args.tracer_wait), then to raise tracer_done. It reports again when restored.
+ */
+#define RST_WAIT_TRACER 100
 
 /* What a task writes to the report pipe: step 0 means "restored, about to run". */
 struct rst_report {
@@ -262,7 +269,10 @@ struct rst_args {
 	u64 region_start;
 	/* Fault injection for tests: the step of this number fails with ECANCELED. */
 	u32 fault_step;
-	u32 pad;
+	/* Wait for the tracer (RST_WAIT_TRACER) before creating the threads; it sets tracer_done. */
+	u32 tracer_wait;
+	u32 tracer_done;
+	u32 pad4;
 };
 
 #endif /* __ASSEMBLER__ */

@@ -80,6 +80,14 @@ export interface SigframeInput {
   altstack?: { sp: bigint; size: bigint; flags: number };
 }
 
+/** A register set only a tracer can write (PTRACE_SETREGSET of note `note`). */
+export interface TracerRegset {
+  note: number;
+  /** Its name, for messages ("NT_ARM_PACA_KEYS"). */
+  name: string;
+  data: Buffer;
+}
+
 /** What restore needs of this CPU besides the registers (the x86_64 slice implements it first). */
 export interface ArchRestorer {
   /** File name of the restorer blob in arch/<arch>/build/. */
@@ -92,6 +100,12 @@ export interface ArchRestorer {
   buildSigframe(regs: RawRegs, f: SigframeInput, at: bigint): { bytes: Buffer; sp: bigint };
   /** Thread-pointer registers the sigframe lacks (rst_args.tls). */
   tlsRegisters(regs: RawRegs): [bigint, bigint];
+  /**
+   * Per-process state that neither the blob nor the sigframe can set, from a thread's info
+   * in the image: register sets criu-ts puts back by ptrace while the blob waits, before
+   * the task creates its other threads (which inherit them). Absent or empty: nothing to do.
+   */
+  tracerRegsets?(threadInfo: Record<string, any>): TracerRegset[];
 }
 
 export interface ArchDescriptor {

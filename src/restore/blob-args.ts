@@ -228,6 +228,7 @@ export function buildBlobRegion(
     finish_len: finishLen,
     region_start: start,
     fault_step: faultStep,
+    tracer_wait: plan.tracerRegsets.length > 0 ? 1 : 0,
   }, buf, 0, hostLittleEndian);
   return { start, len, argsAddr, stackTop: argsAddr, args: buf };
 }

@@ -23,7 +23,8 @@ import { planSpecialMoves } from './memory.js';
 import { planTask, type TaskPlan } from './plan.js';
 import { createSharedMemory } from './shmem.js';
 import { describeFailure, nextReport } from './report.js';
-import { constantOf, restorerLayout } from './struct-layout.js';
+import { constantOf, restorerLayout, structOf } from './struct-layout.js';
+import { putBackTracerRegsets } from './tracer-regsets.js';
 import { readTreeImages, type TaskImages, type TreeImages } from './task-images.js';
 
 const REPORT_TIMEOUT_MS = 30_000;
@@ -218,10 +219,11 @@ async function spawnTree(tree: TreeImages, plans: TaskPlan[], arch: ArchDescript
   const ctx: OpenContext = { tree, opened: [], state: new Map() };
   const [reportRead, reportWrite] = pipe2(O_CLOEXEC);
   let child: number;
+  let prepared: Omit<SpawnSpec, TreeFields>[];
   try {
     ctx.opened.push(reportWrite);
     const shmem = createSharedMemory(plans, ctx);
-    const prepared = plans.map((plan) => prepareTask(plan, ctx, shmem, arch, reportWrite, log));
+    prepared = plans.map((plan) => prepareTask(plan, ctx, shmem, arch, reportWrite, log));
     // Above every fd of ours and every target fd: where the new tasks shuffle their fds through.
     const ourFds = fs.readdirSync('/proc/self/fd').map(Number);
     const stagingBase = Math.max(...ourFds, ...prepared.map((s) => s.fds[s.fds.length - 2] ?? 0)) + 64;
@@ -250,9 +252,19 @@ async function spawnTree(tree: TreeImages, plans: TaskPlan[], arch: ArchDescript
   try {
     if (opts.detached) wait(child); // the intermediate exits as soon as the root exists
     injectFault('restore-task-created');
+    const waitTracer = Number(constantOf(restorerLayout(), 'RST_WAIT_TRACER'));
+    const tracerDone = BigInt(structOf(restorerLayout(), 'rst_args').fields.get('tracer_done')!.offset);
     for (let left = members.length; left > 0; left--) {
       const report = await nextReport(reportRead, REPORT_TIMEOUT_MS);
       if (!report) throw new Error(`criu-ts: a task died while being restored`);
+      const live = plans.findIndex((p) => p.task.pid === report.pid);
+      if (report.step === waitTracer && live >= 0 && plans[live]!.tracerRegsets.length > 0) {
+        // Not its last word: it reports again once restored.
+        log.debug(`restore: task ${report.pid}: ${plans[live]!.tracerRegsets.map((r) => r.name).join(', ')} put back by ptrace`);
+        putBackTracerRegsets(report.pid, plans[live]!.tracerRegsets, prepared[live]!.argsAddr + tracerDone);
+        left++;
+        continue;
+      }
       if (report.step === Number(constantOf(restorerLayout(), 'RST_STEP_CLONE')) && report.errno === 17) {
         throw new Error(`criu-ts: pid ${report.pid} is busy`);
       }
@@ -271,7 +283,13 @@ async function spawnTree(tree: TreeImages, plans: TaskPlan[], arch: ArchDescript
   } catch (e) {
     // Children first, so none is left to init half restored when its parent goes.
     for (const m of [...members].reverse()) killQuietly(m.pid);
-    if (!opts.detached) wait(child);
+    if (!opts.detached) {
+      try {
+        wait(child);
+      } catch {
+        /* reaped already, by the tracer step that saw it die */
+      }
+    }
     throw e;
   } finally {
     fs.closeSync(reportRead);

@@ -1,7 +1,7 @@
 // The restore plan of one task: everything read from its images and checked, with no
 // side effect yet. The executor (spawn.ts) opens files and creates the task from it.
 import fs from 'node:fs';
-import type { ArchDescriptor, ArchRegs, RawRegs, SigframeInput } from '../arch/descriptor.js';
+import type { ArchDescriptor, ArchRegs, RawRegs, SigframeInput, TracerRegset } from '../arch/descriptor.js';
 import type { Entry } from '../images/index.js';
 import { checkFds } from './fds.js';
 import { checkFileLocks, posixLocks } from './file-locks.js';
@@ -87,6 +87,11 @@ export interface TaskPlan {
   /** siginfo_t of each signal pending for the whole process. */
   signals: Buffer[];
   creds?: Creds;
+  /**
+   * Register sets criu-ts writes by ptrace into the main thread while the blob waits,
+   * before the other threads exist (arm64 PAC keys); empty on most arches.
+   */
+  tracerRegsets: TracerRegset[];
 }
 
 const n64 = (v: unknown): bigint => BigInt((v as number | bigint | undefined) ?? 0);
@@ -188,6 +193,24 @@ function planThread(tid: number, core: Entry, tc: Entry, regs: ArchRegs, tree: T
   };
 }
 
+/**
+ * The tracer regsets of the main thread. The other threads are created from it and so
+ * inherit them: a thread whose own differ (one that reset its PAC keys) cannot be restored.
+ */
+export function planTracerRegsets(task: Pick<TaskImages, 'pid' | 'threads' | 'cores'>, arch: ArchDescriptor): TracerRegset[] {
+  const of = (i: number): TracerRegset[] => arch.restorer!.tracerRegsets?.(task.cores[i]![arch.regs!.threadInfoField] ?? {}) ?? [];
+  const main = of(0);
+  task.threads.forEach((tid, i) => {
+    if (i === 0) return;
+    const mine = of(i);
+    const same = mine.length === main.length && mine.every((r, j) => r.note === main[j]!.note && r.data.equals(main[j]!.data));
+    if (same) return;
+    const names = [...new Set([...main, ...mine].map((r) => r.name))].join(', ');
+    throw new Error(`criu-ts: thread ${tid} of task ${task.pid} has its own ${names}, unlike its main thread; that cannot be restored yet`);
+  });
+  return main;
+}
+
 export function planTask(task: TaskImages, tree: TreeImages, arch: ArchDescriptor): TaskPlan {
   if (!arch.regs || !arch.restorer) throw new Error(`criu-ts: restore is not supported on ${arch.name} yet`);
   const core = task.cores[0]!;
@@ -235,5 +258,6 @@ export function planTask(task: TaskImages, tree: TreeImages, arch: ArchDescripto
     ...(tc['oom_score_adj'] !== undefined ? { oomScoreAdj: tc['oom_score_adj'] } : {}),
     signals: siginfos(tc['signals_s']),
     ...(th['creds'] ? { creds: credsOf(th['creds']) } : {}),
+    tracerRegsets: planTracerRegsets(task, arch),
   };
 }
