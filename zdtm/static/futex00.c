@@ -43,8 +43,8 @@ int main(int argc, char **argv)
 	test_daemon();
 	test_waitsig();
 
-	/* Restored threads may take a moment to re-enter the wait. */
-	for (i = 0; i < 100 && (state = proc_state(waiter_tid)) != 'S'; i++)
+	/* Restored threads may take a moment to re-enter the wait (seconds in a loaded emulated guest). */
+	for (i = 0; i < 1000 && (state = proc_state(waiter_tid)) != 'S'; i++)
 		usleep(10000);
 	if (state != 'S') {
 		fail("waiter thread %d is in state %c, expected asleep (S)", waiter_tid, state);

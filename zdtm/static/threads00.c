@@ -56,12 +56,19 @@ int main(int argc, char **argv)
 
 	for (i = 0; i < NR_THREADS; i++)
 		loops_before[i] = w[i].loops;
-	usleep(100000);
-	for (i = 0; i < NR_THREADS; i++)
+	/* Each thread must move on; a loaded emulated guest may not run them for a while. */
+	for (i = 0; i < NR_THREADS; i++) {
+		int waited_ms = 0;
+
+		while (w[i].loops == loops_before[i] && waited_ms < 10000) {
+			usleep(10000);
+			waited_ms += 10;
+		}
 		if (w[i].loops == loops_before[i]) {
 			fail("thread %d no longer runs", i);
 			return 1;
 		}
+	}
 	flag_set(&stop, 1);
 	for (i = 0; i < NR_THREADS; i++) {
 		pthread_join(w[i].thread, NULL);
