@@ -23,8 +23,14 @@ int main(int argc, char **argv)
 		unsigned char buf[2 * LEN];
 
 		close(p[1]);
-		/* The first half was queued before the dump, the second half is written after. */
-		if (read_all(p[0], buf, 2 * LEN))
+		/*
+		 * The first half was queued before the dump, the second half is written after; the
+		 * child sleeps in read() across the dump (read_all's time limit would run out there
+		 * under emulation).
+		 */
+		if (read_all(p[0], buf, LEN))
+			exit(2);
+		if (read(p[0], buf + LEN, 1) != 1 || read_all(p[0], buf + LEN + 1, LEN - 1))
 			exit(2);
 		if (memcmp(buf, data, LEN) || memcmp(buf + LEN, data, LEN))
 			exit(3);
