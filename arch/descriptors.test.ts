@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { archByName, supportedArches } from '../src/arch/index.js';
+import { mapNoreserveOf } from '../src/sys/mman.js';
+import { socketOptionsOf } from '../src/sys/socket.js';
 
 // Syscalls of the x86_64 table that the other arches simply do not have.
 const absent: Record<string, string[]> = {
@@ -55,6 +57,17 @@ describe('foreign arch descriptors', () => {
     it.skipIf(!hasCompiler(`${arch.triple}-gcc`))(`${arch.name}: numbers match the kernel headers of ${arch.triple}`, () => {
       const nr = headerNumbers(arch.triple);
       for (const [name, n] of Object.entries(arch.syscalls)) expect([name, nr.get(name)]).toEqual([name, n]);
+    });
+
+    it.skipIf(!hasCompiler(`${arch.triple}-gcc`))(`${arch.name}: socket option numbers match asm/socket.h of ${arch.triple}`, () => {
+      const defs = execFileSync(`${arch.triple}-gcc`, ['-dM', '-E', '-'], { input: '#include <asm/socket.h>\n', encoding: 'utf8' });
+      const header = (name: string) => Number(new RegExp(`^#define ${name}(?:_OLD)? (\\d+)$`, 'm').exec(defs)?.[1]);
+      for (const [name, n] of Object.entries(socketOptionsOf(arch))) expect([name, header(name)]).toEqual([name, n]);
+    });
+
+    it.skipIf(!hasCompiler(`${arch.triple}-gcc`))(`${arch.name}: MAP_NORESERVE matches sys/mman.h of ${arch.triple}`, () => {
+      const defs = execFileSync(`${arch.triple}-gcc`, ['-dM', '-E', '-'], { input: '#include <sys/mman.h>\n', encoding: 'utf8' });
+      expect(Number(/^#define MAP_NORESERVE (0x[0-9a-f]+)/m.exec(defs)?.[1])).toBe(mapNoreserveOf(arch));
     });
 
     it(`${arch.name}: can boot a guest`, () => {

@@ -21,6 +21,8 @@ export const ppc64le: ArchDescriptor = {
     clone3: 435, pidfd_open: 434, pidfd_getfd: 438,
     sigaltstack: 185, timer_getoverrun: 243,
   },
+  mapNoreserve: 0x40,
+  socketOptions: { SO_RCVLOWAT: 16, SO_SNDLOWAT: 17, SO_RCVTIMEO: 18, SO_SNDTIMEO: 19, SO_PASSCRED: 20, SO_PEERCRED: 21 },
   regs: ppc64leRegs,
   restorer: ppc64leRestorer,
   qemu: {

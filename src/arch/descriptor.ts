@@ -108,6 +108,9 @@ export interface ArchRestorer {
   tracerRegsets?(threadInfo: Record<string, any>): TracerRegset[];
 }
 
+/** The SOL_SOCKET options whose numbers some arches define their own way. */
+export type ArchSocketOption = 'SO_RCVLOWAT' | 'SO_SNDLOWAT' | 'SO_RCVTIMEO' | 'SO_SNDTIMEO' | 'SO_PASSCRED' | 'SO_PEERCRED';
+
 export interface ArchDescriptor {
   name: ArchName;
   /** Node's process.arch on this CPU ("x64", "arm64", "s390x", "ppc64"). */
@@ -126,6 +129,10 @@ export interface ArchDescriptor {
    * memory and the syscall's only argument is their address.
    */
   mmapArgsInMemory?: boolean;
+  /** MAP_NORESERVE where it is not asm-generic's 0x4000 (powerpc: 0x40). */
+  mapNoreserve?: number;
+  /** SOL_SOCKET option numbers where this arch departs from the generic ones (powerpc does). */
+  socketOptions?: Readonly<Partial<Record<ArchSocketOption, number>>>;
   /** Register handling for dump/restore; absent on arches that cannot checkpoint yet. */
   regs?: ArchRegs;
   /** Restore support; absent on arches that cannot restore yet. */

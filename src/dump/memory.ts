@@ -14,6 +14,7 @@ import { parseStat } from '../proc/stat.js';
 import type { FileTable } from './file-table.js';
 import type { FilesDumpState } from './files.js';
 import { hostLittleEndian, readU64 } from '../sys/host-order.js';
+import { MAP_ANONYMOUS, MAP_GROWSDOWN, MAP_NORESERVE, MAP_PRIVATE, MAP_SHARED, PROT_EXEC, PROT_READ, PROT_WRITE } from '../sys/mman.js';
 import { ghostRegFile, isUnlinkedPath } from './ghost-file.js';
 import { PAGE_SIZE, PageWriter, type MemoryStats } from './page-writer.js';
 import type { SharedAnonMemory } from './shmem.js';
@@ -34,8 +35,6 @@ export const VMA = {
   AREA_MEMFD: 1 << 14,
 } as const;
 
-const PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
-const MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_ANONYMOUS = 0x20, MAP_GROWSDOWN = 0x100, MAP_NORESERVE = 0x4000;
 const O_RDWR = 2;
 /** smaps VmFlags -> madvise advice numbers (the image keeps 1 << advice). */
 const madvByFlag: Record<string, number> = { rr: 1, sr: 2, dc: 10, mg: 12, hg: 14, nh: 15, dd: 16, wf: 18 };

@@ -6,6 +6,7 @@ import type { Vma } from '../proc/maps.js';
 import { isGhost } from './fd/ghost-file.js';
 import { fileEntry, type TaskImages, type TreeImages } from './task-images.js';
 import { PAGE_SIZE as HOST_PAGE_SIZE } from '../sys/page-size.js';
+import { MAP_ANONYMOUS, MAP_GROWSDOWN, MAP_NORESERVE, MAP_PRIVATE, MAP_SHARED, PROT_WRITE } from '../sys/mman.js';
 
 // CRIU's VMA status bits (criu/include/image.h), a fact of the image format.
 export const VMA_AREA_REGULAR = 1 << 0;
@@ -21,12 +22,6 @@ export const VMA_AREA_VVAR = 1 << 12;
 const PE_PARENT = 1 << 0;
 const PE_PRESENT = 1 << 2;
 
-const PROT_WRITE = 2;
-const MAP_SHARED = 0x1;
-const MAP_PRIVATE = 0x2;
-const MAP_ANONYMOUS = 0x20;
-const MAP_GROWSDOWN = 0x100;
-const MAP_NORESERVE = 0x4000;
 const MAP_KEPT = MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN | MAP_NORESERVE;
 const O_RDONLY = 0;
 const O_RDWR = 2;

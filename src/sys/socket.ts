@@ -1,5 +1,7 @@
 // Typed face of the socket syscalls: plain fds in, plain values out; addresses are raw
 // sockaddr Buffers (see sockaddrUn/sockaddrIn and parseSockaddr).
+import type { ArchDescriptor, ArchSocketOption } from '../arch/descriptor.js';
+import { hostArch } from '../arch/index.js';
 import { addon } from './native.js';
 import { readI32, readU16, writeI32, writeU16 } from './host-order.js';
 
@@ -34,6 +36,30 @@ export const SOCK_NONBLOCK = 0o4000;
 export const SOCK_CLOEXEC = 0o2000000;
 
 export const SOL_SOCKET = 1;
+
+// asm-generic's numbers; powerpc has its own for these six (its descriptor says which).
+const genericSocketOptions: Readonly<Record<ArchSocketOption, number>> = {
+  SO_PASSCRED: 16, SO_PEERCRED: 17, SO_RCVLOWAT: 18, SO_SNDLOWAT: 19, SO_RCVTIMEO: 20, SO_SNDTIMEO: 21,
+};
+
+/** The arch-dependent SOL_SOCKET option numbers of `arch`. */
+export function socketOptionsOf(arch: ArchDescriptor): Readonly<Record<ArchSocketOption, number>> {
+  return { ...genericSocketOptions, ...arch.socketOptions };
+}
+
+function hostSocketOptions(): Readonly<Record<ArchSocketOption, number>> {
+  try {
+    return socketOptionsOf(hostArch());
+  } catch {
+    return genericSocketOptions; // an arch criu-ts does not know: `check` says so, not this import
+  }
+}
+
+const archOptions = hostSocketOptions();
+export const SO_PASSCRED = archOptions.SO_PASSCRED;
+export const SO_RCVLOWAT = archOptions.SO_RCVLOWAT;
+export const SO_RCVTIMEO = archOptions.SO_RCVTIMEO;
+export const SO_SNDTIMEO = archOptions.SO_SNDTIMEO;
 export const SO_REUSEADDR = 2;
 export const SO_TYPE = 3;
 export const SO_DONTROUTE = 5;
@@ -46,10 +72,6 @@ export const SO_NO_CHECK = 11;
 export const SO_PRIORITY = 12;
 export const SO_LINGER = 13;
 export const SO_REUSEPORT = 15;
-export const SO_PASSCRED = 16;
-export const SO_RCVLOWAT = 18;
-export const SO_RCVTIMEO = 20;
-export const SO_SNDTIMEO = 21;
 export const SO_BINDTODEVICE = 25;
 export const SO_ACCEPTCONN = 30;
 export const SO_SNDBUFFORCE = 32;

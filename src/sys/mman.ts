@@ -1,0 +1,25 @@
+// mmap's protection and flag bits as this arch's kernel numbers them. Images keep a VMA's flags
+// in the dumping arch's own numbering (as CRIU's do), so dump and restore share this table.
+import type { ArchDescriptor } from '../arch/descriptor.js';
+import { hostArch } from '../arch/index.js';
+
+export const PROT_READ = 1;
+export const PROT_WRITE = 2;
+export const PROT_EXEC = 4;
+export const MAP_SHARED = 0x1;
+export const MAP_PRIVATE = 0x2;
+export const MAP_ANONYMOUS = 0x20;
+export const MAP_GROWSDOWN = 0x100;
+
+/** MAP_NORESERVE of `arch` (powerpc has its own). */
+export const mapNoreserveOf = (arch: ArchDescriptor): number => arch.mapNoreserve ?? 0x4000;
+
+function hostMapNoreserve(): number {
+  try {
+    return mapNoreserveOf(hostArch());
+  } catch {
+    return 0x4000; // an arch criu-ts does not know: `check` says so, not this import
+  }
+}
+
+export const MAP_NORESERVE = hostMapNoreserve();
