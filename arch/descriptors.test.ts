@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { archByName, supportedArches } from '../src/arch/index.js';
 import { mapNoreserveOf } from '../src/sys/mman.js';
-import { socketOptionsOf } from '../src/sys/socket.js';
+import { queueIoctlsOf, socketOptionsOf } from '../src/sys/socket.js';
 
 // Syscalls of the x86_64 table that the other arches simply do not have.
 const absent: Record<string, string[]> = {
@@ -68,6 +68,14 @@ describe('foreign arch descriptors', () => {
     it.skipIf(!hasCompiler(`${arch.triple}-gcc`))(`${arch.name}: MAP_NORESERVE matches sys/mman.h of ${arch.triple}`, () => {
       const defs = execFileSync(`${arch.triple}-gcc`, ['-dM', '-E', '-'], { input: '#include <sys/mman.h>\n', encoding: 'utf8' });
       expect(Number(/^#define MAP_NORESERVE (0x[0-9a-f]+)/m.exec(defs)?.[1])).toBe(mapNoreserveOf(arch));
+    });
+
+    it.skipIf(!hasCompiler(`${arch.triple}-gcc`))(`${arch.name}: SIOCINQ/SIOCOUTQ match sys/ioctl.h of ${arch.triple}`, () => {
+      // The compiler folds the _IOR() expressions into the two words of the array.
+      const asm = execFileSync(`${arch.triple}-gcc`, ['-S', '-o', '-', '-x', 'c', '-'], { input: '#include <sys/ioctl.h>\nint v[2] = { FIONREAD, TIOCOUTQ };\n', encoding: 'utf8' });
+      const words = [...asm.matchAll(/\.(?:long|4byte|word)\s+(\d+)/g)].map((m) => Number(m[1]));
+      const q = queueIoctlsOf(arch);
+      expect(words).toEqual([q.SIOCINQ, q.SIOCOUTQ]);
     });
 
     it(`${arch.name}: can boot a guest`, () => {

@@ -22,6 +22,7 @@ export const ppc64le: ArchDescriptor = {
     sigaltstack: 185, timer_getoverrun: 243,
   },
   mapNoreserve: 0x40,
+  queueIoctls: { FIONREAD: 0x4004667f, TIOCOUTQ: 0x40047473 }, // _IOR('f', 127, int), _IOR('t', 115, int)
   socketOptions: { SO_RCVLOWAT: 16, SO_SNDLOWAT: 17, SO_RCVTIMEO: 18, SO_SNDTIMEO: 19, SO_PASSCRED: 20, SO_PEERCRED: 21 },
   regs: ppc64leRegs,
   restorer: ppc64leRestorer,

@@ -129,6 +129,8 @@ export interface ArchDescriptor {
    * memory and the syscall's only argument is their address.
    */
   mmapArgsInMemory?: boolean;
+  /** FIONREAD (= SIOCINQ) and TIOCOUTQ (= SIOCOUTQ) where they are not asm-generic's (powerpc). */
+  queueIoctls?: Readonly<{ FIONREAD: number; TIOCOUTQ: number }>;
   /** MAP_NORESERVE where it is not asm-generic's 0x4000 (powerpc: 0x40). */
   mapNoreserve?: number;
   /** SOL_SOCKET option numbers where this arch departs from the generic ones (powerpc does). */

@@ -12,7 +12,7 @@ import { readI32, readU32 } from '../sys/host-order.js';
 import {
   AF_INET, AF_INET6, getIntOpt, getpeername, getsockname, getsockopt, IP_FREEBIND, IP_TOS, IP_TTL, IPPROTO_IP, IPPROTO_IPV6,
   IPPROTO_TCP, IPPROTO_UDP, IPV6_V6ONLY, parseSockaddr, SO_PROTOCOL, SO_TYPE, SOCK_DGRAM, SOCK_STREAM, SOL_SOCKET, TCP_CORK,
-  TCP_INFO, MSG_DONTWAIT, MSG_PEEK, recv, setIntOpt, TCP_KEEPCNT, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_NODELAY,
+  TCP_INFO, MSG_DONTWAIT, MSG_PEEK, recv, setIntOpt, SIOCINQ, SIOCOUTQ, TCP_KEEPCNT, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_NODELAY,
 } from '../sys/socket.js';
 import { noOwner } from './file-table.js';
 import type { FdDumper } from './files.js';
@@ -34,8 +34,6 @@ const TCP_RECV_QUEUE = 1;
 const TCP_SEND_QUEUE = 2;
 /** Leaves repair mode without the window probe a plain 0 sends. */
 const TCP_REPAIR_OFF_NO_WP = -1;
-const SIOCINQ = 0x541b;
-const SIOCOUTQ = 0x5411;
 const SIOCOUTQNSD = 0x894b;
 /** tcp_info: tcpi_options at 5, snd_wscale (low nibble) and rcv_wscale at 6. */
 const TCPI_OPTIONS = 5;

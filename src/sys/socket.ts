@@ -55,6 +55,22 @@ function hostSocketOptions(): Readonly<Record<ArchSocketOption, number>> {
   }
 }
 
+/** SIOCINQ (FIONREAD) and SIOCOUTQ (TIOCOUTQ) of `arch`: asm-generic's, or powerpc's own. */
+export function queueIoctlsOf(arch: ArchDescriptor): { SIOCINQ: number; SIOCOUTQ: number } {
+  const q = arch.queueIoctls ?? { FIONREAD: 0x541b, TIOCOUTQ: 0x5411 };
+  return { SIOCINQ: q.FIONREAD, SIOCOUTQ: q.TIOCOUTQ };
+}
+
+const hostQueueIoctls = ((): { SIOCINQ: number; SIOCOUTQ: number } => {
+  try {
+    return queueIoctlsOf(hostArch());
+  } catch {
+    return { SIOCINQ: 0x541b, SIOCOUTQ: 0x5411 };
+  }
+})();
+export const SIOCINQ = hostQueueIoctls.SIOCINQ;
+export const SIOCOUTQ = hostQueueIoctls.SIOCOUTQ;
+
 const archOptions = hostSocketOptions();
 export const SO_PASSCRED = archOptions.SO_PASSCRED;
 export const SO_RCVLOWAT = archOptions.SO_RCVLOWAT;
