@@ -33,7 +33,8 @@ rst_clone_thread:
 /*
  * The finish trampolines run from a copy in the finish area, the only part of the blob
  * region that stays mapped; rt_sigreturn takes its frame at sp.
- * Main thread: x0/x1 = range to unmap (the rest of the region), x2 = its frame.
+ * Main thread: x0/x1 = range to unmap (the rest of the region), x2 = its frame, x3 = the
+ * signal that stops a task dumped stopped (0: none), x4 = its pid.
  */
 	.globl rst_finish, rst_thread_finish, rst_finish_end
 	.hidden rst_finish, rst_thread_finish, rst_finish_end
@@ -41,7 +42,12 @@ rst_finish:
 	mov	sp, x2
 	mov	x8, #215	/* munmap */
 	svc	#0
-	mov	x8, #139	/* rt_sigreturn */
+	cbz	x3, 1f
+	mov	x0, x4
+	mov	x1, x3
+	mov	x8, #129	/* kill: a stopped task stops here, its program state intact */
+	svc	#0
+1:	mov	x8, #139	/* rt_sigreturn */
 	svc	#0
 	brk	#0
 /* Other threads: x0 = the pending-threads counter (in the region), x1 = its frame. */

@@ -47,15 +47,25 @@ rst_clone_thread:
 /*
  * The finish trampolines run from a copy in the finish area, the only part of the blob
  * region that stays mapped; rt_sigreturn finds the ucontext at r1.
- * Main thread: r3/r4 = range to unmap (the rest of the region), r5 = its frame.
+ * Main thread: r3/r4 = range to unmap (the rest of the region), r5 = its frame, r6 = the
+ * signal that stops a task dumped stopped (0: none), r7 = its pid. sc may clobber r0 and
+ * r3-r12, so those two wait in r14/r15, which the sigreturn overwrites anyway.
  */
 	.globl rst_finish, rst_thread_finish, rst_finish_end
 	.hidden rst_finish, rst_thread_finish, rst_finish_end
 rst_finish:
 	mr	r1, r5
+	mr	r14, r6
+	mr	r15, r7
 	li	r0, 91		/* munmap */
 	sc
-	li	r0, 172		/* rt_sigreturn */
+	cmpdi	r14, 0
+	beq	1f
+	mr	r3, r15
+	mr	r4, r14
+	li	r0, 37		/* kill: a stopped task stops here, its program state intact */
+	sc
+1:	li	r0, 172		/* rt_sigreturn */
 	sc
 	trap
 /* Other threads: r3 = the pending-threads counter (in the region), r4 = its frame. */

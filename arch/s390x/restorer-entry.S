@@ -36,14 +36,20 @@ rst_clone_thread:
 /*
  * The finish trampolines run from a copy in the finish area, the only part of the blob
  * region that stays mapped; rt_sigreturn takes its frame at r15.
- * Main thread: r2/r3 = range to unmap (the rest of the region), r4 = its frame.
+ * Main thread: r2/r3 = range to unmap (the rest of the region), r4 = its frame, r5 = the
+ * signal that stops a task dumped stopped (0: none), r6 = its pid.
  */
 	.globl rst_finish, rst_thread_finish, rst_finish_end
 	.hidden rst_finish, rst_thread_finish, rst_finish_end
 rst_finish:
 	lgr	%r15, %r4
 	svc	91			/* munmap */
-	svc	173			/* rt_sigreturn */
+	ltgr	%r5, %r5
+	jz	1f
+	lgr	%r2, %r6
+	lgr	%r3, %r5
+	svc	37			/* kill: a stopped task stops here, its program state intact */
+1:	svc	173			/* rt_sigreturn */
 	.word	0
 /* Other threads: r2 = the pending-threads counter (in the region), r3 = its frame. */
 rst_thread_finish:
