@@ -13,7 +13,7 @@ import { parseMaps, type Vma } from '../proc/maps.js';
 import { parseStat } from '../proc/stat.js';
 import type { FileTable } from './file-table.js';
 import type { FilesDumpState } from './files.js';
-import { hostLittleEndian, readU64 } from '../sys/host-order.js';
+import { hostLittleEndian } from '../sys/host-order.js';
 import { MAP_ANONYMOUS, MAP_GROWSDOWN, MAP_NORESERVE, MAP_PRIVATE, MAP_SHARED, PROT_EXEC, PROT_READ, PROT_WRITE } from '../sys/mman.js';
 import { ghostRegFile, isUnlinkedPath } from './ghost-file.js';
 import { PAGE_SIZE, PageWriter, type MemoryStats } from './page-writer.js';
@@ -38,10 +38,14 @@ export const VMA = {
 const O_RDWR = 2;
 /** smaps VmFlags -> madvise advice numbers (the image keeps 1 << advice). */
 const madvByFlag: Record<string, number> = { rr: 1, sr: 2, dc: 10, mg: 12, hg: 14, nh: 15, dd: 16, wf: 18 };
-// /proc/PID/pagemap bits.
-const PM_PRESENT = 1n << 63n;
-const PM_SWAP = 1n << 62n;
-const PM_FILE = 1n << 61n;
+// /proc/PID/pagemap bits 63 (present), 62 (swapped) and 61 (file page), as seen in the high
+// 32-bit half of an entry: the walk reads only that half, without a BigInt per page (a 64 GiB
+// reservation is 16M entries, and foreign guests run Node without a JIT).
+const PM_PRESENT_HI = 0x80000000;
+const PM_SWAP_HI = 0x40000000;
+const PM_FILE_HI = 0x20000000;
+/** Index of an entry's high half among the host-order u32 words. */
+const HI_WORD = hostLittleEndian ? 1 : 0;
 
 interface VmaPlan {
   vma: Vma;
@@ -124,16 +128,17 @@ function pageRuns(pagemapFd: number, plan: VmaPlan): [number, number][] {
   const start = Number(plan.vma.start);
   const total = Number(plan.vma.end - plan.vma.start) / PAGE_SIZE;
   const chunk = 65536;
-  const bits = Buffer.allocUnsafe(Math.min(total, chunk) * 8);
+  const words = new Uint32Array(Math.min(total, chunk) * 2);
+  const bits = Buffer.from(words.buffer);
   for (let first = 0; first < total; first += chunk) {
     const n = Math.min(chunk, total - first);
     const addr = start + first * PAGE_SIZE;
     const got = fs.readSync(pagemapFd, bits, 0, n * 8, (addr / PAGE_SIZE) * 8);
     if (got !== n * 8) throw new Error(`criu-ts: short pagemap read at 0x${addr.toString(16)}`);
     for (let i = 0; i < n; i++) {
-      const e = readU64(bits, i * 8);
-      if (!(e & (PM_PRESENT | PM_SWAP))) continue;
-      if (plan.pages === 'cow' && e & PM_FILE) continue;
+      const hi = words[2 * i + HI_WORD]!;
+      if (!(hi & (PM_PRESENT_HI | PM_SWAP_HI))) continue;
+      if (plan.pages === 'cow' && hi & PM_FILE_HI) continue;
       const a = addr + i * PAGE_SIZE;
       const last = runs[runs.length - 1];
       if (last && last[0] + last[1] * PAGE_SIZE === a) last[1]++;
