@@ -141,6 +141,24 @@ static void finish_vmas(const struct rst_args *a)
 	}
 }
 
+/*
+ * The kernel adds one tick to the value of a CPU-time itimer when it is set. Read back at
+ * once (we have used next to no CPU since), the timer shows that tick, which a second
+ * setting takes off: the task finds the time it had left, whatever the kernel's HZ.
+ */
+static void take_off_cpu_tick(const struct rst_args *a, u32 which, const struct rst_itimer *t)
+{
+	struct rst_itimer now, fixed = *t;
+	CHECK(a, RST_STEP_ITIMER, SYS(__NR_getitimer, which, &now));
+	u64 want = t->value_sec * 1000000 + t->value_usec, got = now.value_sec * 1000000 + now.value_usec;
+	if (want == 0 || got <= want)
+		return;
+	u64 extra = got - want, set = extra < want ? want - extra : 1;
+	fixed.value_sec = set / 1000000;
+	fixed.value_usec = set % 1000000;
+	CHECK(a, RST_STEP_ITIMER, SYS(__NR_setitimer, which, &fixed, 0));
+}
+
 static void restore_signals_and_timers(const struct rst_args *a)
 {
 	for (u32 sig = 1; sig <= 64; sig++) {
@@ -150,8 +168,11 @@ static void restore_signals_and_timers(const struct rst_args *a)
 	}
 	for (u32 which = 0; which < 3; which++) {
 		const struct rst_itimer *t = &a->itimers[which];
-		if (t->value_sec | t->value_usec | t->interval_sec | t->interval_usec)
-			CHECK(a, RST_STEP_ITIMER, SYS(__NR_setitimer, which, t, 0));
+		if (!(t->value_sec | t->value_usec | t->interval_sec | t->interval_usec))
+			continue;
+		CHECK(a, RST_STEP_ITIMER, SYS(__NR_setitimer, which, t, 0));
+		if (which != 0 /* ITIMER_REAL */)
+			take_off_cpu_tick(a, which, t);
 	}
 }
 

@@ -5,7 +5,6 @@ import type { ArchDescriptor, ArchRegs, RawRegs, SigframeInput, TracerRegset } f
 import type { Entry } from '../images/index.js';
 import { checkFds } from './fds.js';
 import { checkFileLocks, posixLocks } from './file-locks.js';
-import { tickUs } from './kernel-tick.js';
 import { planMemory, type MemoryPlan } from './memory.js';
 import { fileEntry, type TaskImages, type TreeImages } from './task-images.js';
 
@@ -140,19 +139,6 @@ function posixTimer(e: Entry): PosixTimer {
 
 const siginfos = (q: Entry | undefined): Buffer[] => ((q?.['signals'] ?? []) as Entry[]).map((e) => e['siginfo'] as Buffer);
 
-/**
- * The kernel adds one tick to a CPU-time itimer when it is set, so the value read back at
- * dump time is set one tick shorter to leave the same time remaining.
- */
-function cpuItimer(e: Entry | undefined): Itimer {
-  const t = itimer(e);
-  const value = t.value_sec * 1_000_000n + t.value_usec;
-  const tick = tickUs();
-  if (value === 0n || tick === 0n) return t;
-  const set = value > tick ? value - tick : 1n;
-  return { ...t, value_sec: set / 1_000_000n, value_usec: set % 1_000_000n };
-}
-
 /** The thread's filter chain, oldest first, following `prev` from its newest filter. */
 function seccompChain(tid: number, th: Entry, tc: Entry, filters: Entry[]): ThreadPlan['seccomp'] {
   const mode = th['seccomp_mode'] ?? tc['old_seccomp_mode'];
@@ -245,7 +231,7 @@ export function planTask(task: TaskImages, tree: TreeImages, arch: ArchDescripto
     ...(exeId !== undefined ? { exePath: regName(tree, exeId) } : {}),
     threads: task.threads.map((tid, i) => planThread(tid, task.cores[i]!, tc, arch.regs!, tree)),
     sigactions,
-    itimers: [itimer(timers['real']), cpuItimer(timers['virt']), cpuItimer(timers['prof'])],
+    itimers: [itimer(timers['real']), itimer(timers['virt']), itimer(timers['prof'])], // the blob takes the CPU timers' extra tick off
     // Ascending ids: kernels without PR_TIMER_CREATE_RESTORE_IDS hand them out in that order.
     posixTimers: ((timers['posix'] ?? []) as Entry[]).map(posixTimer).sort((x, y) => x.id - y.id),
     posixLocks: posixLocks(tree, task),
