@@ -26,6 +26,15 @@ export function hostArch(): ArchDescriptor {
   return archByName(process.env['CRIU_TS_ARCH'] ?? process.arch);
 }
 
+/** The host's descriptor, or undefined on an arch criu-ts does not know (`check` reports that). */
+export function knownHostArch(): ArchDescriptor | undefined {
+  try {
+    return hostArch();
+  } catch {
+    return undefined;
+  }
+}
+
 export function supportedArches(): ArchDescriptor[] {
   return [...byName.values()];
 }

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { hostArch } from '../arch/index.js';
 import { parseAuxv } from '../proc/auxv.js';
+import { parseFdInfo } from '../proc/fdinfo.js';
 import { parseMaps } from '../proc/maps.js';
 import { EFD_SEMAPHORE } from '../dump/eventfd.js';
 import { eventfd } from '../sys/anon-fd.js';
@@ -274,7 +275,7 @@ export const features: readonly Feature[] = [
     probe: () => attempt(() => {
       const fd = eventfd(EFD_SEMAPHORE);
       try {
-        if (!/^eventfd-semaphore:\s*1$/m.test(fs.readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'))) {
+        if (parseFdInfo(fs.readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8')).extra.get('eventfd-semaphore') !== '1') {
           throw new Error('fdinfo of a semaphore eventfd has no eventfd-semaphore line');
         }
       } finally {

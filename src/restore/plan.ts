@@ -231,7 +231,7 @@ export function planTask(task: TaskImages, tree: TreeImages, arch: ArchDescripto
     ...(exeId !== undefined ? { exePath: regName(tree, exeId) } : {}),
     threads: task.threads.map((tid, i) => planThread(tid, task.cores[i]!, tc, arch.regs!, tree)),
     sigactions,
-    itimers: [itimer(timers['real']), itimer(timers['virt']), itimer(timers['prof'])], // the blob takes the CPU timers' extra tick off
+    itimers: (['real', 'virt', 'prof'] as const).map((k) => itimer(timers[k])), // the blob takes the CPU timers' extra tick off
     // Ascending ids: kernels without PR_TIMER_CREATE_RESTORE_IDS hand them out in that order.
     posixTimers: ((timers['posix'] ?? []) as Entry[]).map(posixTimer).sort((x, y) => x.id - y.id),
     posixLocks: posixLocks(tree, task),

@@ -1,7 +1,7 @@
 // mmap's protection and flag bits as this arch's kernel numbers them. Images keep a VMA's flags
 // in the dumping arch's own numbering (as CRIU's do), so dump and restore share this table.
 import type { ArchDescriptor } from '../arch/descriptor.js';
-import { hostArch } from '../arch/index.js';
+import { knownHostArch } from '../arch/index.js';
 
 export const PROT_READ = 1;
 export const PROT_WRITE = 2;
@@ -11,15 +11,7 @@ export const MAP_PRIVATE = 0x2;
 export const MAP_ANONYMOUS = 0x20;
 export const MAP_GROWSDOWN = 0x100;
 
-/** MAP_NORESERVE of `arch` (powerpc has its own). */
-export const mapNoreserveOf = (arch: ArchDescriptor): number => arch.mapNoreserve ?? 0x4000;
+/** MAP_NORESERVE of `arch` (powerpc has its own; asm-generic's for an unknown arch). */
+export const mapNoreserveOf = (arch: ArchDescriptor | undefined): number => arch?.mapNoreserve ?? 0x4000;
 
-function hostMapNoreserve(): number {
-  try {
-    return mapNoreserveOf(hostArch());
-  } catch {
-    return 0x4000; // an arch criu-ts does not know: `check` says so, not this import
-  }
-}
-
-export const MAP_NORESERVE = hostMapNoreserve();
+export const MAP_NORESERVE = mapNoreserveOf(knownHostArch());

@@ -1,7 +1,7 @@
 // Typed face of the socket syscalls: plain fds in, plain values out; addresses are raw
 // sockaddr Buffers (see sockaddrUn/sockaddrIn and parseSockaddr).
 import type { ArchDescriptor, ArchSocketOption } from '../arch/descriptor.js';
-import { hostArch } from '../arch/index.js';
+import { knownHostArch } from '../arch/index.js';
 import { addon } from './native.js';
 import { readI32, readU16, writeI32, writeU16 } from './host-order.js';
 
@@ -42,36 +42,19 @@ const genericSocketOptions: Readonly<Record<ArchSocketOption, number>> = {
   SO_PASSCRED: 16, SO_PEERCRED: 17, SO_RCVLOWAT: 18, SO_SNDLOWAT: 19, SO_RCVTIMEO: 20, SO_SNDTIMEO: 21,
 };
 
-/** The arch-dependent SOL_SOCKET option numbers of `arch`. */
-export function socketOptionsOf(arch: ArchDescriptor): Readonly<Record<ArchSocketOption, number>> {
-  return { ...genericSocketOptions, ...arch.socketOptions };
-}
-
-function hostSocketOptions(): Readonly<Record<ArchSocketOption, number>> {
-  try {
-    return socketOptionsOf(hostArch());
-  } catch {
-    return genericSocketOptions; // an arch criu-ts does not know: `check` says so, not this import
-  }
+/** The arch-dependent SOL_SOCKET option numbers of `arch` (asm-generic's where it has none). */
+export function socketOptionsOf(arch: ArchDescriptor | undefined): Readonly<Record<ArchSocketOption, number>> {
+  return { ...genericSocketOptions, ...arch?.socketOptions };
 }
 
 /** SIOCINQ (FIONREAD) and SIOCOUTQ (TIOCOUTQ) of `arch`: asm-generic's, or powerpc's own. */
-export function queueIoctlsOf(arch: ArchDescriptor): { SIOCINQ: number; SIOCOUTQ: number } {
-  const q = arch.queueIoctls ?? { FIONREAD: 0x541b, TIOCOUTQ: 0x5411 };
+export function queueIoctlsOf(arch: ArchDescriptor | undefined): { SIOCINQ: number; SIOCOUTQ: number } {
+  const q = arch?.queueIoctls ?? { FIONREAD: 0x541b, TIOCOUTQ: 0x5411 };
   return { SIOCINQ: q.FIONREAD, SIOCOUTQ: q.TIOCOUTQ };
 }
 
-const hostQueueIoctls = ((): { SIOCINQ: number; SIOCOUTQ: number } => {
-  try {
-    return queueIoctlsOf(hostArch());
-  } catch {
-    return { SIOCINQ: 0x541b, SIOCOUTQ: 0x5411 };
-  }
-})();
-export const SIOCINQ = hostQueueIoctls.SIOCINQ;
-export const SIOCOUTQ = hostQueueIoctls.SIOCOUTQ;
-
-const archOptions = hostSocketOptions();
+export const { SIOCINQ, SIOCOUTQ } = queueIoctlsOf(knownHostArch());
+const archOptions = socketOptionsOf(knownHostArch());
 export const SO_PASSCRED = archOptions.SO_PASSCRED;
 export const SO_RCVLOWAT = archOptions.SO_RCVLOWAT;
 export const SO_RCVTIMEO = archOptions.SO_RCVTIMEO;
