@@ -99,4 +99,14 @@ static Napi::Value IoctlRead(const Napi::CallbackInfo& info) {
 }
 CRIU_TS_EXPORT("ioctlRead", IoctlRead);
 
+// ioctlWrite(fd, request, buf): an ioctl that reads the struct it is given (a set).
+static Napi::Value IoctlWrite(const Napi::CallbackInfo& info) {
+  int fd = IntArg(info, 0);
+  unsigned long req = static_cast<unsigned long>(info[1].As<Napi::Number>().Int64Value());
+  Napi::Buffer<uint8_t> buf = info[2].As<Napi::Buffer<uint8_t>>();
+  if (ioctl(fd, req, buf.Data()) < 0) return ThrowErrno(info.Env(), errno, "ioctl(" + std::to_string(fd) + ", " + std::to_string(req) + ")");
+  return info.Env().Undefined();
+}
+CRIU_TS_EXPORT("ioctlWrite", IoctlWrite);
+
 }  // namespace criu_ts

@@ -12,9 +12,8 @@ import { writeImage, type Entry } from '../images/index.js';
 import { silentLogger } from '../log.js';
 import type { DumpOptions, DumpResult } from '../options.js';
 import { parseStat } from '../proc/stat.js';
-import { FileTable } from './file-table.js';
-import { FileLocks } from './file-locks.js';
-import { FilesDumper } from './files.js';
+import { FilesDump } from '../fd/dump.js';
+import { FileLocks } from '../fd/file-locks.js';
 import { dumpMemory } from './memory.js';
 import { addStats, emptyStats } from './page-writer.js';
 import { SharedAnonMemory } from './shmem.js';
@@ -22,8 +21,6 @@ import { checkNamespaces, NamespaceIds } from './namespaces.js';
 import { SeccompFilters } from './seccomp.js';
 import { seizeTree } from './seize.js';
 import { dumpTaskCores } from './task-state.js';
-import { finishUnixSockets, type UnixSocketsFinish } from './unix-socket.js';
-import { releaseTcpRepair, type TcpDumpState, writeTcpStreams } from './inet-socket.js';
 
 const IMG_VERSION = 2;
 const TASK_DEAD = 2;
@@ -42,19 +39,17 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
   const totals = emptyStats();
   log.info(`frozen ${tree.tasks.length} task(s) in ${Number(frozenAt - started) / 1e6} ms`);
   let done = false;
-  let unixSockets: UnixSocketsFinish | undefined;
-  let tcp: TcpDumpState | undefined;
-  let files: FileTable | undefined;
+  const fds = new FilesDump({
+    shellJob: opts.shellJob === true, tcpEstablished: opts.tcpEstablished === true,
+    extUnixSk: opts.extUnixSk === true, leaveRunning: opts.leaveRunning === true,
+  });
   try {
     injectFault('dump-seized');
     const regs = new Map<number, RawRegs>();
     for (const t of tree.tasks) for (const tid of t.threads) regs.set(tid, archRegs.readRegs(tid));
     injectFault('dump-regs');
 
-    files = new FileTable();
-    const fds = new FilesDumper(files, opts.shellJob === true);
-    tcp = fds.state.tcp;
-    tcp.established = opts.tcpEstablished === true;
+    const files = fds.files;
     const locks = new FileLocks(opts.fileLocks === true);
     const namespaces = new NamespaceIds();
     const shmem = new SharedAnonMemory();
@@ -67,7 +62,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
       const { cores, brk, dumpable, umask } = dumpTaskCores(arch, task, regs, seccomp, log);
       for (const [tid, core] of cores) writeImage(dir, `core-${tid}.img`, 'core', [core]);
 
-      const { mm, stats } = dumpMemory(pid, dir, index + 1, files, fds.state, shmem, brk, { dumpable }, log,
+      const { mm, stats } = dumpMemory(pid, dir, index + 1, fds, shmem, brk, { dumpable }, log,
         (entries) => writeImage(dir, `pagemap-${pid}.img`, 'pagemap', entries));
       addStats(totals, stats);
       writeImage(dir, `mm-${pid}.img`, 'mm', [mm]);
@@ -103,20 +98,8 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     let pagesId = tree.tasks.length;
     const shared = emptyStats();
     for (const s of shmem.write(dir, () => ++pagesId, (file, entries) => writeImage(dir, file, 'pagemap', entries))) addStats(shared, s);
-    for (const s of files.memfds.write(dir, () => ++pagesId, (file, kind, entries) => writeImage(dir, file, kind, entries))) addStats(shared, s);
-
-    unixSockets = finishUnixSockets(dir, fds.state, files, opts.extUnixSk === true, opts.leaveRunning === true);
-    writeTcpStreams(dir, tcp);
-    writeImage(dir, 'files.img', 'files', files.entries);
-    if (fds.state.pipeData.length) {
-      writeImage(dir, 'pipes-data.img', 'pipes-data', fds.state.pipeData.map((p) => p.entry), fds.state.pipeData.map((p) => p.payload));
-    }
-    if (fds.state.fifoData.length) {
-      writeImage(dir, 'fifo-data.img', 'fifo-data', fds.state.fifoData.map((p) => p.entry), fds.state.fifoData.map((p) => p.payload));
-    }
-    if (fds.state.ttyInfos.length) writeImage(dir, 'tty-info.img', 'tty-info', fds.state.ttyInfos);
-    for (const img of fds.state.images) writeImage(dir, img.file, img.kind, img.entries, img.payloads);
-    if (locks.entries.length) writeImage(dir, 'filelocks.img', 'filelocks', locks.entries);
+    fds.finish({ dir, nextPagesId: () => ++pagesId, addStats: (s) => addStats(shared, s) });
+    locks.write(dir);
     if (seccomp.filters.length) writeImage(dir, 'seccomp.img', 'seccomp', [{ seccomp_filters: seccomp.filters }]);
     writeImage(dir, 'pstree.img', 'pstree', pstree);
     writeImage(dir, 'inventory.img', 'inventory', [{
@@ -136,15 +119,23 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     if (!opts.leaveRunning) injectFault('dump-before-kill');
     done = true;
   } finally {
-    files?.memfds.close();
-    if (!done) unixSockets?.close();
-    if (!done && tcp) releaseTcpRepair(tcp);
-    if (!done) tree.release();
+    if (!done) {
+      fds.resumed();
+      fds.close();
+      tree.release();
+    }
   }
-  if (opts.leaveRunning && tcp) releaseTcpRepair(tcp);
-  if (opts.leaveRunning) tree.release();
-  else tree.kill();
-  unixSockets?.afterKill();
+  try {
+    if (opts.leaveRunning) {
+      fds.resumed();
+      tree.release();
+    } else {
+      tree.kill();
+      fds.killed(dir);
+    }
+  } finally {
+    fds.close();
+  }
   const ended = process.hrtime.bigint();
   log.info(`dumped ${tree.tasks.length} task(s): ${totals.pagesWritten} pages written of ${totals.pagesScanned} scanned`);
   return {

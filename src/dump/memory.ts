@@ -11,11 +11,13 @@ import { injectFault } from '../fault.js';
 import { parseAuxv } from '../proc/auxv.js';
 import { parseMaps, type Vma } from '../proc/maps.js';
 import { parseStat } from '../proc/stat.js';
-import type { FileTable } from './file-table.js';
-import type { FilesDumpState } from './files.js';
+import type { FilesDump } from '../fd/dump.js';
+import { isUnlinkedPath } from '../fd/ghost-file.js';
+import { memfd as memfdKind } from '../fd/memfd.js';
+import { regFile } from '../fd/reg-file.js';
 import { hostLittleEndian } from '../sys/host-order.js';
+import { O_RDWR } from '../sys/fcntl.js';
 import { MAP_ANONYMOUS, MAP_GROWSDOWN, MAP_NORESERVE, MAP_PRIVATE, MAP_SHARED, PROT_EXEC, PROT_READ, PROT_WRITE } from '../sys/mman.js';
-import { ghostRegFile, isUnlinkedPath } from './ghost-file.js';
 import { PAGE_SIZE, PageWriter, type MemoryStats } from './page-writer.js';
 import type { SharedAnonMemory } from './shmem.js';
 
@@ -35,7 +37,6 @@ export const VMA = {
   AREA_MEMFD: 1 << 14,
 } as const;
 
-const O_RDWR = 2;
 /** smaps VmFlags -> madvise advice numbers (the image keeps 1 << advice). */
 const madvByFlag: Record<string, number> = { rr: 1, sr: 2, dc: 10, mg: 12, hg: 14, nh: 15, dd: 16, wf: 18 };
 // /proc/PID/pagemap bits 63 (present), 62 (swapped) and 61 (file page), as seen in the high
@@ -63,7 +64,7 @@ function unsupported(pid: number, vma: Vma, what: string): Error {
   return new Error(`criu-ts: cannot dump ${pid}'s mapping ${vma.start.toString(16)}-${vma.end.toString(16)} ${vma.name}: ${what} is not supported yet`);
 }
 
-function planVma(pid: number, vma: Vma, files: FileTable, fileState: FilesDumpState): VmaPlan {
+function planVma(pid: number, vma: Vma, fds: FilesDump): VmaPlan {
   const prot = (vma.read ? PROT_READ : 0) | (vma.write ? PROT_WRITE : 0) | (vma.exec ? PROT_EXEC : 0);
   let madv = 0n;
   for (const f of vma.vmFlags) if (madvByFlag[f] !== undefined) madv |= 1n << BigInt(madvByFlag[f]!);
@@ -107,10 +108,12 @@ function planVma(pid: number, vma: Vma, files: FileTable, fileState: FilesDumpSt
   const fdflags = vma.shared && vma.write ? O_RDWR : 0;
   const memfd = vma.name.startsWith('/memfd:');
   entry['pgoff'] = vma.offset;
+  const files = fds.files;
+  const memfds = fds.stateOf(memfdKind);
   entry['shmid'] = BigInt(memfd
-    ? files.memfds.fileEntry(files, `memfd-map:${vma.inode}:${fdflags}`, files.memfds.inodeOf(mapFile, vma.name), fdflags, 0n)
+    ? memfds.fileEntry(files, `memfd-map:${vma.inode}:${fdflags}`, memfds.inodeOf(mapFile, vma.name), fdflags, 0n)
     : isUnlinkedPath(vma.name)
-      ? ghostRegFile(files, fileState, `ghost-map:${vma.devMajor}:${vma.devMinor}:${vma.inode}:${fdflags}`, mapFile, vma.name, fdflags, 0n,
+      ? fds.stateOf(regFile).regFile(files, `ghost-map:${vma.devMajor}:${vma.devMinor}:${vma.inode}:${fdflags}`, mapFile, vma.name, fdflags, 0n,
         (what) => unsupported(pid, vma, what))
       : files.pathFile(vma.name, fdflags, mapFile));
   entry['fdflags'] = fdflags;
@@ -157,10 +160,10 @@ export interface MemoryDump {
  * Dumps pid's memory: writes pagemap-<pid>.img and pages-<pagesId>.img, notes its shared
  * anonymous pages in shmem, and returns the mm entry.
  */
-export function dumpMemory(pid: number, dir: string, pagesId: number, files: FileTable, fileState: FilesDumpState, shmem: SharedAnonMemory,
+export function dumpMemory(pid: number, dir: string, pagesId: number, fds: FilesDump, shmem: SharedAnonMemory,
   brk: bigint, extra: Entry, log: Logger, writePagemap: (entries: Entry[]) => void): MemoryDump {
   const vmas = parseMaps(fs.readFileSync(`/proc/${pid}/smaps`, 'utf8'));
-  const plans = vmas.map((v) => planVma(pid, v, files, fileState));
+  const plans = vmas.map((v) => planVma(pid, v, fds));
   const pagemapFd = fs.openSync(`/proc/${pid}/pagemap`, 'r');
   let planned: [number, number, boolean][] = [];
   try {
@@ -190,7 +193,7 @@ export function dumpMemory(pid: number, dir: string, pagesId: number, files: Fil
     mm_start_code: stat.startCode, mm_end_code: stat.endCode, mm_start_data: stat.startData, mm_end_data: stat.endData,
     mm_start_stack: stat.startStack, mm_start_brk: stat.startBrk, mm_brk: brk,
     mm_arg_start: stat.argStart, mm_arg_end: stat.argEnd, mm_env_start: stat.envStart, mm_env_end: stat.envEnd,
-    exe_file_id: files.pathFile(fs.readlinkSync(`/proc/${pid}/exe`), 0, `/proc/${pid}/exe`),
+    exe_file_id: fds.files.pathFile(fs.readlinkSync(`/proc/${pid}/exe`), 0, `/proc/${pid}/exe`),
     mm_saved_auxv: parseAuxv(fs.readFileSync(`/proc/${pid}/auxv`), hostLittleEndian),
     vmas: plans.map((p) => p.entry),
     ...extra,

@@ -12,13 +12,14 @@ import { parseLimits } from '../proc/limits.js';
 import { parseMaps } from '../proc/maps.js';
 import { parseStat } from '../proc/stat.js';
 import { packageRoot, isSysError } from '../sys/native.js';
-import { pipe2, O_CLOEXEC } from '../sys/proc-ops.js';
+import { O_CLOEXEC } from '../sys/fcntl.js';
+import { pipe2 } from '../sys/proc-ops.js';
 import { wait, WNOHANG } from '../sys/ptrace.js';
 import { restoreSpawn, type SpawnSpec, type TaskSteps, type ZombieSpec } from '../sys/restore.js';
 import { buildBlobRegion, type ServiceFds } from './blob-args.js';
-import type { OpenContext } from './fd/kinds.js';
-import { takeFileLocks } from './file-locks.js';
-import { openFds, reopenRecreated } from './fds.js';
+import type { OpenContext } from '../fd/kind.js';
+import { takeFileLocks } from '../fd/file-locks.js';
+import { openContext, openFds, reopenRecreated } from '../fd/restore.js';
 import { planSpecialMoves } from './memory.js';
 import { planTask, type TaskPlan } from './plan.js';
 import { createSharedMemory } from './shmem.js';
@@ -216,7 +217,7 @@ async function spawnTree(tree: TreeImages, plans: TaskPlan[], arch: ArchDescript
   const log = opts.log ?? silentLogger;
   const members = treeMembers(tree, plans);
   const steps = sessionSteps(members, opts);
-  const ctx: OpenContext = { tree, opened: [], state: new Map() };
+  const ctx = openContext(tree, { shellJob: opts.shellJob === true });
   const [reportRead, reportWrite] = pipe2(O_CLOEXEC);
   let child: number;
   let prepared: Omit<SpawnSpec, TreeFields>[];
@@ -315,7 +316,7 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
   const tree = readTreeImages(opts.imagesDir);
   injectFault('restore-images');
   const arch = hostArch();
-  const plans = tree.tasks.map((t) => planTask(t, tree, arch));
+  const plans = tree.tasks.map((t) => planTask(t, tree, arch, { shellJob: opts.shellJob === true }));
   const pid = plans[0]!.task.pid;
   for (const tid of [...plans.flatMap((p) => p.task.threads), ...treeMembers(tree, plans).map((m) => m.pid)]) {
     if (pidExists(tid)) throw new Error(`criu-ts: pid ${tid} is busy`);

@@ -3,7 +3,8 @@
 // task move to where the old ones were.
 import { ImageError, type Entry } from '../images/index.js';
 import type { Vma } from '../proc/maps.js';
-import { isGhost } from './fd/ghost-file.js';
+import { ghostNumber } from '../fd/ghost-file.js';
+import { O_RDONLY, O_RDWR } from '../sys/fcntl.js';
 import { fileEntry, type TaskImages, type TreeImages } from './task-images.js';
 import { PAGE_SIZE as HOST_PAGE_SIZE } from '../sys/page-size.js';
 import { MAP_ANONYMOUS, MAP_GROWSDOWN, MAP_NORESERVE, MAP_PRIVATE, MAP_SHARED, PROT_WRITE } from '../sys/mman.js';
@@ -23,8 +24,6 @@ const PE_PARENT = 1 << 0;
 const PE_PRESENT = 1 << 2;
 
 const MAP_KEPT = MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN | MAP_NORESERVE;
-const O_RDONLY = 0;
-const O_RDWR = 2;
 export const PAGE_SIZE = BigInt(HOST_PAGE_SIZE);
 
 export interface VmaPlan {
@@ -100,7 +99,7 @@ export function planMemory(task: TaskImages, tree: TreeImages): MemoryPlan {
       const writable = (status & VMA_FILE_SHARED) !== 0 && (plan.prot & PROT_WRITE) !== 0;
       const openFlags = writable ? O_RDWR : O_RDONLY;
       const fileId = Number(v['shmid']);
-      if (tree.files.get(fileId)?.['type'] === 'MEMFD' || isGhost(tree, fileId)) plan.recreated = { fileId, openFlags };
+      if (tree.files.get(fileId)?.['type'] === 'MEMFD' || ghostNumber(tree, fileId) !== undefined) plan.recreated = { fileId, openFlags };
       else plan.file = { path: (fileEntry(tree, fileId, 'REG')['reg'] as Entry)['name'], openFlags };
     }
     if (status & VMA_ANON_SHARED) {

@@ -3,8 +3,9 @@
 import fs from 'node:fs';
 import type { ArchDescriptor, ArchRegs, RawRegs, SigframeInput, TracerRegset } from '../arch/descriptor.js';
 import type { Entry } from '../images/index.js';
-import { checkFds } from './fds.js';
-import { checkFileLocks, posixLocks } from './file-locks.js';
+import { checkFileLocks, posixLocks } from '../fd/file-locks.js';
+import type { FdRestoreOptions } from '../fd/kind.js';
+import { checkFds } from '../fd/restore.js';
 import { planMemory, type MemoryPlan } from './memory.js';
 import { fileEntry, type TaskImages, type TreeImages } from './task-images.js';
 
@@ -197,7 +198,7 @@ export function planTracerRegsets(task: Pick<TaskImages, 'pid' | 'threads' | 'co
   return main;
 }
 
-export function planTask(task: TaskImages, tree: TreeImages, arch: ArchDescriptor): TaskPlan {
+export function planTask(task: TaskImages, tree: TreeImages, arch: ArchDescriptor, options: FdRestoreOptions): TaskPlan {
   if (!arch.regs || !arch.restorer) throw new Error(`criu-ts: restore is not supported on ${arch.name} yet`);
   const core = task.cores[0]!;
   const tc: Entry = core['tc'] ?? {};
@@ -206,7 +207,7 @@ export function planTask(task: TaskImages, tree: TreeImages, arch: ArchDescripto
   }
   const th: Entry = core['thread_core'] ?? {};
   const memory = planMemory(task, tree);
-  checkFds(task, tree);
+  checkFds(task, tree, options);
   checkFileLocks(tree, task);
   const root = regName(tree, task.fs['root_id']);
   if (root !== '/') throw new Error(`criu-ts: task ${task.pid} had root ${root}; only / is supported yet`);

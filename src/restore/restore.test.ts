@@ -157,7 +157,7 @@ describe.runIf(binariesMatch())('restore of a CRIU-dumped task', () => {
     const fdinfo = readImage(dir, 'fdinfo-4.img').entries;
     fdinfo[0]!['type'] = 'BPFMAP';
     writeImage(dir, 'fdinfo-4.img', 'fdinfo', fdinfo);
-    await expect(restore({ imagesDir: dir, detached: true })).rejects.toThrow(/fd 0 is a BPFMAP, which cannot be restored yet/);
+    await expect(restore({ imagesDir: dir, detached: true })).rejects.toThrow(/fd 0 of task \d+ is a BPF map \(BPFMAP\), which cannot be restored yet/);
     expect(state(PID)).toBeUndefined();
   });
 

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ImageError } from '../images/index.js';
 import { shmemCreate } from '../sys/restore.js';
-import type { OpenContext } from './fd/kinds.js';
+import type { OpenContext } from '../fd/kind.js';
 import { PAGE_SIZE } from './memory.js';
 import type { TaskPlan } from './plan.js';
 

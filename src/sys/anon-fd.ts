@@ -23,6 +23,8 @@ interface AnonFdAddon {
 const native = () => addon<AnonFdAddon>();
 
 /** An eventfd with a zero counter; write the counter to it (8 bytes) to set it. */
+/** <sys/eventfd.h>: reads take 1 at a time instead of the whole counter. */
+export const EFD_SEMAPHORE = 1;
 export const eventfd = (flags: number): number => native().eventfd(flags);
 /** A signalfd for the signals in mask (bit n-1 is signal n). */
 export const signalfd = (mask: bigint, flags: number): number => native().signalfd(mask, flags);
@@ -76,13 +78,8 @@ export function epollAddAt(epfd: number, targets: EpollTarget[]): void {
 /** True when fd tfd of pid is still the file its epoll epfd watches as (tfd, toff). */
 export const kcmpEpollTarget = (pid: number, epfd: number, tfd: number, toff: number): boolean => native().kcmpEpollTarget(pid, epfd, tfd, toff);
 
-export const LOCK_SH = 1;
-export const LOCK_EX = 2;
-export const LOCK_NB = 4;
 export const flock = (fd: number, op: number): void => native().flock(fd, op);
 
-export const F_SETLK = 6;
-export const F_OFD_SETLK = 37;
 /** Takes a record lock of `type` (F_RDLCK 0, F_WRLCK 1) on [start, start+len) from the file's start. */
 export const setRecordLock = (fd: number, cmd: number, type: number, start: bigint, len: bigint): void =>
   native().setRecordLock(fd, cmd, type, start, len);

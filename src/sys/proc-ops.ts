@@ -1,4 +1,5 @@
 // Typed face of the per-task syscalls the dumper makes from outside the target.
+import fs from 'node:fs';
 import { addon } from './native.js';
 
 interface ProcOpsAddon {
@@ -11,16 +12,10 @@ interface ProcOpsAddon {
   memfdCreate(name: string, flags: number): number;
   kcmpFiles(pid1: number, pid2: number, fd1: number, fd2: number): boolean;
   ioctlRead(fd: number, request: number, size: number): Buffer;
+  ioctlWrite(fd: number, request: number, data: Buffer): void;
 }
 
 const native = () => addon<ProcOpsAddon>();
-
-export const O_NONBLOCK = 0o4000;
-export const O_CLOEXEC = 0o2000000;
-export const SPLICE_F_NONBLOCK = 2;
-export const F_GETFL = 3;
-export const F_SETPIPE_SZ = 1031;
-export const F_GETPIPE_SZ = 1032;
 
 /** The robust futex list head of a thread and its length. */
 export function getRobustList(tid: number): { head: number; len: number } {
@@ -30,6 +25,15 @@ export function getRobustList(tid: number): { head: number; len: number } {
 export const pidfdOpen = (pid: number): number => native().pidfdOpen(pid);
 /** Duplicates fd of the process behind pidfd into our table (pidfd_getfd). */
 export const pidfdGetfd = (pidfd: number, fd: number): number => native().pidfdGetfd(pidfd, fd);
+/** A copy in our table of fd of process pid: the same open file (pidfd_open + pidfd_getfd). */
+export function borrowFd(pid: number, fd: number): number {
+  const pidfd = pidfdOpen(pid);
+  try {
+    return pidfdGetfd(pidfd, fd);
+  } finally {
+    fs.closeSync(pidfd);
+  }
+}
 export const pipe2 = (flags: number): [number, number] => native().pipe2(flags);
 /** Duplicates up to len bytes from pipe fdIn into pipe fdOut without consuming them. */
 export const tee = (fdIn: number, fdOut: number, len: number, flags: number): number => native().tee(fdIn, fdOut, len, flags);
@@ -39,3 +43,5 @@ export const memfdCreate = (name: string, flags: number): number => native().mem
 export const kcmpFiles = (pid1: number, pid2: number, fd1: number, fd2: number): boolean => native().kcmpFiles(pid1, pid2, fd1, fd2);
 /** Runs an ioctl that fills a struct of `size` bytes and returns it. */
 export const ioctlRead = (fd: number, request: number, size: number): Buffer => native().ioctlRead(fd, request, size);
+/** Runs an ioctl that takes a struct (the contents of data). */
+export const ioctlWrite = (fd: number, request: number, data: Buffer): void => native().ioctlWrite(fd, request, data);

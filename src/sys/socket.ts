@@ -29,6 +29,8 @@ const native = () => addon<SocketAddon>();
 export const AF_UNIX = 1;
 export const AF_INET = 2;
 export const AF_INET6 = 10;
+export const AF_NETLINK = 16;
+export const AF_PACKET = 17;
 export const SOCK_STREAM = 1;
 export const SOCK_DGRAM = 2;
 export const SOCK_SEQPACKET = 5;
@@ -90,12 +92,6 @@ export const IP_TOS = 1;
 export const IP_TTL = 2;
 export const IP_FREEBIND = 15;
 export const IPV6_V6ONLY = 26;
-export const TCP_NODELAY = 1;
-export const TCP_CORK = 3;
-export const TCP_KEEPIDLE = 4;
-export const TCP_KEEPINTVL = 5;
-export const TCP_KEEPCNT = 6;
-export const TCP_INFO = 11;
 
 export const MSG_PEEK = 2;
 export const MSG_TRUNC = 0x20;
@@ -105,6 +101,13 @@ export const MSG_CMSG_CLOEXEC = 0x40000000;
 
 export const SHUT_RD = 0;
 export const SHUT_WR = 1;
+
+/** A socket's shutdown bits as the kernel keeps them (sk_shutdown; unix_diag and images report them). */
+export const RCV_SHUTDOWN = 1;
+export const SEND_SHUTDOWN = 2;
+
+/** Control message types (cmsg_type at SOL_SOCKET). */
+export const SCM_RIGHTS = 1;
 
 export const socket = (domain: number, type: number, protocol = 0): number => native().socket(domain, type, protocol);
 export const socketpair = (domain: number, type: number): [number, number] => native().socketpair(domain, type);

@@ -1,0 +1,102 @@
+// The fds of a dump: per task its fdinfo entries (fd number -> file id), and the files
+// they name, each written by the first kind of the registry that recognises it. Each kind
+// keeps its state for the whole dump and takes part in the dump's end (KindDumpState).
+// Kinds not handled are refused with an error that names the fd and what it is.
+import fs from 'node:fs';
+import { writeImage, type Entry } from '../images/index.js';
+import { parseFdInfo } from '../proc/fdinfo.js';
+import { kcmpFiles } from '../sys/proc-ops.js';
+import { FD_CLOEXEC, O_CLOEXEC } from '../sys/fcntl.js';
+import { FileTable } from './file-table.js';
+import type { FdDumpContext, FdDumpOptions, FdKind, FinishContext, KindDumpState, OpenFd } from './kind.js';
+import { fdKinds } from './registry.js';
+
+/** Finds an earlier fd (of any dumped task) on the same open file description. */
+class Descriptions {
+  private readonly seen: { pid: number; fd: number; link: string; ino: number; key: string }[] = [];
+  keyOf(pid: number, fd: number, link: string, ino: number): string {
+    for (const s of this.seen) {
+      if (s.link === link && s.ino === ino && kcmpFiles(s.pid, pid, s.fd, fd)) return s.key;
+    }
+    const key = `fd:${pid}:${fd}`;
+    this.seen.push({ pid, fd, link, ino, key });
+    return key;
+  }
+}
+
+type AnyKind = FdKind<KindDumpState | undefined>;
+
+export class FilesDump {
+  readonly files = new FileTable();
+  private readonly descriptions = new Descriptions();
+  /** Kind states made so far, in the order they were first needed. */
+  private readonly states = new Map<AnyKind, KindDumpState | undefined>();
+
+  constructor(readonly options: FdDumpOptions) {}
+
+  /** The state of kind in this dump, made on first use. */
+  stateOf<S extends KindDumpState | undefined>(kind: FdKind<S>): S {
+    const k = kind as AnyKind;
+    if (!this.states.has(k)) this.states.set(k, k.newState?.(this.options));
+    return this.states.get(k) as S;
+  }
+
+  /** fdinfo entries of task pid, in fd order. */
+  dumpFds(pid: number): Entry[] {
+    const fds = fs.readdirSync(`/proc/${pid}/fd`).map(Number).sort((a, b) => a - b);
+    return fds.map((n) => this.dumpFd(pid, n));
+  }
+
+  /** The fdinfo entry of fd n of task pid (or of this process), its file dumped. */
+  dumpFd(pid: number, n: number): Entry {
+    const link = fs.readlinkSync(`/proc/${pid}/fd/${n}`);
+    const info = parseFdInfo(fs.readFileSync(`/proc/${pid}/fdinfo/${n}`, 'utf8'));
+    const fd: OpenFd = {
+      pid, fd: n, link, info, flags: info.flags & ~O_CLOEXEC,
+      stat: () => fs.statSync(`/proc/${pid}/fd/${n}`),
+      fileKey: this.descriptions.keyOf(pid, n, link, info.ino),
+      unsupported: (what) => new Error(`criu-ts: cannot dump fd ${n} of ${pid} (${link}): ${what} is not supported yet`),
+    };
+    for (const kind of fdKinds) {
+      if (kind.refuse?.matches?.(fd)) throw fd.unsupported(kind.refuse.what);
+      if (!kind.dump?.matches(fd)) continue;
+      const id = kind.dump.dump(fd, this.contextOf(kind));
+      return { id, flags: info.flags & O_CLOEXEC ? FD_CLOEXEC : 0, type: kind.type, fd: n };
+    }
+    throw fd.unsupported(link.replace(/:.*$/, '') || 'this kind of file');
+  }
+
+  private contextOf<S extends KindDumpState | undefined>(kind: FdKind<S>): FdDumpContext<S> {
+    return {
+      files: this.files,
+      state: this.stateOf(kind),
+      options: this.options,
+      stateOf: (other) => this.stateOf(other),
+      dumpPassedFd: (fd) => this.dumpFd(process.pid, fd)['id'],
+    };
+  }
+
+  private each(step: (s: KindDumpState) => void): void {
+    for (const s of this.states.values()) if (s) step(s);
+  }
+
+  /** Every task is dumped: each kind finishes (its shared images), then files.img, which they may add to. */
+  finish(out: Omit<FinishContext, 'files'>): void {
+    this.each((s) => s.finish?.({ ...out, files: this.files }));
+    writeImage(out.dir, 'files.img', 'files', this.files.entries);
+  }
+
+  /** The tree was killed after a good dump. */
+  killed(dir: string): void {
+    this.each((s) => s.killed?.(dir));
+  }
+
+  /** The tree runs on (failed dump or --leave-running). */
+  resumed(): void {
+    this.each((s) => s.resumed?.());
+  }
+
+  close(): void {
+    this.each((s) => s.close?.());
+  }
+}

@@ -1,0 +1,76 @@
+// A file unlinked while open here: dumped as a ghost (REG + remap-fpath + ghost-file
+// image), restored to an unlinked inode with the same contents, mode, flags and offset.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readImage } from '../images/index.js';
+import { lseek } from '../sys/restore.js';
+import { closeAll, dumpOwn, finishInto, type RoundTrip } from '../testing/own-fd.js';
+import { regFile } from './reg-file.js';
+
+const dirs: string[] = [];
+const trips: RoundTrip[] = [];
+afterEach(() => {
+  for (const t of trips.splice(0)) closeAll(t.ctx);
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+function tmp(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'criu-ts-ghost-'));
+  dirs.push(d);
+  return d;
+}
+
+/** Dumps fd as a ghost and writes the images it made into dir. */
+function dumpGhost(fd: number, dir: string): RoundTrip {
+  const t = dumpOwn(fd, dir);
+  trips.push(t);
+  finishInto(t.dump, dir);
+  return t;
+}
+
+describe('ghost files', () => {
+  it('come back unlinked with contents, mode, flags and offset', () => {
+    const work = tmp();
+    const images = tmp();
+    const file = path.join(work, 'data');
+    const content = Buffer.from(Array.from({ length: 70000 }, (_, i) => i % 251));
+    fs.writeFileSync(file, content, { mode: 0o640 });
+    const fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_APPEND);
+    lseek(fd, 1234n);
+    fs.unlinkSync(file);
+    const t = dumpGhost(fd, images);
+    fs.closeSync(fd);
+    expect(t.dump.files.entries[0]!['reg']['name']).toBe(file);
+    expect(readImage(images, 'remap-fpath.img').entries).toEqual([{ orig_id: t.id, remap_id: 1, remap_type: 'GHOST' }]);
+
+    const kind = regFile.restore!;
+    kind.check(t.ctx.tree, t.id, t.ctx.options);
+    const back = kind.open(t.ctx, t.id);
+    const st = fs.fstatSync(back);
+    expect([st.nlink, st.mode & 0o777, st.size]).toEqual([0, 0o640, content.length]);
+    expect(fs.existsSync(file)).toBe(false);
+    expect(fs.readFileSync(`/proc/self/fdinfo/${back}`, 'utf8')).toMatch(/pos:\s+1234\n/);
+    expect(parseInt(/flags:\s+(\d+)/.exec(fs.readFileSync(`/proc/self/fdinfo/${back}`, 'utf8'))![1]!, 8) & 0o2003).toBe(0o2002);
+    const got = Buffer.alloc(content.length);
+    fs.readSync(back, got, 0, got.length, 0);
+    expect(got.equals(content)).toBe(true);
+  });
+
+  it('is recreated beside its old name when a new file took that name', () => {
+    const work = tmp();
+    const images = tmp();
+    const file = path.join(work, 'data');
+    fs.writeFileSync(file, 'old');
+    const fd = fs.openSync(file, 'r');
+    fs.unlinkSync(file);
+    const t = dumpGhost(fd, images);
+    fs.closeSync(fd);
+    fs.writeFileSync(file, 'new');
+    const back = regFile.restore!.open(t.ctx, t.id);
+    expect(fs.readFileSync(`/proc/self/fd/${back}`, 'utf8')).toBe('old');
+    expect(fs.readdirSync(work)).toEqual(['data']);
+    expect(fs.readFileSync(file, 'utf8')).toBe('new');
+  });
+});

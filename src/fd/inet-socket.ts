@@ -1,0 +1,172 @@
+// IPv4/IPv6 TCP and UDP sockets: an INETSK file entry with addresses, state and options,
+// read with getsockname/getpeername/getsockopt on a borrowed copy of the socket; an
+// established TCP connection also has its stream (tcp-stream.ts). Restore makes a new
+// socket bound to the dumped address and port (SO_REUSEADDR held on while binding),
+// listening again with its backlog, a UDP socket connected to its peer again; then its options.
+import { isSysError } from '../sys/native.js';
+import { F_SETFL, O_ACCMODE } from '../sys/fcntl.js';
+import { readU32, writeU32 } from '../sys/host-order.js';
+import { fcntl } from '../sys/proc-ops.js';
+import {
+  AF_INET, AF_INET6, bind, connect, getIntOpt, getpeername, getsockname, getsockopt, IP_FREEBIND, IP_TOS, IP_TTL, IPPROTO_IP,
+  IPPROTO_IPV6, IPPROTO_TCP, IPPROTO_UDP, IPV6_V6ONLY, listen, parseSockaddr, setIntOpt, SO_PROTOCOL, SO_REUSEADDR, SO_TYPE,
+  SOCK_CLOEXEC, SOCK_DGRAM, SOCK_STREAM, sockaddrIn, socket, SOL_SOCKET,
+} from '../sys/socket.js';
+import {
+  TCP_CLOSE, TCP_CORK, TCP_ESTABLISHED, TCP_INFO, TCP_KEEPCNT, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_LISTEN, TCP_NODELAY, TCP_REPAIR,
+} from '../sys/tcp.js';
+import { fileEntry } from '../restore/task-images.js';
+import { noOwner } from './file-table.js';
+import type { Entry, FdKind } from './kind.js';
+import { applySocketOpts, checkSocketOpts, dumpSocketOpts, setIntOptIfDiffers, socketDomain, withSocket } from './socket-opts.js';
+import { readTcpStream, repairConnection, TcpStreams } from './tcp-stream.js';
+
+/** tcp_info: u8 state first; for a listener tcpi_sacked (offset 28) is its backlog. */
+const TCPI_SACKED = 28;
+
+/** An address as CRIU stores it: network-order bytes read as host u32 words. */
+export function addrWords(addr: Buffer): number[] {
+  const out: number[] = [];
+  for (let i = 0; i + 4 <= addr.length; i += 4) out.push(readU32(addr, i));
+  return out;
+}
+
+function address(b: Buffer | undefined, family: number): { addr: Buffer; port: number } {
+  const a = b && parseSockaddr(b);
+  if (a && 'addr' in a) return { addr: a.addr, port: a.port };
+  return { addr: Buffer.alloc(family === AF_INET6 ? 16 : 4), port: 0 };
+}
+
+function peerName(sk: number): Buffer | undefined {
+  try {
+    return getpeername(sk);
+  } catch (e) {
+    if (isSysError(e, 'ENOTCONN')) return undefined;
+    throw e;
+  }
+}
+
+function tcpOpts(sk: number): Entry {
+  const opts: Entry = {};
+  if (getIntOpt(sk, IPPROTO_TCP, TCP_CORK)) opts['cork'] = true;
+  if (getIntOpt(sk, IPPROTO_TCP, TCP_NODELAY)) opts['nodelay'] = true;
+  opts['keepcnt'] = getIntOpt(sk, IPPROTO_TCP, TCP_KEEPCNT);
+  opts['keepidle'] = getIntOpt(sk, IPPROTO_TCP, TCP_KEEPIDLE);
+  opts['keepintvl'] = getIntOpt(sk, IPPROTO_TCP, TCP_KEEPINTVL);
+  return opts;
+}
+
+function ipOpts(sk: number): Entry {
+  const opts: Entry = {};
+  if (getIntOpt(sk, IPPROTO_IP, IP_FREEBIND)) opts['freebind'] = true;
+  const tos = getIntOpt(sk, IPPROTO_IP, IP_TOS);
+  if (tos) opts['tos'] = tos;
+  opts['ttl'] = getIntOpt(sk, IPPROTO_IP, IP_TTL);
+  return opts;
+}
+
+/** Address words as CRIU stores them (host u32 of network-order bytes) back to bytes. */
+export function wordsToAddr(words: number[], family: number): Buffer {
+  const b = Buffer.alloc(family === AF_INET6 ? 16 : 4);
+  words.forEach((w, i) => { if (i * 4 < b.length) writeU32(b, w >>> 0, i * 4); });
+  return b;
+}
+
+const isZero = (b: Buffer): boolean => b.every((x) => x === 0);
+
+function restoreIpOpts(sk: number, isk: Entry): void {
+  const ip = isk['ip_opts'] ?? {};
+  setIntOptIfDiffers(sk, IPPROTO_IP, IP_FREEBIND, ip['freebind']);
+  setIntOptIfDiffers(sk, IPPROTO_IP, IP_TOS, ip['tos']);
+  setIntOptIfDiffers(sk, IPPROTO_IP, IP_TTL, ip['ttl']);
+  if (Number(isk['proto']) !== IPPROTO_TCP) return;
+  const tcp = isk['tcp_opts'] ?? {};
+  setIntOptIfDiffers(sk, IPPROTO_TCP, TCP_NODELAY, tcp['nodelay']);
+  setIntOptIfDiffers(sk, IPPROTO_TCP, TCP_CORK, tcp['cork']);
+  // Old images kept the keepalive knobs in sk_opts.
+  const opts = isk['opts'] ?? {};
+  setIntOptIfDiffers(sk, IPPROTO_TCP, TCP_KEEPCNT, tcp['keepcnt'] ?? opts['tcp_keepcnt']);
+  setIntOptIfDiffers(sk, IPPROTO_TCP, TCP_KEEPIDLE, tcp['keepidle'] ?? opts['tcp_keepidle']);
+  setIntOptIfDiffers(sk, IPPROTO_TCP, TCP_KEEPINTVL, tcp['keepintvl'] ?? opts['tcp_keepintvl']);
+}
+
+export const inetSocket: FdKind<TcpStreams> = {
+  type: 'INETSK',
+  newState: () => new TcpStreams(),
+  dump: {
+    matches: (fd) => {
+      const d = socketDomain(fd);
+      return d === AF_INET || d === AF_INET6;
+    },
+    dump(fd, { files, state: tcp, options }) {
+      return files.shared(fd.fileKey, (id) => withSocket(fd, (sk) => {
+        const family = socketDomain(fd)!;
+        const type = getIntOpt(sk, SOL_SOCKET, SO_TYPE);
+        const proto = getIntOpt(sk, SOL_SOCKET, SO_PROTOCOL);
+        if (!(type === SOCK_STREAM && proto === IPPROTO_TCP) && !(type === SOCK_DGRAM && proto === IPPROTO_UDP)) {
+          throw fd.unsupported(`an inet socket of type ${type}, protocol ${proto}`);
+        }
+        const peer = peerName(sk);
+        let state = peer ? TCP_ESTABLISHED : TCP_CLOSE;
+        let backlog = 0;
+        if (proto === IPPROTO_TCP) {
+          const info = getsockopt(sk, IPPROTO_TCP, TCP_INFO, 32);
+          state = info[0]!;
+          if (state === TCP_LISTEN) backlog = readU32(info, TCPI_SACKED);
+          else if (state === TCP_ESTABLISHED) {
+            if (!options.tcpEstablished) throw new Error(`criu-ts: fd ${fd.fd} of ${fd.pid} is an established TCP connection; dump it with --tcp-established`);
+            tcp.dump(fd, sk, info);
+          } else if (state !== TCP_CLOSE) throw fd.unsupported(`a TCP connection in state ${state}`);
+        }
+        const src = address(getsockname(sk), family);
+        const dst = address(peer, family);
+        const entry: Entry = {
+          ino: fd.info.ino, family, type, proto, state, src_port: src.port, dst_port: dst.port, flags: fd.flags, backlog,
+          src_addr: addrWords(src.addr), dst_addr: addrWords(dst.addr), fown: noOwner(), opts: dumpSocketOpts(sk, family),
+        };
+        if (family === AF_INET6) entry['v6only'] = getIntOpt(sk, IPPROTO_IPV6, IPV6_V6ONLY) !== 0;
+        entry['ip_opts'] = ipOpts(sk);
+        entry['tcp_opts'] = proto === IPPROTO_TCP ? tcpOpts(sk) : {};
+        files.add('INETSK', 'isk', id, entry);
+      }));
+    },
+  },
+  restore: {
+    check(tree, fileId) {
+      const isk = fileEntry(tree, fileId, 'INETSK')['isk'];
+      const [family, type, proto, state] = [isk['family'], isk['type'], isk['proto'], isk['state']].map(Number);
+      const what = `inet socket ${isk['ino']}`;
+      if (family !== AF_INET && family !== AF_INET6) throw new Error(`criu-ts: ${what} has family ${family}, which cannot be restored`);
+      const tcp = type === SOCK_STREAM && proto === IPPROTO_TCP;
+      if (!tcp && !(type === SOCK_DGRAM && proto === IPPROTO_UDP)) throw new Error(`criu-ts: ${what} (type ${type}, protocol ${proto}) cannot be restored yet`);
+      if (tcp && state === TCP_ESTABLISHED) readTcpStream(tree, Number(isk['ino']));
+      else if (tcp && state !== TCP_LISTEN && state !== TCP_CLOSE) throw new Error(`criu-ts: ${what} is a TCP connection in state ${state}, which cannot be restored`);
+      if (!tcp && state !== TCP_ESTABLISHED && state !== TCP_CLOSE) throw new Error(`criu-ts: ${what} is in state ${state}, which cannot be restored`);
+      checkSocketOpts(isk['opts'], what);
+    },
+    open(ctx, fileId) {
+      const isk = fileEntry(ctx.tree, fileId, 'INETSK')['isk'];
+      const family = Number(isk['family']);
+      const sk = socket(family, Number(isk['type']) | SOCK_CLOEXEC, Number(isk['proto']));
+      ctx.opened.push(sk);
+      if (family === AF_INET6 && isk['v6only'] !== undefined) setIntOptIfDiffers(sk, IPPROTO_IPV6, IPV6_V6ONLY, isk['v6only']);
+      const src = wordsToAddr(isk['src_addr'], family);
+      const established = Number(isk['state']) === TCP_ESTABLISHED;
+      const stream = established && Number(isk['proto']) === IPPROTO_TCP ? readTcpStream(ctx.tree, Number(isk['ino'])) : undefined;
+      if (stream) setIntOpt(sk, IPPROTO_TCP, TCP_REPAIR, 1);
+      if (isk['src_port'] || !isZero(src)) {
+        // The old socket's port may linger (TIME_WAIT); the dumped SO_REUSEADDR is applied below.
+        setIntOpt(sk, SOL_SOCKET, SO_REUSEADDR, 1);
+        bind(sk, sockaddrIn(family, src, Number(isk['src_port'])));
+      }
+      applySocketOpts(sk, isk['opts']);
+      restoreIpOpts(sk, isk);
+      const dst = sockaddrIn(family, wordsToAddr(isk['dst_addr'], family), Number(isk['dst_port']));
+      if (Number(isk['state']) === TCP_LISTEN) listen(sk, Number(isk['backlog']));
+      else if (stream) repairConnection(sk, stream, dst);
+      else if (established) connect(sk, dst);
+      fcntl(sk, F_SETFL, Number(isk['flags']) & ~O_ACCMODE);
+      return sk;
+    },
+  },
+};

@@ -1,0 +1,136 @@
+// inotify: every watch (fdinfo "inotify wd:" lines) with its mask and the file handle of
+// the watched inode. The handle is also resolved to a path now (open_by_handle_at on the
+// watch's filesystem), which restore uses to add the watch again. Restore makes a new
+// instance whose watches get their old descriptors back: the kernel hands out watch
+// descriptors in increasing order, so a watch is added, and removed again while its
+// descriptor is below the dumped one; the removals' IN_IGNORED events are then drained,
+// since the task never saw them.
+import fs from 'node:fs';
+import type { Entry } from '../images/index.js';
+import { fdInfoRecords } from '../proc/fdinfo.js';
+import { inotifyAddWatch, inotifyInit, inotifyRmWatch, openByHandleAt } from '../sys/anon-fd.js';
+import { fcntl } from '../sys/proc-ops.js';
+import { F_GETFL, F_SETFL, O_CLOEXEC, O_NONBLOCK, O_PATH } from '../sys/fcntl.js';
+import { readU64 } from '../sys/host-order.js';
+import { isSysError } from '../sys/native.js';
+import { fileEntry } from '../restore/task-images.js';
+import { noOwner } from './file-table.js';
+import type { FdKind, OpenFd } from './kind.js';
+
+/** CRIU keeps at least this many 64-bit words of handle. */
+const HANDLE_WORDS = 16;
+
+const hex = (r: Map<string, string>, key: string): number => parseInt(r.get(key) ?? '0', 16);
+
+/** The handle bytes as host-order 64-bit words, zero-padded. */
+export function handleWords(bytes: Buffer): bigint[] {
+  const padded = Buffer.alloc(Math.max(HANDLE_WORDS * 8, Math.ceil(bytes.length / 8) * 8));
+  bytes.copy(padded);
+  return Array.from({ length: padded.length / 8 }, (_, i) => readU64(padded, i * 8));
+}
+
+/** A mount point (seen from the task) of the filesystem with kernel device number sdev. */
+function mountOf(pid: number, sdev: number): string | undefined {
+  const want = `${sdev >>> 20}:${sdev & 0xfffff}`;
+  for (const line of fs.readFileSync(`/proc/${pid}/mountinfo`, 'utf8').split('\n')) {
+    const f = line.split(' ');
+    // Mount points escape blanks and backslashes as \ooo (octal).
+    if (f[2] === want) return `/proc/${pid}/root${f[4]!.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)))}`;
+  }
+  return undefined;
+}
+
+/** The watched inode's path, found from its handle; undefined when it has none left. */
+function pathOf(pid: number, sdev: number, type: number, handle: Buffer): string | undefined {
+  const mount = mountOf(pid, sdev);
+  if (!mount) return undefined;
+  const mountFd = fs.openSync(mount, fs.constants.O_RDONLY);
+  try {
+    const fd = openByHandleAt(mountFd, type, handle, O_PATH);
+    try {
+      const p = fs.readlinkSync(`/proc/self/fd/${fd}`);
+      return p.endsWith(' (deleted)') ? undefined : p;
+    } finally {
+      fs.closeSync(fd);
+    }
+  } finally {
+    fs.closeSync(mountFd);
+  }
+}
+
+function watches(fd: OpenFd): Entry[] {
+  const text = fs.readFileSync(`/proc/${fd.pid}/fdinfo/${fd.fd}`, 'utf8');
+  return fdInfoRecords(text, 'inotify ').map((r) => {
+    const sdev = hex(r, 'sdev');
+    const type = hex(r, 'fhandle-type');
+    const handle = Buffer.from(r.get('f_handle') ?? '', 'hex').subarray(0, hex(r, 'fhandle-bytes'));
+    const wd = Number(r.get('wd'));
+    const path = pathOf(fd.pid, sdev, type, handle);
+    if (path === undefined) throw fd.unsupported(`an inotify watch (wd ${wd}) on a file without a path`);
+    return {
+      id: 0,
+      i_ino: BigInt(`0x${r.get('ino') ?? '0'}`),
+      mask: hex(r, 'mask'),
+      ignored_mask: hex(r, 'ignored_mask'),
+      s_dev: sdev,
+      wd,
+      f_handle: { bytes: handle.length, type, handle: handleWords(handle), path },
+    };
+  });
+}
+
+function watchesOf(ify: Entry): Entry[] {
+  return [...((ify['wd'] ?? []) as Entry[])].sort((a, b) => a['wd'] - b['wd']);
+}
+
+const watchPath = (w: Entry): string | undefined => w['f_handle']?.['path'];
+
+/** Adds a watch on path that gets descriptor wd; returns how many were removed on the way. */
+function addWatchAs(fd: number, path: string, mask: number, wd: number): number {
+  for (let removed = 0; ; removed++) {
+    const got = inotifyAddWatch(fd, path, mask);
+    if (got === wd) return removed;
+    if (got > wd) throw new Error(`criu-ts: inotify watch on ${path} got descriptor ${got}, past the dumped ${wd}`);
+    inotifyRmWatch(fd, got);
+  }
+}
+
+function drain(fd: number): void {
+  const flags = fcntl(fd, F_GETFL);
+  fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+  const buf = Buffer.alloc(4096);
+  try {
+    for (;;) fs.readSync(fd, buf);
+  } catch (e) {
+    if (!isSysError(e, 'EAGAIN') && (e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+  }
+  fcntl(fd, F_SETFL, flags);
+}
+
+export const inotify: FdKind = {
+  type: 'INOTIFY',
+  dump: {
+    matches: (fd) => fd.link === 'anon_inode:inotify',
+    dump(fd, { files }) {
+      return files.shared(fd.fileKey, (id) => files.add('INOTIFY', 'ify', id, { flags: fd.flags, fown: noOwner(), wd: watches(fd) }));
+    },
+  },
+  restore: {
+    check(tree, fileId) {
+      for (const w of watchesOf(fileEntry(tree, fileId, 'INOTIFY')['ify'])) {
+        const p = watchPath(w);
+        if (p === undefined) throw new Error(`criu-ts: inotify watch ${w['wd']} (file ${fileId}) has no path; watches by file handle alone are not supported`);
+        if (!fs.existsSync(p)) throw new Error(`criu-ts: inotify watch ${w['wd']} is on ${p}, which is missing`);
+      }
+    },
+    open(ctx, fileId) {
+      const ify = fileEntry(ctx.tree, fileId, 'INOTIFY')['ify'];
+      const fd = inotifyInit((Number(ify['flags']) & O_NONBLOCK) | O_CLOEXEC);
+      ctx.opened.push(fd);
+      let removed = 0;
+      for (const w of watchesOf(ify)) removed += addWatchAs(fd, watchPath(w)!, Number(w['mask']), w['wd']);
+      if (removed > 0) drain(fd);
+      return fd;
+    },
+  },
+};

@@ -1,0 +1,58 @@
+// Regular files, directories and character devices such as /dev/null opened by path:
+// dumped as REG with their path, open flags and offset, reopened by path with those flags
+// at that offset. A file unlinked while open is a REG too, remapped to a ghost (ghost-file.ts).
+import fs from 'node:fs';
+import { lseek } from '../sys/restore.js';
+import { O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC } from '../sys/fcntl.js';
+import { fileEntry } from '../restore/task-images.js';
+import { regFileBody } from './file-table.js';
+import { checkGhost, GhostFiles, ghostInode, ghostNumber, isUnlinkedPath } from './ghost-file.js';
+import type { Entry, FdKind, OpenContext } from './kind.js';
+
+// Flags open(2) takes only at creation; the kernel drops them from f_flags anyway.
+const CREATION_FLAGS = O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC;
+
+/** Opens the file a reg_file_entry names, with its flags, at its position. */
+export function openReg(ctx: OpenContext, reg: Entry): number {
+  const fd = fs.openSync(reg['name'], Number(reg['flags']) & ~CREATION_FLAGS);
+  ctx.opened.push(fd);
+  const pos = BigInt(reg['pos'] ?? 0);
+  if (pos !== 0n) lseek(fd, pos);
+  return fd;
+}
+
+/** File fileId, a deleted file, opened on the recreated inode of its ghost (its entry changed by `change`). */
+function openGhost(ctx: OpenContext, fileId: number, ghost: number, change: Entry): number {
+  const reg = fileEntry(ctx.tree, fileId, 'REG')['reg'];
+  const inode = ghostInode(ctx, ghost, reg['name']);
+  return openReg(ctx, { ...reg, ...change, name: `/proc/self/fd/${inode}` });
+}
+
+export const regFile: FdKind<GhostFiles> = {
+  type: 'REG',
+  newState: () => new GhostFiles(),
+  dump: {
+    matches: (fd) => fd.link.startsWith('/'),
+    dump(fd, { files, state }) {
+      if (isUnlinkedPath(fd.link)) return state.regFile(files, fd.fileKey, `/proc/${fd.pid}/fd/${fd.fd}`, fd.link, fd.flags, fd.info.pos, fd.unsupported);
+      if (fd.link.endsWith(' (deleted)')) throw fd.unsupported('an unlinked file');
+      const st = fd.stat();
+      if (st.isSocket()) throw fd.unsupported('a socket file');
+      return files.shared(fd.fileKey, (id) => files.add('REG', 'reg', id, regFileBody(fd.link, fd.flags, fd.info.pos, st)));
+    },
+  },
+  restore: {
+    check(tree, fileId) {
+      const ghost = ghostNumber(tree, fileId);
+      if (ghost !== undefined) return checkGhost(tree, fileId, ghost);
+      const name: string = fileEntry(tree, fileId, 'REG')['reg']['name'];
+      if (name.endsWith(' (deleted)')) throw new Error(`criu-ts: cannot restore the deleted file ${name} yet`);
+      if (!fs.existsSync(name)) throw new Error(`criu-ts: file ${name} (id ${fileId}) is missing`);
+    },
+    open(ctx, fileId) {
+      const ghost = ghostNumber(ctx.tree, fileId);
+      return ghost === undefined ? openReg(ctx, fileEntry(ctx.tree, fileId, 'REG')['reg']) : openGhost(ctx, fileId, ghost, {});
+    },
+    reopen: (ctx, fileId, flags) => openGhost(ctx, fileId, ghostNumber(ctx.tree, fileId)!, { flags, pos: 0n }),
+  },
+};

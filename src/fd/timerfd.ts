@@ -1,0 +1,74 @@
+// timerfd: clock, settime flags, time left and interval, and expirations not yet read,
+// all from fdinfo ("it_value: (sec, nsec)"). Restore arms a new one again with the time
+// that was left and its interval, then its unread expirations. A timer set with
+// TFD_TIMER_ABSTIME stays absolute (so that a clock set still cancels it under
+// TFD_TIMER_CANCEL_ON_SET): its expiry is now + the time left.
+import type { Entry } from '../images/index.js';
+import type { FdInfo } from '../proc/fdinfo.js';
+import { clockNowNs, timerfdCreate, timerfdSetTicks, timerfdSettime, type TimerSpec } from '../sys/anon-fd.js';
+import { O_CLOEXEC, O_NONBLOCK } from '../sys/fcntl.js';
+import { fileEntry } from '../restore/task-images.js';
+import { noOwner } from './file-table.js';
+import type { FdKind } from './kind.js';
+
+const TFD_TIMER_ABSTIME = 1;
+const NS = 1_000_000_000n;
+
+function pair(info: FdInfo, key: string): [bigint, bigint] {
+  const m = /^\((\d+),\s*(\d+)\)$/.exec(info.extra.get(key) ?? '');
+  if (!m) throw new Error(`criu-ts: timerfd fdinfo without a valid ${key}`);
+  return [BigInt(m[1]!), BigInt(m[2]!)];
+}
+
+/**
+ * The flags and setting to arm the timer with, given the clock's time now. A periodic
+ * timer that expired and was not read since shows 0 left (the kernel moves it on at the
+ * next read); 0 would disarm it, so it gets a whole interval instead.
+ */
+export function timerSetting(tfd: Entry, nowNs: () => bigint): { flags: number; spec: TimerSpec } {
+  const n = (v: unknown): bigint => BigInt((v as bigint | number | undefined) ?? 0);
+  const interval = { intervalSec: n(tfd['isec']), intervalNsec: n(tfd['insec']) };
+  let left = n(tfd['vsec']) * NS + n(tfd['vnsec']);
+  if (left === 0n) left = interval.intervalSec * NS + interval.intervalNsec;
+  if (left === 0n) return { flags: 0, spec: { valueSec: 0n, valueNsec: 0n, ...interval } }; // disarmed
+  const flags = Number(tfd['settime_flags'] ?? 0);
+  const value = flags & TFD_TIMER_ABSTIME ? nowNs() + left : left;
+  return { flags, spec: { valueSec: value / NS, valueNsec: value % NS, ...interval } };
+}
+
+export const timerfd: FdKind = {
+  type: 'TIMERFD',
+  dump: {
+    matches: (fd) => fd.link === 'anon_inode:[timerfd]',
+    dump(fd, { files }) {
+      const [vsec, vnsec] = pair(fd.info, 'it_value');
+      const [isec, insec] = pair(fd.info, 'it_interval');
+      return files.shared(fd.fileKey, (id) =>
+        files.add('TIMERFD', 'tfd', id, {
+          flags: fd.flags,
+          fown: noOwner(),
+          clockid: Number(fd.info.extra.get('clockid') ?? 0),
+          ticks: BigInt(fd.info.extra.get('ticks') ?? 0),
+          settime_flags: parseInt(fd.info.extra.get('settime flags') ?? '0', 8),
+          vsec, vnsec, isec, insec,
+        }));
+    },
+  },
+  restore: {
+    check(tree, fileId) {
+      fileEntry(tree, fileId, 'TIMERFD');
+    },
+    open(ctx, fileId) {
+      const tfd = fileEntry(ctx.tree, fileId, 'TIMERFD')['tfd'];
+      const clockid = Number(tfd['clockid']);
+      const fd = timerfdCreate(clockid, (Number(tfd['flags']) & O_NONBLOCK) | O_CLOEXEC);
+      ctx.opened.push(fd);
+      const { flags, spec } = timerSetting(tfd, () => clockNowNs(clockid));
+      timerfdSettime(fd, flags, spec);
+      // After settime, which clears the count.
+      const ticks = BigInt(tfd['ticks'] ?? 0);
+      if (ticks !== 0n) timerfdSetTicks(fd, ticks);
+      return fd;
+    },
+  },
+};

@@ -1,0 +1,185 @@
+// Terminals. A pseudo-terminal slave the tree got from its shell (--shell-job) is dumped
+// as CRIU does: a TTY file naming a tty-info record (termios, window size, session and
+// foreground group, pty index) and a REG entry for its path. Restore (with --shell-job
+// again) puts the tree on the terminal criu-ts itself runs on: each TTY fd is an open of
+// our controlling terminal, which gets the dumped termios and window size, and the task
+// that led the terminal's foreground group takes the foreground back (see foregroundOf).
+// Without --shell-job, or for other terminals, the fd is refused.
+import fs from 'node:fs';
+import { ImageError, readImage, writeImage, type Entry } from '../images/index.js';
+import { parseStat } from '../proc/stat.js';
+import { O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC } from '../sys/fcntl.js';
+import { readU16, readU32, writeU16, writeU32 } from '../sys/host-order.js';
+import { borrowFd, ioctlRead, ioctlWrite } from '../sys/proc-ops.js';
+import { fileEntry, type TreeImages } from '../restore/task-images.js';
+import { noOwner } from './file-table.js';
+import type { FdKind, KindDumpState, OpenContext, OpenFd } from './kind.js';
+
+const TTY_MAJORS = new Set([4, 5, 136, 137, 138, 139, 140, 141, 142, 143]);
+const PTS_MAJOR_FIRST = 136;
+const PTS_MAJOR_LAST = 143;
+
+const TCGETS2 = 0x802c542a;
+const TCSETS2 = 0x402c542b;
+const TIOCGLCKTRMIOS = 0x5456;
+const TIOCSLCKTRMIOS = 0x5457;
+const TIOCGWINSZ = 0x5413;
+const TIOCSWINSZ = 0x5414;
+
+/** struct termios: 4 flag words, c_line, c_cc[19]; struct termios2 adds the two speeds. */
+const TERMIOS_SIZE = 36;
+const TERMIOS2_SIZE = 44;
+const NCCS = 19;
+
+const major = (rdev: number) => Math.floor(rdev / 256) & 0xfff;
+const minor = (rdev: number) => (rdev & 0xff) | ((rdev >> 12) & 0xfff00);
+const isPtySlave = (rdev: number) => major(rdev) >= PTS_MAJOR_FIRST && major(rdev) <= PTS_MAJOR_LAST;
+const ptyIndex = (rdev: number) => (major(rdev) - PTS_MAJOR_FIRST) * 256 + minor(rdev);
+
+/** True for the character devices that are terminals. */
+export function isTerminal(st: fs.Stats): boolean {
+  return st.isCharacterDevice() && TTY_MAJORS.has(major(st.rdev));
+}
+
+/** struct termios2 / struct termios (the first 36 bytes are common) -> termios_entry. */
+function termiosEntry(b: Buffer, withSpeeds: boolean): Entry {
+  return {
+    c_iflag: readU32(b, 0), c_oflag: readU32(b, 4), c_cflag: readU32(b, 8), c_lflag: readU32(b, 12),
+    c_line: b.readUInt8(16), c_ispeed: withSpeeds ? readU32(b, 36) : 0, c_ospeed: withSpeeds ? readU32(b, 40) : 0,
+    c_cc: [...b.subarray(17, 17 + NCCS)],
+  };
+}
+
+/** termios_entry -> struct termios2 (or struct termios without the speeds). */
+function termiosBytes(e: Entry, withSpeeds: boolean): Buffer {
+  const b = Buffer.alloc(withSpeeds ? TERMIOS2_SIZE : TERMIOS_SIZE);
+  ['c_iflag', 'c_oflag', 'c_cflag', 'c_lflag'].forEach((k, i) => writeU32(b, Number(e[k]) >>> 0, 4 * i));
+  b.writeUInt8(Number(e['c_line']) & 0xff, 16);
+  (e['c_cc'] as number[]).slice(0, NCCS).forEach((c, i) => b.writeUInt8(c & 0xff, 17 + i));
+  if (withSpeeds) {
+    writeU32(b, Number(e['c_ispeed']) >>> 0, 36);
+    writeU32(b, Number(e['c_ospeed']) >>> 0, 40);
+  }
+  return b;
+}
+
+function ttyInfo(fd: OpenFd, id: number, rdev: number): Entry {
+  const own = borrowFd(fd.pid, fd.fd);
+  try {
+    const ws = ioctlRead(own, TIOCGWINSZ, 8);
+    // Session and foreground group: only a task whose controlling terminal this is may ask
+    // the terminal, but /proc tells them for the task.
+    const stat = parseStat(fs.readFileSync(`/proc/${fd.pid}/stat`, 'utf8'));
+    const ctty = stat.ttyNr === rdev;
+    return {
+      id, type: 'PTY', locked: false, exclusive: false, packet_mode: false,
+      sid: ctty ? stat.sid : 0, pgrp: ctty && stat.tpgid > 0 ? stat.tpgid : 0, rdev,
+      termios: termiosEntry(ioctlRead(own, TCGETS2, TERMIOS2_SIZE), true),
+      termios_locked: termiosEntry(ioctlRead(own, TIOCGLCKTRMIOS, TERMIOS_SIZE), false),
+      winsize: { ws_row: readU16(ws, 0), ws_col: readU16(ws, 2), ws_xpixel: readU16(ws, 4), ws_ypixel: readU16(ws, 6) },
+      pty: { index: ptyIndex(rdev) },
+    };
+  } finally {
+    fs.closeSync(own);
+  }
+}
+
+/** The terminals of one dump: a tty-info.img entry each. */
+export class TtyInfos implements KindDumpState {
+  readonly entries: Entry[] = [];
+
+  finish({ dir }: { dir: string }): void {
+    if (this.entries.length) writeImage(dir, 'tty-info.img', 'tty-info', this.entries);
+  }
+}
+
+const infoCache = new WeakMap<TreeImages, Map<number, Entry>>();
+
+/** tty-info.img entry `id`. */
+function ttyInfoOf(tree: TreeImages, id: number): Entry {
+  let m = infoCache.get(tree);
+  if (!m) {
+    m = new Map(readImage(tree.dir, 'tty-info.img').entries.map((e) => [Number(e['id']), e]));
+    infoCache.set(tree, m);
+  }
+  const info = m.get(id);
+  if (!info) throw new ImageError('tty-info.img', 0, `a tty_info_entry with id ${id}`);
+  return info;
+}
+
+const ttyOf = (tree: TreeImages, fileId: number): { tty: Entry; info: Entry } => {
+  const tty = fileEntry(tree, fileId, 'TTY')['tty'];
+  return { tty, info: ttyInfoOf(tree, Number(tty['tty_info_id'])) };
+};
+
+/** The controlling terminal of criu-ts: a path that opens that very device. */
+function ourTerminal(): string {
+  const rdev = parseStat(fs.readFileSync('/proc/self/stat', 'utf8')).ttyNr;
+  if (!rdev) throw new Error('criu-ts: restoring a shell job (-j) needs a terminal, and criu-ts has no controlling terminal');
+  if (isPtySlave(rdev)) return `/dev/pts/${ptyIndex(rdev)}`;
+  for (const fd of [0, 1, 2]) {
+    const st = fs.statSync(`/proc/self/fd/${fd}`, { throwIfNoEntry: false });
+    if (st?.isCharacterDevice() && st.rdev === rdev) return fs.readlinkSync(`/proc/self/fd/${fd}`);
+  }
+  return '/dev/tty';
+}
+
+// Flags open(2) takes only at creation, and O_NOCTTY: the terminal is ours already.
+const REOPEN_DROPPED = O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC;
+
+/** Puts the dumped termios, locked termios and window size on terminal fd. */
+function applySettings(fd: number, info: Entry): void {
+  if (info['termios']) ioctlWrite(fd, TCSETS2, termiosBytes(info['termios'], true));
+  if (info['termios_locked']) ioctlWrite(fd, TIOCSLCKTRMIOS, termiosBytes(info['termios_locked'], false));
+  const ws = info['winsize'];
+  if (ws) {
+    const b = Buffer.alloc(8);
+    ['ws_row', 'ws_col', 'ws_xpixel', 'ws_ypixel'].forEach((k, i) => writeU16(b, Number(ws[k]) & 0xffff, 2 * i));
+    ioctlWrite(fd, TIOCSWINSZ, b);
+  }
+}
+
+function openTerminal(ctx: OpenContext, fileId: number): number {
+  const { tty, info } = ttyOf(ctx.tree, fileId);
+  const fd = fs.openSync(ourTerminal(), Number(tty['flags']) & ~REOPEN_DROPPED);
+  ctx.opened.push(fd);
+  const key = `tty-settings:${info['id']}`;
+  if (!ctx.state.has(key)) {
+    ctx.state.set(key, true);
+    applySettings(fd, info);
+  }
+  return fd;
+}
+
+/**
+ * The foreground process group of the terminal file fileId when it was dumped, if it was
+ * the controlling terminal of its session then; 0 otherwise.
+ */
+export function foregroundOf(tree: TreeImages, fileId: number): number {
+  const { info } = ttyOf(tree, fileId);
+  return info['sid'] ? Number(info['pgrp']) : 0;
+}
+
+export const tty: FdKind<TtyInfos> = {
+  type: 'TTY',
+  newState: () => new TtyInfos(),
+  dump: {
+    matches: (fd) => fd.link.startsWith('/') && isTerminal(fd.stat()),
+    dump(fd, { files, state, options }) {
+      const st = fd.stat();
+      if (!isPtySlave(st.rdev)) throw fd.unsupported('a terminal other than a pseudo-terminal slave');
+      if (!options.shellJob) throw fd.unsupported('a terminal without --shell-job');
+      const infoId = files.shared(`tty-info:${st.rdev}`, (id) => state.entries.push(ttyInfo(fd, id, st.rdev)));
+      const regfId = files.pathFile(fd.link, fd.flags, `/proc/${fd.pid}/fd/${fd.fd}`);
+      return files.shared(fd.fileKey, (id) => files.add('TTY', 'tty', id, { tty_info_id: infoId, flags: fd.flags, fown: noOwner(), regf_id: regfId }));
+    },
+  },
+  restore: {
+    check(tree, fileId, options) {
+      const { info } = ttyOf(tree, fileId);
+      if (info['type'] !== 'PTY') throw new Error(`criu-ts: terminal file ${fileId} is a ${info['type']} terminal; only pseudo-terminals of a shell job can be restored yet`);
+      if (!options.shellJob) throw new Error(`criu-ts: file ${fileId} is the terminal of a shell job; restore it with --shell-job (-j)`);
+    },
+    open: openTerminal,
+  },
+};

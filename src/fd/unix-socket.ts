@@ -1,0 +1,391 @@
+// Unix sockets: an UNIXSK file entry per socket, from unix_diag (type, state, name, peer,
+// shutdown, backlog) and getsockopt (options); what waits in its receive queue goes to
+// sk-queues.img. A peer must be dumped too (else --ext-unix-sk), checked once every task
+// is dumped (UnixSockets.finish).
+// A connection not accepted yet names its listener as peer. What it sent waits in a
+// socket no task holds: only accept() reaches it, which would change the task's state, so
+// it is read once the tree is dead, from our own copy of the listener (UnixSockets.killed).
+// Restore: two mutual peers become one socketpair; a listener is bound and listens; a
+// socket whose peer is a named socket (a listener's unaccepted connection, a datagram
+// server, a socket outside the tree) connects to that name. Queued packets (with the files
+// they pass) are re-sent through the peer, or to the name of a datagram socket that has
+// none; then the shutdowns are applied. Names are bound where they were: relative paths
+// from name_dir, a stale socket file at the path is removed first.
+import fs from 'node:fs';
+import path from 'node:path';
+import { readImage, writeImage, type Entry } from '../images/index.js';
+import { parseUnixDiag, type UnixDiag, unixDiagRequest } from '../proc/net-unix-diag.js';
+import { F_SETFL, O_ACCMODE } from '../sys/fcntl.js';
+import { borrowFd, fcntl } from '../sys/proc-ops.js';
+import {
+  accept4, AF_UNIX, bind, connect, listen, RCV_SHUTDOWN, SCM_RIGHTS, SEND_SHUTDOWN, send, sendFds, shutdown, SHUT_RD, SHUT_WR,
+  SOCK_CLOEXEC, SOCK_DGRAM, SOCK_NONBLOCK, SOCK_SEQPACKET, SOCK_STREAM, sockaddrUn, sockDiag, socket, socketpair,
+} from '../sys/socket.js';
+import { TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN } from '../sys/tcp.js';
+import { fileEntry, type TreeImages } from '../restore/task-images.js';
+import { type FileTable, noOwner } from './file-table.js';
+import type { FdDumpOptions, FdKind, FinishContext, KindDumpState, OpenContext } from './kind.js';
+import { peekQueue, type QueuedPacket } from './sk-queue.js';
+import { applySocketOpts, checkSocketOpts, dumpSocketOpts, socketDomain, withSocket } from './socket-opts.js';
+
+/** unix_sk_entry.uflags: a peer outside the tree, only connected to at restore. */
+const USK_EXTERN = 1;
+
+const trimNul = (b: Buffer): Buffer => {
+  let end = b.length;
+  while (end > 0 && b[end - 1] === 0) end--;
+  return b.subarray(0, end);
+};
+
+/** Mode and owner of the bound socket file, if it is still the file the socket made. */
+function filePerms(pid: number, name: string, ino: number): Entry | undefined {
+  const st = fs.statSync(path.resolve(fs.readlinkSync(`/proc/${pid}/cwd`), name), { throwIfNoEntry: false });
+  if (!st || st.ino !== ino) return undefined;
+  return { mode: st.mode, uid: st.uid, gid: st.gid };
+}
+
+/** files.img is written by the time unaccepted connections are read: what they pass cannot join it. */
+const refusePassedFd = (): number => {
+  throw new Error('criu-ts: files passed over a unix connection not accepted yet cannot be dumped yet');
+};
+
+/** The unix sockets of one dump. */
+export class UnixSockets implements KindDumpState {
+  /** Every unix socket of our network namespace, read on first use. */
+  private diag?: Map<number, UnixDiag>;
+  /** Dumped sockets: inode -> peer inode (0 for none). */
+  private readonly dumped = new Map<number, number>();
+  /** sk-queues.img entries with their payloads. */
+  private readonly queues: { entry: Entry; payload: Buffer }[] = [];
+  /** Where each dumped socket was found: inode -> task and fd. */
+  private readonly found = new Map<number, { pid: number; fd: number }>();
+  /** Unaccepted connections that sent data: client inode -> its file id. */
+  private readonly unacceptedWithData = new Map<number, number>();
+  /** Our copies of listeners whose unaccepted connections sent data, by inode. */
+  private readonly listeners = new Map<number, number>();
+
+  constructor(private readonly options: FdDumpOptions) {}
+
+  diagOf(ino: number): UnixDiag {
+    this.diag ??= parseUnixDiag(sockDiag(unixDiagRequest()));
+    const sk = this.diag.get(ino);
+    if (!sk) throw new Error(`criu-ts: unix socket ${ino} is not in unix_diag (another network namespace?)`);
+    return sk;
+  }
+
+  /** The listener in whose queue the connection of socket ino waits (unix_diag lists clients as its icons). */
+  listenerOf(ino: number): number | undefined {
+    for (const l of this.diag!.values()) if (l.state === TCP_LISTEN && l.icons.includes(ino)) return l.ino;
+    return undefined;
+  }
+
+  /** Records a dumped socket: where it was, its peer, and whether it sent data still waiting for accept(). */
+  add(ino: number, peer: number, at: { pid: number; fd: number }, unacceptedDataOf?: number): void {
+    this.dumped.set(ino, peer);
+    this.found.set(ino, at);
+    if (unacceptedDataOf !== undefined) this.unacceptedWithData.set(ino, unacceptedDataOf);
+  }
+
+  /** Adds a sk-queues entry for packet p waiting on socket file `id`; files passed with it are dumped (and closed here). */
+  queuePacket(id: number, p: QueuedPacket, dumpPassedFd: (fd: number) => number): void {
+    const entry: Entry = { id_for: id, length: p.data.length };
+    try {
+      if (p.fds.length) entry['scm'] = [{ type: SCM_RIGHTS, rights: p.fds.map(dumpPassedFd) }];
+    } finally {
+      for (const fd of p.fds) fs.closeSync(fd);
+    }
+    this.queues.push({ entry, payload: p.data });
+  }
+
+  /**
+   * An entry for a peer outside the tree (--ext-unix-sk), marked USK_EXTERN: restore
+   * connects to its name again. Only a name that means the same from anywhere will do.
+   */
+  private externalPeer(table: FileTable, ino: number, peer: number): void {
+    const sk = this.diag!.get(peer);
+    const name = sk?.name && (sk.name[0] === 0 ? sk.name : trimNul(sk.name));
+    if (!sk || !name?.length || (name[0] !== 0 && !path.isAbsolute(name.toString()))) {
+      throw new Error(`criu-ts: unix socket ${ino} is connected to socket ${peer} outside the dumped tree, which has no absolute or abstract name to connect to again`);
+    }
+    table.shared(`unix-extern:${peer}`, (id) => table.add('UNIXSK', 'usk', id, {
+      ino: peer, type: sk.type, state: sk.state, flags: 2, uflags: USK_EXTERN, backlog: 0, peer: 0, fown: noOwner(), name,
+      opts: { so_sndbuf: 0, so_rcvbuf: 0, so_snd_tmo_sec: 0n, so_snd_tmo_usec: 0n, so_rcv_tmo_sec: 0n, so_rcv_tmo_usec: 0n },
+    }));
+  }
+
+  /**
+   * Every task dumped, the tree still frozen: throws unless each dumped socket's peer was
+   * dumped too (or --ext-unix-sk); keeps a copy of each listener with unaccepted
+   * connections that sent data (refused with --leave-running: reading them needs accept()).
+   */
+  finish(out: FinishContext): void {
+    for (const [ino, peer] of this.dumped) {
+      if (peer === 0 || this.dumped.has(peer)) continue;
+      if (!this.options.extUnixSk) throw new Error(`criu-ts: unix socket ${ino} is connected to socket ${peer}, which is outside the dumped tree; use --ext-unix-sk to dump it anyway`);
+      this.externalPeer(out.files, ino, peer);
+    }
+    for (const client of this.unacceptedWithData.keys()) {
+      if (this.options.leaveRunning) throw new Error(`criu-ts: unix socket ${client} sent data on a connection not accepted yet; it can be dumped only when the tree is not left running`);
+      const listener = this.dumped.get(client)!;
+      if (this.listeners.has(listener)) continue;
+      const at = this.found.get(listener)!;
+      this.listeners.set(listener, borrowFd(at.pid, at.fd));
+    }
+    if (!this.listeners.size) this.writeQueues(out.dir);
+  }
+
+  /** The tree is dead: what unaccepted connections sent is read from our listener copies. */
+  killed(dir: string): void {
+    if (!this.listeners.size) return;
+    try {
+      for (const [ino, fd] of this.listeners) this.readUnaccepted(this.diag!.get(ino)!, fd);
+    } finally {
+      this.close();
+    }
+    this.writeQueues(dir);
+  }
+
+  close(): void {
+    for (const fd of this.listeners.values()) fs.closeSync(fd);
+    this.listeners.clear();
+  }
+
+  private writeQueues(dir: string): void {
+    if (this.queues.length) writeImage(dir, 'sk-queues.img', 'sk-queues', this.queues.map((q) => q.entry), this.queues.map((q) => q.payload));
+  }
+
+  /**
+   * Accepts every queued connection of a listener (in queue order, as unix_diag listed
+   * their clients) and records what each client sent, as queued on the client: it sends
+   * it again once connected at restore.
+   */
+  private readUnaccepted(listener: UnixDiag, fd: number): void {
+    for (const client of listener.icons) {
+      const conn = accept4(fd, SOCK_NONBLOCK | SOCK_CLOEXEC);
+      try {
+        const id = this.unacceptedWithData.get(client);
+        if (id === undefined) continue;
+        for (const p of peekQueue(conn, listener.type, true)) this.queuePacket(id, p, refusePassedFd);
+      } finally {
+        fs.closeSync(conn);
+      }
+    }
+  }
+}
+
+interface Packet {
+  data: Buffer;
+  /** File ids passed with it (SCM_RIGHTS). */
+  rights: number[];
+}
+
+interface UnixRestore {
+  /** usk entries by socket inode (file id in .id). */
+  byIno: Map<number, Entry>;
+  /** Sockets created here, by inode. */
+  open: Map<number, number>;
+  /** Queued packets by the file id of the socket they wait on. */
+  queues: Map<number, Packet[]>;
+}
+
+function unixState(ctx: OpenContext): UnixRestore {
+  let s = ctx.state.get('unix-sockets') as UnixRestore | undefined;
+  if (s) return s;
+  s = { byIno: indexByIno(ctx.tree), open: new Map(), queues: new Map() };
+  if (fs.existsSync(path.join(ctx.tree.dir, 'sk-queues.img'))) {
+    const img = readImage(ctx.tree.dir, 'sk-queues.img');
+    img.entries.forEach((e, i) => {
+      const list = s!.queues.get(e['id_for']) ?? [];
+      const rights = (e['scm'] ?? []).flatMap((m: Entry) => {
+        if (m['type'] !== SCM_RIGHTS) throw new Error(`criu-ts: sk-queues.img: control message type ${m['type']} cannot be restored`);
+        return m['rights'] as number[];
+      });
+      list.push({ data: img.payloads[i] ?? Buffer.alloc(0), rights });
+      s!.queues.set(e['id_for'], list);
+    });
+  }
+  ctx.state.set('unix-sockets', s);
+  return s;
+}
+
+function indexByIno(tree: TreeImages): Map<number, Entry> {
+  const out = new Map<number, Entry>();
+  for (const f of tree.files.values()) if (f['type'] === 'UNIXSK') out.set(f['usk']['ino'], f['usk']);
+  return out;
+}
+
+const isPath = (name: Buffer): boolean => name.length > 0 && name[0] !== 0;
+
+/** Binds sk to the entry's name: a path from its directory (stale socket file removed), or an abstract name. */
+function bindName(sk: number, usk: Entry): void {
+  const name: Buffer = usk['name'];
+  if (!isPath(name)) {
+    bind(sk, sockaddrUn(name));
+    return;
+  }
+  const dir: string = usk['name_dir'] ?? '/';
+  const full = path.resolve(dir, name.toString());
+  const st = fs.lstatSync(full, { throwIfNoEntry: false });
+  if (st?.isSocket()) fs.unlinkSync(full);
+  else if (st) throw new Error(`criu-ts: cannot bind unix socket ${usk['ino']} to ${full}: a file that is not a socket is there`);
+  // A relative name stays relative (getsockname shows it as bound): bind from its directory.
+  const cwd = process.cwd();
+  process.chdir(dir);
+  try {
+    bind(sk, sockaddrUn(name));
+  } finally {
+    process.chdir(cwd);
+  }
+  const perms = usk['file_perms'];
+  if (perms) {
+    fs.chmodSync(full, perms['mode'] & 0o7777);
+    fs.chownSync(full, perms['uid'], perms['gid']);
+  }
+}
+
+/** The address to connect to for a peer with this name. */
+function peerAddress(peer: Entry): Buffer {
+  const name: Buffer = peer['name'];
+  if (!isPath(name)) return sockaddrUn(name);
+  return sockaddrUn(Buffer.from(path.resolve(peer['name_dir'] ?? '/', name.toString())));
+}
+
+/** Two mutual peers with no listener between them: restored as one socketpair. */
+function isPair(usk: Entry, peer: Entry | undefined): peer is Entry {
+  return peer !== undefined && peer['peer'] === usk['ino'] && usk['state'] !== TCP_LISTEN && peer['state'] !== TCP_LISTEN;
+}
+
+function finishSocket(ctx: OpenContext, s: UnixRestore, usk: Entry, sk: number): void {
+  ctx.opened.push(sk);
+  s.open.set(usk['ino'], sk);
+  applySocketOpts(sk, usk['opts']);
+  fcntl(sk, F_SETFL, Number(usk['flags']) & ~O_ACCMODE);
+}
+
+function sendAll(ctx: OpenContext, from: number, packets: Packet[], type: number): void {
+  for (const { data, rights } of packets) {
+    const fds = rights.map((id) => ctx.openFile(id));
+    let done = fds.length ? sendFds(from, data, fds) : send(from, data);
+    if (type === SOCK_STREAM) {
+      while (done < data.length) done += send(from, data.subarray(done));
+    } else if (done !== data.length) {
+      throw new Error(`criu-ts: a queued packet of ${data.length} bytes could not be re-sent whole`);
+    }
+  }
+}
+
+/** sk_shutdown values (decoded as names, encoded as numbers). */
+const shutdownBits: Record<string, number> = { NONE: 0, READ: RCV_SHUTDOWN, WRITE: SEND_SHUTDOWN, BOTH: RCV_SHUTDOWN | SEND_SHUTDOWN };
+
+function applyShutdown(sk: number, usk: Entry): void {
+  const v = usk['shutdown'] ?? 0;
+  const how = typeof v === 'string' ? shutdownBits[v] ?? 0 : Number(v);
+  if (how & SEND_SHUTDOWN) shutdown(sk, SHUT_WR);
+  if (how & RCV_SHUTDOWN) shutdown(sk, SHUT_RD);
+}
+
+function createPair(ctx: OpenContext, s: UnixRestore, a: Entry, b: Entry): void {
+  const [fa, fb] = socketpair(AF_UNIX, Number(a['type']) | SOCK_CLOEXEC);
+  finishSocket(ctx, s, a, fa);
+  finishSocket(ctx, s, b, fb);
+  if (a['name']?.length) bindName(fa, a);
+  if (b['name']?.length) bindName(fb, b);
+  sendAll(ctx, fb, s.queues.get(a['id']) ?? [], Number(a['type']));
+  sendAll(ctx, fa, s.queues.get(b['id']) ?? [], Number(b['type']));
+  applyShutdown(fa, a);
+  applyShutdown(fb, b);
+}
+
+/** A named datagram socket's queue, from senders it was not connected to: sent again to its name. */
+function refillByName(ctx: OpenContext, s: UnixRestore, usk: Entry): void {
+  if (Number(usk['type']) !== SOCK_DGRAM || !usk['name']?.length) {
+    throw new Error(`criu-ts: unix socket ${usk['ino']} has queued data but no peer in the images to re-send it from`);
+  }
+  const sender = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC);
+  try {
+    connect(sender, peerAddress(usk));
+    sendAll(ctx, sender, s.queues.get(usk['id'])!, SOCK_DGRAM);
+  } finally {
+    fs.closeSync(sender);
+  }
+}
+
+function create(ctx: OpenContext, s: UnixRestore, usk: Entry): number {
+  const done = s.open.get(usk['ino']);
+  if (done !== undefined) return done;
+  const peer = usk['peer'] ? s.byIno.get(usk['peer']) : undefined;
+  if (isPair(usk, peer)) {
+    createPair(ctx, s, usk, peer);
+    return s.open.get(usk['ino'])!;
+  }
+  const sk = socket(AF_UNIX, Number(usk['type']) | SOCK_CLOEXEC);
+  finishSocket(ctx, s, usk, sk);
+  if (usk['name']?.length) bindName(sk, usk);
+  if (usk['state'] === TCP_LISTEN) listen(sk, Number(usk['backlog']));
+  if (peer) {
+    // A named socket of its own: a listener (the connection was not accepted yet), a datagram
+    // server, or a socket outside the tree (USK_EXTERN), which is only connected to.
+    if (!(Number(peer['uflags']) & USK_EXTERN)) create(ctx, s, peer);
+    connect(sk, peerAddress(peer));
+    // Not accepted when dumped: what it had sent is recorded on it, to be sent again.
+    if (peer['state'] === TCP_LISTEN) sendAll(ctx, sk, s.queues.get(usk['id']) ?? [], Number(usk['type']));
+  } else if (s.queues.get(usk['id'])?.length) {
+    refillByName(ctx, s, usk);
+  }
+  applyShutdown(sk, usk);
+  return sk;
+}
+
+export const unixSocket: FdKind<UnixSockets> = {
+  type: 'UNIXSK',
+  newState: (options) => new UnixSockets(options),
+  dump: {
+    matches: (fd) => socketDomain(fd) === AF_UNIX,
+    dump(fd, { files, state, dumpPassedFd }) {
+      return files.shared(fd.fileKey, (id) => {
+        const sk = state.diagOf(fd.info.ino);
+        // An abstract name keeps every byte; a path loses the NUL the kernel counts.
+        const name = sk.name ? (sk.name[0] === 0 ? sk.name : trimNul(sk.name)) : Buffer.alloc(0);
+        const entry: Entry = {
+          ino: sk.ino, type: sk.type, state: sk.state, flags: fd.flags, uflags: 0,
+          backlog: sk.wqueue, peer: sk.peer, fown: noOwner(), opts: {}, name,
+        };
+        const listener = state.listenerOf(sk.ino);
+        // Its kernel peer has no inode; the listener is what restore connects it to again.
+        if (listener) entry['peer'] = listener;
+        if (sk.shutdown) entry['shutdown'] = sk.shutdown;
+        if (name.length && name[0] !== 0) {
+          if (!path.isAbsolute(name.toString())) entry['name_dir'] = fs.readlinkSync(`/proc/${fd.pid}/cwd`);
+          const perms = sk.vfs && filePerms(fd.pid, name.toString(), sk.vfs.ino);
+          if (perms) entry['file_perms'] = perms;
+        }
+        withSocket(fd, (borrowed) => {
+          entry['opts'] = dumpSocketOpts(borrowed, AF_UNIX);
+          if (sk.state !== TCP_LISTEN) {
+            for (const p of peekQueue(borrowed, sk.type, (sk.shutdown & RCV_SHUTDOWN) !== 0)) state.queuePacket(id, p, dumpPassedFd);
+          }
+        });
+        files.add('UNIXSK', 'usk', id, entry);
+        state.add(sk.ino, entry['peer'], { pid: fd.pid, fd: fd.fd }, listener && sk.wqueue ? id : undefined);
+      });
+    },
+  },
+  restore: {
+    check(tree, fileId) {
+      const usk = fileEntry(tree, fileId, 'UNIXSK')['usk'];
+      const type = Number(usk['type']);
+      if (type !== SOCK_STREAM && type !== SOCK_DGRAM && type !== SOCK_SEQPACKET) throw new Error(`criu-ts: unix socket ${usk['ino']} has type ${type}, which cannot be restored`);
+      const state = Number(usk['state']);
+      if (state !== TCP_ESTABLISHED && state !== TCP_CLOSE && state !== TCP_LISTEN) throw new Error(`criu-ts: unix socket ${usk['ino']} is in state ${state}, which cannot be restored`);
+      checkSocketOpts(usk['opts'], `unix socket ${usk['ino']}`);
+      const peer = usk['peer'] ? indexByIno(tree).get(usk['peer']) : undefined;
+      if (usk['peer'] && !peer) {
+        throw new Error(`criu-ts: unix socket ${usk['ino']} is connected to socket ${usk['peer']}, which is not in the images`);
+      }
+    },
+    open(ctx, fileId) {
+      const usk = fileEntry(ctx.tree, fileId, 'UNIXSK')['usk'];
+      return create(ctx, unixState(ctx), usk);
+    },
+  },
+};

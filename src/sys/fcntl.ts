@@ -1,0 +1,36 @@
+// <fcntl.h>: open flags, fcntl commands, fd flags, seals and lock types. These numbers are
+// asm-generic's, which x86_64, aarch64, s390x and powerpc share for every flag named here
+// (the flags that differ between them, O_DIRECTORY, O_NOFOLLOW, O_DIRECT, O_LARGEFILE, are
+// left out on purpose).
+export const O_ACCMODE = 3;
+export const O_RDONLY = 0;
+export const O_WRONLY = 1;
+export const O_RDWR = 2;
+export const O_CREAT = 0o100;
+export const O_EXCL = 0o200;
+export const O_NOCTTY = 0o400;
+export const O_TRUNC = 0o1000;
+export const O_APPEND = 0o2000;
+export const O_NONBLOCK = 0o4000;
+export const O_CLOEXEC = 0o2000000;
+export const O_PATH = 0o10000000;
+
+export const FD_CLOEXEC = 1;
+
+export const F_GETFL = 3;
+export const F_SETFL = 4;
+export const F_SETLK = 6;
+export const F_OFD_SETLK = 37;
+export const F_SETPIPE_SZ = 1031;
+export const F_GETPIPE_SZ = 1032;
+export const F_ADD_SEALS = 1033;
+export const F_GET_SEALS = 1034;
+
+export const F_RDLCK = 0;
+export const F_WRLCK = 1;
+
+export const LOCK_SH = 1;
+export const LOCK_EX = 2;
+export const LOCK_NB = 4;
+
+export const SPLICE_F_NONBLOCK = 2;

@@ -1,0 +1,44 @@
+// Round trips of fds of this very process: dumped through the fd-kind registry (as if we
+// were the target) into a file table, then reopened by the restore half of their kind.
+import fs from 'node:fs';
+import { FilesDump } from '../fd/dump.js';
+import type { Entry, FdDumpOptions, OpenContext } from '../fd/kind.js';
+import { openContext } from '../fd/restore.js';
+import type { TreeImages } from '../restore/task-images.js';
+
+export const noDumpOptions: FdDumpOptions = { shellJob: false, tcpEstablished: false, extUnixSk: false, leaveRunning: false };
+
+export interface RoundTrip {
+  dump: FilesDump;
+  /** The fdinfo entry of the (first) fd dumped. */
+  entry: Entry;
+  /** The file id the dump gave it. */
+  id: number;
+  /** A restore context whose tree holds the dumped files.img entries (dir for extra images). */
+  ctx: OpenContext;
+}
+
+/** A restore context over the file entries of dump, with dir for the images they need. */
+export function contextOf(dump: FilesDump, dir = '/nonexistent', tree: Partial<TreeImages> = {}): OpenContext {
+  return openContext({ dir, files: new Map(dump.files.entries.map((e) => [e['id'], e])), ...tree } as TreeImages, { shellJob: false });
+}
+
+/** Dumps our fds (the first is the one of interest; none for a dump to fill by hand) with these dump options. */
+export function dumpOwn(fd: number | number[], dir = '/nonexistent', options: Partial<FdDumpOptions> = {}): RoundTrip {
+  const dump = new FilesDump({ ...noDumpOptions, ...options });
+  const entries = [fd].flat().map((n) => dump.dumpFd(process.pid, n));
+  return { dump, entry: entries[0]!, id: entries[0]?.['id'], ctx: contextOf(dump, dir) };
+}
+
+export function closeAll(ctx: OpenContext): void {
+  for (const fd of ctx.opened.splice(0)) fs.closeSync(fd);
+}
+
+/** fdinfo of one of our fds. */
+export const fdinfo = (fd: number): string => fs.readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8');
+
+/** Writes the images the dump's kinds keep for its end (ghosts, memfd pages, queues...) into dir. */
+export function finishInto(dump: FilesDump, dir: string): void {
+  let pagesId = 0;
+  dump.finish({ dir, nextPagesId: () => ++pagesId, addStats: () => {} });
+}
