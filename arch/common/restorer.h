@@ -53,6 +53,7 @@ typedef unsigned char u8;
 #define RST_STEP_FILE_LOCK 28
 #define RST_STEP_SECCOMP 29
 #define RST_STEP_TRACER 30
+#define RST_STEP_TTY 31
 
 /*
  * Not a failure: the task waits for criu-ts to write registers only a tracer can set

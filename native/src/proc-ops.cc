@@ -99,6 +99,14 @@ static Napi::Value IoctlRead(const Napi::CallbackInfo& info) {
 }
 CRIU_TS_EXPORT("ioctlRead", IoctlRead);
 
+// dup3(oldfd, newfd, flags): node's fs has no way to put a file at a given fd number.
+static Napi::Value Dup3(const Napi::CallbackInfo& info) {
+  int r = dup3(IntArg(info, 0), IntArg(info, 1), IntArg(info, 2));
+  if (r < 0) return ThrowErrno(info.Env(), errno, "dup3(" + std::to_string(IntArg(info, 0)) + ", " + std::to_string(IntArg(info, 1)) + ")");
+  return Napi::Number::New(info.Env(), r);
+}
+CRIU_TS_EXPORT("dup3", Dup3);
+
 // ioctlWrite(fd, request, buf): an ioctl that reads the struct it is given (a set).
 static Napi::Value IoctlWrite(const Napi::CallbackInfo& info) {
   int fd = IntArg(info, 0);

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -57,6 +58,7 @@ struct ChildSpec {
   int stagingBase = 0;
   int reportFd = -1;        // the report pipe's number in node
   int reportFdTarget = -1;  // its number once the fds are in place
+  int foregroundFd = -1;    // >= 0: the task's terminal fd whose foreground group it takes (a shell job)
   std::vector<Rlimit> rlimits;
   mode_t umask = 022;
   std::string cwd;
@@ -180,6 +182,13 @@ long Clone3(pid_t pid);
   Raw(SYS_umask, s.umask);
   r = Raw(SYS_chdir, reinterpret_cast<long>(s.cwd.c_str()));
   if (r < 0) Die(report, s.pid, RST_STEP_FS, r);
+  if (s.foregroundFd >= 0) {
+    // From a background group this needs SIGTTOU blocked, as every signal is here until the
+    // blob puts the task's own mask back; the ioctl number is this arch's own.
+    pid_t group = static_cast<pid_t>(Raw(SYS_getpgid, 0));
+    r = Raw(SYS_ioctl, s.foregroundFd, TIOCSPGRP, reinterpret_cast<long>(&group));
+    if (r < 0) Die(report, s.pid, RST_STEP_TTY, r);
+  }
   // After the fd shuffle, whose staging range may lie above the task's own fd limit.
   for (const Rlimit& l : s.rlimits) {
     r = Raw(SYS_prlimit64, 0, l.resource, reinterpret_cast<long>(&l.value), 0);
@@ -241,6 +250,7 @@ ChildSpec ReadSpec(const Napi::Object& o) {
   }
   s.stagingBase = o.Get("stagingBase").As<Napi::Number>().Int32Value();
   s.reportFdTarget = o.Get("reportFdTarget").As<Napi::Number>().Int32Value();
+  if (o.Has("foregroundFd")) s.foregroundFd = o.Get("foregroundFd").As<Napi::Number>().Int32Value();
   Napi::Int32Array fds = o.Get("fds").As<Napi::Int32Array>();
   for (size_t i = 0; i + 2 < fds.ElementLength(); i += 3) s.fds.push_back({fds[i], fds[i + 1], fds[i + 2] != 0});
   Napi::Array limits = o.Get("rlimits").As<Napi::Array>();

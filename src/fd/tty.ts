@@ -10,7 +10,7 @@ import { ImageError, readImage, writeImage, type Entry } from '../images/index.j
 import { parseStat } from '../proc/stat.js';
 import { O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC } from '../sys/fcntl.js';
 import { readU16, readU32, writeU16, writeU32 } from '../sys/host-order.js';
-import { borrowFd, ioctlRead, ioctlWrite } from '../sys/proc-ops.js';
+import { borrowFd, dup3, ioctlRead, ioctlWrite } from '../sys/proc-ops.js';
 import { fileEntry, type TreeImages } from '../restore/task-images.js';
 import { noOwner } from './file-table.js';
 import type { FdKind, KindDumpState, OpenContext, OpenFd } from './kind.js';
@@ -112,16 +112,40 @@ const ttyOf = (tree: TreeImages, fileId: number): { tty: Entry; info: Entry } =>
   return { tty, info: ttyInfoOf(tree, Number(tty['tty_info_id'])) };
 };
 
+/** Our stdio fds that are our controlling terminal (rdev). */
+function stdioOnTerminal(rdev: number): number[] {
+  return [0, 1, 2].filter((fd) => {
+    const st = fs.statSync(`/proc/self/fd/${fd}`, { throwIfNoEntry: false });
+    return st?.isCharacterDevice() && st.rdev === rdev;
+  });
+}
+
+/**
+ * Node puts back, as it exits, the termios its stdio terminal had when it started, which
+ * would undo the settings a shell-job restore gave the terminal. It does so only while the
+ * fd still is the file it started with: our stdio on the terminal becomes an open of
+ * /dev/tty instead (the same terminal, another file).
+ */
+export function keepTerminalSettings(tree: TreeImages): void {
+  if (![...tree.files.values()].some((f) => f['type'] === 'TTY')) return;
+  const rdev = parseStat(fs.readFileSync('/proc/self/stat', 'utf8')).ttyNr;
+  for (const fd of stdioOnTerminal(rdev)) {
+    const tty = fs.openSync('/dev/tty', fs.constants.O_RDWR | fs.constants.O_NOCTTY);
+    try {
+      dup3(tty, fd);
+    } finally {
+      fs.closeSync(tty);
+    }
+  }
+}
+
 /** The controlling terminal of criu-ts: a path that opens that very device. */
 function ourTerminal(): string {
   const rdev = parseStat(fs.readFileSync('/proc/self/stat', 'utf8')).ttyNr;
   if (!rdev) throw new Error('criu-ts: restoring a shell job (-j) needs a terminal, and criu-ts has no controlling terminal');
   if (isPtySlave(rdev)) return `/dev/pts/${ptyIndex(rdev)}`;
-  for (const fd of [0, 1, 2]) {
-    const st = fs.statSync(`/proc/self/fd/${fd}`, { throwIfNoEntry: false });
-    if (st?.isCharacterDevice() && st.rdev === rdev) return fs.readlinkSync(`/proc/self/fd/${fd}`);
-  }
-  return '/dev/tty';
+  const [fd] = stdioOnTerminal(rdev);
+  return fd === undefined ? '/dev/tty' : fs.readlinkSync(`/proc/self/fd/${fd}`);
 }
 
 // Flags open(2) takes only at creation, and O_NOCTTY: the terminal is ours already.

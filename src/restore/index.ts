@@ -20,6 +20,7 @@ import { buildBlobRegion, type ServiceFds } from './blob-args.js';
 import type { OpenContext } from '../fd/kind.js';
 import { takeFileLocks } from '../fd/file-locks.js';
 import { openContext, openFds, reopenRecreated } from '../fd/restore.js';
+import { foregroundOf, keepTerminalSettings } from '../fd/tty.js';
 import { planSpecialMoves } from './memory.js';
 import { planTask, type TaskPlan } from './plan.js';
 import { createSharedMemory } from './shmem.js';
@@ -152,6 +153,12 @@ function sessionSteps(members: Member[], opts: RestoreOptions): Pick<TaskSteps, 
   });
 }
 
+/** A terminal fd of a task of the group that had its terminal's foreground (a shell job): it takes the foreground back. */
+function foregroundFd(tree: TreeImages, task: TaskImages): { foregroundFd?: number } {
+  const fd = task.fds.find((e) => e['type'] === 'TTY' && foregroundOf(tree, e['id']) === task.pgid);
+  return fd ? { foregroundFd: fd['fd'] } : {};
+}
+
 /** What prepareTask leaves to the tree: session steps, children and the shared staging range. */
 type TreeFields = 'newSession' | 'ownGroup' | 'pgidByParent' | 'children' | 'stagingBase';
 
@@ -199,6 +206,7 @@ function prepareTask(
     fds: Int32Array.from(moves.sort((a, b) => a[1] - b[1]).flat()),
     reportFd: report,
     reportFdTarget: serviceFds.report,
+    ...foregroundFd(ctx.tree, task),
     rlimits: clampedRlimits(plan),
     umask: plan.umask,
     cwd: plan.cwd,
@@ -334,6 +342,7 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
   const restoreMs = performance.now() - started;
   log.info(`restore: ${plans.length} task(s) from ${pid} restored in ${restoreMs.toFixed(1)} ms`);
   if (opts.pidfile) fs.writeFileSync(opts.pidfile, `${pid}`);
+  if (opts.shellJob) keepTerminalSettings(tree);
   try {
     writeImage(opts.imagesDir, 'stats-restore', 'stats', [
       {

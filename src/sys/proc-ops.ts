@@ -13,6 +13,7 @@ interface ProcOpsAddon {
   kcmpFiles(pid1: number, pid2: number, fd1: number, fd2: number): boolean;
   ioctlRead(fd: number, request: number, size: number): Buffer;
   ioctlWrite(fd: number, request: number, data: Buffer): void;
+  dup3(oldFd: number, newFd: number, flags: number): number;
 }
 
 const native = () => addon<ProcOpsAddon>();
@@ -43,5 +44,7 @@ export const memfdCreate = (name: string, flags: number): number => native().mem
 export const kcmpFiles = (pid1: number, pid2: number, fd1: number, fd2: number): boolean => native().kcmpFiles(pid1, pid2, fd1, fd2);
 /** Runs an ioctl that fills a struct of `size` bytes and returns it. */
 export const ioctlRead = (fd: number, request: number, size: number): Buffer => native().ioctlRead(fd, request, size);
+/** Puts a copy of oldFd at number newFd (closing what was there). */
+export const dup3 = (oldFd: number, newFd: number, flags = 0): number => native().dup3(oldFd, newFd, flags);
 /** Runs an ioctl that takes a struct (the contents of data). */
 export const ioctlWrite = (fd: number, request: number, data: Buffer): void => native().ioctlWrite(fd, request, data);

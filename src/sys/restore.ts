@@ -34,6 +34,8 @@ export interface SpawnSpec extends TaskSteps {
   stagingBase: number;
   /** The report pipe's number in the task once its fds are placed. */
   reportFdTarget: number;
+  /** A terminal fd (target number) through which the task makes its group the foreground one (a shell job). */
+  foregroundFd?: number;
   /** [resource, cur, max] applied with prlimit. */
   rlimits: [number, bigint, bigint][];
   umask: number;

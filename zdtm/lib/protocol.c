@@ -63,7 +63,8 @@ static void launcher_wait(int rfd, pid_t daemon_pid)
 	_exit(code > 0 ? code : 1);
 }
 
-static void redirect_stdio(void)
+/* stderr (and, unless the test keeps its terminal, stdin and stdout) away from the launcher's. */
+static void redirect_stdio(int keep_terminal)
 {
 	char log_path[4096];
 	int null_fd, log_fd;
@@ -73,14 +74,30 @@ static void redirect_stdio(void)
 	log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0644);
 	if (null_fd < 0 || log_fd < 0)
 		die("open log");
-	if (dup2(null_fd, 0) < 0 || dup2(log_fd, 1) < 0 || dup2(log_fd, 2) < 0)
+	if ((!keep_terminal && (dup2(null_fd, 0) < 0 || dup2(log_fd, 1) < 0)) || dup2(log_fd, 2) < 0)
 		die("dup2");
 	close(null_fd);
 	close(log_fd);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 }
 
-void test_init(int argc, char **argv)
+/*
+ * A shell job keeps the session and terminal it was started in: it leads a process group
+ * of its own, in the terminal's foreground (SIGTTOU held off while it takes it, as a
+ * background group asking would be stopped).
+ */
+static void become_job(void)
+{
+	sigset_t ttou, old;
+
+	sigemptyset(&ttou);
+	sigaddset(&ttou, SIGTTOU);
+	if (setpgid(0, 0) || sigprocmask(SIG_BLOCK, &ttou, &old) || tcsetpgrp(0, getpgrp()) ||
+	    sigprocmask(SIG_SETMASK, &old, NULL))
+		die("become a foreground job");
+}
+
+static void init(int argc, char **argv, int job)
 {
 	struct sigaction sa = { .sa_handler = on_sigterm, .sa_flags = SA_RESTART };
 	const char *slash = strrchr(argv[0], '/');
@@ -113,10 +130,22 @@ void test_init(int argc, char **argv)
 	close(pipefd[1]);
 	if (pthread_atfork(NULL, NULL, close_ready_fd_in_child))
 		die("pthread_atfork");
-	if (setsid() < 0)
+	if (job)
+		become_job();
+	else if (setsid() < 0)
 		die("setsid");
-	redirect_stdio();
+	redirect_stdio(job);
 	test_msg("started as pid %d\n", getpid());
+}
+
+void test_init(int argc, char **argv)
+{
+	init(argc, argv, 0);
+}
+
+void test_init_job(int argc, char **argv)
+{
+	init(argc, argv, 1);
 }
 
 void test_daemon(void)

@@ -59,6 +59,9 @@ extern const char *test_name;			/* basename of argv[0] */
 extern volatile sig_atomic_t test_stop_requested; /* set by the SIGTERM handler */
 
 void test_init(int argc, char **argv);
+/* test_init for a shell job (desc "terminal": true): the test stays in the session and on the
+ * terminal it was started from (stdin and stdout), leading its own foreground process group. */
+void test_init_job(int argc, char **argv);
 void test_daemon(void);
 void test_waitsig(void);
 /* True until SIGTERM has arrived (pending or handled): for tests that keep working while waiting,

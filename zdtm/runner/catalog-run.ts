@@ -84,7 +84,13 @@ export async function runCatalog(cfg: CatalogRunConfig): Promise<RunReport> {
       results[i] = failedToRun(d.name, `not built: ${bin} missing${buildError ? ` (${buildError})` : ''}`);
       return;
     }
+    const host = path.join(bins, 'tools', 'tty-host');
+    if (d.terminal && !fs.existsSync(host)) {
+      results[i] = failedToRun(d.name, `needs a terminal, but ${host} is not built${buildError ? ` (${buildError})` : ''}`);
+      return;
+    }
     const outcome = await runTest({
+      ...(d.terminal ? { terminalHost: [...(cfg.launcher ?? []), host] } : {}),
       bin,
       args: d.args,
       opts: d.opts,

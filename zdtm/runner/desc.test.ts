@@ -8,7 +8,12 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 describe('parseDesc', () => {
   it('fills defaults from a summary-only desc and names the test after the file', () => {
     const d = parseDesc('{"summary": "pipes keep their data"}', '/x/static/pipe00.desc.json');
-    expect(d).toEqual({ name: 'pipe00', summary: 'pipes keep their data', flavors: ['h'], needs: [], args: [], opts: [], knownFailures: {} });
+    expect(d).toEqual({ name: 'pipe00', summary: 'pipes keep their data', flavors: ['h'], needs: [], args: [], opts: [], terminal: false, knownFailures: {} });
+  });
+
+  it('marks a shell-job test, and refuses a "terminal" that is no boolean', () => {
+    expect(parseDesc('{"summary": "s", "terminal": true}', 'a.desc.json').terminal).toBe(true);
+    expect(() => parseDesc('{"summary": "s", "terminal": "yes"}', 'a.desc.json')).toThrow(/"terminal" must be true or false/);
   });
 
   it('reads every documented key', () => {

@@ -20,6 +20,8 @@ export interface TestDesc {
   opts: string[];
   /** Seconds; overrides the runner's --timeout for this test. */
   timeout?: number;
+  /** Runs as a shell job: started, and restored, from a session on a terminal of its own. */
+  terminal: boolean;
   /** Arches where the test is known to fail under C/R, each with the reason. */
   knownFailures: Partial<Record<ArchName, string>>;
 }
@@ -32,7 +34,7 @@ export class DescError extends Error {
 }
 
 const DESC_SUFFIX = '.desc.json';
-const knownKeys = new Set(['summary', 'flavors', 'arches', 'needs', 'args', 'opts', 'timeout', 'expected', 'reason']);
+const knownKeys = new Set(['summary', 'flavors', 'arches', 'needs', 'args', 'opts', 'timeout', 'terminal', 'expected', 'reason']);
 
 function stringList(file: string, key: string, v: unknown): string[] {
   if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) {
@@ -103,8 +105,13 @@ export function parseDesc(text: string, file: string): TestDesc {
     needs: o['needs'] === undefined ? [] : stringList(file, 'needs', o['needs']),
     args: o['args'] === undefined ? [] : stringList(file, 'args', o['args']),
     opts: o['opts'] === undefined ? [] : stringList(file, 'opts', o['opts']),
+    terminal: false,
     knownFailures: {},
   };
+  if (o['terminal'] !== undefined) {
+    if (typeof o['terminal'] !== 'boolean') throw new DescError(file, '"terminal" must be true or false');
+    desc.terminal = o['terminal'];
+  }
   if (o['arches'] !== undefined) desc.arches = oneOf(file, 'arches', stringList(file, 'arches', o['arches']), archNames);
   if (o['timeout'] !== undefined) {
     const t = o['timeout'];

@@ -7,6 +7,7 @@ import { describeEnd, runCommand, succeeded, type CommandResult } from './comman
 import { checkPageCount } from './page-count.js';
 import { describeWaitStatus, exists, isGone, killLeftovers, pidsWithArg, procStat, waitFor } from './procs.js';
 import type { Outcome } from './results.js';
+import { Terminal } from './terminal.js';
 
 export interface TestSpec {
   /** The test binary. */
@@ -23,6 +24,8 @@ export interface TestSpec {
   iters: number;
   timeoutSec: number;
   keepImages: boolean;
+  /** For a shell-job test: the terminal host to start it (and restore it) on. */
+  terminalHost?: readonly string[];
 }
 
 class TestFailure extends Error {}
@@ -96,11 +99,23 @@ class TestRun {
   private readonly sessions = new Set<number>();
   private readonly pids = new Set<number>();
   readonly imageDirs: string[] = [];
+  private readonly terminal?: Terminal;
 
   constructor(readonly spec: TestSpec, t0: number) {
     this.deadline = t0 + spec.timeoutSec * 1000;
     this.pidfile = this.file('test.pid');
     this.outfile = this.file('test.out');
+    if (spec.terminalHost) {
+      this.terminal = new Terminal(spec.terminalHost, spec.workDir);
+      this.pids.add(this.terminal.pid);
+    }
+  }
+
+  /** A command as a detached process of its own, or as a job on the test's terminal. */
+  private command(argv: string[], outputFile: string, onTerminal: '2' | '12' | undefined): Promise<CommandResult> {
+    const o = { cwd: this.spec.workDir, outputFile, deadline: this.deadline };
+    if (this.terminal && onTerminal) return this.terminal.run(argv, { ...o, redirect: onTerminal });
+    return runCommand(argv, { ...o, onSpawn: (pid) => this.sessions.add(pid) }); // detached: a hang is killed with its session
   }
 
   file(name: string): string {
@@ -119,12 +134,8 @@ class TestRun {
   /** Starts the test and waits until it publishes its PID. */
   async start(): Promise<number> {
     const { spec } = this;
-    const r = await runCommand([...spec.launcher, spec.bin, `--pidfile=${this.pidfile}`, `--outfile=${this.outfile}`, ...spec.args], {
-      cwd: spec.workDir,
-      outputFile: this.file('test.output'),
-      deadline: this.deadline,
-      onSpawn: (pid) => this.sessions.add(pid), // detached: the starter leads its own session
-    });
+    // A shell job keeps the terminal on its stdin and stdout.
+    const r = await this.command([...spec.launcher, spec.bin, `--pidfile=${this.pidfile}`, `--outfile=${this.outfile}`, ...spec.args], this.file('test.output'), '2');
     if (!succeeded(r)) {
       // The daemon's own log (<outfile>.log with the catalog's library) usually says why.
       const why = lastErrorLine(readText(`${this.outfile}.log`), readText(this.file('test.output')));
@@ -139,17 +150,15 @@ class TestRun {
     return pid;
   }
 
-  /** One dump or restore through the CLI; its stdout+stderr in <step>.out, its log in <step>.log. */
-  private async criu(step: string, args: string[]): Promise<CommandResult> {
+  /**
+   * One dump or restore through the CLI; its stdout+stderr in <step>.out, its log in <step>.log.
+   * A shell job is restored from its terminal, as a user restores one.
+   */
+  private async criu(step: string, args: string[], onTerminal = false): Promise<CommandResult> {
     const { spec } = this;
     const log = this.file(`${step}.log`);
     const output = this.file(`${step}.out`);
-    const r = await runCommand([...spec.criu, ...args, '-o', log, '-v4', ...spec.opts], {
-      cwd: spec.workDir,
-      outputFile: output,
-      deadline: this.deadline,
-      onSpawn: (pid) => this.sessions.add(pid), // detached: a hang is killed with its session
-    });
+    const r = await this.command([...spec.criu, ...args, '-o', log, '-v4', ...spec.opts], output, onTerminal ? '12' : undefined);
     if (!succeeded(r)) {
       const why = lastErrorLine(readText(output), readText(log));
       fail(`${step} ${describeEnd(r, spec.timeoutSec)}${why ? `: ${why}` : ''}`);
@@ -178,8 +187,13 @@ class TestRun {
     // Restoring needs the PID itself free: give PID 1 its time to reap the zombie.
     await waitFor(() => !exists(pid), Math.min(this.deadline, Date.now() + REAP_GRACE_MS));
 
+    // The terminal moves on meanwhile, as a user's does: restore must bring the job's settings back.
+    if (this.terminal) {
+      const reset = await this.terminal.run(['stty', 'sane', 'rows', '24', 'cols', '80'], { cwd: this.spec.workDir, outputFile: this.file(`stty${sfx}.out`), deadline: this.deadline, redirect: '12' });
+      if (!succeeded(reset)) fail(`stty on the test's terminal ${describeEnd(reset, this.spec.timeoutSec)}`);
+    }
     const rpidfile = this.file(`restore${sfx}.pid`);
-    const r = await this.criu(`restore${sfx}`, ['restore', '-D', img, '-d', '--pidfile', rpidfile]);
+    const r = await this.criu(`restore${sfx}`, ['restore', '-D', img, '-d', '--pidfile', rpidfile], true);
     outcome.restoreMs.push(r.ms);
     const rpid = Number((readText(rpidfile) ?? '').trim());
     if (!Number.isInteger(rpid) || rpid <= 0) fail(`restore${sfx} wrote no pidfile`);
