@@ -52,10 +52,10 @@ export interface XsaveLayout {
 }
 
 // The legacy FXSAVE area (512 bytes) and the XSAVE header (64 bytes) are fixed.
-const FX = { cwd: 0, swd: 2, twd: 4, fop: 6, rip: 8, rdp: 16, mxcsr: 24, mxcsrMask: 28, st: 32, xmm: 160, swReserved: 464 };
-const XSTATE_BV = 512;
+export const FX = { cwd: 0, swd: 2, twd: 4, fop: 6, rip: 8, rdp: 16, mxcsr: 24, mxcsrMask: 28, st: 32, xmm: 160, swReserved: 464 };
+export const XSTATE_BV = 512;
 const XSAVE_HEADER_END = 576;
-const FP_XSTATE_MAGIC1 = 0x46505853;
+export const FP_XSTATE_MAGIC1 = 0x46505853;
 
 /** The image fields holding each user XSAVE component: [component, field, word size]. */
 const xsaveFields: [number, string, 4 | 8][] = [

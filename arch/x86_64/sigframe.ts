@@ -2,7 +2,7 @@
 // general registers (sigcontext), the FPU/AVX state (XSAVE standard format with the
 // software-reserved bytes the kernel checks), the signal mask and the alternate stack.
 import type { RawRegs, SigframeInput } from '../../src/arch/descriptor.js';
-import { getGpreg, hostXsaveLayout, type GpregName } from './regs.js';
+import { FP_XSTATE_MAGIC1, FX, getGpreg, hostXsaveLayout, XSTATE_BV, type GpregName } from './regs.js';
 import { writeUcontextHead } from '../../src/arch/ucontext.js';
 
 const UC = 8; // struct rt_sigframe { char *pretcode; struct ucontext uc; struct siginfo info; }
@@ -16,10 +16,7 @@ const UC_FP_XSTATE = 1n;
 const UC_SIGCONTEXT_SS = 2n;
 const UC_STRICT_RESTORE_SS = 4n;
 
-const FP_XSTATE_MAGIC1 = 0x46505853;
 const FP_XSTATE_MAGIC2 = 0x46505845;
-const SW_RESERVED = 464;
-const XSTATE_BV = 512;
 
 /** struct sigcontext (64-bit): the general registers in its order, then segments. */
 const sigcontextRegs: GpregName[] = ['r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15', 'di', 'si', 'bp', 'bx', 'dx', 'ax', 'cx', 'sp', 'ip', 'flags'];
@@ -51,13 +48,13 @@ export function buildSigframe(regs: RawRegs, f: SigframeInput, at: bigint): { by
   const fp = Buffer.from(regs.fp);
   if (fp.length > XSTATE_BV + 8) {
     // The kernel accepts extended state only with these software bytes and MAGIC2 after it.
-    fp.writeUInt32LE(FP_XSTATE_MAGIC1, SW_RESERVED);
-    fp.writeUInt32LE(fp.length + 4, SW_RESERVED + 4); // extended_size
+    fp.writeUInt32LE(FP_XSTATE_MAGIC1, FX.swReserved);
+    fp.writeUInt32LE(fp.length + 4, FX.swReserved + 4); // extended_size
     const features = layoutFeatures();
-    fp.writeBigUInt64LE(features, SW_RESERVED + 8); // xfeatures: what the buffer holds
+    fp.writeBigUInt64LE(features, FX.swReserved + 8); // xfeatures: what the buffer holds
     // XRSTOR faults on state bits this CPU does not enable (e.g. PKRU from another machine).
     fp.writeBigUInt64LE(fp.readBigUInt64LE(XSTATE_BV) & features, XSTATE_BV);
-    fp.writeUInt32LE(fp.length, SW_RESERVED + 16); // xstate_size
+    fp.writeUInt32LE(fp.length, FX.swReserved + 16); // xstate_size
     buf.writeUInt32LE(FP_XSTATE_MAGIC2, FPSTATE + fp.length);
   }
   fp.copy(buf, FPSTATE);

@@ -2,9 +2,8 @@
 // support: uc_flags, uc_link, then uc_stack (stack_t: ss_sp, ss_flags, ss_size). Where the
 // signal mask and the mcontext go after it differs, so each arch's sigframe.ts writes those.
 import { byteOrder } from '../sys/host-order.js';
+import { SS_DISABLE } from '../sys/signal.js';
 import type { SigframeInput } from './descriptor.js';
-
-const SS_DISABLE = 2;
 
 /** Writes uc_flags, a null uc_link and uc_stack (the sigaltstack, or disabled) at `uc`. */
 export function writeUcontextHead(buf: Buffer, uc: number, flags: bigint, altstack: SigframeInput['altstack'], littleEndian: boolean): void {

@@ -9,6 +9,7 @@ import { parseFdInfo } from '../proc/fdinfo.js';
 import { parseMaps } from '../proc/maps.js';
 import { EFD_SEMAPHORE, eventfd } from '../sys/anon-fd.js';
 import * as probes from '../sys/check.js';
+import { MFD_CLOEXEC } from '../sys/mman.js';
 import { memfdCreate, pidfdGetfd, pidfdOpen } from '../sys/proc-ops.js';
 import { getRseqConfiguration, interrupt, seize, wait } from '../sys/ptrace.js';
 import { isSysError } from '../sys/native.js';
@@ -50,7 +51,6 @@ export const uffdFeature = {
 } as const;
 const uffdNonCoop = uffdFeature.EVENT_FORK | uffdFeature.EVENT_REMAP | uffdFeature.EVENT_REMOVE | uffdFeature.EVENT_UNMAP;
 
-const MFD_CLOEXEC = 1;
 const AT_PAGESZ = 6n;
 const AT_SYSINFO_EHDR = 33n;
 /** Bit 55 of a pagemap entry: the page (or its VMA) is soft-dirty. */

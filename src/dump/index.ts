@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { RawRegs } from '../arch/descriptor.js';
 import { hostArch } from '../arch/index.js';
 import { injectFault } from '../fault.js';
+import { TASK_DEAD } from '../images/format.js';
 import { writeImage, type Entry } from '../images/index.js';
 import { silentLogger } from '../log.js';
 import type { DumpOptions, DumpResult } from '../options.js';
@@ -23,7 +24,6 @@ import { seizeTree } from './seize.js';
 import { dumpTaskCores } from './task-state.js';
 
 const IMG_VERSION = 2;
-const TASK_DEAD = 2;
 
 export async function dump(opts: DumpOptions): Promise<DumpResult> {
   const log = opts.log ?? silentLogger;

@@ -5,6 +5,7 @@
 // handed to SharedAnonMemory, which saves each object once for the whole tree.
 import fs from 'node:fs';
 import path from 'node:path';
+import { VMA } from '../images/format.js';
 import type { Entry } from '../images/index.js';
 import type { Logger } from '../log.js';
 import { injectFault } from '../fault.js';
@@ -20,22 +21,6 @@ import { O_RDWR } from '../sys/fcntl.js';
 import { MAP_ANONYMOUS, MAP_GROWSDOWN, MAP_NORESERVE, MAP_PRIVATE, MAP_SHARED, PROT_EXEC, PROT_READ, PROT_WRITE } from '../sys/mman.js';
 import { PAGE_SIZE, PageWriter, type MemoryStats } from './page-writer.js';
 import type { SharedAnonMemory } from './shmem.js';
-
-
-// VMA status bits of the image (CRIU's VMA_AREA_* / VMA_* values).
-export const VMA = {
-  AREA_REGULAR: 1 << 0,
-  AREA_STACK: 1 << 1,
-  AREA_VSYSCALL: 1 << 2,
-  AREA_VDSO: 1 << 3,
-  AREA_HEAP: 1 << 5,
-  FILE_PRIVATE: 1 << 6,
-  FILE_SHARED: 1 << 7,
-  ANON_SHARED: 1 << 8,
-  ANON_PRIVATE: 1 << 9,
-  AREA_VVAR: 1 << 12,
-  AREA_MEMFD: 1 << 14,
-} as const;
 
 /** smaps VmFlags -> madvise advice numbers (the image keeps 1 << advice). */
 const madvByFlag: Record<string, number> = { rr: 1, sr: 2, dc: 10, mg: 12, hg: 14, nh: 15, dd: 16, wf: 18 };

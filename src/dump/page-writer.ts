@@ -3,14 +3,13 @@
 // what it cannot read, mappings without read permission, through /proc/PID/mem) or from
 // a file such as a memfd (pread). All-zero pages are dropped where the caller allows it.
 import fs from 'node:fs';
+import { PE_PRESENT } from '../images/format.js';
 import type { Entry } from '../images/index.js';
 import { readRanges } from '../sys/memory.js';
 import { PAGE_SIZE } from '../sys/page-size.js';
 
 export { PAGE_SIZE };
 const BATCH_PAGES = 2048;
-/** pagemap_entry flag: the pages are in this image's pages file. */
-const PE_PRESENT = 1 << 2;
 
 export interface MemoryStats {
   pagesScanned: number;

@@ -14,6 +14,8 @@ import { readI32, readI64, readU64, writeI32, writeU16, writeU32, writeU64 } fro
 import { packageRoot } from '../sys/native.js';
 import { PAGE_SIZE } from '../sys/page-size.js';
 import * as ptrace from '../sys/ptrace.js';
+import { ALL_SIGNALS } from '../sys/signal.js';
+import { AF_UNIX } from '../sys/socket.js';
 import { acceptSeqpacket, listenSeqpacket, pollIn, recvPacket, sendPacket } from '../sys/unix-seqpacket.js';
 import { RemoteThread } from './remote.js';
 
@@ -27,8 +29,6 @@ const TIMER_REPLY = 6 * 8;
 const STACK_SIZE = 64 * 1024;
 const PROT_RWX = 7;
 const MAP_PRIVATE_ANON = 0x22;
-const AF_UNIX = 1;
-const ALL_SIGNALS = 0xffffffffffffffffn;
 const REPLY_TIMEOUT_MS = 10_000;
 
 const roundUp = (n: number, to: number) => Math.ceil(n / to) * to;

@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import type { ArchDescriptor, ArchRegs, RawRegs } from '../arch/descriptor.js';
 import * as ptrace from '../sys/ptrace.js';
 import { readMemory } from '../sys/memory.js';
+import { ALL_SIGNALS } from '../sys/signal.js';
 import { parseMaps } from '../proc/maps.js';
 
 /** Finds a syscall instruction in the target's vDSO. */
@@ -26,7 +27,6 @@ export function findSyscallInsn(pid: number, regs: ArchRegs): bigint {
   return vdso.start + BigInt(at);
 }
 
-const ALL_SIGNALS = 0xffffffffffffffffn;
 /** Bytes of stack scratch each thread offers; enough for any output struct we ask for. */
 export const SCRATCH_SIZE = 64;
 

@@ -4,6 +4,7 @@
 // timer values, brk, clear-tid address, sigaltstack, securebits, subreaper, pdeath signal).
 import fs from 'node:fs';
 import type { ArchDescriptor, RawRegs } from '../arch/descriptor.js';
+import { TASK_ALIVE, TASK_STOPPED } from '../images/format.js';
 import type { Entry } from '../images/index.js';
 import type { Logger } from '../log.js';
 import { injectFault } from '../fault.js';
@@ -18,8 +19,6 @@ import { findSyscallInsn, RemoteThread } from './remote.js';
 import type { SeccompFilters } from './seccomp.js';
 import type { FrozenTask } from './seize.js';
 
-const TASK_ALIVE = 1;
-const TASK_STOPPED = 3;
 const SECCOMP_MODE_STRICT = 1;
 const SECCOMP_MODE_FILTER = 2;
 

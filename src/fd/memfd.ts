@@ -9,6 +9,7 @@ import path from 'node:path';
 import { ImageError, readImage, writeImage, type Entry } from '../images/index.js';
 import { PAGE_SIZE, PageWriter } from '../dump/page-writer.js';
 import { F_ADD_SEALS, F_GET_SEALS } from '../sys/fcntl.js';
+import { MFD_ALLOW_SEALING, MFD_CLOEXEC } from '../sys/mman.js';
 import { fcntl, memfdCreate } from '../sys/proc-ops.js';
 import { fillSharedMemory } from '../restore/shmem.js';
 import { fileEntry, type TreeImages } from '../restore/task-images.js';
@@ -16,8 +17,6 @@ import { noOwner, type FileTable } from './file-table.js';
 import type { FdKind, FinishContext, KindDumpState, OpenContext } from './kind.js';
 import { openReg } from './reg-file.js';
 
-const MFD_CLOEXEC = 1;
-const MFD_ALLOW_SEALING = 2;
 
 interface MemfdInode {
   id: number;

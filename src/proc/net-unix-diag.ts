@@ -5,6 +5,7 @@
 // unix_diag_msg {u8 family, u8 type, u8 state, u8 pad, u32 ino, u32 cookie[2]} + rtattrs.
 
 import { readI32, readU16, readU32, writeU16, writeU32 } from '../sys/host-order.js';
+import { AF_UNIX } from '../sys/socket.js';
 
 const SOCK_DIAG_BY_FAMILY = 20;
 const NLM_F_REQUEST = 1;
@@ -12,7 +13,6 @@ const NLM_F_DUMP = 0x300;
 const NLMSG_ERROR = 2;
 const NLMSG_DONE = 3;
 const NLMSG_HDRLEN = 16;
-const AF_UNIX = 1;
 
 export const UDIAG_SHOW_NAME = 1;
 export const UDIAG_SHOW_VFS = 2;

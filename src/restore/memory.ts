@@ -4,24 +4,14 @@
 import { ImageError, type Entry } from '../images/index.js';
 import type { Vma } from '../proc/maps.js';
 import { ghostNumber } from '../fd/ghost-file.js';
+import { PE_PARENT, PE_PRESENT, VMA } from '../images/format.js';
 import { O_RDONLY, O_RDWR } from '../sys/fcntl.js';
 import { fileEntry, type TaskImages, type TreeImages } from './task-images.js';
 import { PAGE_SIZE as HOST_PAGE_SIZE } from '../sys/page-size.js';
 import { MAP_ANONYMOUS, MAP_GROWSDOWN, MAP_NORESERVE, MAP_PRIVATE, MAP_SHARED, PROT_WRITE } from '../sys/mman.js';
 
 // CRIU's VMA status bits (criu/include/image.h), a fact of the image format.
-export const VMA_AREA_REGULAR = 1 << 0;
-export const VMA_AREA_VSYSCALL = 1 << 2;
-export const VMA_AREA_VDSO = 1 << 3;
-export const VMA_FILE_PRIVATE = 1 << 6;
-export const VMA_FILE_SHARED = 1 << 7;
-export const VMA_ANON_SHARED = 1 << 8;
-export const VMA_ANON_PRIVATE = 1 << 9;
-export const VMA_AREA_SYSVIPC = 1 << 10;
-export const VMA_AREA_VVAR = 1 << 12;
 // pagemap_entry flags.
-const PE_PARENT = 1 << 0;
-const PE_PRESENT = 1 << 2;
 
 const MAP_KEPT = MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN | MAP_NORESERVE;
 export const PAGE_SIZE = BigInt(HOST_PAGE_SIZE);
@@ -67,8 +57,8 @@ export interface MemoryPlan {
 const hex = (n: bigint): string => '0x' + n.toString(16);
 
 function describeUnsupported(status: number): string | undefined {
-  if (status & VMA_AREA_SYSVIPC) return 'SysV shared memory';
-  if (!(status & (VMA_ANON_PRIVATE | VMA_ANON_SHARED | VMA_FILE_PRIVATE | VMA_FILE_SHARED))) return `a mapping of kind 0x${status.toString(16)}`;
+  if (status & VMA.AREA_SYSVIPC) return 'SysV shared memory';
+  if (!(status & (VMA.ANON_PRIVATE | VMA.ANON_SHARED | VMA.FILE_PRIVATE | VMA.FILE_SHARED))) return `a mapping of kind 0x${status.toString(16)}`;
   return undefined;
 }
 
@@ -80,29 +70,29 @@ export function planMemory(task: TaskImages, tree: TreeImages): MemoryPlan {
     const start = BigInt(v['start']);
     const end = BigInt(v['end']);
     const status: number = v['status'];
-    if (status & VMA_AREA_VSYSCALL) continue; // the kernel provides it at a fixed address
-    if (status & VMA_AREA_VDSO) {
+    if (status & VMA.AREA_VSYSCALL) continue; // the kernel provides it at a fixed address
+    if (status & VMA.AREA_VDSO) {
       vdso.push({ start, end });
       continue;
     }
-    if (status & VMA_AREA_VVAR) {
+    if (status & VMA.AREA_VVAR) {
       vvar.push({ start, end });
       continue;
     }
     const what = describeUnsupported(status);
-    if (what || !(status & VMA_AREA_REGULAR)) {
+    if (what || !(status & VMA.AREA_REGULAR)) {
       throw new Error(`criu-ts: task ${task.pid}: cannot restore ${what ?? 'an irregular mapping'} at ${hex(start)}-${hex(end)} yet`);
     }
     const flags = (v['flags'] as number) & MAP_KEPT;
     const plan: VmaPlan = { start, end, pgoff: BigInt(v['pgoff']), prot: v['prot'], mapProt: v['prot'], flags, madv: BigInt(v['madv'] ?? 0) };
-    if (status & (VMA_FILE_PRIVATE | VMA_FILE_SHARED)) {
-      const writable = (status & VMA_FILE_SHARED) !== 0 && (plan.prot & PROT_WRITE) !== 0;
+    if (status & (VMA.FILE_PRIVATE | VMA.FILE_SHARED)) {
+      const writable = (status & VMA.FILE_SHARED) !== 0 && (plan.prot & PROT_WRITE) !== 0;
       const openFlags = writable ? O_RDWR : O_RDONLY;
       const fileId = Number(v['shmid']);
       if (tree.files.get(fileId)?.['type'] === 'MEMFD' || ghostNumber(tree, fileId) !== undefined) plan.recreated = { fileId, openFlags };
       else plan.file = { path: (fileEntry(tree, fileId, 'REG')['reg'] as Entry)['name'], openFlags };
     }
-    if (status & VMA_ANON_SHARED) {
+    if (status & VMA.ANON_SHARED) {
       plan.shmem = BigInt(v['shmid']);
       plan.flags &= ~MAP_ANONYMOUS; // mapped from the object's fd
     }

@@ -2,10 +2,12 @@
 // side effect yet. The executor (spawn.ts) opens files and creates the task from it.
 import fs from 'node:fs';
 import type { ArchDescriptor, ArchRegs, RawRegs, SigframeInput, TracerRegset } from '../arch/descriptor.js';
+import { TASK_ALIVE, TASK_STOPPED } from '../images/format.js';
 import type { Entry } from '../images/index.js';
 import { checkFileLocks, posixLocks } from '../fd/file-locks.js';
 import type { FdRestoreOptions } from '../fd/kind.js';
 import { checkFds } from '../fd/restore.js';
+import { SS_DISABLE } from '../sys/signal.js';
 import { planMemory, type MemoryPlan } from './memory.js';
 import { fileEntry, type TaskImages, type TreeImages } from './task-images.js';
 
@@ -98,10 +100,7 @@ const n64 = (v: unknown): bigint => BigInt((v as number | bigint | undefined) ??
 const NSIG = 64;
 const SIGKILL = 9;
 const SIGSTOP = 19;
-const SS_DISABLE = 2;
 // task_core_entry.task_state values (CRIU's TASK_ALIVE, TASK_STOPPED).
-const TASK_ALIVE = 1;
-const TASK_STOPPED = 3;
 
 function regName(tree: TreeImages, id: number): string {
   return fileEntry(tree, id, 'REG')['reg']['name'];

@@ -3,6 +3,7 @@
 // validated by the decoder) before anything is created.
 import fs from 'node:fs';
 import path from 'node:path';
+import { TASK_DEAD } from '../images/format.js';
 import { ImageError, readImage, type Entry } from '../images/index.js';
 
 export interface TaskImages {
@@ -31,8 +32,6 @@ export interface ZombieImages {
   exitStatus: number;
 }
 
-/** task_core_entry.task_state of a zombie (CRIU's TASK_DEAD). */
-const TASK_DEAD = 2;
 
 export interface TreeImages {
   dir: string;

@@ -11,6 +11,10 @@ export const MAP_PRIVATE = 0x2;
 export const MAP_ANONYMOUS = 0x20;
 export const MAP_GROWSDOWN = 0x100;
 
+/** memfd_create flags (<linux/memfd.h>). */
+export const MFD_CLOEXEC = 1;
+export const MFD_ALLOW_SEALING = 2;
+
 /** MAP_NORESERVE of `arch` (powerpc has its own; asm-generic's for an unknown arch). */
 export const mapNoreserveOf = (arch: ArchDescriptor | undefined): number => arch?.mapNoreserve ?? 0x4000;
 
