@@ -8,7 +8,7 @@ import {
   syscallRegs, xsaveSize, checkpointRegs, setGpreg, stackScratch, type XsaveLayout,
 } from './regs.js';
 import * as ptrace from '../../src/sys/ptrace.js';
-import { startTarget, type Target } from '../../src/dump/test-support.js';
+import { startTarget, type Target } from '../../src/testing/targets.js';
 
 const fixture = '/work/shared/fixtures/criu-4.2/tree/json/core-20528.img.json';
 const targets: Target[] = [];

@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { alive, moreLines, start, stop, until, type Program } from '../e2e/harness.js';
+import { alive, moreLines, start, stop, until, type Program } from '../demo/programs.js';
 import { packageRoot } from '../sys/native.js';
 
 const main = path.join(packageRoot(), 'dist', 'src', 'cli', 'main.js');

@@ -2,7 +2,7 @@
 // watch it count on from where it stopped. Needs root and gcc.
 import fs from 'node:fs';
 import { dump } from '../dump/index.js';
-import { lines, moreLines, start, stop, until } from '../e2e/harness.js';
+import { lines, moreLines, start, stop, until } from './programs.js';
 import { restore } from '../restore/index.js';
 
 const show = (numbers: string[]): string => numbers.slice(-5).join(' ');

@@ -10,7 +10,7 @@ import { readImage } from '../images/index.js';
 import { parseMaps } from '../proc/maps.js';
 import { parseStatus } from '../proc/status.js';
 import { dump } from './index.js';
-import { counterAdvances, isAlive, readCounter, startTarget, type Target } from './test-support.js';
+import { counterAdvances, isAlive, readCounter, startTarget, type Target } from '../testing/targets.js';
 
 const targets: Target[] = [];
 afterAll(() => targets.forEach((t) => t.kill()));

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { faultPoints, InjectedFault } from '../fault.js';
 import { dump } from './index.js';
-import { counterAdvances, readCounter, startTarget, type Target } from './test-support.js';
+import { counterAdvances, readCounter, startTarget, type Target } from '../testing/targets.js';
 
 const dumpPoints = Object.keys(faultPoints).filter((p) => p.startsWith('dump-')) as (keyof typeof faultPoints)[];
 const here = path.dirname(fileURLToPath(import.meta.url));

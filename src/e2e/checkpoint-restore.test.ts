@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { restore } from '../restore/index.js';
-import { alive, checkpoint, checkpointRestore, lines, moreLines, start, stop, until, type Program } from './harness.js';
+import { alive, checkpoint, checkpointRestore, lines, moreLines, start, stop, until, type Program } from '../demo/programs.js';
 
 const isRoot = process.getuid?.() === 0;
 const hasAvx2 = fs.readFileSync('/proc/cpuinfo', 'utf8').includes(' avx2');

@@ -1,5 +1,6 @@
 // The fd-kind table against the image format: every fd type of fdinfo.proto is either a
 // kind with both halves or refused by name, and no kind can be dumped but not restored.
+import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import { messageType } from '../images/schema.js';
 import { fdKinds, restorerOf } from './registry.js';
@@ -7,7 +8,7 @@ import { fdKinds, restorerOf } from './registry.js';
 /** fd_types values the format keeps for CRIU's restorer itself; no image holds them. */
 const INTERNAL = new Set(['UND', 'CTL_TTY', 'AUTOFS_PIPE']);
 
-const fdTypes = (): string[] => Object.keys(messageType('fdinfo_entry').fields['type']!.resolvedType!.toJSON()['values'] as object);
+const fdTypes = (): string[] => Object.keys((messageType('fdinfo_entry').fields['type']!.resolvedType as protobuf.Enum).values);
 
 describe('the fd-kind registry', () => {
   it('restores every kind it dumps', () => {

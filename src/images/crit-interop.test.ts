@@ -11,7 +11,7 @@ import { decodeToJson } from './crit.js';
 import { encodeImage } from './index.js';
 import { KINDS } from './kinds.js';
 import { parseJsonExact } from './json-text.js';
-import { normaliseNumbers, sampleImage } from './testing.js';
+import { normaliseNumbers, sampleImage } from '../testing/images.js';
 
 const crit = process.env['CRIU_TS_CRIT'];
 if (!crit) console.warn('images: CRIU_TS_CRIT not set; interop tests against crit skipped');

@@ -7,7 +7,7 @@ import { packageRoot } from '../sys/native.js';
 import { decodeToJson, encodeFromJson } from './crit.js';
 import { decodeImage, encodeImage, readImage } from './index.js';
 import { parseJsonExact } from './json-text.js';
-import { normaliseNumbers } from './testing.js';
+import { normaliseNumbers } from '../testing/images.js';
 
 const FIXTURES = path.join(packageRoot(), '..', 'shared', 'fixtures', 'criu-4.2');
 const present = fs.existsSync(FIXTURES);

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeToJson, encodeFromJson } from './crit.js';
 import { decodeFramed, encodeFramed } from './framing.js';
 import { KINDS, kindOfFile, type Entry } from './kinds.js';
-import { msgQueue, sampleImage } from './testing.js';
+import { msgQueue, sampleImage } from '../testing/images.js';
 
 describe.each(Object.keys(KINDS))('kind %s', (kind) => {
   it.each(['LE', 'BE'] as const)('round-trips full entries in %s', (order) => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ImageError } from './error.js';
 import { decodeFramed, encodeFramed } from './framing.js';
 import { KINDS } from './kinds.js';
-import { sampleImage } from './testing.js';
+import { sampleImage } from '../testing/images.js';
 
 function decodesOrImageError(buf: Buffer, file: string): 'ok' | 'error' {
   try {

@@ -3,7 +3,7 @@
 // detached, running and without the flag.
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTarget, readCounter, type Target } from '../dump/test-support.js';
+import { startTarget, readCounter, type Target } from '../testing/targets.js';
 import { readMemory } from '../sys/memory.js';
 import { putBackTracerRegsets } from './tracer-regsets.js';
 

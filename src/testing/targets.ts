@@ -1,22 +1,22 @@
-// Helpers for tests that dump real processes: compile a C target from fixtures/, start
+// Helpers for tests that dump real processes: compile a C target (zdtm/e2e/target-<name>.c), start
 // it (it daemonizes, so our node is never its parent and libuv never reaps it), read the
 // status line it keeps rewriting, and kill it at the end.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../sys/native.js';
 
-const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
+const programs = path.join(packageRoot(), 'zdtm', 'e2e');
 const built = new Map<string, string>();
 
-/** Compiles fixtures/<name>.c once per process and returns the executable's path. */
+/** Compiles target-<name>.c once per process and returns the executable's path. */
 export function compileTarget(name: string): string {
   let exe = built.get(name);
   if (!exe) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'criu-ts-target-'));
     exe = path.join(dir, name);
-    execFileSync('gcc', ['-O2', '-pthread', '-o', exe, path.join(fixtures, `${name}.c`)]);
+    execFileSync('gcc', ['-O2', '-pthread', '-o', exe, path.join(programs, `target-${name}.c`)]);
     built.set(name, exe);
   }
   return exe;
@@ -31,7 +31,7 @@ export interface Target {
 }
 
 /**
- * Starts fixtures/<name>.c with (pidfile, statusfile, ...extra) and waits until it is
+ * Starts target-<name>.c with (pidfile, statusfile, ...extra) and waits until it is
  * ready; `wrap` runs it through another command (e.g. ["unshare", "-m"]).
  */
 export function startTarget(name: string, extra: string[] = [], wrap: string[] = []): Target {

@@ -3,9 +3,9 @@
 // that prints integers differently (number, decimal text, 0x text). Used by the unit
 // tests here and usable by other layers' tests that need images of a given kind.
 import protobuf from 'protobufjs';
-import { u32Bytes, type ByteOrder } from './byte-order.js';
-import { KINDS, type Entry } from './kinds.js';
-import { messageType } from './schema.js';
+import { u32Bytes, type ByteOrder } from '../images/byte-order.js';
+import { KINDS, type Entry } from '../images/kinds.js';
+import { messageType } from '../images/schema.js';
 
 /**
  * An entry with every field of the type set to a value derived from its field number

@@ -1,4 +1,4 @@
-// End-to-end harness: builds a test program from src/e2e/programs with gcc, starts it
+// Sample programs (zdtm/e2e/<name>.c) for the demo and the end-to-end tests: builds one with gcc, starts it
 // (it daemonizes, so we are not its parent), checkpoints it with dump(), waits for the
 // PID to be free and restores it detached, as a user of criu-ts would.
 import { execFileSync } from 'node:child_process';
@@ -48,10 +48,10 @@ export function moreLines(p: Program, count: number, ms?: number): Promise<strin
   }, ms);
 }
 
-/** Builds programs/<name>.c into a fresh directory and starts it. */
+/** Builds zdtm/e2e/<name>.c into a fresh directory and starts it. */
 export async function start(name: string, cflags: string[] = []): Promise<Program> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `criu-ts-e2e-${name}-`));
-  const src = path.join(packageRoot(), 'src', 'e2e', 'programs', `${name}.c`);
+  const src = path.join(packageRoot(), 'zdtm', 'e2e', `${name}.c`);
   const bin = path.join(dir, name);
   execFileSync('gcc', ['-O2', '-Wall', ...cflags, '-o', bin, src]);
   const pidfile = path.join(dir, 'pid');
