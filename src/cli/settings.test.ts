@@ -25,8 +25,10 @@ describe('verbosityOf', () => {
     for (const [line, level] of cases) expect(verbosityOf(parse(line)), line).toBe(level);
   });
 
-  it('rejects a level that is not a number', () => {
-    expect(() => verbosityOf(parse('check --verbosity=loud'))).toThrow(UsageError);
+  it('reads any other value as criu does (atoi): "-verbosity=0" is -v with junk, so level 0', () => {
+    expect(verbosityOf(parse('check -verbosity=0'))).toBe(0);
+    expect(verbosityOf(parse('check --verbosity=loud'))).toBe(0);
+    expect(verbosityOf(parse('check -v3x'))).toBe(3);
   });
 });
 

@@ -20,14 +20,20 @@ export interface Settings {
   displayStats: boolean;
 }
 
-/** Applies -v, -vv..., -vN and --verbosity[=N] in command-line order, as criu does. */
+/** C's atoi: the leading decimal digits (after blanks and a sign), 0 when there are none. */
+const atoi = (s: string): number => Number.parseInt(s, 10) || 0;
+
+/**
+ * Applies -v, -vv..., -vN and --verbosity[=N] in command-line order, with criu's rules: a value
+ * made of v's raises the level by one more than their count, any other is read by atoi (so
+ * "-verbosity=0", which getopt reads as -v with the value "erbosity=0", is level 0).
+ */
 export function verbosityOf(args: ParsedArgs): number {
   let level = defaultVerbosity;
   for (const o of args.all('verbosity')) {
     if (o.value === undefined) level += 1;
-    else if (/^v+$/.test(o.value)) level += o.value.length + 1;
-    else if (/^\d+$/.test(o.value)) level = Number(o.value);
-    else throw new UsageError(`option ${o.spelling}: bad level "${o.value}" (want a number 0-4)`);
+    else if (o.value.startsWith('v')) level += o.value.length + 1;
+    else level = atoi(o.value);
   }
   return level;
 }
