@@ -5,13 +5,14 @@
 import fs from 'node:fs';
 import type { Entry } from '../images/index.js';
 
+// file_lock_entry.flag: CRIU's kinds (its FL_OFD is 4, not the kernel's FL_OFDLCK 1024).
 export const FL_POSIX = 1;
 export const FL_FLOCK = 2;
-export const FL_OFDLCK = 1024;
+export const FL_OFD = 4;
 const F_RDLCK = 0;
 const F_WRLCK = 1;
 
-const FLAGS: Record<string, number> = { POSIX: FL_POSIX, FLOCK: FL_FLOCK, OFDLCK: FL_OFDLCK };
+const FLAGS: Record<string, number> = { POSIX: FL_POSIX, FLOCK: FL_FLOCK, OFDLCK: FL_OFD };
 
 /** Parses one fdinfo "lock:" value: "1: POSIX  ADVISORY  WRITE 5220 fe:00:2228826 0 99". */
 export function parseLockLine(line: string): { flag: number; type: number; pid: number; start: bigint; len: bigint } {

@@ -3,14 +3,12 @@
 // the process, so the restorer blob takes them in the new task (posixLocks).
 import fs from 'node:fs';
 import path from 'node:path';
+import { FL_FLOCK, FL_OFD, FL_POSIX } from '../dump/file-locks.js';
 import { readImage, type Entry } from '../images/index.js';
 import { flock, F_OFD_SETLK, LOCK_EX, LOCK_NB, LOCK_SH, setRecordLock } from '../sys/anon-fd.js';
 import type { TaskFd } from './fds.js';
 import type { TaskImages, TreeImages } from './task-images.js';
 
-const FL_POSIX = 1;
-const FL_FLOCK = 2;
-const FL_OFDLCK = 1024;
 const F_WRLCK = 1;
 
 const cache = new WeakMap<TreeImages, Entry[]>();
@@ -28,7 +26,7 @@ function locksOf(tree: TreeImages): Entry[] {
 export function checkFileLocks(tree: TreeImages, task: TaskImages): void {
   for (const l of locksOf(tree)) {
     if (l['pid'] !== task.pid) continue;
-    if (l['flag'] !== FL_POSIX && l['flag'] !== FL_FLOCK && l['flag'] !== FL_OFDLCK) throw new Error(`criu-ts: file lock of kind ${l['flag']} (fd ${l['fd']} of ${task.pid}) is not supported`);
+    if (l['flag'] !== FL_POSIX && l['flag'] !== FL_FLOCK && l['flag'] !== FL_OFD) throw new Error(`criu-ts: file lock of kind ${l['flag']} (fd ${l['fd']} of ${task.pid}) is not supported`);
     if (!task.fds.some((f) => f['fd'] === l['fd'])) throw new Error(`criu-ts: file lock on fd ${l['fd']} of ${task.pid}, which the task does not have`);
   }
 }
