@@ -8,6 +8,12 @@ import { checkPageCount } from './page-count.js';
 import { describeWaitStatus, exists, isGone, killLeftovers, pidsWithArg, procStat, waitFor } from './procs.js';
 import type { Outcome } from './results.js';
 
+/** The checkpoint commands, e.g. ["node", "dist/src/cli/main.js"] or ["/usr/sbin/criu"]; two tools for interop. */
+export interface CriuCommands {
+  dump: readonly string[];
+  restore: readonly string[];
+}
+
 export interface TestSpec {
   /** The test binary. */
   bin: string;
@@ -16,8 +22,7 @@ export interface TestSpec {
   opts: readonly string[];
   /** Prefix for the binary, e.g. ["qemu-aarch64-static"]; empty to run it directly. */
   launcher: readonly string[];
-  /** The checkpoint command, e.g. ["node", "dist/src/cli/main.js"] or ["/usr/sbin/criu"]. */
-  criu: readonly string[];
+  criu: CriuCommands;
   workDir: string;
   nocr: boolean;
   iters: number;
@@ -140,11 +145,11 @@ class TestRun {
   }
 
   /** One dump or restore through the CLI; its stdout+stderr in <step>.out, its log in <step>.log. */
-  private async criu(step: string, args: string[]): Promise<CommandResult> {
+  private async criu(command: readonly string[], step: string, args: string[]): Promise<CommandResult> {
     const { spec } = this;
     const log = this.file(`${step}.log`);
     const output = this.file(`${step}.out`);
-    const r = await runCommand([...spec.criu, ...args, '-o', log, '-v4', ...spec.opts], {
+    const r = await runCommand([...command, ...args, '-o', log, '-v4', ...spec.opts], {
       cwd: spec.workDir,
       outputFile: output,
       deadline: this.deadline,
@@ -163,7 +168,7 @@ class TestRun {
     const img = this.file(`img${sfx}`);
     this.imageDirs.push(img);
     fs.mkdirSync(img);
-    const d = await this.criu(`dump${sfx}`, ['dump', '-t', String(pid), '-D', img]).catch((e: Error) => {
+    const d = await this.criu(this.spec.criu.dump, `dump${sfx}`, ['dump', '-t', String(pid), '-D', img]).catch((e: Error) => {
       // A failed dump must leave the target running: say so when it did not.
       throw isGone(pid) ? new TestFailure(`${e.message} (and the test process is gone)`) : e;
     });
@@ -179,7 +184,7 @@ class TestRun {
     await waitFor(() => !exists(pid), Math.min(this.deadline, Date.now() + REAP_GRACE_MS));
 
     const rpidfile = this.file(`restore${sfx}.pid`);
-    const r = await this.criu(`restore${sfx}`, ['restore', '-D', img, '-d', '--pidfile', rpidfile]);
+    const r = await this.criu(this.spec.criu.restore, `restore${sfx}`, ['restore', '-D', img, '-d', '--pidfile', rpidfile]);
     outcome.restoreMs.push(r.ms);
     const rpid = Number((readText(rpidfile) ?? '').trim());
     if (!Number.isInteger(rpid) || rpid <= 0) fail(`restore${sfx} wrote no pidfile`);
