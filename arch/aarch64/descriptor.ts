@@ -10,6 +10,7 @@ export const aarch64: ArchDescriptor = {
   triple: 'aarch64-linux-gnu',
   littleEndian: true,
   elfMachine: 183, // EM_AARCH64
+  savedAuxvWords: 50,
   // asm-generic table: there is no open (use openat) and no arch_prctl.
   syscalls: {
     read: 63, write: 64, openat: 56, close: 57, mmap: 222, mprotect: 226, munmap: 215, brk: 214,

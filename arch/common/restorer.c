@@ -4,7 +4,8 @@
  * planner to be free in both the old and the new layout), replaces the whole address
  * space with the target's, restores the per-task kernel state the argument block
  * lists, reports success and leaves through rt_sigreturn into the saved registers.
- * Every failure is reported as (step, errno) on the report pipe, then the task exits.
+ * Every failure is reported on the report pipe as the step, the errno and the syscall
+ * that failed with its arguments; then the task exits.
  */
 #include "restorer.h"
 #include "restorer-arch.h"
@@ -25,6 +26,32 @@
 #define SYS(...) rst_sys_n(__VA_ARGS__, 0, 0, 0, 0, 0, 0, 0)
 #define rst_sys_n(nr, a, b, c, d, e, f, ...) rst_syscall6(nr, (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), (long)(f))
 
+/*
+ * A syscall that can fail a step, kept as data so that the report can say which call
+ * failed and with what: CALL(name, args...) of one to six arguments. The name is held
+ * as bytes, not as a pointer, which would need a relocation in a static initializer.
+ */
+struct call {
+	char name[sizeof(((struct rst_report *)0)->syscall)];
+	long nr;
+	u32 nargs;
+	long args[6];
+};
+#define CALL(name, ...) ((struct call){ #name, __NR_##name, NARGS(__VA_ARGS__), CALL_ARGS(__VA_ARGS__, 0, 0, 0, 0, 0, 0) })
+#define NARGS(...) NARGS_(__VA_ARGS__, 6, 5, 4, 3, 2, 1, 0)
+#define NARGS_(a, b, c, d, e, f, n, ...) n
+#define CALL_ARGS(a, b, c, d, e, f, ...) { (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), (long)(f) }
+
+static long do_call(const struct call *c)
+{
+	return rst_syscall6(c->nr, c->args[0], c->args[1], c->args[2], c->args[3], c->args[4], c->args[5]);
+}
+
+static int is_err(long r)
+{
+	return r < 0 && r > -4096;
+}
+
 /* The compiler may emit calls to these for struct copies; the blob has no libc. */
 void *memcpy(void *dst, const void *src, unsigned long n)
 {
@@ -43,15 +70,26 @@ void *memset(void *dst, int c, unsigned long n)
 	return dst;
 }
 
-static void report(const struct rst_args *a, u32 step, long err)
+/* c is the syscall that failed, or NULL when the step failed on a check of its own. */
+static void report(const struct rst_args *a, u32 step, long err, const struct call *c)
 {
-	struct rst_report r = { .pid = a->pid, .step = step, .err = (s32)-err, .pad = 0 };
+	struct rst_report r;
+	memset(&r, 0, sizeof(r));
+	r.pid = a->pid;
+	r.step = step;
+	r.err = (s32)-err;
+	if (c) {
+		r.nargs = c->nargs;
+		memcpy(r.syscall, c->name, sizeof(r.syscall));
+		for (u32 i = 0; i < 6; i++)
+			r.args[i] = (u64)c->args[i];
+	}
 	SYS(__NR_write, a->report_fd, &r, sizeof(r));
 }
 
-static __attribute__((noreturn)) void fail(const struct rst_args *a, u32 step, long err)
+static __attribute__((noreturn)) void fail(const struct rst_args *a, u32 step, long err, const struct call *c)
 {
-	report(a, step, err);
+	report(a, step, err, c);
 	for (;;)
 		SYS(__NR_exit_group, 1);
 }
@@ -60,14 +98,16 @@ static __attribute__((noreturn)) void fail(const struct rst_args *a, u32 step, l
 static void maybe_fault(const struct rst_args *a, u32 step)
 {
 	if (a->fault_step == step)
-		fail(a, step, -125);
+		fail(a, step, -125, 0);
 }
 
-#define CHECK(a, step, expr)                     \
-	do {                                     \
-		long __r = (expr);               \
-		if (__r < 0 && __r > -4096)      \
-			fail((a), (step), __r);  \
+/* CHECK(a, step, name, args...): the syscall, failing the step on an error. */
+#define CHECK(a, step, ...)                                \
+	do {                                               \
+		struct call __c = CALL(__VA_ARGS__);       \
+		long __r = do_call(&__c);                      \
+		if (is_err(__r))                           \
+			fail((a), (step), __r, &__c);      \
 	} while (0)
 
 /* Unmaps [0, task_size) except the keep ranges, which the planner sorted by address. */
@@ -78,7 +118,7 @@ static void unmap_all_but_kept(const struct rst_args *a)
 	for (u32 i = 0; i <= a->nr_keep; i++) {
 		u64 to = i < a->nr_keep ? keep[i].start : a->task_size;
 		if (to > from)
-			CHECK(a, RST_STEP_UNMAP, SYS(__NR_munmap, from, to - from));
+			CHECK(a, RST_STEP_UNMAP, munmap, from, to - from);
 		if (i < a->nr_keep)
 			from = keep[i].end;
 	}
@@ -88,11 +128,12 @@ static void move_special_mappings(const struct rst_args *a)
 {
 	const struct rst_move *m = (const struct rst_move *)a->moves;
 	for (u32 i = 0; i < a->nr_moves; i++) {
-		long r = SYS(__NR_mremap, m[i].from, m[i].len, m[i].len, MREMAP_MAYMOVE | MREMAP_FIXED, m[i].to);
-		if (r < 0 && r > -4096)
-			fail(a, RST_STEP_SPECIAL_MOVE, r);
+		struct call c = CALL(mremap, m[i].from, m[i].len, m[i].len, MREMAP_MAYMOVE | MREMAP_FIXED, m[i].to);
+		long r = do_call(&c);
+		if (is_err(r))
+			fail(a, RST_STEP_SPECIAL_MOVE, r, &c);
 		if ((u64)r != m[i].to)
-			fail(a, RST_STEP_SPECIAL_MOVE, -22);
+			fail(a, RST_STEP_SPECIAL_MOVE, -22, &c);
 	}
 }
 
@@ -100,12 +141,13 @@ static void map_vmas(const struct rst_args *a)
 {
 	const struct rst_vma *v = (const struct rst_vma *)a->vmas;
 	for (u32 i = 0; i < a->nr_vmas; i++) {
-		long r = SYS(__NR_mmap, v[i].start, v[i].end - v[i].start, v[i].map_prot, v[i].flags | MAP_FIXED, v[i].fd,
-			     v[i].pgoff);
-		if (r < 0 && r > -4096)
-			fail(a, RST_STEP_VMA_MAP, r);
+		struct call c = CALL(mmap, v[i].start, v[i].end - v[i].start, v[i].map_prot, v[i].flags | MAP_FIXED, v[i].fd,
+				     v[i].pgoff);
+		long r = do_call(&c);
+		if (is_err(r))
+			fail(a, RST_STEP_VMA_MAP, r, &c);
 		if ((u64)r != v[i].start)
-			fail(a, RST_STEP_VMA_MAP, -14);
+			fail(a, RST_STEP_VMA_MAP, -14, &c);
 	}
 }
 
@@ -117,12 +159,13 @@ static void fill_pages(const struct rst_args *a)
 		u64 done = 0;
 		while (done < run[i].len) {
 			u64 want = run[i].len - done;
-			long r = SYS(__NR_pread64, a->pages_fd, run[i].vaddr + done, want > CHUNK ? CHUNK : want,
-				     run[i].off + done);
+			struct call c = CALL(pread64, a->pages_fd, run[i].vaddr + done, want > CHUNK ? CHUNK : want,
+					     run[i].off + done);
+			long r = do_call(&c);
 			if (r < 0)
-				fail(a, RST_STEP_PAGES, r);
+				fail(a, RST_STEP_PAGES, r, &c);
 			if (r == 0)
-				fail(a, RST_STEP_PAGES, -61 /* ENODATA: pages image too short */);
+				fail(a, RST_STEP_PAGES, -61 /* ENODATA: pages image too short */, &c);
 			done += (u64)r;
 		}
 	}
@@ -134,10 +177,10 @@ static void finish_vmas(const struct rst_args *a)
 	for (u32 i = 0; i < a->nr_vmas; i++) {
 		u64 len = v[i].end - v[i].start;
 		if (v[i].map_prot != v[i].prot)
-			CHECK(a, RST_STEP_VMA_PROT, SYS(__NR_mprotect, v[i].start, len, v[i].prot));
+			CHECK(a, RST_STEP_VMA_PROT, mprotect, v[i].start, len, v[i].prot);
 		for (u32 advice = 0; advice < 64; advice++)
 			if (v[i].madv & (1ULL << advice))
-				CHECK(a, RST_STEP_VMA_PROT, SYS(__NR_madvise, v[i].start, len, advice));
+				CHECK(a, RST_STEP_VMA_PROT, madvise, v[i].start, len, advice);
 	}
 }
 
@@ -149,14 +192,14 @@ static void finish_vmas(const struct rst_args *a)
 static void take_off_cpu_tick(const struct rst_args *a, u32 which, const struct rst_itimer *t)
 {
 	struct rst_itimer now, fixed = *t;
-	CHECK(a, RST_STEP_ITIMER, SYS(__NR_getitimer, which, &now));
+	CHECK(a, RST_STEP_ITIMER, getitimer, which, &now);
 	u64 want = t->value_sec * 1000000 + t->value_usec, got = now.value_sec * 1000000 + now.value_usec;
 	if (want == 0 || got <= want)
 		return;
 	u64 extra = got - want, set = extra < want ? want - extra : 1;
 	fixed.value_sec = set / 1000000;
 	fixed.value_usec = set % 1000000;
-	CHECK(a, RST_STEP_ITIMER, SYS(__NR_setitimer, which, &fixed, 0));
+	CHECK(a, RST_STEP_ITIMER, setitimer, which, &fixed, 0);
 }
 
 static void restore_signals_and_timers(const struct rst_args *a)
@@ -164,13 +207,13 @@ static void restore_signals_and_timers(const struct rst_args *a)
 	for (u32 sig = 1; sig <= 64; sig++) {
 		if (sig == SIG_KILL || sig == SIG_STOP)
 			continue;
-		CHECK(a, RST_STEP_SIGACTION, SYS(__NR_rt_sigaction, sig, &a->sigactions[sig - 1], 0, 8));
+		CHECK(a, RST_STEP_SIGACTION, rt_sigaction, sig, &a->sigactions[sig - 1], 0, 8);
 	}
 	for (u32 which = 0; which < 3; which++) {
 		const struct rst_itimer *t = &a->itimers[which];
 		if (!(t->value_sec | t->value_usec | t->interval_sec | t->interval_usec))
 			continue;
-		CHECK(a, RST_STEP_ITIMER, SYS(__NR_setitimer, which, t, 0));
+		CHECK(a, RST_STEP_ITIMER, setitimer, which, t, 0);
 		if (which != 0 /* ITIMER_REAL */)
 			take_off_cpu_tick(a, which, t);
 	}
@@ -198,18 +241,19 @@ static void restore_creds(const struct rst_args *a)
 	if (c->has_caps) {
 		for (u32 cap = 0; cap < 64; cap++)
 			if (!(c->cap_bnd[cap / 32] & (1U << (cap % 32)))) {
-				long r = SYS(__NR_prctl, PR_CAPBSET_DROP, cap, 0, 0, 0);
+				struct call c = CALL(prctl, PR_CAPBSET_DROP, cap, 0, 0, 0);
+				long r = do_call(&c);
 				if (r < 0 && r != -22 /* EINVAL: a capability this kernel lacks */)
-					fail(a, RST_STEP_CAPS, r);
+					fail(a, RST_STEP_CAPS, r, &c);
 			}
-		CHECK(a, RST_STEP_CAPS, SYS(__NR_prctl, PR_SET_SECUREBITS, c->secbits, 0, 0, 0));
+		CHECK(a, RST_STEP_CAPS, prctl, PR_SET_SECUREBITS, c->secbits, 0, 0, 0);
 	}
 	if (c->change) {
-		CHECK(a, RST_STEP_CREDS, SYS(__NR_prctl, PR_SET_KEEPCAPS, 1, 0, 0, 0));
-		CHECK(a, RST_STEP_CREDS, SYS(__NR_setgroups, c->nr_groups, c->groups));
-		CHECK(a, RST_STEP_CREDS, SYS(__NR_setresgid, c->gid, c->egid, c->sgid));
+		CHECK(a, RST_STEP_CREDS, prctl, PR_SET_KEEPCAPS, 1, 0, 0, 0);
+		CHECK(a, RST_STEP_CREDS, setgroups, c->nr_groups, c->groups);
+		CHECK(a, RST_STEP_CREDS, setresgid, c->gid, c->egid, c->sgid);
 		SYS(__NR_setfsgid, c->fsgid);
-		CHECK(a, RST_STEP_CREDS, SYS(__NR_setresuid, c->uid, c->euid, c->suid));
+		CHECK(a, RST_STEP_CREDS, setresuid, c->uid, c->euid, c->suid);
 		SYS(__NR_setfsuid, c->fsuid);
 	}
 	if (c->has_caps) {
@@ -220,13 +264,13 @@ static void restore_creds(const struct rst_args *a)
 			d[i].permitted = c->cap_prm[i];
 			d[i].inheritable = c->cap_inh[i];
 		}
-		CHECK(a, RST_STEP_CAPS, SYS(__NR_capset, &h, d));
+		CHECK(a, RST_STEP_CAPS, capset, &h, d);
 		for (u32 cap = 0; cap < 64; cap++)
 			if (c->cap_amb[cap / 32] & (1U << (cap % 32)))
-				CHECK(a, RST_STEP_CAPS, SYS(__NR_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0));
+				CHECK(a, RST_STEP_CAPS, prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0);
 	}
 	if (c->no_new_privs)
-		CHECK(a, RST_STEP_CREDS, SYS(__NR_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
+		CHECK(a, RST_STEP_CREDS, prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 }
 
 /* Pending signals go back into the queues they were in, with their siginfo. */
@@ -235,9 +279,10 @@ static void queue_signals(const struct rst_args *a, u32 tid, u64 infos, u32 coun
 	for (u32 i = 0; i < count; i++) {
 		const void *info = (const void *)(infos + (u64)i * RST_SIGINFO_SIZE);
 		s32 sig = *(const s32 *)info; /* si_signo comes first */
-		long r = tid ? SYS(__NR_rt_tgsigqueueinfo, a->pid, tid, sig, info) : SYS(__NR_rt_sigqueueinfo, a->pid, sig, info);
-		if (r < 0)
-			fail(a, RST_STEP_SIGPENDING, r);
+		if (tid)
+			CHECK(a, RST_STEP_SIGPENDING, rt_tgsigqueueinfo, a->pid, tid, sig, info);
+		else
+			CHECK(a, RST_STEP_SIGPENDING, rt_sigqueueinfo, a->pid, sig, info);
 	}
 }
 
@@ -246,19 +291,21 @@ static void restore_thread_state(const struct rst_args *a, const struct rst_thre
 {
 	SYS(__NR_prctl, PR_SET_NAME, t->comm);
 	if (t->rseq)
-		CHECK(a, RST_STEP_RSEQ, SYS(__NR_rseq, t->rseq, t->rseq_size, RSEQ_FLAG_UNREGISTER_NONE, t->rseq_sig));
+		CHECK(a, RST_STEP_RSEQ, rseq, t->rseq, t->rseq_size, RSEQ_FLAG_UNREGISTER_NONE, t->rseq_sig);
 	SYS(__NR_set_tid_address, t->clear_tid);
 	if (t->robust_list)
-		CHECK(a, RST_STEP_TID, SYS(__NR_set_robust_list, t->robust_list, t->robust_list_len));
+		CHECK(a, RST_STEP_TID, set_robust_list, t->robust_list, t->robust_list_len);
 	if (t->has_sched) {
 		s32 prio = (s32)t->sched_prio;
-		CHECK(a, RST_STEP_SCHED, SYS(__NR_sched_setscheduler, 0, t->sched_policy, &prio));
-		CHECK(a, RST_STEP_SCHED, SYS(__NR_setpriority, 0 /* PRIO_PROCESS: this thread */, 0, t->nice));
+		CHECK(a, RST_STEP_SCHED, sched_setscheduler, 0, t->sched_policy, &prio);
+		CHECK(a, RST_STEP_SCHED, setpriority, 0 /* PRIO_PROCESS: this thread */, 0, t->nice);
 	}
 	queue_signals(a, t->tid, t->signals, t->nr_signals);
 	/* Credentials are per thread for the kernel; last, as they may take privileges away. */
 	restore_creds(a);
-	CHECK(a, RST_STEP_TLS, rst_arch_set_tls(t->tls));
+	long tls = rst_arch_set_tls(t->tls);
+	if (is_err(tls))
+		fail(a, RST_STEP_TLS, tls, 0);
 }
 
 #define SECCOMP_SET_MODE_FILTER 1
@@ -272,7 +319,7 @@ static void restore_seccomp(const struct rst_args *a, const struct rst_thread *t
 			unsigned short len;
 			u64 filter;
 		} prog = { (unsigned short)f[i].len, f[i].prog };
-		CHECK(a, RST_STEP_SECCOMP, SYS(__NR_seccomp, SECCOMP_SET_MODE_FILTER, f[i].flags, &prog));
+		CHECK(a, RST_STEP_SECCOMP, seccomp, SECCOMP_SET_MODE_FILTER, f[i].flags, &prog);
 	}
 }
 
@@ -301,8 +348,10 @@ static void create_threads(struct rst_args *a)
 		ca.set_tid = (u64)&tid;
 		ca.set_tid_size = 1;
 		long r = rst_clone_thread(&ca, sizeof(ca), thread_main, &t[i]);
-		if (r < 0)
-			fail(a, RST_STEP_THREAD, r);
+		if (r < 0) {
+			struct call c = CALL(clone3, &ca, sizeof(ca));
+			fail(a, RST_STEP_THREAD, r, &c);
+		}
 	}
 }
 
@@ -318,10 +367,10 @@ static s32 create_timer_in_order(const struct rst_args *a, const struct rst_posi
 {
 	for (;;) {
 		s32 id;
-		CHECK(a, RST_STEP_POSIX_TIMER, SYS(__NR_timer_create, t->clock_id, sev, &id));
+		CHECK(a, RST_STEP_POSIX_TIMER, timer_create, t->clock_id, sev, &id);
 		if ((u32)id >= t->id)
 			return id;
-		CHECK(a, RST_STEP_POSIX_TIMER, SYS(__NR_timer_delete, id));
+		CHECK(a, RST_STEP_POSIX_TIMER, timer_delete, id);
 	}
 }
 
@@ -331,10 +380,11 @@ static void restore_posix_timers(const struct rst_args *a)
 	const struct rst_posix_timer *t = (const struct rst_posix_timer *)a->posix_timers;
 	if (!a->nr_posix_timers)
 		return;
-	long r = SYS(__NR_prctl, PR_TIMER_CREATE_RESTORE_IDS, 1, 0, 0, 0);
+	struct call c = CALL(prctl, PR_TIMER_CREATE_RESTORE_IDS, 1, 0, 0, 0);
+	long r = do_call(&c);
 	int by_id = r == 0;
 	if (r < 0 && r != -22 /* EINVAL: an older kernel */)
-		fail(a, RST_STEP_POSIX_TIMER, r);
+		fail(a, RST_STEP_POSIX_TIMER, r, &c);
 	for (u32 i = 0; i < a->nr_posix_timers; i++) {
 		u8 sev[SIGEVENT_SIZE];
 		memset(sev, 0, sizeof(sev));
@@ -344,16 +394,16 @@ static void restore_posix_timers(const struct rst_args *a)
 		*(s32 *)(sev + 16) = t[i].notify_tid; /* sigev_notify_thread_id */
 		s32 id = (s32)t[i].id;
 		if (by_id)
-			CHECK(a, RST_STEP_POSIX_TIMER, SYS(__NR_timer_create, t[i].clock_id, sev, &id));
+			CHECK(a, RST_STEP_POSIX_TIMER, timer_create, t[i].clock_id, sev, &id);
 		else
 			id = create_timer_in_order(a, &t[i], sev);
 		if ((u32)id != t[i].id)
-			fail(a, RST_STEP_POSIX_TIMER, -17 /* EEXIST: the kernel chose another id */);
+			fail(a, RST_STEP_POSIX_TIMER, -17 /* EEXIST: the kernel chose another id */, 0);
 		u64 spec[4] = { t[i].interval_sec, t[i].interval_nsec, t[i].value_sec, t[i].value_nsec };
-		CHECK(a, RST_STEP_POSIX_TIMER, SYS(__NR_timer_settime, id, 0, spec, 0));
+		CHECK(a, RST_STEP_POSIX_TIMER, timer_settime, id, 0, spec, 0);
 	}
 	if (by_id)
-		CHECK(a, RST_STEP_POSIX_TIMER, SYS(__NR_prctl, PR_TIMER_CREATE_RESTORE_IDS, 0, 0, 0, 0));
+		CHECK(a, RST_STEP_POSIX_TIMER, prctl, PR_TIMER_CREATE_RESTORE_IDS, 0, 0, 0, 0);
 }
 
 static void take_posix_locks(const struct rst_args *a)
@@ -366,7 +416,7 @@ static void take_posix_locks(const struct rst_args *a)
 		f.l_whence = 0; /* SEEK_SET */
 		f.l_start = (long long)l[i].start;
 		f.l_len = (long long)l[i].len;
-		CHECK(a, RST_STEP_FILE_LOCK, SYS(__NR_fcntl, l[i].fd, F_SETLK, &f));
+		CHECK(a, RST_STEP_FILE_LOCK, fcntl, l[i].fd, F_SETLK, &f);
 	}
 }
 
@@ -381,11 +431,12 @@ static void wait_for_tracer(struct rst_args *a)
 {
 	if (!a->tracer_wait)
 		return;
-	report(a, RST_WAIT_TRACER, 0);
+	report(a, RST_WAIT_TRACER, 0, 0);
 	while (!__atomic_load_n(&a->tracer_done, __ATOMIC_ACQUIRE)) {
-		long r = SYS(__NR_futex, &a->tracer_done, FUTEX_WAIT, 0, 0);
+		struct call c = CALL(futex, &a->tracer_done, FUTEX_WAIT, 0, 0);
+		long r = do_call(&c);
 		if (r < 0 && r != -11 /* EAGAIN: already raised */ && r != -4 /* EINTR */)
-			fail(a, RST_STEP_TRACER, r);
+			fail(a, RST_STEP_TRACER, r, &c);
 	}
 }
 
@@ -405,25 +456,30 @@ static void close_service_fds(const struct rst_args *a)
 __attribute__((noreturn, used)) void rst_main(struct rst_args *a)
 {
 	if (a->magic != RST_MAGIC)
-		fail(a, RST_STEP_BLOB_MAP, -22);
+		fail(a, RST_STEP_BLOB_MAP, -22, 0);
 
 	unmap_all_but_kept(a);
+	/*
+	 * The exe link changes only while no mapping of the old exe is left (EBUSY otherwise):
+	 * between the unmapping of ours and the mapping of the target's, which may map the very
+	 * file we run from (a restored node program, when criu-ts runs on the same node).
+	 */
+	CHECK(a, RST_STEP_MM, prctl, PR_SET_MM, PR_SET_MM_MAP, &a->mm, sizeof(a->mm), 0);
 	move_special_mappings(a);
 	map_vmas(a);
 	fill_pages(a);
 	finish_vmas(a);
 
-	CHECK(a, RST_STEP_MM, SYS(__NR_prctl, PR_SET_MM, PR_SET_MM_MAP, &a->mm, sizeof(a->mm), 0));
 	restore_signals_and_timers(a);
-	CHECK(a, RST_STEP_PERSONALITY, SYS(__NR_personality, a->personality));
+	CHECK(a, RST_STEP_PERSONALITY, personality, a->personality);
 	if (a->child_subreaper)
-		CHECK(a, RST_STEP_PARENT_DEATH, SYS(__NR_prctl, PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0));
+		CHECK(a, RST_STEP_PARENT_DEATH, prctl, PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	if (a->thp_disabled)
-		CHECK(a, RST_STEP_MM, SYS(__NR_prctl, PR_SET_THP_DISABLE, 1, 0, 0, 0));
+		CHECK(a, RST_STEP_MM, prctl, PR_SET_THP_DISABLE, 1, 0, 0, 0);
 
 	/* The finish area keeps the trampolines and the frames; it must not be writable in the end. */
 	memcpy((void *)a->finish_area, rst_finish, (unsigned long)(rst_finish_end - rst_finish));
-	CHECK(a, RST_STEP_FINISH, SYS(__NR_mprotect, a->finish_area, a->finish_len, PROT_READ | PROT_EXEC));
+	CHECK(a, RST_STEP_FINISH, mprotect, a->finish_area, a->finish_len, PROT_READ | PROT_EXEC);
 
 	const struct rst_thread *main_thread = (const struct rst_thread *)a->threads;
 	wait_for_tracer(a);
@@ -432,14 +488,14 @@ __attribute__((noreturn, used)) void rst_main(struct rst_args *a)
 	take_posix_locks(a);
 	restore_thread_state(a, main_thread);
 	/* A credential change resets both, so they come after it. */
-	CHECK(a, RST_STEP_PARENT_DEATH, SYS(__NR_prctl, PR_SET_PDEATHSIG, a->pdeath_sig, 0, 0, 0));
-	CHECK(a, RST_STEP_CREDS, SYS(__NR_prctl, PR_SET_DUMPABLE, a->dumpable, 0, 0, 0));
+	CHECK(a, RST_STEP_PARENT_DEATH, prctl, PR_SET_PDEATHSIG, a->pdeath_sig, 0, 0, 0);
+	CHECK(a, RST_STEP_CREDS, prctl, PR_SET_DUMPABLE, a->dumpable, 0, 0, 0);
 	close_service_fds(a);
 	wait_for_threads(a);
 	queue_signals(a, 0, a->signals, a->nr_signals);
 	maybe_fault(a, RST_STEP_FINISH);
 	restore_seccomp(a, main_thread);
-	report(a, 0, 0);
+	report(a, 0, 0, 0);
 	SYS(__NR_close, a->report_fd);
 
 	u64 unmap_start = a->region_start, unmap_len = a->finish_area - a->region_start, frame = main_thread->frame_sp;

@@ -61,12 +61,18 @@ typedef unsigned char u8;
  */
 #define RST_WAIT_TRACER 100
 
-/* What a task writes to the report pipe: step 0 means "restored, about to run". */
+/*
+ * What a task writes to the report pipe: step 0 means "restored, about to run". A failed
+ * step names the syscall that failed (NUL-terminated) and its first nargs arguments;
+ * nargs is 0 when the step failed on a check of its own.
+ */
 struct rst_report {
 	u32 pid;
 	u32 step;
 	s32 err;
-	u32 pad;
+	u32 nargs;
+	u8 syscall[24];
+	u64 args[6];
 };
 
 /* A target VMA; mapped with map_prot, filled, then set to prot. fd is a service fd or -1. */

@@ -10,6 +10,7 @@ export const ppc64le: ArchDescriptor = {
   triple: 'powerpc64le-linux-gnu',
   littleEndian: true,
   elfMachine: 21, // EM_PPC64
+  savedAuxvWords: 54,
   // No arch_prctl.
   syscalls: {
     read: 3, write: 4, open: 5, openat: 286, close: 6, mmap: 90, mprotect: 125, munmap: 91, brk: 45,

@@ -10,6 +10,7 @@ export const s390x: ArchDescriptor = {
   triple: 's390x-linux-gnu',
   littleEndian: false,
   elfMachine: 22, // EM_S390
+  savedAuxvWords: 44,
   // No arch_prctl. mmap (90) is the old one-argument form: its six arguments are passed
   // in a struct whose address is the only syscall argument.
   syscalls: {

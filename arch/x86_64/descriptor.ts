@@ -10,6 +10,7 @@ export const x86_64: ArchDescriptor = {
   triple: 'x86_64-linux-gnu',
   littleEndian: true,
   elfMachine: 62, // EM_X86_64
+  savedAuxvWords: 44,
   syscalls: {
     read: 0, write: 1, open: 2, close: 3, mmap: 9, mprotect: 10, munmap: 11, brk: 12,
     rt_sigaction: 13, rt_sigprocmask: 14, rt_sigreturn: 15, ioctl: 16, pread64: 17, madvise: 28,

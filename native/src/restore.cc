@@ -3,7 +3,8 @@
 // cwd, umask, then map the restorer blob with its argument block and jump to it.
 // Everything the child does was decided by the TypeScript planner and is read from
 // memory prepared here before the clone. Failures reach the parent as struct
-// rst_report records on the report pipe (see arch/common/restorer.h).
+// rst_report records on the report pipe (see arch/common/restorer.h), with the
+// syscall that failed.
 #include "addon.h"
 
 #include <fcntl.h>
@@ -76,26 +77,51 @@ long Raw(long nr, long a = 0, long b = 0, long c = 0, long d = 0, long e = 0, lo
   return r < 0 ? -errno : r;
 }
 
-void Report(int fd, pid_t pid, uint32_t step, long err) {
-  struct rst_report r = {static_cast<u32>(pid), step, static_cast<s32>(-err), 0};
+// The last syscall a step made, for the report should the step fail.
+struct Call {
+  const char* name = nullptr;
+  uint32_t nargs = 0;
+  long args[6] = {};
+};
+
+// Raw(), remembered in `last`: SYS_CALL(last, name, args...).
+template <typename... A>
+long Traced(Call& last, const char* name, long nr, A... a) {
+  static_assert(sizeof...(A) <= 6, "six syscall arguments at most");
+  last = Call{name, sizeof...(A), {static_cast<long>(a)...}};
+  return Raw(nr, static_cast<long>(a)...);
+}
+#define SYS_CALL(last, name, ...) Traced(last, #name, SYS_##name, ##__VA_ARGS__)
+
+// call: the syscall that failed, or null when the step failed on a check of its own.
+void Report(int fd, pid_t pid, uint32_t step, long err, const Call* call = nullptr) {
+  struct rst_report r = {};
+  r.pid = static_cast<u32>(pid);
+  r.step = step;
+  r.err = static_cast<s32>(-err);
+  if (call && call->name) {
+    r.nargs = call->nargs;
+    for (size_t i = 0; call->name[i] && i + 1 < sizeof(r.syscall); i++) r.syscall[i] = static_cast<u8>(call->name[i]);
+    for (size_t i = 0; i < 6; i++) r.args[i] = static_cast<u64>(call->args[i]);
+  }
   Raw(SYS_write, fd, reinterpret_cast<long>(&r), sizeof(r));
 }
 
-[[noreturn]] void Die(int fd, pid_t pid, uint32_t step, long err) {
-  Report(fd, pid, step, err);
+[[noreturn]] void Die(int fd, pid_t pid, uint32_t step, long err, const Call* call = nullptr) {
+  Report(fd, pid, step, err, call);
   for (;;) syscall(SYS_exit_group, 1);
 }
 
 // Moves every source fd to its target number through a staging range above all of
 // them (so a target never clobbers a source still needed), then closes the rest.
-long PlaceFds(const ChildSpec& s) {
+long PlaceFds(const ChildSpec& s, Call& last) {
   for (size_t i = 0; i < s.fds.size(); i++) {
-    long r = Raw(SYS_fcntl, s.fds[i].src, F_DUPFD, s.stagingBase + static_cast<long>(i));
+    long r = SYS_CALL(last, fcntl, s.fds[i].src, F_DUPFD, s.stagingBase + static_cast<long>(i));
     if (r < 0) return r;
     if (r != s.stagingBase + static_cast<long>(i)) return -EBUSY;
   }
   for (size_t i = 0; i < s.fds.size(); i++) {
-    long r = Raw(SYS_dup3, s.stagingBase + static_cast<long>(i), s.fds[i].dst, s.fds[i].cloexec ? O_CLOEXEC : 0);
+    long r = SYS_CALL(last, dup3, s.stagingBase + static_cast<long>(i), s.fds[i].dst, s.fds[i].cloexec ? O_CLOEXEC : 0);
     if (r < 0) return r;
   }
   // Targets arrive sorted by number from the planner: close the gaps between them.
@@ -104,7 +130,7 @@ long PlaceFds(const ChildSpec& s) {
     if (static_cast<unsigned>(m.dst) > next) Raw(SYS_close_range, next, m.dst - 1, 0);
     next = m.dst + 1;
   }
-  return Raw(SYS_close_range, next, ~0U, 0);
+  return SYS_CALL(last, close_range, next, ~0U, 0);
 }
 
 // The child inherits node's rseq registration; the kernel would keep writing to that
@@ -119,14 +145,14 @@ void* ThreadPointer() {
 #endif
 }
 
-long DropInheritedRseq() {
+long DropInheritedRseq(Call& last) {
   if (__rseq_size == 0) return 0;
   void* area = static_cast<char*>(ThreadPointer()) + __rseq_offset;
   unsigned len = __rseq_size < 32 ? 32 : __rseq_size;
-  return Raw(SYS_rseq, reinterpret_cast<long>(area), len, RSEQ_FLAG_UNREGISTER, RSEQ_SIG);
+  return SYS_CALL(last, rseq, reinterpret_cast<long>(area), len, RSEQ_FLAG_UNREGISTER, RSEQ_SIG);
 }
 
-long Clone3(pid_t pid);
+long Clone3(pid_t pid, Call& last);
 
 // A task that was a zombie (or a session helper, once its children exist): it reports,
 // then dies the way it died, for its parent to reap.
@@ -150,49 +176,51 @@ long Clone3(pid_t pid);
 [[noreturn]] void RunChild(const std::vector<ChildSpec>& all, size_t index) {
   const ChildSpec& s = all[index];
   int report = s.reportFd;
+  Call last;
   if (s.dieWithParent) {
     if (Raw(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != s.parent) Die(report, s.pid, RST_STEP_PARENT_DEATH, -ESRCH);
   }
-  long session = s.newSession ? Raw(SYS_setsid) : s.ownGroup ? Raw(SYS_setpgid, 0, 0) : 0;
-  if (session < 0) Die(report, s.pid, RST_STEP_SESSION, session);
-  long subreaper = s.subreaper ? Raw(SYS_prctl, PR_SET_CHILD_SUBREAPER, 1) : 0;
-  if (subreaper < 0) Die(report, s.pid, RST_STEP_SESSION, subreaper);
+  long session = s.newSession ? SYS_CALL(last, setsid) : s.ownGroup ? SYS_CALL(last, setpgid, 0, 0) : 0;
+  if (session < 0) Die(report, s.pid, RST_STEP_SESSION, session, &last);
+  long subreaper = s.subreaper ? SYS_CALL(last, prctl, PR_SET_CHILD_SUBREAPER, 1) : 0;
+  if (subreaper < 0) Die(report, s.pid, RST_STEP_SESSION, subreaper, &last);
   for (size_t c : s.children) {
     const ChildSpec& cs = all[c];
-    long task = Clone3(cs.pid);
+    long task = Clone3(cs.pid, last);
     if (task == 0) RunChild(all, c);
-    if (task < 0) Die(report, cs.pid, RST_STEP_CLONE, task);
+    if (task < 0) Die(report, cs.pid, RST_STEP_CLONE, task, &last);
     if (cs.pgidByParent) {
-      long r = Raw(SYS_setpgid, task, cs.pgidByParent);
-      if (r < 0) Die(report, cs.pid, RST_STEP_SESSION, r);
+      long r = SYS_CALL(last, setpgid, task, cs.pgidByParent);
+      if (r < 0) Die(report, cs.pid, RST_STEP_SESSION, r, &last);
     }
     if (cs.helper) {
       int status;
       long r;
-      do r = Raw(SYS_wait4, task, reinterpret_cast<long>(&status), __WALL, 0); while (r == -EINTR);
-      if (r < 0) Die(report, cs.pid, RST_STEP_SESSION, r);
+      do r = SYS_CALL(last, wait4, task, reinterpret_cast<long>(&status), __WALL, 0); while (r == -EINTR);
+      if (r < 0) Die(report, cs.pid, RST_STEP_SESSION, r, &last);
     }
   }
   if (s.zombieStatus >= 0) BecomeZombie(s);
-  long r = DropInheritedRseq();
-  if (r < 0) Die(report, s.pid, RST_STEP_RSEQ_DROP, r);
-  r = s.faultStep == RST_STEP_FDS ? -ECANCELED : PlaceFds(s);
-  if (r < 0) Die(report, s.pid, RST_STEP_FDS, r);
+  long r = DropInheritedRseq(last);
+  if (r < 0) Die(report, s.pid, RST_STEP_RSEQ_DROP, r, &last);
+  if (s.faultStep == RST_STEP_FDS) Die(report, s.pid, RST_STEP_FDS, -ECANCELED);
+  r = PlaceFds(s, last);
+  if (r < 0) Die(report, s.pid, RST_STEP_FDS, r, &last);
   report = s.reportFdTarget;
   Raw(SYS_umask, s.umask);
-  r = Raw(SYS_chdir, reinterpret_cast<long>(s.cwd.c_str()));
-  if (r < 0) Die(report, s.pid, RST_STEP_FS, r);
+  r = SYS_CALL(last, chdir, reinterpret_cast<long>(s.cwd.c_str()));
+  if (r < 0) Die(report, s.pid, RST_STEP_FS, r, &last);
   if (s.foregroundFd >= 0) {
     // From a background group this needs SIGTTOU blocked, as every signal is here until the
     // blob puts the task's own mask back; the ioctl number is this arch's own.
     pid_t group = static_cast<pid_t>(Raw(SYS_getpgid, 0));
-    r = Raw(SYS_ioctl, s.foregroundFd, TIOCSPGRP, reinterpret_cast<long>(&group));
-    if (r < 0) Die(report, s.pid, RST_STEP_TTY, r);
+    r = SYS_CALL(last, ioctl, s.foregroundFd, TIOCSPGRP, reinterpret_cast<long>(&group));
+    if (r < 0) Die(report, s.pid, RST_STEP_TTY, r, &last);
   }
   // After the fd shuffle, whose staging range may lie above the task's own fd limit.
   for (const Rlimit& l : s.rlimits) {
-    r = Raw(SYS_prlimit64, 0, l.resource, reinterpret_cast<long>(&l.value), 0);
-    if (r < 0) Die(report, s.pid, RST_STEP_RLIMITS, r);
+    r = SYS_CALL(last, prlimit64, 0, l.resource, reinterpret_cast<long>(&l.value), 0);
+    if (r < 0) Die(report, s.pid, RST_STEP_RLIMITS, r, &last);
   }
 
   {
@@ -200,24 +228,24 @@ long Clone3(pid_t pid);
                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0};
 #if defined(__s390x__)
     // s390x's mmap syscall takes one pointer to its six arguments.
-    r = Raw(SYS_mmap, reinterpret_cast<long>(mmapArgs));
+    r = SYS_CALL(last, mmap, reinterpret_cast<long>(mmapArgs));
 #else
-    r = Raw(SYS_mmap, mmapArgs[0], mmapArgs[1], mmapArgs[2], mmapArgs[3], mmapArgs[4], mmapArgs[5]);
+    r = SYS_CALL(last, mmap, mmapArgs[0], mmapArgs[1], mmapArgs[2], mmapArgs[3], mmapArgs[4], mmapArgs[5]);
 #endif
   }
-  if (r < 0) Die(report, s.pid, RST_STEP_BLOB_MAP, r);
-  if (static_cast<uintptr_t>(r) != s.region) Die(report, s.pid, RST_STEP_BLOB_MAP, -EEXIST);
+  if (r < 0) Die(report, s.pid, RST_STEP_BLOB_MAP, r, &last);
+  if (static_cast<uintptr_t>(r) != s.region) Die(report, s.pid, RST_STEP_BLOB_MAP, -EEXIST, &last);
   __builtin_memcpy(reinterpret_cast<void*>(s.region), s.code.data(), s.code.size());
   __builtin_memcpy(reinterpret_cast<void*>(s.argsAddr), s.args.data(), s.args.size());
   size_t codePages = (s.code.size() + kPageSize - 1) & ~(kPageSize - 1);
-  r = Raw(SYS_mprotect, s.region, codePages, PROT_READ | PROT_EXEC);
-  if (r < 0) Die(report, s.pid, RST_STEP_BLOB_MAP, r);
+  r = SYS_CALL(last, mprotect, s.region, codePages, PROT_READ | PROT_EXEC);
+  if (r < 0) Die(report, s.pid, RST_STEP_BLOB_MAP, r, &last);
   reinterpret_cast<void (*)(uintptr_t, uintptr_t)>(s.region)(s.argsAddr, s.stackTop);
   Die(report, s.pid, RST_STEP_BLOB_MAP, -EFAULT);
 }
 
 // clone3 as a plain fork, or with set_tid = the old PID.
-long Clone3(pid_t pid) {
+long Clone3(pid_t pid, Call& last) {
   struct clone_args ca = {};
   ca.exit_signal = SIGCHLD;
   pid_t tid = pid;
@@ -225,7 +253,7 @@ long Clone3(pid_t pid) {
     ca.set_tid = reinterpret_cast<uintptr_t>(&tid);
     ca.set_tid_size = 1;
   }
-  return Raw(SYS_clone3, reinterpret_cast<long>(&ca), sizeof(ca));
+  return SYS_CALL(last, clone3, reinterpret_cast<long>(&ca), sizeof(ca));
 }
 
 uint64_t BigU64(const Napi::Value& v) {
@@ -301,12 +329,13 @@ Napi::Value RestoreSpawn(const Napi::CallbackInfo& info) {
   sigset_t blocked, old;
   sigfillset(&blocked);
   pthread_sigmask(SIG_SETMASK, &blocked, &old);
-  long child = Clone3(detached ? 0 : spec.pid);
+  Call clone;
+  long child = Clone3(detached ? 0 : spec.pid, clone);
   if (child == 0) {
     if (detached) {
-      long task = Clone3(spec.pid);
+      long task = Clone3(spec.pid, clone);
       if (task == 0) RunChild(all, 0);
-      if (task < 0) Die(spec.reportFd, spec.pid, RST_STEP_CLONE, task);
+      if (task < 0) Die(spec.reportFd, spec.pid, RST_STEP_CLONE, task, &clone);
       for (;;) syscall(SYS_exit_group, 0);
     }
     RunChild(all, 0);

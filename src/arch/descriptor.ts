@@ -122,6 +122,11 @@ export interface ArchDescriptor {
   littleEndian: boolean;
   /** ELF e_machine of the target (CRIU's inventory and our checks use it). */
   elfMachine: number;
+  /**
+   * Most auxv words an mm image carries: CRIU's AT_VECTOR_SIZE of this arch, which it reads
+   * from /proc/PID/auxv and refuses to exceed on restore (the kernel keeps more).
+   */
+  savedAuxvWords: number;
   /** Linux syscall numbers for this arch, by name. */
   syscalls: Readonly<Record<string, number>>;
   /**

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { hostArch } from '../arch/index.js';
 import { readImage } from '../images/index.js';
 import { parseMaps } from '../proc/maps.js';
 import { parseStatus } from '../proc/status.js';
@@ -101,8 +102,25 @@ describe('dump of a running counter (leaveRunning)', () => {
     expect(Number(stats['pages_scanned']) - pages).toBeGreaterThanOrEqual(256);
   });
 
+  it("gives the inventory the dumper's own ids, which CRIU compares the root task's with", () => {
+    const [inventory] = readImage(dir, 'inventory.img').entries;
+    const [ids] = readImage(dir, `ids-${t.pid}.img`).entries;
+    const ours = inventory!['root_ids'];
+    for (const k of ['vm_id', 'files_id', 'fs_id', 'sighand_id']) expect(ours[k]).not.toBe(ids![k]); // nothing shared with us
+    for (const k of ['pid_ns_id', 'net_ns_id', 'mnt_ns_id', 'user_ns_id']) expect(ours[k]).toBe(ids![k]); // the same namespaces
+    expect(inventory!['root_cg_set']).toBe(1);
+  });
+
+  it("keeps of the auxv what CRIU keeps: no closing AT_NULL, at most the arch's words", () => {
+    const auxv = readImage(dir, `mm-${t.pid}.img`).entries[0]!['mm_saved_auxv'] as bigint[];
+    expect(auxv.length).toBeLessThanOrEqual(hostArch().savedAuxvWords);
+    expect(auxv[auxv.length - 2]).not.toBe(0n);
+    expect(auxv.filter((_, i) => i % 2 === 0)).toContain(6n); // AT_PAGESZ
+  });
+
   it('saves the pipe with its unread bytes and the fd table', () => {
-    const fdinfo = readImage(dir, 'fdinfo-1.img').entries;
+    const [ids] = readImage(dir, `ids-${t.pid}.img`).entries;
+    const fdinfo = readImage(dir, `fdinfo-${ids!['files_id']}.img`).entries;
     const files = readImage(dir, 'files.img').entries;
     const fileOf = (fd: number) => files.find((f) => f['id'] === fdinfo.find((e) => e['fd'] === fd)!['id'])!;
     expect(fileOf(0)['reg']['name']).toBe('/dev/null');
@@ -222,7 +240,8 @@ describe('a job on a terminal', () => {
     const dir = newDir();
     await dump({ pid, imagesDir: dir, leaveRunning: true, shellJob: true });
     const link = fs.readlinkSync(`/proc/${pid}/fd/0`);
-    const fdinfo = readImage(dir, 'fdinfo-1.img').entries;
+    const [ids] = readImage(dir, `ids-${pid}.img`).entries;
+    const fdinfo = readImage(dir, `fdinfo-${ids!['files_id']}.img`).entries;
     expect(fdinfo.filter((e) => e['fd'] <= 2).map((e) => e['type'])).toEqual(['TTY', 'TTY', 'TTY']);
     const files = readImage(dir, 'files.img').entries;
     const ttyFile = files.find((f) => f['id'] === fdinfo[0]!['id'])!['tty'];

@@ -55,7 +55,10 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     const shmem = new SharedAnonMemory();
     const seccomp = new SeccompFilters();
     const pstree: Entry[] = [];
-    let rootIds: Entry | undefined;
+    // The inventory's root_ids are the dumper's own, taken first as CRIU takes its own: a
+    // restorer compares the root task's with them to see what the root shares with it. Our
+    // fd table, mm, fs and signal handlers are never a target's (we clone none with them).
+    const rootIds: Entry = { vm_id: 1, files_id: 1, fs_id: 1, sighand_id: 1, ...namespaces.of(process.pid) };
     for (const task of tree.tasks) checkNamespaces(task.pid, opts.pid);
     for (const [index, task] of tree.tasks.entries()) {
       const pid = task.pid;
@@ -67,11 +70,10 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
       addStats(totals, stats);
       writeImage(dir, `mm-${pid}.img`, 'mm', [mm]);
 
-      // One id per task for each shareable kernel object; threads share their task's.
-      const objId = index + 1;
+      // One id per task for each shareable kernel object (ours is 1); threads share their task's.
+      const objId = index + 2;
       const ids: Entry = { vm_id: objId, files_id: objId, fs_id: objId, sighand_id: objId, ...namespaces.of(pid) };
       writeImage(dir, `ids-${pid}.img`, 'ids', [ids]);
-      rootIds ??= ids;
       const fdEntries = fds.dumpFds(pid);
       locks.collect(pid, fdEntries);
       writeImage(dir, `fdinfo-${objId}.img`, 'fdinfo', fdEntries);
@@ -103,7 +105,8 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     if (seccomp.filters.length) writeImage(dir, 'seccomp.img', 'seccomp', [{ seccomp_filters: seccomp.filters }]);
     writeImage(dir, 'pstree.img', 'pstree', pstree);
     writeImage(dir, 'inventory.img', 'inventory', [{
-      img_version: IMG_VERSION, fdinfo_per_id: true, root_ids: rootIds, ns_per_id: true, lsmtype: 'NO_LSM',
+      // root_cg_set: the restorer's cgroup set; the tasks' core has none, so they stay in the restorer's cgroups.
+      img_version: IMG_VERSION, fdinfo_per_id: true, root_ids: rootIds, ns_per_id: true, root_cg_set: 1, lsmtype: 'NO_LSM',
       network_lock_method: 0, dump_criu_run_id: randomUUID(),
     }]);
     const finished = process.hrtime.bigint();

@@ -5,11 +5,12 @@
 // handed to SharedAnonMemory, which saves each object once for the whole tree.
 import fs from 'node:fs';
 import path from 'node:path';
+import { hostArch } from '../arch/index.js';
 import { VMA } from '../images/format.js';
 import type { Entry } from '../images/index.js';
 import type { Logger } from '../log.js';
 import { injectFault } from '../fault.js';
-import { parseAuxv } from '../proc/auxv.js';
+import { auxvForImage, parseAuxv } from '../proc/auxv.js';
 import { parseMaps, type Vma } from '../proc/maps.js';
 import { parseStat } from '../proc/stat.js';
 import type { FilesDump } from '../fd/dump.js';
@@ -174,12 +175,14 @@ export function dumpMemory(pid: number, dir: string, pagesId: number, fds: Files
   planned = [];
   writePagemap([{ pages_id: pagesId }, ...writer.pagemap]);
   const stat = parseStat(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  const auxv = auxvForImage(parseAuxv(fs.readFileSync(`/proc/${pid}/auxv`), hostLittleEndian), hostArch().savedAuxvWords);
+  if (auxv.dropped) log.warn(`memory of ${pid}: ${auxv.dropped} auxv entries beyond the ${hostArch().savedAuxvWords} words an image holds are dropped`);
   const mm: Entry = {
     mm_start_code: stat.startCode, mm_end_code: stat.endCode, mm_start_data: stat.startData, mm_end_data: stat.endData,
     mm_start_stack: stat.startStack, mm_start_brk: stat.startBrk, mm_brk: brk,
     mm_arg_start: stat.argStart, mm_arg_end: stat.argEnd, mm_env_start: stat.envStart, mm_env_end: stat.envEnd,
     exe_file_id: fds.files.pathFile(fs.readlinkSync(`/proc/${pid}/exe`), 0, `/proc/${pid}/exe`),
-    mm_saved_auxv: parseAuxv(fs.readFileSync(`/proc/${pid}/auxv`), hostLittleEndian),
+    mm_saved_auxv: auxv.words,
     vmas: plans.map((p) => p.entry),
     ...extra,
   };

@@ -1,4 +1,4 @@
-// dump -> restore of live programs (src/e2e/programs/*.c): what a restored process keeps.
+// dump -> restore of live programs (zdtm/e2e/*.c): what a restored process keeps.
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { restore } from '../restore/index.js';

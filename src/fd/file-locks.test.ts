@@ -8,12 +8,12 @@ import { writeImage } from '../images/index.js';
 import type { TaskImages, TreeImages } from '../restore/task-images.js';
 import { flock, setRecordLock } from '../sys/anon-fd.js';
 import { F_OFD_SETLK, LOCK_EX, LOCK_NB } from '../sys/fcntl.js';
-import { checkFileLocks, FileLocks, FL_FLOCK, FL_OFDLCK, FL_POSIX, parseLockLine, posixLocks, takeFileLocks } from './file-locks.js';
+import { checkFileLocks, FileLocks, FL_FLOCK, FL_OFD, FL_POSIX, parseLockLine, posixLocks, takeFileLocks } from './file-locks.js';
 
 describe('parseLockLine', () => {
   it('reads the kind, type, owner and range', () => {
     expect(parseLockLine(' 1: POSIX  ADVISORY  WRITE 5220 fe:00:2228826 0 99')).toEqual({ flag: FL_POSIX, type: 1, pid: 5220, start: 0n, len: 100n });
-    expect(parseLockLine('2: OFDLCK ADVISORY  READ -1 fe:00:1 10 29')).toEqual({ flag: FL_OFDLCK, type: 0, pid: -1, start: 10n, len: 20n });
+    expect(parseLockLine('2: OFDLCK ADVISORY  READ -1 fe:00:1 10 29')).toEqual({ flag: FL_OFD, type: 0, pid: -1, start: 10n, len: 20n });
     expect(parseLockLine('1: FLOCK  ADVISORY  WRITE 7 fe:00:1 0 EOF')).toMatchObject({ flag: FL_FLOCK, len: 0n });
     expect(() => parseLockLine('1: LEASE  ACTIVE    READ 7 fe:00:1 0 EOF')).toThrow(/not supported/);
   });
@@ -44,7 +44,7 @@ describe('file locks', () => {
     const images = fs.mkdtempSync(path.join(os.tmpdir(), 'criu-ts-locks-img-'));
     writeImage(images, 'filelocks.img', 'filelocks', [
       { flag: FL_FLOCK, type: 1, pid: 42, fd: 3, start: 0n, len: 0n },
-      { flag: FL_OFDLCK, type: 1, pid: 42, fd: 4, start: 10n, len: 20n },
+      { flag: FL_OFD, type: 1, pid: 42, fd: 4, start: 10n, len: 20n },
     ]);
     const tree = { dir: images } as TreeImages;
     const task = { pid: 42, fds: [{ fd: 3 }, { fd: 4 }] } as unknown as TaskImages;

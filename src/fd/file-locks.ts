@@ -13,11 +13,12 @@ import { F_OFD_SETLK, F_RDLCK, F_WRLCK, LOCK_EX, LOCK_NB, LOCK_SH } from '../sys
 import type { TaskImages, TreeImages } from '../restore/task-images.js';
 import type { TaskFd } from './restore.js';
 
+// file_lock_entry.flag: CRIU's kinds (its FL_OFD is 4, not the kernel's FL_OFDLCK 1024).
 export const FL_POSIX = 1;
 export const FL_FLOCK = 2;
-export const FL_OFDLCK = 1024;
+export const FL_OFD = 4;
 
-const FLAGS: Record<string, number> = { POSIX: FL_POSIX, FLOCK: FL_FLOCK, OFDLCK: FL_OFDLCK };
+const FLAGS: Record<string, number> = { POSIX: FL_POSIX, FLOCK: FL_FLOCK, OFDLCK: FL_OFD };
 
 /** Parses one fdinfo "lock:" value: "1: POSIX  ADVISORY  WRITE 5220 fe:00:2228826 0 99". */
 export function parseLockLine(line: string): { flag: number; type: number; pid: number; start: bigint; len: bigint } {
@@ -77,7 +78,7 @@ function locksOf(tree: TreeImages): Entry[] {
 export function checkFileLocks(tree: TreeImages, task: TaskImages): void {
   for (const l of locksOf(tree)) {
     if (l['pid'] !== task.pid) continue;
-    if (l['flag'] !== FL_POSIX && l['flag'] !== FL_FLOCK && l['flag'] !== FL_OFDLCK) throw new Error(`criu-ts: file lock of kind ${l['flag']} (fd ${l['fd']} of ${task.pid}) is not supported`);
+    if (l['flag'] !== FL_POSIX && l['flag'] !== FL_FLOCK && l['flag'] !== FL_OFD) throw new Error(`criu-ts: file lock of kind ${l['flag']} (fd ${l['fd']} of ${task.pid}) is not supported`);
     if (!task.fds.some((f) => f['fd'] === l['fd'])) throw new Error(`criu-ts: file lock on fd ${l['fd']} of ${task.pid}, which the task does not have`);
   }
 }

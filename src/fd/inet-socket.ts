@@ -153,12 +153,13 @@ export const inetSocket: FdKind<TcpStreams> = {
       const src = wordsToAddr(isk['src_addr'], family);
       const established = Number(isk['state']) === TCP_ESTABLISHED;
       const stream = established && Number(isk['proto']) === IPPROTO_TCP ? readTcpStream(ctx.tree, Number(isk['ino'])) : undefined;
+        const bound = isk['src_port'] || !isZero(src);
+      // The old socket's port may linger (TIME_WAIT); the dumped SO_REUSEADDR is applied below.
+      if (bound) setIntOpt(sk, SOL_SOCKET, SO_REUSEADDR, 1);
+      // After SO_REUSEADDR, which would undo it: repair mode lets the bind share the port even
+      // with a listener of the same tree (an accepted connection of a restored server).
       if (stream) setIntOpt(sk, IPPROTO_TCP, TCP_REPAIR, 1);
-      if (isk['src_port'] || !isZero(src)) {
-        // The old socket's port may linger (TIME_WAIT); the dumped SO_REUSEADDR is applied below.
-        setIntOpt(sk, SOL_SOCKET, SO_REUSEADDR, 1);
-        bind(sk, sockaddrIn(family, src, Number(isk['src_port'])));
-      }
+      if (bound) bind(sk, sockaddrIn(family, src, Number(isk['src_port'])));
       applySocketOpts(sk, isk['opts']);
       restoreIpOpts(sk, isk);
       const dst = sockaddrIn(family, wordsToAddr(isk['dst_addr'], family), Number(isk['dst_port']));

@@ -1,16 +1,24 @@
 // The report pipe: each new task writes one struct rst_report (arch/common/restorer.h)
-// when it is restored, or when a step fails just before it exits. EOF before a report
-// means a task died without saying why.
+// when it is restored, or when a step fails just before it exits, naming the syscall
+// that failed with its arguments. EOF before a report means a task died without saying why.
 import fs from 'node:fs';
 import os from 'node:os';
-import { readI32, readU32 } from '../sys/host-order.js';
+import { hostOrder, type ByteOrder } from '../sys/host-order.js';
 import { restorerLayout, structOf } from './struct-layout.js';
+
+/** A syscall as the failing task made it. */
+export interface FailedCall {
+  name: string;
+  args: bigint[];
+}
 
 export interface Report {
   pid: number;
   /** 0 when restored; otherwise the RST_STEP_ that failed. */
   step: number;
   errno: number;
+  /** The syscall that failed, when the step failed on one (not on a check of its own). */
+  call?: FailedCall;
 }
 
 /** RST_STEP_* number -> readable name ("VMA_MAP"). */
@@ -41,10 +49,32 @@ export async function nextReport(fd: number, timeoutMs: number): Promise<Report 
   } finally {
     clearTimeout(timer);
   }
-  return { pid: readU32(buf, 0), step: readU32(buf, 4), errno: readI32(buf, 8) };
+  return parseReport(buf);
+}
+
+/** A struct rst_report as the task wrote it. */
+export function parseReport(buf: Buffer, order: ByteOrder = hostOrder): Report {
+  const f = structOf(restorerLayout(), 'rst_report').fields;
+  const at = (name: string): number => f.get(name)!.offset;
+  const report: Report = { pid: order.readU32(buf, at('pid')), step: order.readU32(buf, at('step')), errno: order.readI32(buf, at('err')) };
+  const nargs = order.readU32(buf, at('nargs'));
+  const nameField = buf.subarray(at('syscall'), at('syscall') + f.get('syscall')!.count);
+  const end = nameField.indexOf(0);
+  const name = nameField.subarray(0, end < 0 ? undefined : end).toString('latin1');
+  if (name) report.call = { name, args: Array.from({ length: Math.min(nargs, 6) }, (_, i) => order.readU64(buf, at('args') + 8 * i)) };
+  return report;
+}
+
+/** An argument as a reader wants it: small numbers in decimal, -1 style errors signed, addresses in hex. */
+function formatArg(v: bigint): string {
+  const signed = BigInt.asIntN(64, v);
+  if (signed < 0n && signed > -4096n) return `${signed}`;
+  return v < 0x10000n ? `${v}` : `0x${v.toString(16)}`;
 }
 
 export function describeFailure(r: Report): string {
   const name = Object.entries(os.constants.errno).find(([, v]) => v === r.errno)?.[0];
-  return `task ${r.pid} failed at ${stepName(r.step)}: ${name ?? 'errno'} (${r.errno})`;
+  const err = `${name ?? 'errno'} (${r.errno})`;
+  const call = r.call ? `${r.call.name}(${r.call.args.map(formatArg).join(', ')}) failed with ` : '';
+  return `task ${r.pid} failed at ${stepName(r.step)}: ${call}${err}`;
 }

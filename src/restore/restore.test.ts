@@ -166,6 +166,16 @@ describe.runIf(binariesMatch())('restore of a CRIU-dumped task', () => {
     await expect(restore({ imagesDir: dir, detached: true })).rejects.toThrow(`mm-${PID}.img`);
   });
 
+  it('names the task, the step and the syscall with its arguments when a step fails', async () => {
+    const mm = readImage(dir, `mm-${PID}.img`).entries;
+    mm[0]!['mm_brk'] = BigInt(mm[0]!['mm_start_brk']) - 4096n; // the kernel wants start_brk <= brk
+    writeImage(dir, `mm-${PID}.img`, 'mm', mm);
+    await expect(restore({ imagesDir: dir, detached: true })).rejects.toThrow(
+      new RegExp(`task ${PID} failed at MM: prctl\\(35, 14, 0x[0-9a-f]+, 104, 0\\) failed with EINVAL \\(22\\)`),
+    );
+    expect(await waitGone(PID)).toBe(true);
+  });
+
   const restorePoints = (Object.keys(faultPoints) as FaultPoint[]).filter((p) => p.startsWith('restore-'));
   it.each(restorePoints)('leaves no process behind when %s fails', async (point) => {
     process.env['CRIU_TS_FAULT'] = point;

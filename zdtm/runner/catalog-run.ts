@@ -9,7 +9,7 @@ import { needsChecker } from './needs.js';
 import { testTimeout, type RunnerOptions } from './options.js';
 import { classify, failedToRun, skipped, type RunReport, type TestResult } from './results.js';
 import { applyNeeds, selectTests, type PlannedTest } from './select.js';
-import { lastErrorLine, runTest } from './test-run.js';
+import { lastErrorLine, runTest, type CriuCommands } from './test-run.js';
 
 export interface CatalogRunConfig {
   arch: string;
@@ -22,8 +22,15 @@ export interface CatalogRunConfig {
   onProgress?: (done: number, total: number, running: readonly string[], finished?: TestResult) => void;
 }
 
-function criuCommand(o: RunnerOptions): string[] {
-  return o.criuBin ? [o.criuBin] : [process.execPath, path.join(packageRoot(), 'dist', 'src', 'cli', 'main.js')];
+/** The checkpoint commands of the run: criu-ts, or --criu-bin, each step overridable (interop runs). */
+export function criuCommands(o: RunnerOptions): CriuCommands {
+  const both = o.criuBin ? [o.criuBin] : [process.execPath, path.join(packageRoot(), 'dist', 'src', 'cli', 'main.js')];
+  return { dump: o.dumpBin ? [o.dumpBin] : both, restore: o.restoreBin ? [o.restoreBin] : both };
+}
+
+function describeCommands(c: CriuCommands): string {
+  const [dump, restore] = [c.dump.join(' '), c.restore.join(' ')];
+  return dump === restore ? dump : `${dump}, restored by ${restore}`;
 }
 
 function catalogDir(o: RunnerOptions): string {
@@ -40,7 +47,8 @@ export async function planCatalog(o: RunnerOptions, arch: string): Promise<Plann
   const selected = selectTests(descs, arch, o.filter);
   // Running nothing must not look like success (a mistyped filter, an empty catalog).
   if (!selected.length) throw new Error(descs.length ? `zdtm: no test matches --filter ${o.filter}` : `zdtm: no *.desc.json in ${catalogDir(o)}`);
-  return applyNeeds(selected, needsChecker(criuCommand(o)));
+  const c = criuCommands(o);
+  return applyNeeds(selected, needsChecker(c.dump, c.restore));
 }
 
 /** `make -C zdtm ARCH=<arch>`; returns a failure line, or undefined when the build succeeded. */
@@ -63,7 +71,7 @@ export async function runCatalog(cfg: CatalogRunConfig): Promise<RunReport> {
     arch: cfg.arch,
     mode: o.nocr ? 'nocr' : 'cr',
     iters: o.iters,
-    criu: criuCommand(o).join(' '),
+    criu: describeCommands(criuCommands(o)),
     startedAt: new Date().toISOString(),
     results: [],
   };
@@ -95,7 +103,7 @@ export async function runCatalog(cfg: CatalogRunConfig): Promise<RunReport> {
       args: d.args,
       opts: d.opts,
       launcher: cfg.launcher ?? [],
-      criu: criuCommand(o),
+      criu: criuCommands(o),
       workDir: path.join(cfg.workRoot, d.name),
       nocr: o.nocr,
       iters: o.iters,

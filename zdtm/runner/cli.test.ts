@@ -103,6 +103,14 @@ describe('runner with a broken checkpoint tool', () => {
     expect(liveWithArg(`--pidfile=${path.join(report, 'x86_64', 'fx_pass', 'test.pid')}`)).toEqual([]);
   });
 
+  it('restores with --restore-bin what the other tool dumped', async () => {
+    const dumper = fakeCriu('killer', '[ "$1" = dump ] && kill -9 "$3"; exit 0');
+    const restorer = fakeCriu('refuser', 'echo "Error (other): cannot read $1 images" >&2; exit 1');
+    const { out, report } = await run(['--criu-bin', dumper, '--restore-bin', restorer, '--filter', '^fx_pass$']);
+    expect(out).toMatch(/fx_pass\s+fail .*restore exited 1: Error \(other\): cannot read restore images/);
+    expect(readResults(report)[0]!.criu).toBe(`${dumper}, restored by ${restorer}`);
+  });
+
   it('times out a hanging dump and kills it', async () => {
     const marker = `zdtm-fake-hang-${process.pid}`;
     const criu = fakeCriu('hang', `exec sh -c 'sleep 1000; :' ${marker}`);

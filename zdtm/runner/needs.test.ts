@@ -18,6 +18,20 @@ describe('needsChecker', () => {
     fs.rmSync(dir, { recursive: true });
   });
 
+  it('with a dumper and a restorer, needs both to have the feature', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zdtm-needs-'));
+    const tool = (name: string, has: string): string => {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, `#!/bin/sh\n[ "$3" = ${has} ] && exit 0\necho "${name} lacks $3" >&2\nexit 1\n`, { mode: 0o755 });
+      return file;
+    };
+    const [a, b] = [tool('a', 'pidfd'), tool('b', 'uffd')];
+    expect(await needsChecker([a], [b])('pidfd')).toBe('needs pidfd (b lacks pidfd)');
+    expect(await needsChecker([a], [b])('uffd')).toBe('needs uffd (a lacks uffd)');
+    expect(await needsChecker([a], [a])('pidfd')).toBeUndefined();
+    fs.rmSync(dir, { recursive: true });
+  });
+
   it('answers "root" from the effective uid, without asking', async () => {
     const check = needsChecker(['/nonexistent/criu']);
     expect(await check('root')).toBe(process.geteuid!() === 0 ? undefined : 'needs root');

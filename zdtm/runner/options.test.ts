@@ -18,6 +18,12 @@ describe('parseRunnerArgs', () => {
     expect(o.filter!.test('pipe00')).toBe(true);
   });
 
+  it('takes a dumper and a restorer of their own for interop runs, and passes them to a guest', () => {
+    const o = parseRunnerArgs(['--dump-bin', '/opt/criu', '--restore-bin=/opt/other']);
+    expect(o).toMatchObject({ dumpBin: '/opt/criu', restoreBin: '/opt/other' });
+    expect(guestRunnerArgs(o)).toEqual(['--dump-bin', '/opt/criu', '--restore-bin', '/opt/other']);
+  });
+
   it('does not build in a guest (tests are prebuilt) and tolerates repeated flags', () => {
     expect(parseRunnerArgs(['--in-guest', '--in-guest', '--arch', 'aarch64'])).toMatchObject({ inGuest: true, build: false });
   });

@@ -12,6 +12,9 @@ export interface RunnerOptions {
   keepImages: boolean;
   report?: string;
   criuBin?: string;
+  /** Interop: dump, or restore, with this binary; the other step uses criuBin or criu-ts. */
+  dumpBin?: string;
+  restoreBin?: string;
   /** Seconds for one whole test, unless its desc says otherwise; see testTimeout() for the default. */
   timeout?: number;
   /** Hidden: we are the runner inside a guest; the arch is ours and the tests are prebuilt. */
@@ -34,6 +37,8 @@ export const usage = `usage: npm run zdtm -- [options]
   --keep-images     keep image directories of passing tests too
   --report DIR      work dirs, junit.xml and results.json go here (default: a new tmp dir)
   --criu-bin PATH   drive this criu-compatible binary instead of criu-ts
+  --dump-bin PATH   dump with this binary (and restore with --criu-bin or criu-ts)
+  --restore-bin PATH  restore with this binary what --criu-bin or criu-ts dumped
   --timeout SEC     limit for one whole test (default 60; a desc's "timeout" overrides; both x5 in a guest)
   --catalog DIR     directory of *.desc.json (default zdtm/static)
   --build-dir DIR   directory of test binaries (default zdtm/build/<arch>)
@@ -64,6 +69,8 @@ export function parseRunnerArgs(argv: string[]): RunnerOptions {
         'keep-images': { type: 'boolean' },
         report: { type: 'string' },
         'criu-bin': { type: 'string' },
+        'dump-bin': { type: 'string' },
+        'restore-bin': { type: 'string' },
         timeout: { type: 'string' },
         'in-guest': { type: 'boolean' },
         catalog: { type: 'string' },
@@ -100,7 +107,8 @@ export function parseRunnerArgs(argv: string[]): RunnerOptions {
   };
   if (filter) opts.filter = filter;
   if (timeout !== undefined) opts.timeout = timeout;
-  for (const [key, prop] of [['report', 'report'], ['criu-bin', 'criuBin'], ['catalog', 'catalog'], ['build-dir', 'buildDir']] as const) {
+  const paths = [['report', 'report'], ['criu-bin', 'criuBin'], ['dump-bin', 'dumpBin'], ['restore-bin', 'restoreBin'], ['catalog', 'catalog'], ['build-dir', 'buildDir']] as const;
+  for (const [key, prop] of paths) {
     const v = str(key);
     if (v !== undefined) opts[prop] = v;
   }
@@ -120,6 +128,8 @@ export function guestRunnerArgs(o: RunnerOptions): string[] {
   if (o.nocr) a.push('--nocr');
   if (o.keepImages) a.push('--keep-images');
   if (o.criuBin) a.push('--criu-bin', o.criuBin);
+  if (o.dumpBin) a.push('--dump-bin', o.dumpBin);
+  if (o.restoreBin) a.push('--restore-bin', o.restoreBin);
   if (o.timeout !== undefined) a.push('--timeout', String(o.timeout));
   return a;
 }

@@ -9,6 +9,12 @@ import { describeWaitStatus, exists, isGone, killLeftovers, pidsWithArg, procSta
 import type { Outcome } from './results.js';
 import { Terminal } from './terminal.js';
 
+/** The checkpoint commands, e.g. ["node", "dist/src/cli/main.js"] or ["/usr/sbin/criu"]; two tools for interop. */
+export interface CriuCommands {
+  dump: readonly string[];
+  restore: readonly string[];
+}
+
 export interface TestSpec {
   /** The test binary. */
   bin: string;
@@ -17,8 +23,7 @@ export interface TestSpec {
   opts: readonly string[];
   /** Prefix for the binary, e.g. ["qemu-aarch64-static"]; empty to run it directly. */
   launcher: readonly string[];
-  /** The checkpoint command, e.g. ["node", "dist/src/cli/main.js"] or ["/usr/sbin/criu"]. */
-  criu: readonly string[];
+  criu: CriuCommands;
   workDir: string;
   nocr: boolean;
   iters: number;
@@ -154,11 +159,11 @@ class TestRun {
    * One dump or restore through the CLI; its stdout+stderr in <step>.out, its log in <step>.log.
    * A shell job is restored from its terminal, as a user restores one.
    */
-  private async criu(step: string, args: string[], onTerminal = false): Promise<CommandResult> {
+  private async criu(command: readonly string[], step: string, args: string[], onTerminal = false): Promise<CommandResult> {
     const { spec } = this;
     const log = this.file(`${step}.log`);
     const output = this.file(`${step}.out`);
-    const r = await this.command([...spec.criu, ...args, '-o', log, '-v4', ...spec.opts], output, onTerminal ? '12' : undefined);
+    const r = await this.command([...command, ...args, '-o', log, '-v4', ...spec.opts], output, onTerminal ? '12' : undefined);
     if (!succeeded(r)) {
       const why = lastErrorLine(readText(output), readText(log));
       fail(`${step} ${describeEnd(r, spec.timeoutSec)}${why ? `: ${why}` : ''}`);
@@ -172,7 +177,7 @@ class TestRun {
     const img = this.file(`img${sfx}`);
     this.imageDirs.push(img);
     fs.mkdirSync(img);
-    const d = await this.criu(`dump${sfx}`, ['dump', '-t', String(pid), '-D', img]).catch((e: Error) => {
+    const d = await this.criu(this.spec.criu.dump, `dump${sfx}`, ['dump', '-t', String(pid), '-D', img]).catch((e: Error) => {
       // A failed dump must leave the target running: say so when it did not.
       throw isGone(pid) ? new TestFailure(`${e.message} (and the test process is gone)`) : e;
     });
@@ -193,7 +198,7 @@ class TestRun {
       if (!succeeded(reset)) fail(`stty on the test's terminal ${describeEnd(reset, this.spec.timeoutSec)}`);
     }
     const rpidfile = this.file(`restore${sfx}.pid`);
-    const r = await this.criu(`restore${sfx}`, ['restore', '-D', img, '-d', '--pidfile', rpidfile], true);
+    const r = await this.criu(this.spec.criu.restore, `restore${sfx}`, ['restore', '-D', img, '-d', '--pidfile', rpidfile], true);
     outcome.restoreMs.push(r.ms);
     const rpid = Number((readText(rpidfile) ?? '').trim());
     if (!Number.isInteger(rpid) || rpid <= 0) fail(`restore${sfx} wrote no pidfile`);

@@ -1,0 +1,164 @@
+// dump -> restore of programs people run rather than test programs: a node HTTP server with
+// a keep-alive client connected across the checkpoint, a python3 program, and catalog tests
+// linked statically (no ld.so, no libc.so: the static runtime sets up TLS and the vDSO itself).
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { criuCommands } from '../../zdtm/runner/catalog-run.js';
+import { loadCatalog } from '../../zdtm/runner/desc.js';
+import { parseRunnerArgs } from '../../zdtm/runner/options.js';
+import { runTest } from '../../zdtm/runner/test-run.js';
+import { dump } from '../dump/index.js';
+import { restore } from '../restore/index.js';
+import { packageRoot } from '../sys/native.js';
+import { alive, until } from '../demo/programs.js';
+
+const isRoot = process.getuid?.() === 0;
+const hasPython = ((): boolean => {
+  try {
+    execFileSync('python3', ['-c', '']);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+// A server that counts the requests it served; keepAliveTimeout 0: an idle connection stays
+// open however long the checkpoint takes.
+const NODE_SERVER = `
+const fs = require('fs'), http = require('http');
+let served = 0;
+const server = http.createServer((req, res) => res.end(process.pid + ' ' + ++served + ' ' + req.url));
+server.keepAliveTimeout = 0;
+server.listen(0, '127.0.0.1', () => fs.writeFileSync(process.argv[1], JSON.stringify({ pid: process.pid, port: server.address().port })));
+`;
+
+// Counts lines into its outfile; on SIGTERM checks that 8 MiB of random data kept its digest.
+const PYTHON_COUNTER = `
+import hashlib, os, signal, sys, time
+ready, out = sys.argv[1], sys.argv[2]
+data = os.urandom(8 << 20)
+digest = hashlib.sha256(data).hexdigest()
+log = open(out, 'a', buffering=1)
+stop = False
+def on_term(sig, frame):
+    global stop
+    stop = True
+signal.signal(signal.SIGTERM, on_term)
+with open(ready + '.tmp', 'w') as f:
+    f.write(str(os.getpid()))
+os.rename(ready + '.tmp', ready)
+n = 0
+while not stop:
+    log.write(f'{n}\\n')
+    n += 1
+    time.sleep(0.02)
+log.write('PASS\\n' if hashlib.sha256(data).hexdigest() == digest else 'FAIL: data changed\\n')
+`;
+
+/** Starts argv in its own session, not as our child (init adopts it), in dir. */
+function daemon(dir: string, argv: string[]): void {
+  execFileSync('sh', ['-c', 'setsid "$@" </dev/null >>output 2>&1 &', 'sh', ...argv], { cwd: dir });
+}
+
+async function checkpointAndRestore(pid: number, images: string, tcpEstablished = false): Promise<void> {
+  fs.mkdirSync(images);
+  await dump({ pid, imagesDir: images, tcpEstablished });
+  await until(`pid ${pid} to be free`, () => !fs.existsSync(`/proc/${pid}`));
+  const r = await restore({ imagesDir: images, detached: true });
+  expect(r.pid).toBe(pid);
+}
+
+interface Reply {
+  body: string;
+  localPort: number;
+  reused: boolean;
+}
+
+function get(port: number, urlPath: string, agent: http.Agent | false): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path: urlPath, agent }, (res) => {
+      const localPort = res.socket.localPort!; // the agent takes the socket back at the end
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ body, localPort, reused: req.reusedSocket }));
+    });
+    req.on('error', reject);
+  });
+}
+
+describe.runIf(isRoot)('checkpoint and restore of real programs', () => {
+  let dir: string;
+  let pid = 0;
+  afterEach(() => {
+    if (pid) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+    pid = 0;
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const workDir = (name: string): string => (dir = fs.mkdtempSync(path.join(os.tmpdir(), `criu-ts-e2e-${name}-`)));
+
+  it('a node HTTP server goes on serving its keep-alive client on the same connection', async () => {
+    const wd = workDir('node');
+    daemon(wd, [process.execPath, '-e', NODE_SERVER, path.join(wd, 'ready')]);
+    const ready = await until('the server to listen', () => fs.existsSync(path.join(wd, 'ready')) && fs.readFileSync(path.join(wd, 'ready'), 'utf8'));
+    const { pid: server, port } = JSON.parse(ready) as { pid: number; port: number };
+    pid = server;
+    // TCP keepalive probes only after a minute: a probe while the server is down would be reset.
+    const agent = new http.Agent({ keepAlive: true, keepAliveMsecs: 60_000, maxSockets: 1 });
+    try {
+      const first = await get(port, '/a', agent);
+      expect(first.body).toBe(`${server} 1 /a`);
+      expect((await get(port, '/b', agent)).body).toBe(`${server} 2 /b`);
+
+      await checkpointAndRestore(server, path.join(wd, 'img'), true);
+      expect(fs.readlinkSync(`/proc/${server}/exe`)).toBe(fs.realpathSync(process.execPath));
+      const after = await get(port, '/c', agent);
+      expect(after).toEqual({ body: `${server} 3 /c`, localPort: first.localPort, reused: true });
+      expect((await get(port, '/d', false)).body).toBe(`${server} 4 /d`); // and it still accepts
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it.runIf(hasPython)('a python3 program counts on and keeps its data', async () => {
+    const wd = workDir('python');
+    const [ready, out] = [path.join(wd, 'ready'), path.join(wd, 'out')];
+    daemon(wd, ['python3', '-c', PYTHON_COUNTER, ready, out]);
+    pid = await until('the program to start', () => fs.existsSync(ready) && Number(fs.readFileSync(ready, 'utf8')));
+    const lines = (): string[] => fs.readFileSync(out, 'utf8').split('\n').filter(Boolean);
+    const before = await until('a few lines', () => lines().length > 10 && lines());
+    await checkpointAndRestore(pid, path.join(wd, 'img'));
+    await until('more lines', () => lines().length > before.length + 10);
+    process.kill(pid, 'SIGTERM');
+    const all = await until('the verdict', () => lines().includes('PASS') || lines().some((l) => l.startsWith('FAIL')) ? lines() : undefined);
+    expect(all[all.length - 1]).toBe('PASS');
+    all.slice(0, -1).forEach((l, i) => expect(Number(l)).toBe(i)); // one count, no gap, no restart
+    await until('the program to exit', () => !alive(pid));
+  });
+
+  const staticTests = ['pipe00', 'threads00', 'sigaction00', 'vdso00'];
+  it.each(staticTests)('the catalog test %s linked statically passes', async (name) => {
+    const wd = workDir(`static-${name}`);
+    const zdtm = path.join(packageRoot(), 'zdtm');
+    const bin = path.join(wd, name);
+    execFileSync('make', ['-s', '-C', zdtm, `OUT=${wd}`, 'EXTRA_LDFLAGS=-static', bin], { stdio: ['ignore', 'ignore', 'pipe'] });
+    expect(execFileSync('readelf', ['-l', bin], { encoding: 'utf8' })).not.toMatch(/INTERP/); // no dynamic loader
+    const desc = loadCatalog(path.join(zdtm, 'static')).find((d) => d.name === name)!;
+    const outcome = await runTest({
+      bin, args: desc.args, opts: desc.opts, launcher: [], criu: criuCommands(parseRunnerArgs([])), workDir: path.join(wd, 'run'),
+      nocr: false, iters: 1, timeoutSec: 60, keepImages: false,
+    });
+    expect(outcome.failure).toBeUndefined();
+    expect(outcome.passed).toBe(true);
+  });
+});
