@@ -3,8 +3,7 @@
 // means a task died without saying why.
 import fs from 'node:fs';
 import os from 'node:os';
-import { readI32, readU32 } from '../sys/host-order.js';
-import { restorerLayout, structOf } from './struct-layout.js';
+import { readStruct, restorerLayout, structOf } from '../blob/struct-layout.js';
 
 export interface Report {
   pid: number;
@@ -41,7 +40,8 @@ export async function nextReport(fd: number, timeoutMs: number): Promise<Report 
   } finally {
     clearTimeout(timer);
   }
-  return { pid: readU32(buf, 0), step: readU32(buf, 4), errno: readI32(buf, 8) };
+  const r = readStruct(restorerLayout(), 'rst_report', buf);
+  return { pid: r.u32('pid'), step: r.u32('step'), errno: r.s32('err') };
 }
 
 export function describeFailure(r: Report): string {
