@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { knownHostArch, supportedArches } from '../arch/index.js';
 import { packageRoot } from '../sys/native.js';
-import { contractHeaders, headerLayout, parseHeader, readStruct, structOf, writeStruct, type HeaderLayout } from './struct-layout.js';
+import { contractHeaders, headerLayout, parasiteLayout, parseHeader, readStruct, structOf, writeStruct, type HeaderLayout } from './struct-layout.js';
 
 // The blobs are compiled with these on the include path (arch/common/blobs.mk).
 const includeDirs = ['arch/common', 'arch/common/include'];
@@ -59,6 +59,17 @@ describe('contract headers as the compilers lay them out', () => {
       });
     }
   }
+});
+
+describe('parasite-proto.h', () => {
+  it('numbers every command and begins every reply with the s64 ret of par_reply', () => {
+    const layout = parasiteLayout();
+    const commands = [...layout.constants.keys()].filter((n) => n.startsWith('PAR_CMD_'));
+    expect(commands).toEqual(['PAR_CMD_FINI', 'PAR_CMD_TASK', 'PAR_CMD_THREAD', 'PAR_CMD_TIMER']);
+    const replies = [...layout.structs.values()].filter((s) => s.name.endsWith('_reply'));
+    expect(replies.length).toBeGreaterThan(1);
+    for (const s of replies) expect([s.name, s.fields.get('ret')]).toEqual([s.name, { name: 'ret', offset: 0, type: 's64', count: 1, elemSize: 8 }]);
+  });
 });
 
 describe('struct layout parser', () => {

@@ -1,6 +1,7 @@
-// Reads the contract headers of the blobs (arch/common/restorer.h), the only place each
-// block that crosses the TS/C line is declared, and writes and reads C structs of their
-// layout in Buffers. Understands exactly the subset the headers promise: u64/s64/u32/s32/u8 fields (contract-types.h),
+// Reads the contract headers of the blobs (arch/common/restorer.h, the parasite's
+// arch/common/include/parasite-proto.h), the only place each block that crosses the TS/C
+// line is declared, and writes and reads C structs of their layout in Buffers. Understands
+// exactly the subset the headers promise: u64/s64/u32/s32/u8 fields (contract-types.h),
 // one per declaration, constant-length arrays, nested `struct` fields of a struct declared
 // above, `#define NAME number` and `enum { NAME = number, ... }`. Layout follows the C rules
 // for these types (natural alignment, struct alignment = largest member).
@@ -38,6 +39,7 @@ export interface HeaderLayout {
 /** Every contract header, relative to the package root (the layout test checks each). */
 export const contractHeaders = {
   restorer: 'arch/common/restorer.h',
+  parasite: 'arch/common/include/parasite-proto.h',
 } as const;
 
 const alignUp = (n: number, a: number): number => Math.ceil(n / a) * a;
@@ -93,6 +95,7 @@ export function headerLayout(relPath: string): HeaderLayout {
 }
 
 export const restorerLayout = (): HeaderLayout => headerLayout(contractHeaders.restorer);
+export const parasiteLayout = (): HeaderLayout => headerLayout(contractHeaders.parasite);
 
 export function structOf(layout: HeaderLayout, name: string): StructLayout {
   const s = layout.structs.get(name);
