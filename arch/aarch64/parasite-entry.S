@@ -13,7 +13,7 @@ par_entry:
 	brk	#0
 
 	.text
-/* void par_sigreturn(uint64_t frame_sp): resume the task from the frame the dumper wrote. */
+/* void par_sigreturn(u64 frame_sp): resume the task from the frame the dumper wrote. */
 	.globl par_sigreturn
 	.hidden par_sigreturn
 par_sigreturn:

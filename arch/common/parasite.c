@@ -16,7 +16,7 @@
 #define PR_GET_CHILD_SUBREAPER 37
 #define PR_GET_TID_ADDRESS 40
 
-void par_sigreturn(uint64_t frame_sp) __attribute__((noreturn));
+void par_sigreturn(u64 frame_sp) __attribute__((noreturn));
 long par_main(struct par_args *args);
 
 static long sys(long nr, long a1, long a2, long a3, long a4)
@@ -32,7 +32,7 @@ static void zero(void *p, unsigned long n)
 }
 
 /* Keeps the first error of a reply. */
-static void note(int64_t *ret, long r)
+static void note(s64 *ret, long r)
 {
 	if (r < 0 && r > -4096 && *ret == 0)
 		*ret = r;
@@ -59,7 +59,7 @@ static void task_state(struct par_task_reply *r)
 
 static void thread_state(struct par_thread_reply *r)
 {
-	struct { uint64_t sp; int32_t flags; int32_t pad; uint64_t size; } ss;
+	struct { u64 sp; s32 flags; s32 pad; u64 size; } ss;
 	int pdeath = 0;
 	note(&r->ret, sys(__NR_prctl, PR_GET_TID_ADDRESS, (long)&r->clear_tid_addr, 0, 0));
 	note(&r->ret, sys(__NR_sigaltstack, 0, (long)&ss, 0, 0));
@@ -81,6 +81,7 @@ static void timer_state(int id, struct par_timer_reply *r)
 long par_main(struct par_args *args)
 {
 	union {
+		struct par_reply head;
 		struct par_task_reply task;
 		struct par_thread_reply thread;
 		struct par_timer_reply timer;
@@ -112,12 +113,12 @@ long par_main(struct par_args *args)
 			size = sizeof(reply.timer);
 			break;
 		case PAR_CMD_FINI:
-			reply.task.ret = 0;
-			size = sizeof(reply.task.ret);
+			reply.head.ret = 0;
+			size = sizeof(reply.head);
 			break;
 		default:
-			reply.task.ret = -22; /* EINVAL */
-			size = sizeof(reply.task.ret);
+			reply.head.ret = -22; /* EINVAL */
+			size = sizeof(reply.head);
 		}
 		if (blob_syscall6(__NR_sendto, sk, (long)&reply, size, MSG_NOSIGNAL, 0, 0) != (long)size)
 			par_sigreturn(args->frame_sp);

@@ -1,20 +1,17 @@
 /*
  * The argument block of the restorer blob: the one place its layout is declared.
- * src/restore/struct-layout.ts parses the structs and RST_ constants below at run time
- * and writes the block from TypeScript, so keep to what that parser reads: fixed-width
- * field types (u64 u32 s32 u8), one field per line, arrays of constant length, nested
- * `struct rst_*` fields, and `#define RST_NAME number`. Pointers are absolute u64
- * addresses in the restored task (the planner knows where the block will live).
+ * src/blob/struct-layout.ts parses the structs and RST_ constants below at run time
+ * and writes the block from TypeScript, so keep to what that parser reads: the types of
+ * contract-types.h, one field per line, arrays of constant length, nested `struct rst_*`
+ * fields, and `#define RST_NAME number`. Pointers are absolute u64 addresses in the
+ * restored task (the planner knows where the block will live).
  */
 #ifndef CRIU_TS_RESTORER_H
 #define CRIU_TS_RESTORER_H
 
 #ifndef __ASSEMBLER__
 
-typedef unsigned long long u64;
-typedef unsigned int u32;
-typedef int s32;
-typedef unsigned char u8;
+#include "include/contract-types.h"	/* by path: the addon includes this header too */
 
 #define RST_MAGIC 0x5453524155495243
 /* Stack of each thread but main while it restores itself. */

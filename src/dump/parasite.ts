@@ -10,21 +10,15 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { ArchDescriptor, RawRegs } from '../arch/descriptor.js';
 import { readMemory, writeMemory } from '../sys/memory.js';
-import { readI32, readI64, readU64, writeI32, writeU16, writeU32, writeU64 } from '../sys/host-order.js';
+import { readI32, readU64, writeU64 } from '../sys/host-order.js';
 import { packageRoot } from '../sys/native.js';
 import { PAGE_SIZE } from '../sys/page-size.js';
 import * as ptrace from '../sys/ptrace.js';
 import { ALL_SIGNALS } from '../sys/signal.js';
-import { AF_UNIX } from '../sys/socket.js';
+import { sockaddrUn } from '../sys/socket.js';
 import { acceptSeqpacket, listenSeqpacket, pollIn, recvPacket, sendPacket } from '../sys/unix-seqpacket.js';
+import { constantOf, parasiteLayout, readStruct, structOf, writeStruct, type StructReader } from '../blob/struct-layout.js';
 import { RemoteThread } from './remote.js';
-
-// Mirrors arch/common/include/parasite-proto.h.
-const CMD = { FINI: 1, TASK: 2, THREAD: 3, TIMER: 4 } as const;
-const ARGS_SIZE = 8 + 4 + 4 + 112;
-const TASK_REPLY = 8 + 64 * 32 + 3 * 32 + 8 + 4 * 4;
-const THREAD_REPLY = 6 * 8;
-const TIMER_REPLY = 6 * 8;
 
 const STACK_SIZE = 64 * 1024;
 const PROT_RWX = 7;
@@ -106,11 +100,9 @@ export class Parasite {
       const frame = restorer.buildSigframe(regs.checkpointRegs(orig), { sigmask: remote.origMask, altstack }, area + BigInt(frameOff));
       const name = `criu-ts-parasite-${process.pid}-${remote.tid}-${randomBytes(4).toString('hex')}`;
       listenFd = listenSeqpacket(name);
-      const args = Buffer.alloc(ARGS_SIZE);
-      writeU64(args, frame.sp, 0);
-      writeU32(args, 2 + 1 + name.length, 8); // sun_family, the abstract 0, the name
-      writeU16(args, AF_UNIX, 16);
-      args.write(name, 16 + 3, 'latin1');
+      const addr = sockaddrUn(Buffer.from(`\0${name}`, 'latin1')); // abstract: a leading NUL
+      const args = Buffer.alloc(structOf(parasiteLayout(), 'par_args').size);
+      writeStruct(parasiteLayout(), 'par_args', { frame_sp: frame.sp, addr_len: addr.length, addr }, args);
       writeMemory(pid, Number(area), blob);
       writeMemory(pid, Number(area) + argsOff, args);
       writeMemory(pid, Number(area) + frameOff, frame.bytes);
@@ -145,54 +137,51 @@ export class Parasite {
     }
   }
 
-  private request(cmd: number, arg: number, replySize: number): Buffer {
-    const req = Buffer.alloc(8);
-    writeU32(req, cmd, 0);
-    writeI32(req, arg, 4);
+  /** Sends command `cmd` (a PAR_CMD_ name) and reads its reply as struct `reply`. */
+  private request(cmd: string, arg: number, reply: string): StructReader {
+    const layout = parasiteLayout();
+    const req = Buffer.alloc(structOf(layout, 'par_req').size);
+    writeStruct(layout, 'par_req', { cmd: constantOf(layout, cmd), arg }, req);
     sendPacket(this.sock, req);
     this.waitReadable(this.sock, 'reply');
-    const reply = recvPacket(this.sock, Math.max(replySize, 8));
-    if (reply.length < 8) throw new Error(`criu-ts: parasite in ${this.remote.tid} hung up`);
-    const ret = readI64(reply, 0);
+    const size = structOf(layout, reply).size;
+    const head = structOf(layout, 'par_reply').size;
+    const packet = recvPacket(this.sock, Math.max(size, head));
+    if (packet.length < head) throw new Error(`criu-ts: parasite in ${this.remote.tid} hung up`);
+    const ret = readStruct(layout, 'par_reply', packet).s64('ret');
     if (ret < 0n) throw new Error(`criu-ts: parasite command ${cmd} in ${this.remote.tid} failed: errno ${-ret}`);
-    if (reply.length !== replySize) throw new Error(`criu-ts: parasite reply of ${reply.length} bytes, expected ${replySize}`);
-    return reply;
+    if (packet.length !== size) throw new Error(`criu-ts: parasite reply of ${packet.length} bytes, expected ${size} (struct ${reply})`);
+    return readStruct(layout, reply, packet);
   }
 
   /** Process-wide state: sigactions, itimers, brk, securebits, subreaper, umask, dumpable. */
   task(): TaskReply {
-    const b = this.request(CMD.TASK, 0, TASK_REPLY);
-    const sigactions = [];
-    for (let i = 0; i < 64; i++) {
-      const o = 8 + i * 32;
-      sigactions.push({ handler: readU64(b, o), flags: readU64(b, o + 8), restorer: readU64(b, o + 16), mask: readU64(b, o + 24) });
-    }
-    const itimers = [];
-    for (let i = 0; i < 3; i++) {
-      const o = 8 + 64 * 32 + i * 32;
-      itimers.push({ isec: readU64(b, o), iusec: readU64(b, o + 8), vsec: readU64(b, o + 16), vusec: readU64(b, o + 24) });
-    }
-    const o = 8 + 64 * 32 + 3 * 32;
+    const r = this.request('PAR_CMD_TASK', 0, 'par_task_reply');
     return {
-      sigactions, itimers, brk: readU64(b, o), secbits: readI32(b, o + 8), childSubreaper: readI32(b, o + 12) !== 0,
-      umask: readI32(b, o + 16), dumpable: readI32(b, o + 20),
+      sigactions: r.structs('sigactions').map((s) => ({ handler: s.u64('handler'), flags: s.u64('flags'), restorer: s.u64('restorer'), mask: s.u64('mask') })),
+      itimers: r.structs('itimers').map((t) => ({ isec: t.u64('isec'), iusec: t.u64('iusec'), vsec: t.u64('vsec'), vusec: t.u64('vusec') })),
+      brk: r.u64('brk'),
+      secbits: r.s32('secbits'),
+      childSubreaper: r.s32('child_subreaper') !== 0,
+      umask: r.s32('umask'),
+      dumpable: r.s32('dumpable'),
     };
   }
 
   /** State of the thread the parasite runs in. */
   thread(): ThreadReply {
-    const b = this.request(CMD.THREAD, 0, THREAD_REPLY);
+    const r = this.request('PAR_CMD_THREAD', 0, 'par_thread_reply');
     return {
-      clearTidAddr: readU64(b, 8),
-      sas: { ss_sp: readU64(b, 16), ss_flags: Number(readI64(b, 24)), ss_size: readU64(b, 32) },
-      pdeathSig: Number(readI64(b, 40)),
+      clearTidAddr: r.u64('clear_tid_addr'),
+      sas: { ss_sp: r.u64('ss_sp'), ss_flags: Number(r.s64('ss_flags')), ss_size: r.u64('ss_size') },
+      pdeathSig: Number(r.s64('pdeath_sig')),
     };
   }
 
   /** Current value and overrun of POSIX timer id. */
   timer(id: number): TimerReply {
-    const b = this.request(CMD.TIMER, id, TIMER_REPLY);
-    return { isec: readU64(b, 8), insec: readU64(b, 16), vsec: readU64(b, 24), vnsec: readU64(b, 32), overrun: Number(readI64(b, 40)) };
+    const r = this.request('PAR_CMD_TIMER', id, 'par_timer_reply');
+    return { isec: r.u64('isec'), insec: r.u64('insec'), vsec: r.u64('vsec'), vnsec: r.u64('vnsec'), overrun: Number(r.s64('overrun')) };
   }
 
   /**
@@ -204,7 +193,7 @@ export class Parasite {
     try {
       if (this.running && this.sock >= 0) {
         try {
-          this.request(CMD.FINI, 0, 8);
+          this.request('PAR_CMD_FINI', 0, 'par_reply');
           const st = ptrace.wait(tid);
           if (st.kind === 'stopped' && st.signal === ptrace.SIGTRAP) this.running = false;
         } catch {

@@ -7,7 +7,7 @@ import type { Vma } from '../proc/maps.js';
 import { PAGE_SIZE, type Range, type SpecialMoves, type VmaPlan } from './memory.js';
 import type { TaskPlan } from './plan.js';
 import { hostLittleEndian, writeI32, writeU64 } from '../sys/host-order.js';
-import { constantOf, restorerLayout, structOf, writeStruct, type StructValue } from './struct-layout.js';
+import { constantOf, restorerLayout, structOf, writeStruct, type StructValue } from '../blob/struct-layout.js';
 
 const STACK_SIZE = 64n * 1024n;
 /** Room for the finish trampoline before the sigframe (which must be 64-aligned). */

@@ -25,7 +25,7 @@ import { planSpecialMoves } from './memory.js';
 import { planTask, type TaskPlan } from './plan.js';
 import { createSharedMemory } from './shmem.js';
 import { describeFailure, nextReport } from './report.js';
-import { constantOf, restorerLayout, structOf } from './struct-layout.js';
+import { constantOf, restorerLayout, structOf } from '../blob/struct-layout.js';
 import { putBackTracerRegsets } from './tracer-regsets.js';
 import { readTreeImages, type TaskImages, type TreeImages } from './task-images.js';
 

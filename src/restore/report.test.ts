@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { byteOrder } from '../sys/host-order.js';
 import { describeFailure, parseReport } from './report.js';
-import { constantOf, restorerLayout, structOf, writeStruct } from './struct-layout.js';
+import { constantOf, restorerLayout, structOf, writeStruct } from '../blob/struct-layout.js';
 
 const layout = restorerLayout();
 const step = (name: string): number => Number(constantOf(layout, name));

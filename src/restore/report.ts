@@ -3,8 +3,8 @@
 // that failed with its arguments. EOF before a report means a task died without saying why.
 import fs from 'node:fs';
 import os from 'node:os';
+import { restorerLayout, structOf } from '../blob/struct-layout.js';
 import { hostOrder, type ByteOrder } from '../sys/host-order.js';
-import { restorerLayout, structOf } from './struct-layout.js';
 
 /** A syscall as the failing task made it. */
 export interface FailedCall {
