@@ -168,8 +168,13 @@ export function fpregsFromEntry(e: Entry, layout: XsaveLayout): Buffer {
   return buf;
 }
 
+// The kernel hands out and takes back NT_X86_XSTATE only whole: its size is every user feature the
+// CPU enables, AMX tile data included (8 KiB more) even for tasks that never asked for AMX, and
+// SETREGSET of any other length fails with EFAULT. Ask with room to spare; the kernel trims.
+const XSTATE_READ_SIZE = 64 * 1024;
+
 export function readRegs(tid: number): RawRegs {
-  return { gp: getRegset(tid, NT_PRSTATUS, GPREGS_SIZE), fp: getRegset(tid, NT_X86_XSTATE, Math.max(4096, xsaveSize(hostXsaveLayout()))) };
+  return { gp: getRegset(tid, NT_PRSTATUS, GPREGS_SIZE), fp: getRegset(tid, NT_X86_XSTATE, XSTATE_READ_SIZE) };
 }
 
 export function writeRegs(tid: number, regs: RawRegs): void {
