@@ -102,6 +102,23 @@ static Napi::Value Clone3SetTidProbeErrno(const Napi::CallbackInfo& info) {
 }
 CRIU_TS_EXPORT("clone3SetTidProbeErrno", Clone3SetTidProbeErrno);
 
+// prctl(PR_TIMER_CREATE_RESTORE_IDS, GET): 0 when the kernel has it (Linux 6.15), else the errno.
+static Napi::Value TimerRestoreIdsProbeErrno(const Napi::CallbackInfo& info) {
+  constexpr int kTimerCreateRestoreIds = 77, kGet = 2;
+  return Napi::Number::New(info.Env(), ErrnoOf(prctl(kTimerCreateRestoreIds, kGet, 0, 0, 0)));
+}
+CRIU_TS_EXPORT("timerRestoreIdsProbeErrno", TimerRestoreIdsProbeErrno);
+
+// openat2("/", RESOLVE_NO_SYMLINKS): 0 when it opens (the fd is closed again), else the errno.
+static Napi::Value Openat2ProbeErrno(const Napi::CallbackInfo& info) {
+  struct { uint64_t flags, mode, resolve; } how = {O_RDONLY | O_CLOEXEC, 0, 0x04 /* RESOLVE_NO_SYMLINKS */};
+  long fd = syscall(SYS_openat2, AT_FDCWD, "/", &how, sizeof(how));
+  if (fd < 0) return Napi::Number::New(info.Env(), errno);
+  close(static_cast<int>(fd));
+  return Napi::Number::New(info.Env(), 0);
+}
+CRIU_TS_EXPORT("openat2ProbeErrno", Openat2ProbeErrno);
+
 // Forks a child that only waits (pause) and dies with us: a tracee for the ptrace probes.
 // Returns its PID; the caller kills and reaps it.
 static Napi::Value ForkIdleChild(const Napi::CallbackInfo& info) {

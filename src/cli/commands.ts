@@ -9,7 +9,7 @@ import type { CommandName } from './spec.js';
 import type { CliLog } from './logging.js';
 import { dumpOptionsOf, restoreOptionsOf, type Settings } from './settings.js';
 import { UsageError } from './errors.js';
-import { features, featureByName, probeFeature, type Feature } from './features.js';
+import { allFeatures, features, featureByName, probeFeature, type Feature } from './features.js';
 
 export interface Output {
   write(text: string): unknown;
@@ -92,7 +92,7 @@ const check: Runner = async ({ args, log, stdout }) => {
   }
   const name = args.value('feature');
   if (name === 'list') {
-    stdout.write(features.map((f) => f.name + '\n').join(''));
+    stdout.write(allFeatures.map((f) => f.name + '\n').join(''));
     return 0;
   }
   if (name !== undefined) {

@@ -13,6 +13,7 @@ import { MFD_CLOEXEC } from '../sys/mman.js';
 import { memfdCreate, pidfdGetfd, pidfdOpen } from '../sys/proc-ops.js';
 import { getRseqConfiguration, interrupt, seize, wait } from '../sys/ptrace.js';
 import { isSysError } from '../sys/native.js';
+import { criuFeatures } from './features-criu.js';
 
 export interface FeatureAnswer {
   supported: boolean;
@@ -291,6 +292,9 @@ export const features: readonly Feature[] = [
   },
 ];
 
+/** Every feature: criu-ts's own table, then the names only criu's spelling knows. */
+export const allFeatures: readonly Feature[] = [...features, ...criuFeatures];
+
 /** Probes a feature; a probe that throws (e.g. the addon is missing) answers "no" with the reason. */
 export function probeFeature(f: Feature): FeatureAnswer {
   return attempt(() => {
@@ -303,11 +307,11 @@ export function probeFeature(f: Feature): FeatureAnswer {
 /** criu spells some features with underscores or other names; accept those too. */
 const aliases: Readonly<Record<string, string>> = {
   'get-rseq-conf': 'ptrace-get-rseq-conf',
-  'pidfd-store': 'pidfd',
+  'time-namespace': 'timens',
 };
 
 export function featureByName(name: string): Feature | undefined {
   const dashed = name.replace(/_/g, '-');
   const canonical = aliases[dashed] ?? dashed;
-  return features.find((f) => f.name === canonical);
+  return allFeatures.find((f) => f.name === canonical);
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { faultPoints } from '../fault.js';
 import { packageRoot } from '../sys/native.js';
-import { features } from './features.js';
+import { allFeatures } from './features.js';
 
 const main = path.join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
 let tmp: string;
@@ -46,7 +46,7 @@ describe('criu-ts executable', () => {
     const sd = cli('check', '--feature=soft-dirty');
     expect(sd.status).toBe(1);
     expectOneErrorLine(sd.stderr, /^Error \(criu-ts\): soft-dirty is not supported: .*CONFIG_MEM_SOFT_DIRTY/);
-    expect(cli('check', '--feature', 'list').stdout).toBe(features.map((f) => f.name + '\n').join(''));
+    expect(cli('check', '--feature', 'list').stdout).toBe(allFeatures.map((f) => f.name + '\n').join(''));
     expect(cli('check', '--fault-points').stdout).toBe(Object.keys(faultPoints).map((p) => p + '\n').join(''));
     // --all includes soft-dirty, missing here: criu's "maybe" verdict and status 1, the reason on stderr.
     const all = cli('check', '--all');

@@ -7,6 +7,8 @@ interface CheckAddon {
   rseqProbeErrno(): number;
   clone3SetTidProbeErrno(): number;
   forkIdleChild(): number;
+  timerRestoreIdsProbeErrno(): number;
+  openat2ProbeErrno(): number;
 }
 
 const native = (): CheckAddon => addon<CheckAddon>();
@@ -21,3 +23,7 @@ export const rseqProbeErrno = (): number => native().rseqProbeErrno();
 export const clone3SetTidProbeErrno = (): number => native().clone3SetTidProbeErrno();
 /** Forks a child that only waits and dies with us; the caller must kill and reap it. */
 export const forkIdleChild = (): number => native().forkIdleChild();
+/** 0 when prctl(PR_TIMER_CREATE_RESTORE_IDS) is known (Linux 6.15+), else its errno. */
+export const timerRestoreIdsProbeErrno = (): number => native().timerRestoreIdsProbeErrno();
+/** 0 when openat2 opens "/" with RESOLVE_NO_SYMLINKS, else its errno. */
+export const openat2ProbeErrno = (): number => native().openat2ProbeErrno();
