@@ -15,6 +15,7 @@
 #define PR_GET_SECUREBITS 27
 #define PR_GET_CHILD_SUBREAPER 37
 #define PR_GET_TID_ADDRESS 40
+#define PR_GET_THP_DISABLE 42
 
 void par_sigreturn(u64 frame_sp) __attribute__((noreturn));
 long par_main(struct par_args *args);
@@ -52,6 +53,9 @@ static void task_state(struct par_task_reply *r)
 	v = sys(__NR_prctl, PR_GET_DUMPABLE, 0, 0, 0);
 	note(&r->ret, v);
 	r->dumpable = v;
+	v = sys(__NR_prctl, PR_GET_THP_DISABLE, 0, 0, 0);
+	note(&r->ret, v);
+	r->thp_disable = v;
 	/* umask can only be read by setting it: put the old value straight back. */
 	r->umask = sys(__NR_umask, 0, 0, 0, 0);
 	sys(__NR_umask, r->umask, 0, 0, 0);

@@ -62,10 +62,10 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     for (const task of tree.tasks) checkNamespaces(task.pid, opts.pid);
     for (const [index, task] of tree.tasks.entries()) {
       const pid = task.pid;
-      const { cores, brk, dumpable, umask } = dumpTaskCores(arch, task, regs, seccomp, log);
+      const { cores, brk, dumpable, thpDisabled, umask } = dumpTaskCores(arch, task, regs, seccomp, log);
       for (const [tid, core] of cores) writeImage(dir, `core-${tid}.img`, 'core', [core]);
 
-      const { mm, stats } = dumpMemory(pid, dir, index + 1, fds, shmem, brk, { dumpable }, log,
+      const { mm, stats } = dumpMemory(pid, dir, index + 1, fds, shmem, brk, { dumpable, ...(thpDisabled ? { thp_disabled: true } : {}) }, log,
         (entries) => writeImage(dir, `pagemap-${pid}.img`, 'pagemap', entries));
       addStats(totals, stats);
       writeImage(dir, `mm-${pid}.img`, 'mm', [mm]);

@@ -45,6 +45,8 @@ export interface TaskReply {
   childSubreaper: boolean;
   umask: number;
   dumpable: number;
+  /** PR_GET_THP_DISABLE: 0, 1, or 1 with flag bits above it. */
+  thpDisable: number;
 }
 
 export interface ThreadReply {
@@ -154,7 +156,7 @@ export class Parasite {
     return readStruct(layout, reply, packet);
   }
 
-  /** Process-wide state: sigactions, itimers, brk, securebits, subreaper, umask, dumpable. */
+  /** Process-wide state: sigactions, itimers, brk, securebits, subreaper, umask, dumpable, THP-disable. */
   task(): TaskReply {
     const r = this.request('PAR_CMD_TASK', 0, 'par_task_reply');
     return {
@@ -165,6 +167,7 @@ export class Parasite {
       childSubreaper: r.s32('child_subreaper') !== 0,
       umask: r.s32('umask'),
       dumpable: r.s32('dumpable'),
+      thpDisable: r.s32('thp_disable'),
     };
   }
 

@@ -86,11 +86,21 @@ const readProc = (path: string): string => fs.readFileSync(path, 'utf8');
 export interface TaskCores {
   /** core-<tid>.img entry per thread. */
   cores: Map<number, Entry>;
-  /** The current program break and dumpable flag (for mm-<pid>.img). */
+  /** The current program break, dumpable flag and THP-disable (for mm-<pid>.img). */
   brk: bigint;
   dumpable: number;
+  thpDisabled: boolean;
   /** The file creation mask (for fs-<pid>.img). */
   umask: number;
+}
+
+/**
+ * The image keeps only "THP disabled" (mm thp_disabled); a mode with flags (6.18's
+ * PR_THP_DISABLE_EXCEPT_ADVISED, which PR_GET_THP_DISABLE reads as 3) has no place in it.
+ */
+function thpDisabled(pid: number, value: number): boolean {
+  if (value !== 0 && value !== 1) throw new Error(`criu-ts: task ${pid} disabled THP with flags (PR_GET_THP_DISABLE reads ${value}); the image can only keep THP disabled or not`);
+  return value === 1;
 }
 
 /** Builds every thread's core entry of a frozen task. regs: each thread's registers as seized. */
@@ -150,5 +160,5 @@ export function dumpTaskCores(arch: ArchDescriptor, task: FrozenTask, regs: Map<
     }
     cores.set(tid, core);
   }
-  return { cores, brk: self.task.brk, dumpable: self.task.dumpable, umask: self.task.umask };
+  return { cores, brk: self.task.brk, dumpable: self.task.dumpable, thpDisabled: thpDisabled(pid, self.task.thpDisable), umask: self.task.umask };
 }

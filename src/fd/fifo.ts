@@ -1,13 +1,13 @@
 // Named pipes: a FIFO entry naming the pipe inode and a REG entry for its path; unread
 // bytes go to fifo-data.img, read without consuming them as for pipes. Restore reopens
 // them by path. One read-write description per FIFO is opened first, non-blocking: it
-// refills the unread data and is the other end that lets the dumped read-only or
+// sets the size, refills the unread data and is the other end that lets the dumped read-only or
 // write-only opens go through without blocking; the data stays while the task holds its end.
 import fs from 'node:fs';
 import { O_NONBLOCK, O_RDWR } from '../sys/fcntl.js';
 import { fileEntry, type TreeImages } from '../restore/task-images.js';
 import type { FdKind, OpenContext } from './kind.js';
-import { PipeData } from './pipe.js';
+import { PipeData, refillPipe } from './pipe.js';
 
 function pathOf(tree: TreeImages, fileId: number): { name: string; flags: number; pipeId: number } {
   const fifo = fileEntry(tree, fileId, 'FIFO')['fifo'];
@@ -22,8 +22,7 @@ function keeper(ctx: OpenContext, name: string, pipeId: number): number {
     fd = fs.openSync(name, O_RDWR | O_NONBLOCK);
     ctx.opened.push(fd);
     ctx.state.set(key, fd);
-    const data = ctx.tree.fifoData.get(pipeId);
-    for (let done = 0; data && done < data.length; ) done += fs.writeSync(fd, data, done);
+    refillPipe(fd, ctx.tree.fifoData.get(pipeId));
   }
   return fd;
 }

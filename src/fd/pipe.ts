@@ -1,7 +1,7 @@
-// Pipes: each end is a PIPE file entry naming the pipe's inode; unread bytes go to
-// pipes-data.img once per pipe. They are read without consuming them: tee(2) from a
+// Pipes: each end is a PIPE file entry naming the pipe's inode; unread bytes and the buffer
+// size go to pipes-data.img once per pipe. They are read without consuming them: tee(2) from a
 // borrowed read end into a pipe of ours, then read from ours. Restore makes one new pipe
-// per dumped pipe_id, refilled with its unread data; each file id gets the end its access
+// per dumped pipe_id, sized as it was and refilled with its unread data; each file id gets the end its access
 // mode names (further ids of one end get their own description through /proc/self/fd, as
 // they had their own before).
 import fs from 'node:fs';
@@ -9,7 +9,7 @@ import { writeImage, type Entry } from '../images/index.js';
 import { isSysError } from '../sys/native.js';
 import { borrowFd, fcntl, pipe2, tee } from '../sys/proc-ops.js';
 import { F_GETPIPE_SZ, F_SETFL, F_SETPIPE_SZ, O_ACCMODE, O_CLOEXEC, O_NONBLOCK, O_RDONLY, O_WRONLY, SPLICE_F_NONBLOCK } from '../sys/fcntl.js';
-import { fileEntry } from '../restore/task-images.js';
+import { fileEntry, type PipeContents } from '../restore/task-images.js';
 import { noOwner } from './file-table.js';
 import type { FdKind, KindDumpState, OpenContext, OpenFd } from './kind.js';
 
@@ -57,8 +57,8 @@ export class PipeData implements KindDumpState {
     this.seen.add(pipeId);
     const borrowed = borrowReadEnd(fd);
     try {
+      // Even an empty pipe has an entry: its size is state of its own.
       const { data, size } = peekPipe(borrowed);
-      if (!data.length) return;
       this.entries.push({ pipe_id: pipeId, bytes: data.length, size });
       this.payloads.push(data);
     } finally {
@@ -69,6 +69,14 @@ export class PipeData implements KindDumpState {
   finish({ dir }: { dir: string }): void {
     if (this.entries.length) writeImage(dir, `${this.file}.img`, this.file, this.entries, this.payloads);
   }
+}
+
+/** Gives the pipe behind a write end fd its dumped size, then its unread bytes. */
+export function refillPipe(fd: number, contents: PipeContents | undefined): void {
+  if (!contents) return;
+  if (contents.size !== undefined && fcntl(fd, F_GETPIPE_SZ) !== contents.size) fcntl(fd, F_SETPIPE_SZ, contents.size);
+  const { data } = contents;
+  for (let done = 0; done < data.length; ) done += fs.writeSync(fd, data, done);
 }
 
 interface PipeState {
@@ -82,11 +90,7 @@ function pipeOf(ctx: OpenContext, pipeId: number): PipeState {
   if (p) return p;
   const ends = pipe2(O_CLOEXEC);
   ctx.opened.push(...ends);
-  const data = ctx.tree.pipeData.get(pipeId);
-  if (data && data.length > 0) {
-    if (data.length > 65536) fcntl(ends[1], F_SETPIPE_SZ, data.length);
-    for (let done = 0; done < data.length; ) done += fs.writeSync(ends[1], data, done);
-  }
+  refillPipe(ends[1], ctx.tree.pipeData.get(pipeId));
   p = { ends, used: [false, false] };
   ctx.state.set(key, p);
   return p;

@@ -167,7 +167,7 @@ describe('unix socket queues beyond a pair', () => {
     const pipeEntry = dump.files.entries.find((e) => e['type'] === 'PIPE')!;
     expect(readImage(dir, 'sk-queues.img').entries).toEqual([{ id_for: ids[1], length: 3, scm: [{ type: 1, rights: [pipeEntry['id']] }] }]);
     const pipesData = readImage(dir, 'pipes-data.img');
-    const ctx = contextOf(dump, dir, { tasks: [], pipeData: new Map(pipesData.entries.map((e, i) => [e['pipe_id'], pipesData.payloads[i]!])) });
+    const ctx = contextOf(dump, dir, { tasks: [], pipeData: new Map(pipesData.entries.map((e, i) => [e['pipe_id'], { data: pipesData.payloads[i]! }])) });
     contexts.push(ctx);
     const nb = unixSocketFile.open(ctx, ids[1]!);
     const got = recvmsg(nb, 16, MSG_DONTWAIT);

@@ -41,10 +41,10 @@ export interface TreeImages {
   zombies: ZombieImages[];
   /** files.img entries by id. */
   files: Map<number, Entry>;
-  /** Unread pipe contents by pipe_id (pipes-data.img). */
-  pipeData: Map<number, Buffer>;
-  /** Unread named-pipe contents by pipe_id (fifo-data.img). */
-  fifoData: Map<number, Buffer>;
+  /** Unread pipe contents and buffer size by pipe_id (pipes-data.img). */
+  pipeData: Map<number, PipeContents>;
+  /** The same of named pipes (fifo-data.img). */
+  fifoData: Map<number, PipeContents>;
   /** Every seccomp filter of the tree (seccomp.img); threads name theirs by index. */
   seccompFilters: Entry[];
   /** Shared anonymous memory objects by shmid: their pages file and pagemap (object offsets as vaddr). */
@@ -82,12 +82,18 @@ function readTask(dir: string, p: Entry, fdinfoPerId: boolean): TaskImages {
   };
 }
 
+/** A pipe's unread bytes and its buffer size (F_GETPIPE_SZ), when the image has it. */
+export interface PipeContents {
+  data: Buffer;
+  size?: number;
+}
+
 /** pipe_data entries with their payload, by pipe_id; empty when the image is absent. */
-function readPipeData(dir: string, file: string): Map<number, Buffer> {
-  const data = new Map<number, Buffer>();
+function readPipeData(dir: string, file: string): Map<number, PipeContents> {
+  const data = new Map<number, PipeContents>();
   if (fs.existsSync(path.join(dir, file))) {
     const img = readImage(dir, file);
-    img.entries.forEach((e, i) => data.set(e['pipe_id'], img.payloads[i] ?? Buffer.alloc(0)));
+    img.entries.forEach((e, i) => data.set(e['pipe_id'], { data: img.payloads[i] ?? Buffer.alloc(0), ...(e['size'] ? { size: Number(e['size']) } : {}) }));
   }
   return data;
 }

@@ -8,6 +8,8 @@ export const PROT_WRITE = 2;
 export const PROT_EXEC = 4;
 export const MAP_SHARED = 0x1;
 export const MAP_PRIVATE = 0x2;
+/** A private anonymous mapping whose pages the kernel may drop under pressure (6.11+; VmFlags "dp"). */
+export const MAP_DROPPABLE = 0x08;
 export const MAP_ANONYMOUS = 0x20;
 export const MAP_GROWSDOWN = 0x100;
 

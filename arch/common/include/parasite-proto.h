@@ -63,6 +63,8 @@ struct par_task_reply {
 	s32 child_subreaper;
 	s32 umask;
 	s32 dumpable;
+	s32 thp_disable;	/* PR_GET_THP_DISABLE: 0, 1, or with flags (6.18+) in the bits above */
+	s32 pad;
 };
 
 struct par_thread_reply {
