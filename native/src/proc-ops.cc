@@ -87,6 +87,14 @@ static Napi::Value KcmpFiles(const Napi::CallbackInfo& info) {
 }
 CRIU_TS_EXPORT("kcmpFiles", KcmpFiles);
 
+// kcmpFdTables(pid1, pid2) -> true when both tasks use one fd table (CLONE_FILES).
+static Napi::Value KcmpFdTables(const Napi::CallbackInfo& info) {
+  long r = syscall(SYS_kcmp, IntArg(info, 0), IntArg(info, 1), 2 /* KCMP_FILES */, 0, 0);
+  if (r < 0) return ThrowErrno(info.Env(), errno, "kcmp(KCMP_FILES)");
+  return Napi::Boolean::New(info.Env(), r == 0);
+}
+CRIU_TS_EXPORT("kcmpFdTables", KcmpFdTables);
+
 // ioctlRead(fd, request, size) -> Buffer the ioctl filled (for the TCGETS/TIOCG* family).
 static Napi::Value IoctlRead(const Napi::CallbackInfo& info) {
   int fd = IntArg(info, 0);

@@ -54,6 +54,7 @@ struct ChildSpec {
   bool helper = false;          // a zombie that only lent its PID (a gone session leader): reaped by its creator
   bool subreaper = false;       // set before the children exist: a helper's children are reparented to us
   bool dieWithParent = false;
+  bool sharesFiles = false;     // cloned with CLONE_FILES once the creator's fds are in place; places none itself
   pid_t parent = 0;
   std::vector<FdMove> fds;
   int stagingBase = 0;
@@ -152,7 +153,26 @@ long DropInheritedRseq(Call& last) {
   return SYS_CALL(last, rseq, reinterpret_cast<long>(area), len, RSEQ_FLAG_UNREGISTER, RSEQ_SIG);
 }
 
-long Clone3(pid_t pid, Call& last);
+long Clone3(pid_t pid, Call& last, uint64_t flags = 0);
+[[noreturn]] void RunChild(const std::vector<ChildSpec>& all, size_t index);
+
+// Creates child `c` of task `s` (with its group) and runs it; what fails is reported on `report`.
+void CreateChild(const std::vector<ChildSpec>& all, size_t c, int report, Call& last) {
+  const ChildSpec& cs = all[c];
+  long task = Clone3(cs.pid, last, cs.sharesFiles ? CLONE_FILES : 0);
+  if (task == 0) RunChild(all, c);
+  if (task < 0) Die(report, cs.pid, RST_STEP_CLONE, task, &last);
+  if (cs.pgidByParent) {
+    long r = SYS_CALL(last, setpgid, task, cs.pgidByParent);
+    if (r < 0) Die(report, cs.pid, RST_STEP_SESSION, r, &last);
+  }
+  if (cs.helper) {
+    int status;
+    long r;
+    do r = SYS_CALL(last, wait4, task, reinterpret_cast<long>(&status), __WALL, 0); while (r == -EINTR);
+    if (r < 0) Die(report, cs.pid, RST_STEP_SESSION, r, &last);
+  }
+}
 
 // A task that was a zombie (or a session helper, once its children exist): it reports,
 // then dies the way it died, for its parent to reap.
@@ -175,7 +195,7 @@ long Clone3(pid_t pid, Call& last);
 // session, group and the fds this process prepared), then becomes itself.
 [[noreturn]] void RunChild(const std::vector<ChildSpec>& all, size_t index) {
   const ChildSpec& s = all[index];
-  int report = s.reportFd;
+  int report = s.sharesFiles ? s.reportFdTarget : s.reportFd;
   Call last;
   if (s.dieWithParent) {
     if (Raw(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != s.parent) Die(report, s.pid, RST_STEP_PARENT_DEATH, -ESRCH);
@@ -184,29 +204,21 @@ long Clone3(pid_t pid, Call& last);
   if (session < 0) Die(report, s.pid, RST_STEP_SESSION, session, &last);
   long subreaper = s.subreaper ? SYS_CALL(last, prctl, PR_SET_CHILD_SUBREAPER, 1) : 0;
   if (subreaper < 0) Die(report, s.pid, RST_STEP_SESSION, subreaper, &last);
-  for (size_t c : s.children) {
-    const ChildSpec& cs = all[c];
-    long task = Clone3(cs.pid, last);
-    if (task == 0) RunChild(all, c);
-    if (task < 0) Die(report, cs.pid, RST_STEP_CLONE, task, &last);
-    if (cs.pgidByParent) {
-      long r = SYS_CALL(last, setpgid, task, cs.pgidByParent);
-      if (r < 0) Die(report, cs.pid, RST_STEP_SESSION, r, &last);
-    }
-    if (cs.helper) {
-      int status;
-      long r;
-      do r = SYS_CALL(last, wait4, task, reinterpret_cast<long>(&status), __WALL, 0); while (r == -EINTR);
-      if (r < 0) Die(report, cs.pid, RST_STEP_SESSION, r, &last);
-    }
-  }
+  for (size_t c : s.children)
+    if (!all[c].sharesFiles) CreateChild(all, c, report, last);
   if (s.zombieStatus >= 0) BecomeZombie(s);
-  long r = DropInheritedRseq(last);
+  // A task sharing its creator's fds was cloned after the creator dropped node's rseq.
+  long r = s.sharesFiles ? 0 : DropInheritedRseq(last);
   if (r < 0) Die(report, s.pid, RST_STEP_RSEQ_DROP, r, &last);
   if (s.faultStep == RST_STEP_FDS) Die(report, s.pid, RST_STEP_FDS, -ECANCELED);
-  r = PlaceFds(s, last);
-  if (r < 0) Die(report, s.pid, RST_STEP_FDS, r, &last);
+  if (!s.sharesFiles) {
+    r = PlaceFds(s, last);
+    if (r < 0) Die(report, s.pid, RST_STEP_FDS, r, &last);
+  }
   report = s.reportFdTarget;
+  // The table they share holds their fds (and their service fds) now.
+  for (size_t c : s.children)
+    if (all[c].sharesFiles) CreateChild(all, c, report, last);
   Raw(SYS_umask, s.umask);
   r = SYS_CALL(last, chdir, reinterpret_cast<long>(s.cwd.c_str()));
   if (r < 0) Die(report, s.pid, RST_STEP_FS, r, &last);
@@ -244,9 +256,10 @@ long Clone3(pid_t pid, Call& last);
   Die(report, s.pid, RST_STEP_BLOB_MAP, -EFAULT);
 }
 
-// clone3 as a plain fork, or with set_tid = the old PID.
-long Clone3(pid_t pid, Call& last) {
+// clone3 as a plain fork (or sharing what flags say), or with set_tid = the old PID.
+long Clone3(pid_t pid, Call& last, uint64_t flags) {
   struct clone_args ca = {};
+  ca.flags = flags;
   ca.exit_signal = SIGCHLD;
   pid_t tid = pid;
   if (pid > 0) {
@@ -276,6 +289,7 @@ ChildSpec ReadSpec(const Napi::Object& o) {
     s.helper = o.Has("helper") && o.Get("helper").As<Napi::Boolean>().Value();
     return s;
   }
+  s.sharesFiles = o.Has("sharesFiles") && o.Get("sharesFiles").As<Napi::Boolean>().Value();
   s.stagingBase = o.Get("stagingBase").As<Napi::Number>().Int32Value();
   s.reportFdTarget = o.Get("reportFdTarget").As<Napi::Number>().Int32Value();
   if (o.Has("foregroundFd")) s.foregroundFd = o.Get("foregroundFd").As<Napi::Number>().Int32Value();

@@ -13,6 +13,7 @@ import { writeImage, type Entry } from '../images/index.js';
 import { silentLogger } from '../log.js';
 import type { DumpOptions, DumpResult } from '../options.js';
 import { parseStat } from '../proc/stat.js';
+import { kcmpFdTables } from '../sys/proc-ops.js';
 import { FilesDump } from '../fd/dump.js';
 import { FileLocks } from '../fd/file-locks.js';
 import { dumpMemory } from './memory.js';
@@ -24,6 +25,19 @@ import { seizeTree } from './seize.js';
 import { dumpTaskCores } from './task-state.js';
 
 const IMG_VERSION = 2;
+
+/**
+ * The files_id of the fd table task pid shares with its parent (a CLONE_FILES child), among
+ * the tasks dumped before it; undefined when its table is its own. Sharing one with any other
+ * task cannot be recreated by cloning and is refused.
+ */
+function fdTableOf(pid: number, earlier: { pid: number }[], filesIds: Map<number, number>): number | undefined {
+  const ppid = parseStat(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')).ppid;
+  const sharer = earlier.find((t) => t.pid === ppid && kcmpFdTables(t.pid, pid)) ?? earlier.find((t) => kcmpFdTables(t.pid, pid));
+  if (!sharer) return undefined;
+  if (sharer.pid !== ppid) throw new Error(`criu-ts: task ${pid} shares its fd table with task ${sharer.pid}, which is not its parent; that cannot be restored yet`);
+  return filesIds.get(sharer.pid);
+}
 
 export async function dump(opts: DumpOptions): Promise<DumpResult> {
   const log = opts.log ?? silentLogger;
@@ -55,6 +69,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     const shmem = new SharedAnonMemory();
     const seccomp = new SeccompFilters();
     const pstree: Entry[] = [];
+    const filesIds = new Map<number, number>();
     // The inventory's root_ids are the dumper's own, taken first as CRIU takes its own: a
     // restorer compares the root task's with them to see what the root shares with it. Our
     // fd table, mm, fs and signal handlers are never a target's (we clone none with them).
@@ -72,11 +87,15 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
 
       // One id per task for each shareable kernel object (ours is 1); threads share their task's.
       const objId = index + 2;
-      const ids: Entry = { vm_id: objId, files_id: objId, fs_id: objId, sighand_id: objId, ...namespaces.of(pid) };
+      const filesId = fdTableOf(task.pid, tree.tasks.slice(0, index), filesIds) ?? objId;
+      filesIds.set(pid, filesId);
+      const ids: Entry = { vm_id: objId, files_id: filesId, fs_id: objId, sighand_id: objId, ...namespaces.of(pid) };
       writeImage(dir, `ids-${pid}.img`, 'ids', [ids]);
-      const fdEntries = fds.dumpFds(pid);
-      locks.collect(pid, fdEntries);
-      writeImage(dir, `fdinfo-${objId}.img`, 'fdinfo', fdEntries);
+      if (ids['files_id'] === objId) {
+        const fdEntries = fds.dumpFds(pid);
+        locks.collect(pid, fdEntries);
+        writeImage(dir, `fdinfo-${objId}.img`, 'fdinfo', fdEntries);
+      }
       writeImage(dir, `fs-${pid}.img`, 'fs', [{
         cwd_id: files.pathFile(fs.readlinkSync(`/proc/${pid}/cwd`), 0, `/proc/${pid}/cwd`),
         root_id: files.pathFile(fs.readlinkSync(`/proc/${pid}/root`), 0, `/proc/${pid}/root`),

@@ -162,7 +162,46 @@ function foregroundFd(tree: TreeImages, task: TaskImages): { foregroundFd?: numb
 /** What prepareTask leaves to the tree: session steps, children and the shared staging range. */
 type TreeFields = 'newSession' | 'ownGroup' | 'pgidByParent' | 'children' | 'stagingBase';
 
-/** Opens what the task needs here and lays out its restorer region: everything but the clone. */
+/**
+ * What goes into one fd table: [source, target, cloexec] moves, and the next free number
+ * above them. A CLONE_FILES child adds its service fds to its parent's table.
+ */
+interface FdTable {
+  moves: [number, number, number][];
+  next: number;
+}
+
+/**
+ * The tasks that share their parent's fd table (one files_id, a CLONE_FILES child), by pid,
+ * with that parent. Sharing with another task, or a sharing task with children of their
+ * own table, cannot be created by cloning in tree order and is refused.
+ */
+function fdTableParents(plans: TaskPlan[], members: Member[]): Map<number, TaskPlan> {
+  const byPid = new Map(plans.map((p) => [p.task.pid, p]));
+  const out = new Map<number, TaskPlan>();
+  const owners = new Map<number, TaskPlan>();
+  for (const p of plans) {
+    const id = p.task.ids['files_id'];
+    if (id === undefined) continue;
+    const parent = byPid.get(p.task.ppid);
+    const owner = owners.get(id);
+    if (!owner) {
+      owners.set(id, p);
+      continue;
+    }
+    if (!parent || parent.task.ids['files_id'] !== id) throw new Error(`criu-ts: task ${p.task.pid} shares its fd table with task ${owner.task.pid}, which is not its parent; that cannot be restored yet`);
+    out.set(p.task.pid, parent);
+  }
+  for (const m of members) {
+    if (out.has(m.ppid) && !out.has(m.pid)) throw new Error(`criu-ts: task ${m.pid} is a child of ${m.ppid}, which shares its parent's fd table, and has a table of its own; that cannot be restored yet`);
+  }
+  return out;
+}
+
+/**
+ * Opens what the task needs here and lays out its restorer region: everything but the clone.
+ * shared: the table of the parent whose fds the task shares (it opens none of its own).
+ */
 function prepareTask(
   plan: TaskPlan,
   ctx: OpenContext,
@@ -170,20 +209,20 @@ function prepareTask(
   arch: ArchDescriptor,
   report: number,
   log: Logger,
-): Omit<SpawnSpec, TreeFields> {
+  shared?: FdTable,
+): Omit<SpawnSpec, TreeFields | 'fds'> & { table: FdTable } {
   const task = plan.task;
-  const fds = openFds(task, ctx);
-  takeFileLocks(ctx.tree, task, fds);
+  const fds = shared ? [] : openFds(task, ctx);
+  if (!shared) takeFileLocks(ctx.tree, task, fds);
   const keep = (fd: number): number => (ctx.opened.push(fd), fd);
   const pagesFd = keep(fs.openSync(path.join(ctx.tree.dir, `pages-${task.pagesId}.img`), 'r'));
   const exeFd = plan.exePath ? keep(fs.openSync(plan.exePath, 'r')) : -1;
 
-  // Service fds sit above the task's own: the report pipe, pages, exe, mapped files.
-  const moves: [number, number, number][] = fds.map((f) => [f.source, f.fd, f.cloexec ? 1 : 0]);
-  let next = fds.reduce((m, f) => Math.max(m, f.fd + 1), 0);
+  // Service fds sit above the table's own: the report pipe, pages, exe, mapped files.
+  const table: FdTable = shared ?? { moves: fds.map((f) => [f.source, f.fd, f.cloexec ? 1 : 0]), next: fds.reduce((m, f) => Math.max(m, f.fd + 1), 0) };
   const service = (source: number): number => {
-    moves.push([source, next, 1]);
-    return next++;
+    table.moves.push([source, table.next, 1]);
+    return table.next++;
   };
   const serviceFds: ServiceFds = { report: service(report), pages: service(pagesFd), exe: exeFd >= 0 ? service(exeFd) : -1, vma: new Map(), close: [] };
   const byFile = new Map<string, number>();
@@ -203,7 +242,7 @@ function prepareTask(
   log.debug(`restore: task ${task.pid}: region 0x${region.start.toString(16)}+${region.len}, ${plan.memory.vmas.length} VMAs, ${plan.memory.runs.length} page runs`);
   return {
     pid: task.pid,
-    fds: Int32Array.from(moves.sort((a, b) => a[1] - b[1]).flat()),
+    table,
     reportFd: report,
     reportFdTarget: serviceFds.report,
     ...foregroundFd(ctx.tree, task),
@@ -232,10 +271,22 @@ async function spawnTree(tree: TreeImages, plans: TaskPlan[], arch: ArchDescript
   try {
     ctx.opened.push(reportWrite);
     const shmem = createSharedMemory(plans, ctx);
-    prepared = plans.map((plan) => prepareTask(plan, ctx, shmem, arch, reportWrite, log));
+    const tableParents = fdTableParents(plans, members);
+    const tables = new Map<number, FdTable>();
+    const withTables = plans.map((plan) => {
+      const parent = tableParents.get(plan.task.pid);
+      const spec = prepareTask(plan, ctx, shmem, arch, reportWrite, log, parent && tables.get(parent.task.pid));
+      tables.set(plan.task.pid, spec.table);
+      return spec;
+    });
+    // Once every table is complete (a sharing child adds to its parent's): its moves by target.
+    prepared = withTables.map(({ table, ...spec }) => {
+      const sharesFiles = tableParents.has(spec.pid);
+      return { ...spec, fds: Int32Array.from(sharesFiles ? [] : table.moves.sort((a, b) => a[1] - b[1]).flat()), ...(sharesFiles ? { sharesFiles } : {}) };
+    });
     // Above every fd of ours and every target fd: where the new tasks shuffle their fds through.
     const ourFds = fs.readdirSync('/proc/self/fd').map(Number);
-    const stagingBase = Math.max(...ourFds, ...prepared.map((s) => s.fds[s.fds.length - 2] ?? 0)) + 64;
+    const stagingBase = Math.max(...ourFds, ...withTables.map((s) => s.table.next)) + 64;
     const subreapers = new Set(plans.filter((p) => p.childSubreaper).map((p) => p.task.pid));
     const specs: (SpawnSpec | ZombieSpec)[] = members.map((m, i) => {
       const common = { pid: m.pid, children: [], reportFd: reportWrite, subreaper: subreapers.has(m.pid), ...steps[i]! };

@@ -11,6 +11,7 @@ interface ProcOpsAddon {
   fcntl(fd: number, cmd: number, arg?: number): number;
   memfdCreate(name: string, flags: number): number;
   kcmpFiles(pid1: number, pid2: number, fd1: number, fd2: number): boolean;
+  kcmpFdTables(pid1: number, pid2: number): boolean;
   ioctlRead(fd: number, request: number, size: number): Buffer;
   ioctlWrite(fd: number, request: number, data: Buffer): void;
   dup3(oldFd: number, newFd: number, flags: number): number;
@@ -42,6 +43,8 @@ export const fcntl = (fd: number, cmd: number, arg = 0): number => native().fcnt
 export const memfdCreate = (name: string, flags: number): number => native().memfdCreate(name, flags);
 /** True when fd1 of pid1 and fd2 of pid2 share one open file description (kcmp). */
 export const kcmpFiles = (pid1: number, pid2: number, fd1: number, fd2: number): boolean => native().kcmpFiles(pid1, pid2, fd1, fd2);
+/** True when tasks pid1 and pid2 use one fd table (a CLONE_FILES child and its parent). */
+export const kcmpFdTables = (pid1: number, pid2: number): boolean => native().kcmpFdTables(pid1, pid2);
 /** Runs an ioctl that fills a struct of `size` bytes and returns it. */
 export const ioctlRead = (fd: number, request: number, size: number): Buffer => native().ioctlRead(fd, request, size);
 /** Puts a copy of oldFd at number newFd (closing what was there). */

@@ -30,6 +30,11 @@ export interface ZombieSpec extends TaskSteps {
 export interface SpawnSpec extends TaskSteps {
   /** Triples [source fd in this process, target fd, cloexec 0/1], sorted by target fd. */
   fds: Int32Array;
+  /**
+   * Created by its parent with CLONE_FILES once the parent's fds (with this task's service
+   * fds among them) are in place; it places none itself (its own fds is empty).
+   */
+  sharesFiles?: boolean;
   /** First fd number of a free range, above every source and target, for the shuffle. */
   stagingBase: number;
   /** The report pipe's number in the task once its fds are placed. */
