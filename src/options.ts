@@ -16,6 +16,8 @@ export interface DumpOptions {
   extUnixSk?: boolean;
   /** Dump file locks (-l). */
   fileLocks?: boolean;
+  /** The largest unlinked file carried in the images, in bytes (--ghost-limit; default 1 MiB). */
+  ghostLimit?: number;
   /** Give up seizing/freezing after this many seconds (--timeout). */
   timeoutSec?: number;
   log?: Logger;

@@ -84,6 +84,13 @@ describe('dumpOptionsOf', () => {
     expect(map('dump -t 1 -j --no-shell-job')).not.toHaveProperty('shellJob');
   });
 
+  it('reads --ghost-limit as criu does: bytes, or K, M, G units; --ghost-fiemap is accepted', () => {
+    expect(map('dump -t 1 --ghost-limit 4096').ghostLimit).toBe(4096);
+    expect(map('dump -t 1 --ghost-limit=64M --ghost-fiemap').ghostLimit).toBe(64 << 20);
+    expect(map('dump -t 1 --ghost-limit 2g --no-ghost-fiemap').ghostLimit).toBe(2 * 1024 ** 3);
+    expect(() => map('dump -t 1 --ghost-limit 1T')).toThrow(/--ghost-limit: "1T" is not a size/);
+  });
+
   it('wants a positive PID and timeout', () => {
     expect(() => map('dump -D /img')).toThrow('dump needs the root of the tree: -t PID');
     expect(() => map('dump -t 0')).toThrow(/-t: "0" is not a positive integer/);

@@ -47,6 +47,15 @@ function positiveInt(args: ParsedArgs, long: string): number | undefined {
   return Number(o.value);
 }
 
+/** A size as criu reads one: a number of bytes, or of KiB, MiB or GiB with a K, M or G suffix. */
+function sizeArg(args: ParsedArgs, long: string): number | undefined {
+  const o = args.all(long).at(-1);
+  if (o?.value === undefined) return undefined;
+  const m = /^(\d+)([KMG]?)$/i.exec(o.value);
+  if (!m) throw new UsageError(`option ${o.spelling}: "${o.value}" is not a size (a number, optionally with K, M or G)`);
+  return Number(m[1]) * 1024 ** ' KMG'.indexOf((m[2] || ' ').toUpperCase());
+}
+
 /** Modes of --manage-cgroups we honour: criu-ts leaves cgroups alone, which is criu's "ignore". */
 const supportedCgroupModes = ['ignore'];
 
@@ -85,6 +94,8 @@ export function dumpOptionsOf(args: ParsedArgs, settings: Settings, log: Logger)
   if (args.flag('tcp-established')) opts.tcpEstablished = true;
   if (args.flag('ext-unix-sk')) opts.extUnixSk = true;
   if (args.flag('file-locks')) opts.fileLocks = true;
+  const ghostLimit = sizeArg(args, 'ghost-limit');
+  if (ghostLimit !== undefined) opts.ghostLimit = ghostLimit;
   const timeout = positiveInt(args, 'timeout');
   if (timeout !== undefined) opts.timeoutSec = timeout;
   return opts;

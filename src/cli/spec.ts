@@ -67,6 +67,8 @@ export const globalOptions: readonly OptionSpec[] = [
   { long: 'tcp-established', arity: 'none', negatable: true, help: 'checkpoint/restore established TCP connections', usedBy: crOnly },
   { long: 'ext-unix-sk', short: 'x', arity: 'optional', metavar: 'INODE', negatable: true, help: 'allow unix sockets connected to peers outside the tree (an INODE list is not supported yet)', usedBy: crOnly },
   { long: 'manage-cgroups', arity: 'optional', metavar: 'MODE', help: 'cgroup handling; only MODE "ignore" (leave cgroups alone) is supported', usedBy: crOnly },
+  { long: 'ghost-limit', arity: 'required', metavar: 'SIZE', help: 'largest unlinked file to carry in the images, in bytes or with a K, M or G suffix (default 1M)', usedBy: dumpish },
+  { long: 'ghost-fiemap', arity: 'none', negatable: true, help: "find the data of unlinked files with FIEMAP (criu-ts always finds it with SEEK_DATA/SEEK_HOLE, which gives the same extents)", usedBy: dumpish },
   { long: 'display-stats', arity: 'none', negatable: true, help: 'print the dump/restore statistics at the end', usedBy: crOnly },
   // Recognised criu options that criu-ts does not implement yet: they fail clearly.
   { long: 'root', short: 'r', arity: 'required', metavar: 'DIR', help: 'restore into DIR as the root', usedBy: restoreOnly, unsupported: true },
@@ -83,7 +85,7 @@ export const globalOptions: readonly OptionSpec[] = [
   { long: 'action-script', arity: 'required', metavar: 'FILE', help: 'run FILE at each stage', unsupported: true },
   { long: 'evasive-devices', arity: 'none', negatable: true, help: 'use any path to a device file', unsupported: true },
   { long: 'link-remap', arity: 'none', negatable: true, help: 'allow link remapping of unlinked files', usedBy: crOnly, unsupported: true },
-  { long: 'ghost-limit', arity: 'required', metavar: 'SIZE', help: 'largest unlinked file to carry in the images', usedBy: crOnly, unsupported: true },
+
   { long: 'tcp-close', arity: 'none', negatable: true, help: 'restore TCP connections closed', usedBy: restoreOnly, unsupported: true },
   { long: 'skip-in-flight', arity: 'none', negatable: true, help: 'drop incoming TCP connections not yet accepted', usedBy: dumpish, unsupported: true },
   { long: 'network-lock', arity: 'required', metavar: 'METHOD', help: 'how to lock the network during the operation', usedBy: crOnly, unsupported: true },

@@ -16,6 +16,7 @@ import { parseStat } from '../proc/stat.js';
 import { kcmpFdTables } from '../sys/proc-ops.js';
 import { FilesDump } from '../fd/dump.js';
 import { FileLocks } from '../fd/file-locks.js';
+import { GHOST_LIMIT } from '../fd/ghost-file.js';
 import { dumpMemory } from './memory.js';
 import { addStats, emptyStats } from './page-writer.js';
 import { SharedAnonMemory } from './shmem.js';
@@ -56,6 +57,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
   const fds = new FilesDump({
     shellJob: opts.shellJob === true, tcpEstablished: opts.tcpEstablished === true,
     extUnixSk: opts.extUnixSk === true, leaveRunning: opts.leaveRunning === true,
+    ghostLimit: opts.ghostLimit ?? GHOST_LIMIT,
   });
   try {
     injectFault('dump-seized');

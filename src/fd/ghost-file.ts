@@ -1,19 +1,22 @@
 // Files unlinked while open ("/path (deleted)"): a REG entry under the old path, remapped
 // (remap-fpath.img, GHOST) to ghost-file-<n>.img, which holds the inode's owner, mode,
-// times and whole contents. Restore recreates the file once per ghost (at its old path, or
-// beside it when that name is taken again), fills it, gives it its owner, mode and times,
+// times and its data extents (found with SEEK_DATA/SEEK_HOLE, one ghost_chunk_entry each, so
+// holes stay holes). Restore recreates the file once per ghost (at its old path, or beside it
+// when that name is taken again), sizes and fills it, gives it its owner, mode and times,
 // and unlinks it; every file id on it then opens that inode through /proc/self/fd as a
 // plain REG file. Both fds and mappings of unlinked files come here (see reg-file.ts, memory.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { ImageError, readImage, writeImage, type Entry } from '../images/index.js';
-import { O_CREAT, O_EXCL, O_RDWR } from '../sys/fcntl.js';
+import { isSysError } from '../sys/native.js';
+import { O_CREAT, O_EXCL, O_RDONLY, O_RDWR } from '../sys/fcntl.js';
+import { lseek, SEEK_DATA, SEEK_HOLE } from '../sys/restore.js';
 import { fileEntry, type TreeImages } from '../restore/task-images.js';
 import { regFileBody, type FileTable } from './file-table.js';
 import type { KindDumpState, OpenContext } from './kind.js';
 
 const DELETED = ' (deleted)';
-/** Larger ghosts are refused, as CRIU does by default (its --ghost-limit). */
+/** Larger ghosts are refused unless --ghost-limit allows them, as CRIU does. */
 export const GHOST_LIMIT = 1 << 20;
 
 /** True for a /proc link naming an unlinked file (memfds read so too, but are no files of a directory). */
@@ -21,24 +24,67 @@ export const isUnlinkedPath = (link: string): boolean => link.startsWith('/') &&
 
 const timeval = (ns: bigint): Entry => ({ tv_sec: ns / 1_000_000_000n, tv_usec: (ns % 1_000_000_000n) / 1000n });
 
-function ghostOf(openPath: string, st: fs.BigIntStats, unsupported: (what: string) => Error): { head: Entry; data: Buffer } {
-  if (st.size > BigInt(GHOST_LIMIT)) throw unsupported(`an unlinked file of ${st.size} bytes (over ${GHOST_LIMIT})`);
-  const data = fs.readFileSync(openPath);
-  const head: Entry = {
-    uid: Number(st.uid), gid: Number(st.gid), mode: Number(st.mode),
-    dev: Number(st.dev), ino: st.ino,
-    atim: timeval(st.atimeNs), mtim: timeval(st.mtimeNs),
-    size: BigInt(data.length),
-  };
-  return { head, data };
+/** [offset, length] of each data extent of the open file fd of `size` bytes. */
+function dataExtents(fd: number, size: bigint): [bigint, bigint][] {
+  const out: [bigint, bigint][] = [];
+  for (let at = 0n; at < size; ) {
+    let start: bigint;
+    try {
+      start = lseek(fd, at, SEEK_DATA);
+    } catch (e) {
+      if (isSysError(e, 'ENXIO')) break; // only a hole is left
+      throw e;
+    }
+    const end = lseek(fd, start, SEEK_HOLE);
+    out.push([start, (end < size ? end : size) - start]);
+    at = end;
+  }
+  return out;
+}
+
+interface Ghost {
+  head: Entry;
+  chunks: Entry[];
+  data: Buffer[];
+}
+
+function ghostOf(openPath: string, st: fs.BigIntStats, limit: number, unsupported: (what: string) => Error): Ghost {
+  if (st.size > BigInt(limit)) throw unsupported(`an unlinked file of ${st.size} bytes (over the ghost limit of ${limit}; see --ghost-limit)`);
+  const fd = fs.openSync(openPath, O_RDONLY);
+  try {
+    const chunks: Entry[] = [];
+    const data: Buffer[] = [];
+    for (const [off, len] of dataExtents(fd, st.size)) {
+      const buf = Buffer.alloc(Number(len));
+      for (let got = 0; got < buf.length; ) {
+        const n = fs.readSync(fd, buf, got, buf.length - got, Number(off) + got);
+        if (n === 0) throw unsupported(`an unlinked file that shrank while being read`);
+        got += n;
+      }
+      chunks.push({ len, off });
+      data.push(buf);
+    }
+    const head: Entry = {
+      uid: Number(st.uid), gid: Number(st.gid), mode: Number(st.mode),
+      dev: Number(st.dev), ino: st.ino,
+      atim: timeval(st.atimeNs), mtim: timeval(st.mtimeNs),
+      chunks: true, size: st.size,
+    };
+    return { head, chunks, data };
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** The ghosts of one dump: one ghost-file image per unlinked inode, and the remaps of the files on them. */
 export class GhostFiles implements KindDumpState {
   /** Ghost number by "dev:ino" of the unlinked file. */
-  private readonly ghosts = new Map<string, { head: Entry; data: Buffer }>();
+  private readonly ghosts = new Map<string, Ghost>();
   private readonly numbers = new Map<string, number>();
   private readonly remaps: Entry[] = [];
+
+  /** limit: the largest file carried, in bytes (--ghost-limit). */
+  constructor(private readonly limit: number) {}
 
   /**
    * The id of a REG entry for the unlinked file reachable at openPath (an fd or a
@@ -56,14 +102,16 @@ export class GhostFiles implements KindDumpState {
       if (ghostId === undefined) {
         ghostId = this.numbers.size + 1;
         this.numbers.set(inode, ghostId);
-        this.ghosts.set(inode, ghostOf(openPath, st, unsupported));
+        this.ghosts.set(inode, ghostOf(openPath, st, this.limit, unsupported));
       }
       this.remaps.push({ orig_id: id, remap_id: ghostId, remap_type: 'GHOST' });
     });
   }
 
   finish({ dir }: { dir: string }): void {
-    for (const [inode, g] of this.ghosts) writeImage(dir, `ghost-file-${this.numbers.get(inode)}.img`, 'ghost-file', [g.head], [g.data]);
+    for (const [inode, g] of this.ghosts) {
+      writeImage(dir, `ghost-file-${this.numbers.get(inode)}.img`, 'ghost-file', [g.head, ...g.chunks], [undefined, ...g.data]);
+    }
     if (this.remaps.length) writeImage(dir, 'remap-fpath.img', 'remap-fpath', this.remaps);
   }
 }
@@ -89,15 +137,14 @@ function ghostsOf(tree: TreeImages): Map<number, number> {
 /** The ghost number file fileId is remapped to, if it is a deleted file. */
 export const ghostNumber = (tree: TreeImages, fileId: number): number | undefined => ghostsOf(tree).get(fileId);
 
-function readGhost(tree: TreeImages, ghost: number): { head: Entry; data: Buffer } {
+/** A ghost's head and its data as [offset, bytes] pieces (one piece at 0 in the unchunked form). */
+function readGhost(tree: TreeImages, ghost: number): { head: Entry; pieces: [number, Buffer][] } {
   const file = `ghost-file-${ghost}.img`;
   const img = readImage(tree.dir, file);
   const head = img.entries[0];
   if (!head) throw new ImageError(file, 0, 'a ghost_file_entry');
-  if (!head['chunks']) return { head, data: img.payloads[0] ?? Buffer.alloc(0) };
-  const data = Buffer.alloc(Number(head['size'] ?? 0));
-  img.entries.slice(1).forEach((c, i) => img.payloads[i + 1]?.copy(data, Number(c['off'])));
-  return { head, data };
+  if (!head['chunks']) return { head, pieces: [[0, img.payloads[0] ?? Buffer.alloc(0)]] };
+  return { head, pieces: img.entries.slice(1).map((c, i) => [Number(c['off']), img.payloads[i + 1] ?? Buffer.alloc(0)]) };
 }
 
 /** Throws unless ghost can be recreated for file fileId. */
@@ -114,12 +161,14 @@ export function ghostInode(ctx: OpenContext, ghost: number, name: string): numbe
   const key = `ghost:${ghost}`;
   const known = ctx.state.get(key) as number | undefined;
   if (known !== undefined) return known;
-  const { head, data } = readGhost(ctx.tree, ghost);
+  const { head, pieces } = readGhost(ctx.tree, ghost);
   const where = fs.existsSync(name) ? `${name}.criu-ts-ghost-${ghost}` : name;
   const fd = fs.openSync(where, O_RDWR | O_CREAT | O_EXCL, 0o600);
   ctx.opened.push(fd);
   try {
-    fs.writeSync(fd, data);
+    // The size first: what no piece covers stays a hole.
+    fs.ftruncateSync(fd, Number(head['size'] ?? 0));
+    for (const [off, data] of pieces) for (let done = 0; done < data.length; ) done += fs.writeSync(fd, data, done, data.length - done, off + done);
     fs.fchownSync(fd, head['uid'], head['gid']);
     fs.fchmodSync(fd, head['mode'] & 0o7777);
     fs.futimesSync(fd, seconds(head['atim']), seconds(head['mtim']));

@@ -34,6 +34,8 @@ export interface FdDumpOptions {
   extUnixSk: boolean;
   /** The tree runs on after the dump (-R). */
   leaveRunning: boolean;
+  /** The largest unlinked file carried in the images, in bytes (--ghost-limit). */
+  ghostLimit: number;
 }
 
 /** What the shared images of a kind are written with, once every task is dumped. */

@@ -30,7 +30,7 @@ function openGhost(ctx: OpenContext, fileId: number, ghost: number, change: Entr
 
 export const regFile: FdKind<GhostFiles> = {
   type: 'REG',
-  newState: () => new GhostFiles(),
+  newState: (options) => new GhostFiles(options.ghostLimit),
   dump: {
     matches: (fd) => fd.link.startsWith('/'),
     dump(fd, { files, state }) {

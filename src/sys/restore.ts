@@ -71,6 +71,9 @@ const native = () => addon<RestoreAddon>();
 export const restoreSpawn = (detached: boolean, tasks: (SpawnSpec | ZombieSpec)[]): number => native().restoreSpawn(detached, tasks);
 
 export const SEEK_SET = 0;
+/** The next data, or hole, at or after the offset (sparse files). */
+export const SEEK_DATA = 3;
+export const SEEK_HOLE = 4;
 export const lseek = (fd: number, offset: bigint, whence = SEEK_SET): bigint => native().lseek(fd, offset, whence);
 
 /** A new shared anonymous memory object of `size` bytes, as an fd to map and fill. */

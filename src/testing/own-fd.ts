@@ -2,11 +2,12 @@
 // were the target) into a file table, then reopened by the restore half of their kind.
 import fs from 'node:fs';
 import { FilesDump } from '../fd/dump.js';
+import { GHOST_LIMIT } from '../fd/ghost-file.js';
 import type { Entry, FdDumpOptions, OpenContext } from '../fd/kind.js';
 import { openContext } from '../fd/restore.js';
 import type { TreeImages } from '../restore/task-images.js';
 
-export const noDumpOptions: FdDumpOptions = { shellJob: false, tcpEstablished: false, extUnixSk: false, leaveRunning: false };
+export const noDumpOptions: FdDumpOptions = { shellJob: false, tcpEstablished: false, extUnixSk: false, leaveRunning: false, ghostLimit: GHOST_LIMIT };
 
 export interface RoundTrip {
   dump: FilesDump;
