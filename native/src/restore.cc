@@ -64,6 +64,7 @@ struct ChildSpec {
   std::vector<Rlimit> rlimits;
   mode_t umask = 022;
   std::string cwd;
+  std::string root;  // chroot() after the chdir, unless "/"
   uintptr_t region = 0;
   size_t regionLen = 0;
   std::vector<uint8_t> code;
@@ -222,6 +223,10 @@ void CreateChild(const std::vector<ChildSpec>& all, size_t c, int report, Call& 
   Raw(SYS_umask, s.umask);
   r = SYS_CALL(last, chdir, reinterpret_cast<long>(s.cwd.c_str()));
   if (r < 0) Die(report, s.pid, RST_STEP_FS, r, &last);
+  if (s.root != "/") {
+    r = SYS_CALL(last, chroot, reinterpret_cast<long>(s.root.c_str()));
+    if (r < 0) Die(report, s.pid, RST_STEP_FS, r, &last);
+  }
   if (s.foregroundFd >= 0) {
     // From a background group this needs SIGTTOU blocked, as every signal is here until the
     // blob puts the task's own mask back; the ioctl number is this arch's own.
@@ -302,6 +307,7 @@ ChildSpec ReadSpec(const Napi::Object& o) {
   }
   s.umask = o.Get("umask").As<Napi::Number>().Uint32Value();
   s.cwd = o.Get("cwd").As<Napi::String>().Utf8Value();
+  s.root = o.Get("root").As<Napi::String>().Utf8Value();
   s.region = BigU64(o.Get("region"));
   s.regionLen = BigU64(o.Get("regionLen"));
   Napi::Buffer<uint8_t> code = o.Get("code").As<Napi::Buffer<uint8_t>>();

@@ -249,6 +249,7 @@ function prepareTask(
     rlimits: clampedRlimits(plan),
     umask: plan.umask,
     cwd: plan.cwd,
+    root: plan.root,
     region: region.start,
     regionLen: region.len,
     code,

@@ -67,6 +67,8 @@ export interface TaskPlan {
   task: TaskImages;
   memory: MemoryPlan;
   cwd: string;
+  /** Its root directory (chroot), / for most. */
+  root: string;
   umask: number;
   /** [resource, cur, max] as dumped. */
   rlimits: [number, bigint, bigint][];
@@ -208,8 +210,9 @@ export function planTask(task: TaskImages, tree: TreeImages, arch: ArchDescripto
   const memory = planMemory(task, tree);
   checkFds(task, tree, options);
   checkFileLocks(tree, task);
+  // Both as seen from our root: the task goes to its cwd first, then chroots.
   const root = regName(tree, task.fs['root_id']);
-  if (root !== '/') throw new Error(`criu-ts: task ${task.pid} had root ${root}; only / is supported yet`);
+  if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`criu-ts: task ${task.pid} had the root ${root}, which is gone`);
   const cwd = regName(tree, task.fs['cwd_id']);
   if (!fs.statSync(cwd, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`criu-ts: task ${task.pid} worked in ${cwd}, which is gone`);
 
@@ -226,6 +229,7 @@ export function planTask(task: TaskImages, tree: TreeImages, arch: ArchDescripto
     task,
     memory,
     cwd,
+    root,
     umask: task.fs['umask'] ?? 0o22,
     rlimits: ((tc['rlimits']?.['rlimits'] ?? []) as Entry[]).map((r, i) => [i, n64(r['cur']), n64(r['max'])]),
     ...(exeId !== undefined ? { exePath: regName(tree, exeId) } : {}),

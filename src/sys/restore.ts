@@ -45,6 +45,8 @@ export interface SpawnSpec extends TaskSteps {
   rlimits: [number, bigint, bigint][];
   umask: number;
   cwd: string;
+  /** chroot() here after the chdir to cwd, unless it is /. */
+  root: string;
   /** The blob region, mapped with MAP_FIXED_NOREPLACE: code at its start, args at argsAddr. */
   region: bigint;
   regionLen: bigint;
