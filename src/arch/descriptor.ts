@@ -129,11 +129,6 @@ export interface ArchDescriptor {
   savedAuxvWords: number;
   /** Linux syscall numbers for this arch, by name. */
   syscalls: Readonly<Record<string, number>>;
-  /**
-   * syscalls.mmap is the old one-argument form (s390x): its six arguments are u64 words in
-   * memory and the syscall's only argument is their address.
-   */
-  mmapArgsInMemory?: boolean;
   /** FIONREAD (= SIOCINQ) and TIOCOUTQ (= SIOCOUTQ) where they are not asm-generic's (powerpc). */
   queueIoctls?: Readonly<{ FIONREAD: number; TIOCOUTQ: number }>;
   /** MAP_NORESERVE where it is not asm-generic's 0x4000 (powerpc: 0x40). */
