@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { archByName, supportedArches } from '../src/arch/index.js';
 import { mapNoreserveOf } from '../src/sys/mman.js';
 import { queueIoctlsOf, socketOptionsOf } from '../src/sys/socket.js';
+import { ttyAbiOf } from '../src/sys/tty.js';
 
 // Syscalls of the x86_64 table that the other arches simply do not have.
 const absent: Record<string, string[]> = {
@@ -83,6 +84,37 @@ describe('foreign arch descriptors', () => {
       expect(q.system).toMatch(/^qemu-system-/);
       expect(q.kernelPackage).toMatch(/^linux-image-/);
       expect(q.user).toBe(`qemu-${arch.name === 'ppc64le' ? 'ppc64le' : arch.name}-static`);
+    });
+  }
+});
+
+// The terminal ioctls and termios layout of every arch, as its kernel headers (via its gcc) have
+// them: the struct with the speeds is termios2 where TCGETS2 exists, else the plain termios.
+const ttyProbe = `#include <stddef.h>
+#include <asm/termios.h>
+#ifdef TCGETS2
+#define T struct termios2
+#define GET TCGETS2
+#define SET TCSETS2
+#else
+#define T struct termios
+#define GET TCGETS
+#define SET TCSETS
+#endif
+unsigned v[] = { GET, SET, TIOCGLCKTRMIOS, TIOCSLCKTRMIOS, TIOCGWINSZ, TIOCSWINSZ, sizeof(T),
+  offsetof(T, c_line), offsetof(T, c_cc), offsetof(T, c_ispeed), offsetof(T, c_ospeed), sizeof(struct termios), NCCS };
+`;
+
+describe('terminal ioctls and termios layout', () => {
+  for (const arch of supportedArches()) {
+    const cc = `${arch.triple}-gcc`;
+    it.skipIf(!hasCompiler(cc))(`${arch.name}: match asm/termios.h of ${arch.triple}`, () => {
+      const asm = execFileSync(cc, ['-S', '-o', '-', '-x', 'c', '-'], { input: ttyProbe, encoding: 'utf8' });
+      const words = [...asm.matchAll(/\.(?:long|4byte|word)\s+(-?\d+)/g)].map((m) => Number(m[1]) >>> 0);
+      const t = ttyAbiOf(arch);
+      const l = t.termios;
+      expect(words).toEqual([t.getTermios, t.setTermios, t.getLockedTermios, t.setLockedTermios, t.getWinsize, t.setWinsize,
+        l.size, l.c_line, l.c_cc, l.c_ispeed, l.c_ospeed, t.lockedSize, 19]);
     });
   }
 });

@@ -111,6 +111,33 @@ export interface ArchRestorer {
 /** The SOL_SOCKET options whose numbers some arches define their own way. */
 export type ArchSocketOption = 'SO_RCVLOWAT' | 'SO_SNDLOWAT' | 'SO_RCVTIMEO' | 'SO_SNDTIMEO' | 'SO_PASSCRED' | 'SO_PEERCRED';
 
+/** Byte offsets of struct termios' fields after the four u32 flag words (which lead on every arch). */
+export interface TermiosLayout {
+  size: number;
+  c_line: number;
+  /** c_cc[NCCS] starts here (NCCS is 19 on every arch criu-ts knows). */
+  c_cc: number;
+  c_ispeed: number;
+  c_ospeed: number;
+}
+
+/** The terminal ioctls criu-ts makes and the termios struct they move. */
+export interface TtyAbi {
+  /** Reads and sets (TCSANOW) termios with its speeds: TCGETS2/TCSETS2 on asm-generic, TCGETS/TCSETS on powerpc. */
+  getTermios: number;
+  setTermios: number;
+  /** TIOCGLCKTRMIOS, TIOCSLCKTRMIOS. */
+  getLockedTermios: number;
+  setLockedTermios: number;
+  /** TIOCGWINSZ, TIOCSWINSZ (struct winsize: four u16). */
+  getWinsize: number;
+  setWinsize: number;
+  /** The struct getTermios fills (asm-generic: struct termios2). */
+  termios: TermiosLayout;
+  /** Bytes of that struct the locked-termios ioctls move (asm-generic's struct termios has no speeds). */
+  lockedSize: number;
+}
+
 export interface ArchDescriptor {
   name: ArchName;
   /** Node's process.arch on this CPU ("x64", "arm64", "s390x", "ppc64"). */
@@ -135,6 +162,8 @@ export interface ArchDescriptor {
   mapNoreserve?: number;
   /** SOL_SOCKET option numbers where this arch departs from the generic ones (powerpc does). */
   socketOptions?: Readonly<Partial<Record<ArchSocketOption, number>>>;
+  /** Terminal ioctls and termios layout where they are not asm-generic's (powerpc). */
+  tty?: Readonly<TtyAbi>;
   /** Register handling for dump/restore; absent on arches that cannot checkpoint yet. */
   regs?: ArchRegs;
   /** Restore support; absent on arches that cannot restore yet. */
