@@ -1,11 +1,12 @@
 // The contract between arch-free code and arch/<arch>/. Everything that differs between
 // CPUs is reached through one ArchDescriptor; adding an arch is adding one folder that
-// exports a value of this type (and registering it in ./index.ts).
+// exports a value of this type (and registering it in arch/descriptors.ts).
 //
 // Owners of the x86_64 slice extend this interface as they need (add fields; never
 // rename). Every arch folder then implements the new fields.
 
-export type ArchName = 'x86_64' | 'aarch64' | 's390x' | 'ppc64le';
+/** The name of an arch folder (arch/<name>/), as arch/descriptors.ts registers it. */
+export type ArchName = keyof typeof import('../../arch/descriptors.js');
 
 export interface QemuGuest {
   /** qemu-system binary, e.g. "qemu-system-aarch64". */
@@ -140,9 +141,9 @@ export interface TtyAbi {
 
 export interface ArchDescriptor {
   name: ArchName;
-  /** Node's process.arch on this CPU ("x64", "arm64", "s390x", "ppc64"). */
+  /** Node's process.arch on this CPU (e.g. "x64", not always the arch's own name). */
   nodeArch: string;
-  /** Debian's architecture name ("amd64", "arm64", "s390x", "ppc64el"). */
+  /** Debian's architecture name (e.g. "ppc64el"). */
   debianArch: string;
   /** GNU triple; the cross compiler is `${triple}-gcc`. */
   triple: string;
