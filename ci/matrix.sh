@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
-# Local architecture matrix: the zdtm catalog on x86_64 (natively), then on aarch64, s390x
-# and ppc64le (each in its own QEMU guest, the three in parallel). Prints one line per arch
-# and exits non-zero if any arch failed.
-#   ci/matrix.sh [ARCH...] [-- RUNNER-ARGS...]    e.g. ci/matrix.sh s390x -- --filter '^pipe'
+# Local architecture matrix: the zdtm catalog on the host's arch (natively), then on every
+# other arch with a folder in arch/ (each in its own QEMU guest, all in parallel). Prints one
+# line per arch and exits non-zero if any arch failed.
+#   ci/matrix.sh [ARCH...|guests] [-- RUNNER-ARGS...]    e.g. ci/matrix.sh s390x -- --filter '^pipe'
+# "guests" stands for every arch but the host's.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+host=$(uname -m)
+guests=()
+for d in arch/*/descriptor.ts; do a=${d#arch/}; a=${a%/descriptor.ts}; [ "$a" = "$host" ] || guests+=("$a"); done
 arches=()
-while [ $# -gt 0 ] && [ "$1" != "--" ]; do arches+=("$1"); shift; done
+while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+  if [ "$1" = guests ]; then arches+=("${guests[@]}"); else arches+=("$1"); fi
+  shift
+done
 [ "${1:-}" = "--" ] && shift
-[ ${#arches[@]} -eq 0 ] && arches=(x86_64 aarch64 s390x ppc64le)
+[ ${#arches[@]} -eq 0 ] && arches=("$host" "${guests[@]}")
 
 out=$(mktemp -d /tmp/criu-ts-matrix.XXXXXX)
 # TypeScript always; the host addon only when missing (node-gyp rebuilds it from scratch).
@@ -35,7 +42,7 @@ finish() { # arch pid
 
 pids=()
 for a in "${arches[@]}"; do
-  if [ "$a" = x86_64 ]; then
+  if [ "$a" = "$host" ]; then
     run "$a" "$@" & finish "$a" $!   # natively, alone: it wants both cores
   else
     run "$a" "$@" & pids+=("$a:$!")

@@ -1,5 +1,4 @@
 # aarch64 blob build settings (see ../Makefile).
-CROSS_COMPILE ?= aarch64-linux-gnu-
 # No outline atomics: the blobs have no libgcc to call into. No return-address signing:
 # the restorer's keys change under it (the PAC keys are put back while it runs).
 ARCH_CFLAGS := -fno-jump-tables -mno-outline-atomics -mbranch-protection=none

@@ -4,7 +4,7 @@
 
 #include <asm/unistd.h>
 
-static inline long blob_syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+static inline long arch_syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
 {
 	register long x8 __asm__("x8") = nr;
 	register long x0 __asm__("x0") = a1;

@@ -5,7 +5,7 @@
  * so the task resumes exactly where it was stopped.
  */
 #include "parasite-proto.h"
-#include "syscall-arch.h"
+#include "blob-syscall.h"
 
 #define AF_UNIX 1
 #define SOCK_SEQPACKET 5

@@ -1,5 +1,4 @@
 # ppc64le blob build settings (see ../Makefile).
-CROSS_COMPILE ?= powerpc64le-linux-gnu-
 # ELFv2, medium code model: data is reached TOC-relative from r2, which the entries set up.
 # -mregnames: the entry sources name registers (r1, not 1).
 ARCH_CFLAGS := -fno-jump-tables -mcmodel=medium -Wa,-mregnames

@@ -24,6 +24,14 @@ export const ppc64le: ArchDescriptor = {
   },
   mapNoreserve: 0x40,
   queueIoctls: { FIONREAD: 0x4004667f, TIOCOUTQ: 0x40047473 }, // _IOR('f', 127, int), _IOR('t', 115, int)
+  // No termios2: TCGETS/TCSETS (_IOR/_IOW('t', 19/20, struct termios)) move a struct termios
+  // that has the speeds and puts c_line after c_cc; the locked-termios ioctls move it whole.
+  tty: {
+    getTermios: 0x402c7413, setTermios: 0x802c7414, getLockedTermios: 0x5456, setLockedTermios: 0x5457,
+    getWinsize: 0x40087468, setWinsize: 0x80087467, // _IOR('t', 104), _IOW('t', 103, struct winsize)
+    termios: { size: 44, c_cc: 16, c_line: 35, c_ispeed: 36, c_ospeed: 40 },
+    lockedSize: 44,
+  },
   socketOptions: { SO_RCVLOWAT: 16, SO_SNDLOWAT: 17, SO_RCVTIMEO: 18, SO_SNDTIMEO: 19, SO_PASSCRED: 20, SO_PEERCRED: 21 },
   regs: ppc64leRegs,
   restorer: ppc64leRestorer,

@@ -7,7 +7,7 @@
 
 #include <asm/unistd.h>
 
-static inline long blob_syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+static inline long arch_syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
 {
 	register long r0 __asm__("r0") = nr;
 	register long r3 __asm__("r3") = a1;

@@ -1,7 +1,6 @@
 # s390x blob build settings (see ../Makefile). -msoft-float keeps the compiler off the
 # floating-point registers (s390 gcc likes them as spill slots); z196 brings the
 # interlocked-access instructions the thread finish uses.
-CROSS_COMPILE ?= s390x-linux-gnu-
 ARCH_CFLAGS := -m64 -march=z196 -msoft-float -fno-jump-tables
 BLOBS := restorer.bin parasite.bin
 restorer_SRCS := s390x/restorer-entry.S common/restorer.c

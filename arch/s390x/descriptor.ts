@@ -11,8 +11,7 @@ export const s390x: ArchDescriptor = {
   littleEndian: false,
   elfMachine: 22, // EM_S390
   savedAuxvWords: 44,
-  // No arch_prctl. mmap (90) is the old one-argument form: its six arguments are passed
-  // in a struct whose address is the only syscall argument.
+  // No arch_prctl. mmap (90) is the old one-argument form (syscall-arch.h says so).
   syscalls: {
     read: 3, write: 4, open: 5, openat: 288, close: 6, mmap: 90, mprotect: 125, munmap: 91, brk: 45,
     rt_sigaction: 174, rt_sigprocmask: 175, rt_sigreturn: 173, ioctl: 54, pread64: 180, madvise: 219,
@@ -23,7 +22,6 @@ export const s390x: ArchDescriptor = {
     clone3: 435, pidfd_open: 434, pidfd_getfd: 438,
     sigaltstack: 186, timer_getoverrun: 257,
   },
-  mmapArgsInMemory: true,
   regs: s390xRegs,
   restorer: s390xRestorer,
   qemu: {

@@ -2,7 +2,7 @@
 #ifndef CRIU_TS_RESTORER_ARCH_H
 #define CRIU_TS_RESTORER_ARCH_H
 
-#include "syscall-arch.h"
+#include "blob-syscall.h"
 
 #define rst_syscall6 blob_syscall6
 

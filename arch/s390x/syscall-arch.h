@@ -5,7 +5,7 @@
 #include <asm/unistd.h>
 
 /* svc 0: number in r1, arguments in r2-r7, result in r2; every other register survives. */
-static inline long blob_raw_syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+static inline long arch_syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
 {
 	register long r1 __asm__("r1") = nr;
 	register long r2 __asm__("r2") = a1;
@@ -22,16 +22,10 @@ static inline long blob_raw_syscall6(long nr, long a1, long a2, long a3, long a4
 }
 
 /*
- * __NR_mmap is the old one-argument mmap on s390x: its six arguments are read from a
- * block in memory whose address is the only argument.
+ * __NR_mmap is the old one-argument mmap: its six arguments are u64 words in memory and
+ * the syscall's only argument is their address (blob-syscall.h and the dumper's injected
+ * mmap read this).
  */
-static inline long blob_syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
-{
-	if (nr == __NR_mmap) {
-		volatile long block[6] = { a1, a2, a3, a4, a5, a6 };
-		return blob_raw_syscall6(nr, (long)block, 0, 0, 0, 0, 0);
-	}
-	return blob_raw_syscall6(nr, a1, a2, a3, a4, a5, a6);
-}
+#define MMAP_ARGS_IN_MEMORY 1
 
 #endif

@@ -1,5 +1,4 @@
 # x86_64 blob build settings (see ../Makefile).
-CROSS_COMPILE ?=
 ARCH_CFLAGS := -mno-red-zone -fno-jump-tables
 BLOBS := restorer.bin parasite.bin
 restorer_SRCS := x86_64/restorer-entry.S common/restorer.c

@@ -3,7 +3,7 @@
 #define CRIU_TS_RESTORER_ARCH_H
 
 #include <asm/prctl.h>
-#include "syscall-arch.h"
+#include "blob-syscall.h"
 
 /* The restorer's name for the raw syscall the parasite uses too. */
 #define rst_syscall6 blob_syscall6

@@ -114,19 +114,6 @@ static Napi::Value GetRseqConfiguration(const Napi::CallbackInfo& info) {
 }
 CRIU_TS_EXPORT("ptraceGetRseqConfiguration", GetRseqConfiguration);
 
-// ptraceGetThreadArea(pid, entry) -> Buffer of struct user_desc (16 bytes), x86 only.
-#if defined(__x86_64__) || defined(__i386__)
-static Napi::Value GetThreadArea(const Napi::CallbackInfo& info) {
-  pid_t pid = PidArg(info, 0);
-  long entry = info[1].As<Napi::Number>().Int32Value();
-  uint8_t desc[16] = {};
-  if (ptrace(PTRACE_GET_THREAD_AREA, pid, reinterpret_cast<void*>(entry), desc) < 0)
-    return ThrowErrno(info.Env(), errno, Call("GET_THREAD_AREA", pid));
-  return Napi::Buffer<uint8_t>::Copy(info.Env(), desc, sizeof(desc));
-}
-CRIU_TS_EXPORT("ptraceGetThreadArea", GetThreadArea);
-#endif
-
 // ptraceSeccompGetFilter(pid, index) -> Buffer of struct sock_filter[] (index 0: the newest).
 static Napi::Value SeccompGetFilter(const Napi::CallbackInfo& info) {
   pid_t pid = PidArg(info, 0);

@@ -24,6 +24,8 @@
 #include <vector>
 
 #include "../../arch/common/restorer.h"
+#include "arch-native.h"
+#include "blob-syscall.h"
 
 namespace criu_ts {
 
@@ -137,16 +139,6 @@ long PlaceFds(const ChildSpec& s, Call& last) {
 
 // The child inherits node's rseq registration; the kernel would keep writing to that
 // area after the blob unmapped it, so it is dropped first.
-// gcc 12 has no __builtin_thread_pointer on powerpc64; there r13 is the thread pointer.
-void* ThreadPointer() {
-#if defined(__powerpc64__)
-  register void* tp asm("r13");
-  return tp;
-#else
-  return __builtin_thread_pointer();
-#endif
-}
-
 long DropInheritedRseq(Call& last) {
   if (__rseq_size == 0) return 0;
   void* area = static_cast<char*>(ThreadPointer()) + __rseq_offset;
@@ -240,16 +232,10 @@ void CreateChild(const std::vector<ChildSpec>& all, size_t c, int report, Call& 
     if (r < 0) Die(report, s.pid, RST_STEP_RLIMITS, r, &last);
   }
 
-  {
-    long mmapArgs[6] = {static_cast<long>(s.region), static_cast<long>(s.regionLen), PROT_READ | PROT_WRITE,
-                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0};
-#if defined(__s390x__)
-    // s390x's mmap syscall takes one pointer to its six arguments.
-    r = SYS_CALL(last, mmap, reinterpret_cast<long>(mmapArgs));
-#else
-    r = SYS_CALL(last, mmap, mmapArgs[0], mmapArgs[1], mmapArgs[2], mmapArgs[3], mmapArgs[4], mmapArgs[5]);
-#endif
-  }
+  // The blobs' own syscall, which knows the arch's form of mmap.
+  last = Call{"mmap", 6, {static_cast<long>(s.region), static_cast<long>(s.regionLen), PROT_READ | PROT_WRITE,
+                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0}};
+  r = blob_syscall6(__NR_mmap, last.args[0], last.args[1], last.args[2], last.args[3], last.args[4], last.args[5]);
   if (r < 0) Die(report, s.pid, RST_STEP_BLOB_MAP, r, &last);
   if (static_cast<uintptr_t>(r) != s.region) Die(report, s.pid, RST_STEP_BLOB_MAP, -EEXIST, &last);
   __builtin_memcpy(reinterpret_cast<void*>(s.region), s.code.data(), s.code.size());

@@ -1,11 +1,12 @@
 // The contract between arch-free code and arch/<arch>/. Everything that differs between
 // CPUs is reached through one ArchDescriptor; adding an arch is adding one folder that
-// exports a value of this type (and registering it in ./index.ts).
+// exports a value of this type (and registering it in arch/descriptors.ts).
 //
 // Owners of the x86_64 slice extend this interface as they need (add fields; never
 // rename). Every arch folder then implements the new fields.
 
-export type ArchName = 'x86_64' | 'aarch64' | 's390x' | 'ppc64le';
+/** The name of an arch folder (arch/<name>/), as arch/descriptors.ts registers it. */
+export type ArchName = keyof typeof import('../../arch/descriptors.js');
 
 export interface QemuGuest {
   /** qemu-system binary, e.g. "qemu-system-aarch64". */
@@ -111,11 +112,38 @@ export interface ArchRestorer {
 /** The SOL_SOCKET options whose numbers some arches define their own way. */
 export type ArchSocketOption = 'SO_RCVLOWAT' | 'SO_SNDLOWAT' | 'SO_RCVTIMEO' | 'SO_SNDTIMEO' | 'SO_PASSCRED' | 'SO_PEERCRED';
 
+/** Byte offsets of struct termios' fields after the four u32 flag words (which lead on every arch). */
+export interface TermiosLayout {
+  size: number;
+  c_line: number;
+  /** c_cc[NCCS] starts here (NCCS is 19 on every arch criu-ts knows). */
+  c_cc: number;
+  c_ispeed: number;
+  c_ospeed: number;
+}
+
+/** The terminal ioctls criu-ts makes and the termios struct they move. */
+export interface TtyAbi {
+  /** Reads and sets (TCSANOW) termios with its speeds: TCGETS2/TCSETS2 on asm-generic, TCGETS/TCSETS on powerpc. */
+  getTermios: number;
+  setTermios: number;
+  /** TIOCGLCKTRMIOS, TIOCSLCKTRMIOS. */
+  getLockedTermios: number;
+  setLockedTermios: number;
+  /** TIOCGWINSZ, TIOCSWINSZ (struct winsize: four u16). */
+  getWinsize: number;
+  setWinsize: number;
+  /** The struct getTermios fills (asm-generic: struct termios2). */
+  termios: TermiosLayout;
+  /** Bytes of that struct the locked-termios ioctls move (asm-generic's struct termios has no speeds). */
+  lockedSize: number;
+}
+
 export interface ArchDescriptor {
   name: ArchName;
-  /** Node's process.arch on this CPU ("x64", "arm64", "s390x", "ppc64"). */
+  /** Node's process.arch on this CPU (e.g. "x64", not always the arch's own name). */
   nodeArch: string;
-  /** Debian's architecture name ("amd64", "arm64", "s390x", "ppc64el"). */
+  /** Debian's architecture name (e.g. "ppc64el"). */
   debianArch: string;
   /** GNU triple; the cross compiler is `${triple}-gcc`. */
   triple: string;
@@ -129,17 +157,14 @@ export interface ArchDescriptor {
   savedAuxvWords: number;
   /** Linux syscall numbers for this arch, by name. */
   syscalls: Readonly<Record<string, number>>;
-  /**
-   * syscalls.mmap is the old one-argument form (s390x): its six arguments are u64 words in
-   * memory and the syscall's only argument is their address.
-   */
-  mmapArgsInMemory?: boolean;
   /** FIONREAD (= SIOCINQ) and TIOCOUTQ (= SIOCOUTQ) where they are not asm-generic's (powerpc). */
   queueIoctls?: Readonly<{ FIONREAD: number; TIOCOUTQ: number }>;
   /** MAP_NORESERVE where it is not asm-generic's 0x4000 (powerpc: 0x40). */
   mapNoreserve?: number;
   /** SOL_SOCKET option numbers where this arch departs from the generic ones (powerpc does). */
   socketOptions?: Readonly<Partial<Record<ArchSocketOption, number>>>;
+  /** Terminal ioctls and termios layout where they are not asm-generic's (powerpc). */
+  tty?: Readonly<TtyAbi>;
   /** Register handling for dump/restore; absent on arches that cannot checkpoint yet. */
   regs?: ArchRegs;
   /** Restore support; absent on arches that cannot restore yet. */

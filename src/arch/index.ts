@@ -1,24 +1,18 @@
 // Maps Node's process.arch (and user-facing names) to the descriptor in arch/<arch>/.
 // CRIU_TS_ARCH overrides the detected arch (used when cross-building for a guest).
 import type { ArchDescriptor, ArchName } from './descriptor.js';
-import { x86_64 } from '../../arch/x86_64/descriptor.js';
-import { aarch64 } from '../../arch/aarch64/descriptor.js';
-import { s390x } from '../../arch/s390x/descriptor.js';
-import { ppc64le } from '../../arch/ppc64le/descriptor.js';
+import * as descriptors from '../../arch/descriptors.js';
 
 export type { ArchDescriptor, ArchName } from './descriptor.js';
 
-const byName = new Map<ArchName, ArchDescriptor>([x86_64, aarch64, s390x, ppc64le].map((d) => [d.name, d]));
+const byName = new Map<ArchName, ArchDescriptor>(Object.values(descriptors).map((d) => [d.name, d]));
 
-export const archNames: readonly ArchName[] = ['x86_64', 'aarch64', 's390x', 'ppc64le'];
+export const archNames: readonly ArchName[] = [...byName.keys()];
 
 /** Accepts an ArchName, a Node arch ("x64", "ppc64") or "host". */
 export function archByName(name: string): ArchDescriptor {
   if (name === 'host') return hostArch();
   for (const d of byName.values()) if (d.name === name || d.nodeArch === name) return d;
-  if ((archNames as readonly string[]).includes(name)) {
-    throw new Error(`criu-ts: arch ${name} is not supported yet`);
-  }
   throw new Error(`criu-ts: unknown arch "${name}" (known: ${archNames.join(', ')})`);
 }
 

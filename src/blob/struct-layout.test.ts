@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { knownHostArch, supportedArches } from '../arch/index.js';
 import { packageRoot } from '../sys/native.js';
-import { contractHeaders, headerLayout, parasiteLayout, parseHeader, readStruct, structOf, writeStruct, type HeaderLayout } from './struct-layout.js';
+import { contractHeaders, headerLayout, mmapArgsInMemory, parasiteLayout, parseHeader, readStruct, structOf, writeStruct, type HeaderLayout } from './struct-layout.js';
 
 // The blobs are compiled with these on the include path (arch/common/blobs.mk).
 const includeDirs = ['arch/common', 'arch/common/include'];
@@ -113,5 +113,10 @@ describe('struct layout parser', () => {
     expect(structOf(l, 'x').size).toBe(4);
     expect(() => parseHeader('enum e { A, B };', 'e.h')).toThrow(/e.h: enum member "A" needs an explicit number/);
     expect(() => parseHeader('struct s { long x; };', 's.h')).toThrow(/s.h: cannot lay out "long x"/);
+  });
+
+  it('reads the arch’s mmap form from its syscall-arch.h: in memory on s390x alone', () => {
+    const inMemory = supportedArches().filter((a) => mmapArgsInMemory(a.name)).map((a) => a.name);
+    expect(inMemory).toEqual(['s390x']);
   });
 });

@@ -97,6 +97,13 @@ export function headerLayout(relPath: string): HeaderLayout {
 export const restorerLayout = (): HeaderLayout => headerLayout(contractHeaders.restorer);
 export const parasiteLayout = (): HeaderLayout => headerLayout(contractHeaders.parasite);
 
+/**
+ * True where the arch's mmap syscall is the old one-argument form (s390x): its six arguments
+ * are u64 words in memory, at the address that is its only argument. The blobs' syscall
+ * header of the arch says so (MMAP_ARGS_IN_MEMORY), for the blobs, the addon and us.
+ */
+export const mmapArgsInMemory = (arch: string): boolean => headerLayout(`arch/${arch}/syscall-arch.h`).constants.has('MMAP_ARGS_IN_MEMORY');
+
 export function structOf(layout: HeaderLayout, name: string): StructLayout {
   const s = layout.structs.get(name);
   if (!s) throw new Error(`criu-ts: ${layout.file} declares no struct ${name}`);

@@ -17,7 +17,7 @@ import * as ptrace from '../sys/ptrace.js';
 import { ALL_SIGNALS } from '../sys/signal.js';
 import { sockaddrUn } from '../sys/socket.js';
 import { acceptSeqpacket, listenSeqpacket, pollIn, recvPacket, sendPacket } from '../sys/unix-seqpacket.js';
-import { constantOf, parasiteLayout, readStruct, structOf, writeStruct, type StructReader } from '../blob/struct-layout.js';
+import { constantOf, mmapArgsInMemory, parasiteLayout, readStruct, structOf, writeStruct, type StructReader } from '../blob/struct-layout.js';
 import { RemoteThread } from './remote.js';
 
 const STACK_SIZE = 64 * 1024;
@@ -65,7 +65,7 @@ export interface TimerReply {
 
 /** mmap run in remote's thread; the one-argument mmap of some arches reads its six words from memory. */
 function remoteMmap(arch: ArchDescriptor, pid: number, remote: RemoteThread, args: bigint[]): bigint {
-  if (!arch.mmapArgsInMemory) return remote.call('mmap', args);
+  if (!mmapArgsInMemory(arch.name)) return remote.call('mmap', args);
   const block = Buffer.alloc(8 * args.length);
   args.forEach((a, i) => writeU64(block, BigInt.asUintN(64, a), 8 * i));
   writeMemory(pid, Number(remote.scratch), block);

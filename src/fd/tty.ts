@@ -9,8 +9,9 @@ import fs from 'node:fs';
 import { ImageError, readImage, writeImage, type Entry } from '../images/index.js';
 import { parseStat } from '../proc/stat.js';
 import { O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC } from '../sys/fcntl.js';
-import { readU16, readU32, writeU16, writeU32 } from '../sys/host-order.js';
+import { readU16, writeU16 } from '../sys/host-order.js';
 import { borrowFd, dup3, ioctlRead, ioctlWrite } from '../sys/proc-ops.js';
+import { decodeTermios, encodeTermios, hostTty as abi } from '../sys/tty.js';
 import { fileEntry, type TreeImages } from '../restore/task-images.js';
 import { noOwner } from './file-table.js';
 import type { FdKind, KindDumpState, OpenContext, OpenFd } from './kind.js';
@@ -18,18 +19,6 @@ import type { FdKind, KindDumpState, OpenContext, OpenFd } from './kind.js';
 const TTY_MAJORS = new Set([4, 5, 136, 137, 138, 139, 140, 141, 142, 143]);
 const PTS_MAJOR_FIRST = 136;
 const PTS_MAJOR_LAST = 143;
-
-const TCGETS2 = 0x802c542a;
-const TCSETS2 = 0x402c542b;
-const TIOCGLCKTRMIOS = 0x5456;
-const TIOCSLCKTRMIOS = 0x5457;
-const TIOCGWINSZ = 0x5413;
-const TIOCSWINSZ = 0x5414;
-
-/** struct termios: 4 flag words, c_line, c_cc[19]; struct termios2 adds the two speeds. */
-const TERMIOS_SIZE = 36;
-const TERMIOS2_SIZE = 44;
-const NCCS = 19;
 
 const major = (rdev: number) => Math.floor(rdev / 256) & 0xfff;
 const minor = (rdev: number) => (rdev & 0xff) | ((rdev >> 12) & 0xfff00);
@@ -41,32 +30,10 @@ export function isTerminal(st: fs.Stats): boolean {
   return st.isCharacterDevice() && TTY_MAJORS.has(major(st.rdev));
 }
 
-/** struct termios2 / struct termios (the first 36 bytes are common) -> termios_entry. */
-function termiosEntry(b: Buffer, withSpeeds: boolean): Entry {
-  return {
-    c_iflag: readU32(b, 0), c_oflag: readU32(b, 4), c_cflag: readU32(b, 8), c_lflag: readU32(b, 12),
-    c_line: b.readUInt8(16), c_ispeed: withSpeeds ? readU32(b, 36) : 0, c_ospeed: withSpeeds ? readU32(b, 40) : 0,
-    c_cc: [...b.subarray(17, 17 + NCCS)],
-  };
-}
-
-/** termios_entry -> struct termios2 (or struct termios without the speeds). */
-function termiosBytes(e: Entry, withSpeeds: boolean): Buffer {
-  const b = Buffer.alloc(withSpeeds ? TERMIOS2_SIZE : TERMIOS_SIZE);
-  ['c_iflag', 'c_oflag', 'c_cflag', 'c_lflag'].forEach((k, i) => writeU32(b, Number(e[k]) >>> 0, 4 * i));
-  b.writeUInt8(Number(e['c_line']) & 0xff, 16);
-  (e['c_cc'] as number[]).slice(0, NCCS).forEach((c, i) => b.writeUInt8(c & 0xff, 17 + i));
-  if (withSpeeds) {
-    writeU32(b, Number(e['c_ispeed']) >>> 0, 36);
-    writeU32(b, Number(e['c_ospeed']) >>> 0, 40);
-  }
-  return b;
-}
-
 function ttyInfo(fd: OpenFd, id: number, rdev: number): Entry {
   const own = borrowFd(fd.pid, fd.fd);
   try {
-    const ws = ioctlRead(own, TIOCGWINSZ, 8);
+    const ws = ioctlRead(own, abi.getWinsize, 8);
     // Session and foreground group: only a task whose controlling terminal this is may ask
     // the terminal, but /proc tells them for the task.
     const stat = parseStat(fs.readFileSync(`/proc/${fd.pid}/stat`, 'utf8'));
@@ -74,8 +41,8 @@ function ttyInfo(fd: OpenFd, id: number, rdev: number): Entry {
     return {
       id, type: 'PTY', locked: false, exclusive: false, packet_mode: false,
       sid: ctty ? stat.sid : 0, pgrp: ctty && stat.tpgid > 0 ? stat.tpgid : 0, rdev,
-      termios: termiosEntry(ioctlRead(own, TCGETS2, TERMIOS2_SIZE), true),
-      termios_locked: termiosEntry(ioctlRead(own, TIOCGLCKTRMIOS, TERMIOS_SIZE), false),
+      termios: decodeTermios(ioctlRead(own, abi.getTermios, abi.termios.size)),
+      termios_locked: decodeTermios(ioctlRead(own, abi.getLockedTermios, abi.lockedSize)),
       winsize: { ws_row: readU16(ws, 0), ws_col: readU16(ws, 2), ws_xpixel: readU16(ws, 4), ws_ypixel: readU16(ws, 6) },
       pty: { index: ptyIndex(rdev) },
     };
@@ -153,13 +120,13 @@ const REOPEN_DROPPED = O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC;
 
 /** Puts the dumped termios, locked termios and window size on terminal fd. */
 function applySettings(fd: number, info: Entry): void {
-  if (info['termios']) ioctlWrite(fd, TCSETS2, termiosBytes(info['termios'], true));
-  if (info['termios_locked']) ioctlWrite(fd, TIOCSLCKTRMIOS, termiosBytes(info['termios_locked'], false));
+  if (info['termios']) ioctlWrite(fd, abi.setTermios, encodeTermios(info['termios'], abi.termios.size));
+  if (info['termios_locked']) ioctlWrite(fd, abi.setLockedTermios, encodeTermios(info['termios_locked'], abi.lockedSize));
   const ws = info['winsize'];
   if (ws) {
     const b = Buffer.alloc(8);
     ['ws_row', 'ws_col', 'ws_xpixel', 'ws_ypixel'].forEach((k, i) => writeU16(b, Number(ws[k]) & 0xffff, 2 * i));
-    ioctlWrite(fd, TIOCSWINSZ, b);
+    ioctlWrite(fd, abi.setWinsize, b);
   }
 }
 

@@ -1,6 +1,6 @@
 // Byte order of the u32s that frame an image (and of raw words inside some payloads):
-// CRIU writes host order, so x86_64/aarch64/ppc64le images are little-endian and
-// s390x images big-endian.
+// CRIU writes host order, so images are little-endian but those of big-endian CPUs
+// (s390x).
 import os from 'node:os';
 
 export type ByteOrder = 'LE' | 'BE';

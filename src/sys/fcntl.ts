@@ -1,5 +1,5 @@
 // <fcntl.h>: open flags, fcntl commands, fd flags, seals and lock types. These numbers are
-// asm-generic's, which x86_64, aarch64, s390x and powerpc share for every flag named here
+// asm-generic's, which all arches criu-ts knows (powerpc too) share for every flag named here
 // (the flags that differ between them, O_DIRECTORY, O_NOFOLLOW, O_DIRECT, O_LARGEFILE, are
 // left out on purpose).
 export const O_ACCMODE = 3;

@@ -16,17 +16,37 @@ export function addonPath(arch: ArchDescriptor): string {
 }
 
 interface GypTarget {
+  sources: string[];
+  include_dirs?: string[];
   defines?: string[];
   cflags_cc?: string[];
 }
 
-/** The compiler and flags for the addon's objects; defines and C++ flags are the ones
- *  native/binding.gyp gives the host build, so the two cannot drift apart. */
+/** An entry of native/binding.gyp for `arch`: its <(criu_arch) is the arch's folder name. */
+const gypArch = (entry: string, arch: ArchDescriptor): string => entry.replaceAll('<(criu_arch)', arch.name);
+
+/** The files binding.gyp's sources name for `arch` (`<!@(ls -1 DIR/*.cc ...)` or plain paths). */
+function gypSources(entries: string[], arch: ArchDescriptor, nativeDir: string): string[] {
+  return entries.flatMap((entry) => {
+    const ls = /^<!@\(ls -1 (.+)\)$/.exec(entry);
+    if (!ls) return [path.resolve(nativeDir, gypArch(entry, arch))];
+    return gypArch(ls[1]!, arch).split(/\s+/).flatMap((glob) => {
+      const dir = path.resolve(nativeDir, path.dirname(glob));
+      const suffix = path.basename(glob).replace(/^\*/, '');
+      return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(suffix)).sort().map((f) => path.join(dir, f)) : [];
+    });
+  });
+}
+
+/** The compiler and flags for the addon's objects; sources, include directories, defines and
+ *  C++ flags are the ones native/binding.gyp gives the host build, so the two cannot drift apart. */
 export function addonCompileArgs(arch: ArchDescriptor, repo: string): { cc: string; flags: string[]; sources: string[] } {
-  const gyp = JSON.parse(fs.readFileSync(path.join(repo, 'native', 'binding.gyp'), 'utf8')) as { targets: GypTarget[] };
+  const nativeDir = path.join(repo, 'native');
+  const gyp = JSON.parse(fs.readFileSync(path.join(nativeDir, 'binding.gyp'), 'utf8')) as { targets: GypTarget[] };
   const target = gyp.targets[0]!;
   const napiInclude = (createRequire(path.join(repo, 'package.json'))('node-addon-api') as { include_dir: string }).include_dir;
-  const srcDir = path.join(repo, 'native', 'src');
+  // The node-addon-api entry is a command; its result is napiInclude.
+  const includes = (target.include_dirs ?? []).filter((d) => !d.startsWith('<!')).map((d) => path.resolve(nativeDir, gypArch(d, arch)));
   return {
     cc: `${arch.triple}-g++`,
     flags: [
@@ -34,8 +54,9 @@ export function addonCompileArgs(arch: ArchDescriptor, repo: string): { cc: stri
       ...(target.cflags_cc ?? []),
       ...(target.defines ?? []).map((d) => `-D${d}`),
       '-I/usr/include/node', `-I${path.resolve(repo, napiInclude)}`,
+      ...includes.map((d) => `-I${d}`),
     ],
-    sources: fs.readdirSync(srcDir).filter((f) => f.endsWith('.cc')).sort().map((f) => path.join(srcDir, f)),
+    sources: gypSources(target.sources, arch, nativeDir),
   };
 }
 
@@ -69,7 +90,7 @@ function compileObject(cc: string, flags: string[], source: string, objDir: stri
   return true;
 }
 
-/** Cross-compiles native/src/*.cc (only what changed) and links the addon for the arch. */
+/** Cross-compiles the addon's sources (only what changed) and links the addon for the arch. */
 export function buildAddon(arch: ArchDescriptor, log: Logger = silentLogger): string {
   const repo = packageRoot();
   const out = addonPath(arch);

@@ -1,5 +1,6 @@
 // Command line of the ZDTM runner (`npm run zdtm -- ...`).
 import { parseArgs } from 'node:util';
+import { archNames } from '../../src/arch/index.js';
 
 export interface RunnerOptions {
   /** "host", "all" or an arch name. */
@@ -28,7 +29,7 @@ export interface RunnerOptions {
 }
 
 export const usage = `usage: npm run zdtm -- [options]
-  --arch A          x86_64 | aarch64 | s390x | ppc64le | host | all   (default host)
+  --arch A          ${[...archNames, 'host', 'all'].join(' | ')}   (default host)
   --filter RE       run only tests whose name matches RE
   --list            list the selected tests (and why any would be skipped), run nothing
   --jobs N          run N tests at once (default 1)
