@@ -7,14 +7,14 @@ import type protobuf from 'protobufjs';
 import { messageFromEntry, messageToEntry } from './convert.js';
 import { readImage, encodeImage, type Entry, type ImageFile } from './index.js';
 import { hostByteOrder, readU16, readU32, u32Bytes, writeU16, type ByteOrder } from './byte-order.js';
-import { KINDS, RAW_PAGES_KIND, kindOfFile, kindOfMagic, type KindSpec } from './kinds.js';
+import { KINDS, RAW_PAGES_KIND, entryMessage, kindOfFile, kindOfMagic, type KindSpec } from './kinds.js';
 import { MAGICS, type MagicName } from './magic.js';
 import { parseJsonExact } from './json-text.js';
 import { base64Lines, entryFromJson, entryToJson, fromBase64, type Json } from './present.js';
 import { messageType } from './schema.js';
 
 function typeAt(spec: KindSpec, index: number): protobuf.Type {
-  return messageType(index === 0 && spec.first ? spec.first : spec.message);
+  return messageType(entryMessage(spec, index));
 }
 
 function load(file: string): ImageFile {

@@ -85,6 +85,18 @@ describe('decode errors', () => {
     expect(decodeFramed(good, 'copy-of-tree.bin', 'LE').kind).toBe('pstree');
   });
 
+  it('checks the magic of the kind asked for, whatever the name says', () => {
+    expect(decodeFramed(good, 'copy-of-tree.bin', 'LE', 'pstree').entries).toEqual(pstree);
+    const shmem = encodeFramed('pagemap-shmem', [{ pages_id: 3 }], undefined, 'LE');
+    expect(decodeFramed(shmem, 'pagemap-shmem-5.img', 'LE', 'pagemap').kind).toBe('pagemap');
+    try {
+      decodeFramed(good, 'pstree.img', 'LE', 'core');
+      expect.unreachable();
+    } catch (e) {
+      expect((e as Error).message).toBe('pstree.img: offset 4: expected magic CORE (0x55053847), found PSTREE (0x50273030)');
+    }
+  });
+
   it('reports a truncated magic', () => {
     expect(decodeError(good.subarray(0, 6), 'pstree.img').message).toBe('pstree.img: offset 4: truncated magic (need 4 bytes, 2 left)');
   });

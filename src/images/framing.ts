@@ -5,7 +5,7 @@ import protobuf from 'protobufjs';
 import { readU32, u32Bytes, type ByteOrder } from './byte-order.js';
 import { messageFromEntry, messageToEntry } from './convert.js';
 import { ImageError } from './error.js';
-import { KINDS, RAW_PAGES_KIND, kindOfFile, kindOfMagic, type Entry, type KindSpec } from './kinds.js';
+import { KINDS, RAW_PAGES_KIND, entryMessage, kindOfFile, kindOfMagic, payloadLength, type Entry } from './kinds.js';
 import { IMG_COMMON_MAGIC, IMG_SERVICE_MAGIC, MAGICS, hex32, type MagicName } from './magic.js';
 import { messageType } from './schema.js';
 
@@ -90,13 +90,10 @@ function badMagic(cur: Cursor, offset: number, expected: MagicName, found: numbe
   );
 }
 
-function entryTypeName(spec: KindSpec, index: number): string {
-  return index === 0 && spec.first ? spec.first : spec.message;
-}
-
-export function decodeFramed(buf: Buffer, fileName: string, order: ByteOrder): ImageFile {
+/** Decodes a file of the kind its name says, or of `kind` when given (its magic is checked either way). */
+export function decodeFramed(buf: Buffer, fileName: string, order: ByteOrder, kind0: string = kindOfFile(fileName)): ImageFile {
   const cur = new Cursor(buf, fileName, order);
-  const kind = readHeader(cur, kindOfFile(fileName));
+  const kind = readHeader(cur, kind0);
   const spec = KINDS[kind]!;
   const entries: Entry[] = [];
   const payloads: (Buffer | undefined)[] = [];
@@ -104,7 +101,7 @@ export function decodeFramed(buf: Buffer, fileName: string, order: ByteOrder): I
     const index = entries.length;
     const at = cur.offset;
     const len = cur.u32('entry length');
-    const typeName = entryTypeName(spec, index);
+    const typeName = entryMessage(spec, index);
     const body = cur.take(len, `${typeName} #${index}`);
     const type = messageType(typeName);
     let entry: Entry;
@@ -117,7 +114,7 @@ export function decodeFramed(buf: Buffer, fileName: string, order: ByteOrder): I
     entries.push(entry);
     let plen: number | undefined;
     try {
-      plen = spec.payload?.(entry, index, buf.subarray(cur.offset), order);
+      plen = payloadLength(spec, index, entry, buf.subarray(cur.offset), order);
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
       throw new ImageError(fileName, cur.offset, `expected a valid payload of entry ${index} (${why})`);
@@ -134,11 +131,11 @@ export function encodeFramed(kind: string, entries: Entry[], payloads: (Buffer |
   if (spec.header !== 'own') parts.push(u32Bytes(HEADER_MAGIC[spec.header], order));
   parts.push(u32Bytes(MAGICS[spec.magic], order));
   entries.forEach((entry, index) => {
-    const type: protobuf.Type = messageType(entryTypeName(spec, index));
+    const type: protobuf.Type = messageType(entryMessage(spec, index));
     const body = Buffer.from(type.encode(messageFromEntry(type, entry, `${kind}[${index}]`)).finish());
     parts.push(u32Bytes(body.length, order), body);
     const payload = payloads?.[index];
-    const want = spec.payload?.(entry, index, payload ?? Buffer.alloc(0), order);
+    const want = payloadLength(spec, index, entry, payload ?? Buffer.alloc(0), order);
     if (want === undefined) {
       if (payload !== undefined) throw new TypeError(`encode ${kind}[${index}]: this entry carries no payload`);
       return;

@@ -1,27 +1,47 @@
 // The image API: every other part of criu-ts reads and writes images only through this.
-// Files are framed in the host's byte order, as CRIU writes them.
+// Files are framed in the host's byte order, as CRIU writes them. Given its kind, an
+// image's entries are typed (EntriesOf<'core'> is CoreEntry[]; see entries.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { ImageError } from './error.js';
 import { hostByteOrder } from './byte-order.js';
 import { decodeFramed, encodeFramed, type ImageFile } from './framing.js';
-import type { Entry } from './kinds.js';
+import type { EntriesOf, Entry, Kind } from './kinds.js';
 
 export { ImageError } from './error.js';
 export { kindOfFile } from './kinds.js';
-export type { Entry } from './kinds.js';
+export type { EntriesOf, Entry, EntryOf, Kind } from './kinds.js';
+export type * from './entries.js';
 export type { ImageFile } from './framing.js';
 
+/** An image of kind K: its entries typed. */
+export interface ImageOf<K extends Kind> {
+  kind: K;
+  entries: EntriesOf<K>;
+  /** payloads[i] is the raw data after entries[i], when its kind has any. */
+  payloads: (Buffer | undefined)[];
+}
+
+export function encodeImage<K extends Kind>(kind: K, entries: EntriesOf<K>, payloads?: (Buffer | undefined)[]): Buffer;
+export function encodeImage(kind: string, entries: Entry[], payloads?: (Buffer | undefined)[]): Buffer;
 export function encodeImage(kind: string, entries: Entry[], payloads?: (Buffer | undefined)[]): Buffer {
   return encodeFramed(kind, entries, payloads, hostByteOrder());
 }
 
-/** Decodes a whole image file; fileName (a base name or path) selects the expected kind. */
-export function decodeImage(buf: Buffer, fileName: string): ImageFile {
-  return decodeFramed(buf, path.basename(fileName), hostByteOrder());
+/**
+ * Decodes a whole image file: of `kind` when given (its magic must be that kind's),
+ * else of the kind its name (a base name or path) says, or its magic when the name says none.
+ */
+export function decodeImage<K extends Kind>(buf: Buffer, fileName: string, kind: K): ImageOf<K>;
+export function decodeImage(buf: Buffer, fileName: string): ImageFile;
+export function decodeImage(buf: Buffer, fileName: string, kind?: Kind): ImageFile {
+  return decodeFramed(buf, path.basename(fileName), hostByteOrder(), kind);
 }
 
-export function readImage(dir: string, fileName: string): ImageFile {
+/** Reads dir/fileName: of `kind` when given, as decodeImage. */
+export function readImage<K extends Kind>(dir: string, fileName: string, kind: K): ImageOf<K>;
+export function readImage(dir: string, fileName: string): ImageFile;
+export function readImage(dir: string, fileName: string, kind?: Kind): ImageFile {
   let buf: Buffer;
   try {
     buf = fs.readFileSync(path.join(dir, fileName));
@@ -29,10 +49,12 @@ export function readImage(dir: string, fileName: string): ImageFile {
     const code = (e as NodeJS.ErrnoException).code ?? 'error';
     throw new ImageError(fileName, 0, `expected a readable file in ${dir} (${code})`);
   }
-  return decodeImage(buf, fileName);
+  return kind === undefined ? decodeImage(buf, fileName) : decodeImage(buf, fileName, kind);
 }
 
 /** Writes through a temporary name and a rename, so a reader never sees half a file. */
+export function writeImage<K extends Kind>(dir: string, fileName: string, kind: K, entries: EntriesOf<K>, payloads?: (Buffer | undefined)[]): void;
+export function writeImage(dir: string, fileName: string, kind: string, entries: Entry[], payloads?: (Buffer | undefined)[]): void;
 export function writeImage(dir: string, fileName: string, kind: string, entries: Entry[], payloads?: (Buffer | undefined)[]): void {
   const buf = encodeImage(kind, entries, payloads);
   const file = path.join(dir, fileName);

@@ -1,27 +1,60 @@
 // The table of image kinds: for each file kind (CRIU's file name without its id), the
 // magic, the protobuf message of its entries and where raw payload follows an entry.
+// The table also types entries: EntriesOf<'core'> is CoreEntry[] (entries.ts).
 import { readU32, type ByteOrder } from './byte-order.js';
+import type { IpcMsg, MessageName, Messages } from './entries.js';
 import type { MagicName } from './magic.js';
 import { messageType } from './schema.js';
 
+/** An entry of no particular kind, for code that walks the schema (crit, the codec). */
 export type Entry = Record<string, any>;
 
 /** How a file starts: common magic + kind magic, service magic + kind magic, or kind magic alone. */
 export type Header = 'common' | 'service' | 'own';
 
-export interface KindSpec {
+/**
+ * Length of the raw bytes that follow an entry, or undefined when none do. `rest` is
+ * everything after the entry (on encode: the payload given), for payloads that run to
+ * the end of the file or frame entries of their own.
+ */
+type PayloadLength<E> = (entry: E, rest: Buffer, order: ByteOrder) => number | undefined;
+
+interface PlainSpec<M extends MessageName> {
   readonly magic: MagicName;
   readonly header: Header;
   /** Message type of every entry (after `first`, when set). */
-  readonly message: string;
-  /** Message type of entry 0 when it differs (pagemap_head, ghost_file_entry). */
-  readonly first?: string;
-  /**
-   * Length of the raw bytes that follow entry `index`, or undefined when none do.
-   * `rest` is everything after the entry (on encode: the payload given), for
-   * payloads that run to the end of the file or frame entries of their own.
-   */
-  readonly payload?: (entry: Entry, index: number, rest: Buffer, order: ByteOrder) => number | undefined;
+  readonly message: M;
+  readonly payload?: PayloadLength<Messages[M]>;
+}
+
+/** A kind whose entry 0 is of another message (pagemap_head, ghost_file_entry). */
+interface HeadedSpec<M extends MessageName, F extends MessageName> extends PlainSpec<M> {
+  readonly first: F;
+  readonly firstPayload?: PayloadLength<Messages[F]>;
+}
+
+/** A kind as the codec sees it, entries untyped. */
+export interface KindSpec {
+  readonly magic: MagicName;
+  readonly header: Header;
+  readonly message: MessageName;
+  readonly first?: MessageName;
+  readonly payload?: PayloadLength<Entry>;
+  readonly firstPayload?: PayloadLength<Entry>;
+}
+
+function isHead(spec: KindSpec, index: number): boolean {
+  return index === 0 && spec.first !== undefined;
+}
+
+/** The message of entry `index`. */
+export function entryMessage(spec: KindSpec, index: number): MessageName {
+  return isHead(spec, index) ? spec.first! : spec.message;
+}
+
+/** Length of the payload after entry `index`, or undefined when it has none. */
+export function payloadLength(spec: KindSpec, index: number, entry: Entry, rest: Buffer, order: ByteOrder): number | undefined {
+  return (isHead(spec, index) ? spec.firstPayload : spec.payload)?.(entry, rest, order);
 }
 
 function roundUp(n: number, to: number): number {
@@ -32,31 +65,44 @@ function roundUp(n: number, to: number): number {
  * A message queue's payload: qnum times [u32 length, ipc_msg, text padded to 8 bytes].
  * Returns more than `rest` holds when the queue is cut short, so the reader reports it.
  */
-function msgQueueLength(e: Entry, _index: number, rest: Buffer, order: ByteOrder): number {
+function msgQueueLength(e: Messages['ipc_msg_entry'], rest: Buffer, order: ByteOrder): number {
   let at = 0;
-  for (let i = 0; i < Number(e['qnum']); i++) {
+  for (let i = 0; i < e.qnum; i++) {
     if (at + 4 > rest.length) return at + 4;
     const len = readU32(rest, at, order);
     if (at + 4 + len > rest.length) return at + 4 + len;
-    const msg = messageType('ipc_msg').decode(rest.subarray(at + 4, at + 4 + len)) as unknown as { msize: number };
+    const msg = messageType('ipc_msg').decode(rest.subarray(at + 4, at + 4 + len)) as unknown as IpcMsg;
     at += 4 + len + roundUp(msg.msize, 8);
   }
   return at;
 }
 
-const plain = (magic: MagicName, message: string): KindSpec => ({ magic, header: 'common', message });
+const spec = <M extends MessageName>(s: PlainSpec<M>): PlainSpec<M> => s;
 
-const pipeData = (magic: MagicName): KindSpec => ({
+const plain = <M extends MessageName>(magic: MagicName, message: M): PlainSpec<M> => ({ magic, header: 'common', message });
+
+const pipeData = (magic: MagicName): PlainSpec<'pipe_data_entry'> => ({
   magic,
   header: 'common',
   message: 'pipe_data_entry',
-  payload: (e) => Number(e['bytes']),
+  payload: (e) => e.bytes,
 });
 
-const pagemap: KindSpec = { magic: 'PAGEMAP', header: 'common', first: 'pagemap_head', message: 'pagemap_entry' };
+const pagemap: HeadedSpec<'pagemap_entry', 'pagemap_head'> = { magic: 'PAGEMAP', header: 'common', first: 'pagemap_head', message: 'pagemap_entry' };
 
-export const KINDS: Readonly<Record<string, KindSpec>> = {
-  inventory: { magic: 'INVENTORY', header: 'own', message: 'inventory_entry' },
+const ghostFile: HeadedSpec<'ghost_chunk_entry', 'ghost_file_entry'> = {
+  magic: 'GHOST_FILE',
+  header: 'common',
+  first: 'ghost_file_entry',
+  message: 'ghost_chunk_entry',
+  // Without chunks the whole rest of the file is the content; with chunks each
+  // chunk entry carries `len` bytes.
+  firstPayload: (e, rest) => (e.chunks ? undefined : rest.length),
+  payload: (e) => Number(e.len),
+};
+
+const TABLE = {
+  inventory: spec({ magic: 'INVENTORY', header: 'own', message: 'inventory_entry' }),
   pstree: plain('PSTREE', 'pstree_entry'),
   core: plain('CORE', 'core_entry'),
   ids: plain('IDS', 'task_kobj_ids_entry'),
@@ -77,13 +123,13 @@ export const KINDS: Readonly<Record<string, KindSpec>> = {
   inetsk: plain('INETSK', 'inet_sk_entry'),
   packetsk: plain('PACKETSK', 'packet_sock_entry'),
   netlinksk: plain('NETLINK_SK', 'netlink_sk_entry'),
-  'sk-queues': { magic: 'SK_QUEUES', header: 'common', message: 'sk_packet_entry', payload: (e) => Number(e['length']) },
-  'tcp-stream': {
+  'sk-queues': spec({ magic: 'SK_QUEUES', header: 'common', message: 'sk_packet_entry', payload: (e) => e.length }),
+  'tcp-stream': spec({
     magic: 'TCP_STREAM',
     header: 'common',
     message: 'tcp_stream_entry',
-    payload: (e) => Number(e['inq_len']) + Number(e['outq_len']),
-  },
+    payload: (e) => e.inq_len + e.outq_len,
+  }),
   eventfd: plain('EVENTFD_FILE', 'eventfd_file_entry'),
   eventpoll: plain('EVENTPOLL_FILE', 'eventpoll_file_entry'),
   'eventpoll-tfd': plain('EVENTPOLL_TFD', 'eventpoll_tfd_entry'),
@@ -101,15 +147,7 @@ export const KINDS: Readonly<Record<string, KindSpec>> = {
   'bpfmap-file': plain('BPFMAP_FILE', 'bpfmap_file_entry'),
   memfd: plain('MEMFD_INODE', 'memfd_inode_entry'),
   'remap-fpath': plain('REMAP_FPATH', 'remap_file_path_entry'),
-  'ghost-file': {
-    magic: 'GHOST_FILE',
-    header: 'common',
-    first: 'ghost_file_entry',
-    message: 'ghost_chunk_entry',
-    // Without chunks the whole rest of the file is the content; with chunks each
-    // chunk entry carries `len` bytes.
-    payload: (e, i, rest) => (i === 0 ? (e['chunks'] ? undefined : rest.length) : Number(e['len'])),
-  },
+  'ghost-file': ghostFile,
   filelocks: plain('FILE_LOCKS', 'file_lock_entry'),
   fs: plain('FS', 'fs_entry'),
   creds: plain('CREDS', 'creds_entry'),
@@ -131,25 +169,45 @@ export const KINDS: Readonly<Record<string, KindSpec>> = {
   netdev: plain('NETDEV', 'net_device_entry'),
   netns: plain('NETNS', 'netns_entry'),
   'ipcns-var': plain('IPC_VAR', 'ipc_var_entry'),
-  'ipcns-shm': {
+  'ipcns-shm': spec({
     magic: 'IPCNS_SHM',
     header: 'common',
     message: 'ipc_shm_entry',
-    payload: (e) => (e['in_pagemaps'] ? undefined : roundUp(Number(e['size']), 4)),
-  },
-  'ipcns-sem': { magic: 'IPCNS_SEM', header: 'common', message: 'ipc_sem_entry', payload: (e) => roundUp(2 * Number(e['nsems']), 8) },
-  'ipcns-msg': { magic: 'IPCNS_MSG', header: 'common', message: 'ipc_msg_entry', payload: msgQueueLength },
-  'bpfmap-data': {
+    payload: (e) => (e.in_pagemaps ? undefined : roundUp(Number(e.size), 4)),
+  }),
+  'ipcns-sem': spec({ magic: 'IPCNS_SEM', header: 'common', message: 'ipc_sem_entry', payload: (e) => roundUp(2 * e.nsems, 8) }),
+  'ipcns-msg': spec({ magic: 'IPCNS_MSG', header: 'common', message: 'ipc_msg_entry', payload: msgQueueLength }),
+  'bpfmap-data': spec({
     magic: 'BPFMAP_DATA',
     header: 'common',
     message: 'bpfmap_data_entry',
-    payload: (e) => Number(e['keys_bytes']) + Number(e['values_bytes']),
-  },
+    payload: (e) => e.keys_bytes + e.values_bytes,
+  }),
   apparmor: plain('APPARMOR', 'apparmor_entry'),
   cpuinfo: plain('CPUINFO', 'cpuinfo_entry'),
-  stats: { magic: 'STATS', header: 'service', message: 'stats_entry' },
-  'irmap-cache': { magic: 'IRMAP_CACHE', header: 'service', message: 'irmap_cache_entry' },
+  stats: spec({ magic: 'STATS', header: 'service', message: 'stats_entry' }),
+  'irmap-cache': spec({ magic: 'IRMAP_CACHE', header: 'service', message: 'irmap_cache_entry' }),
 };
+
+/** An image kind of the table: 'core', 'pagemap-shmem', 'stats'. */
+export type Kind = keyof typeof TABLE;
+
+type Table = typeof TABLE;
+
+/** The entries of an image of kind K, as read and written (pagemap: head first). */
+export type EntriesOf<K extends Kind> = Table[K] extends HeadedSpec<infer M, infer F>
+  ? [] | [Messages[F], ...Messages[M][]]
+  : Table[K] extends PlainSpec<infer M> ? Messages[M][] : never;
+
+/** The entry type of kind K (after the head, for kinds that have one). */
+export type EntryOf<K extends Kind> = Table[K] extends PlainSpec<infer M> ? Messages[M] : never;
+
+/** The table as the codec walks it, by kind name. */
+export const KINDS: Readonly<Record<string, KindSpec>> = TABLE as Readonly<Record<Kind, KindSpec>>;
+
+export function isKind(name: string): name is Kind {
+  return Object.prototype.hasOwnProperty.call(TABLE, name);
+}
 
 /** Raw page contents; not an entry image (read and written directly by dump/restore). */
 export const RAW_PAGES_KIND = 'pages';
@@ -170,6 +228,6 @@ export function kindOfFile(fileName: string): string {
 }
 
 /** The first kind in the table that has this magic (kinds sharing one have one format). */
-export function kindOfMagic(magic: MagicName): string | undefined {
-  return Object.keys(KINDS).find((k) => KINDS[k]!.magic === magic);
+export function kindOfMagic(magic: MagicName): Kind | undefined {
+  return (Object.keys(TABLE) as Kind[]).find((k) => TABLE[k].magic === magic);
 }

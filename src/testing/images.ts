@@ -4,7 +4,7 @@
 // tests here and usable by other layers' tests that need images of a given kind.
 import protobuf from 'protobufjs';
 import { u32Bytes, type ByteOrder } from '../images/byte-order.js';
-import { KINDS, type Entry } from '../images/kinds.js';
+import { KINDS, entryMessage, payloadLength, type Entry } from '../images/kinds.js';
 import { messageType } from '../images/schema.js';
 
 /**
@@ -67,7 +67,7 @@ function shrinkPayloadFields(kind: string, e: Entry): Entry {
 
 function samplePayload(kind: string, entry: Entry, index: number, order: ByteOrder): Buffer | undefined {
   if (kind === 'ipcns-msg') return msgQueue(['hello', 'message queue'], order);
-  const len = KINDS[kind]!.payload?.(entry, index, Buffer.alloc(5), order);
+  const len = payloadLength(KINDS[kind]!, index, entry, Buffer.alloc(5), order);
   if (len === undefined) return undefined;
   const payload = Buffer.alloc(len, 0x41 + index);
   // padding after a shm segment or semaphore values is zeros, as CRIU writes it
@@ -79,7 +79,7 @@ function samplePayload(kind: string, entry: Entry, index: number, order: ByteOrd
 export function sampleImage(kind: string, order: ByteOrder, count = 3): { entries: Entry[]; payloads: (Buffer | undefined)[] } {
   const spec = KINDS[kind]!;
   const entries = Array.from({ length: count }, (_, i) =>
-    shrinkPayloadFields(kind, sampleEntry(messageType(i === 0 && spec.first ? spec.first : spec.message))),
+    shrinkPayloadFields(kind, sampleEntry(messageType(entryMessage(spec, i)))),
   );
   return { entries, payloads: entries.map((e, i) => samplePayload(kind, e, i, order)) };
 }
