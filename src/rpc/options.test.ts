@@ -13,7 +13,7 @@ describe('criu_opts table', () => {
     const s = readOptions({
       images_dir_fd: 7, log_level: 4, log_file: 'dump.log', root: '/run/c/rootfs', manage_cgroups: true,
       notify_scripts: true, pid: 4242, shell_job: false, leave_running: true, tcp_established: true,
-      ext_unix_sk: false, file_locks: false, empty_ns: 0, orphan_pts_master: true, auto_dedup: false,
+      ext_unix_sk: false, file_locks: false, empty_ns: 0x40000000, orphan_pts_master: true, auto_dedup: false,
       lazy_pages: false, work_dir_fd: 8, freeze_cgroup: '/sys/fs/cgroup/c', config_file: '/nonexistent/runc.conf',
       ext_mnt: [{ key: '/dev/null', val: '/dev/null' }],
     }, 'dump');
@@ -26,12 +26,13 @@ describe('criu_opts table', () => {
   it('refuses what runc 1.1 sends on restore that criu-ts cannot do yet', () => {
     const s = readOptions({
       images_dir_fd: 7, evasive_devices: true, log_level: 4, log_file: 'restore.log', rst_sibling: true,
-      root: '/run/c/criu-root', manage_cgroups: true, notify_scripts: true, inherit_fd: [{ key: 'pipe:[1]', fd: 4 }],
+      root: '/run/c/criu-root', manage_cgroups: true, notify_scripts: true, inherit_fd: [{ key: 'pipe:[1]', fd: 4 }], empty_ns: 0x40000000,
     }, 'restore');
     expect(s.refusals).toEqual([
       "rst_sibling (restoring the tree as the caller's child: it is criu-ts's, reparented when criu-ts exits)",
       'root (restoring into another root directory)',
       'inherit_fd (fds inherited from the caller)',
+      'empty_ns (0x40000000: namespaces are not created on restore yet)',
     ]);
   });
 

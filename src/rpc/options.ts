@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DumpOptions, RestoreOptions } from '../options.js';
+import { CLONE_NEWNET } from '../sys/sched.js';
 import type { CriuOpts } from './messages.js';
 
 export type Operation = 'dump' | 'restore';
@@ -108,7 +109,14 @@ export const optionTable: Readonly<Record<string, Row>> = {
   ghost_limit: { rule: refused('a limit on unlinked files carried in the images') },
   irmap_scan_paths: { rule: refused('inotify path mapping') },
   external: { rule: refused('external resources') },
-  empty_ns: { rule: refused('empty namespaces (namespaces are not restored yet)') },
+  empty_ns: {
+    rule: take((v: number, c) => {
+      if (v === 0) return;
+      // runc always asks this: it sets the container's network up itself.
+      if (c.op === 'dump' && v === CLONE_NEWNET) c.note('empty_ns net: no network namespace content is dumped (none ever is)');
+      else c.refuse(`0x${v.toString(16)}: namespaces are not ${c.op === 'dump' ? 'dumped' : 'created on restore'} yet`);
+    }),
+  },
   join_ns: { rule: refused('joining namespaces (namespaces are not restored yet)'), on: R },
   cgroup_props: { rule: refused(cgroups) },
   cgroup_props_file: { rule: refused(cgroups) },

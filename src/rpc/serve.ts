@@ -189,16 +189,15 @@ export function notifier(channel: RpcChannel, log: Logger): ActionHook {
 async function runOperation(op: Operation, req: CriuReq, channel: RpcChannel, serverLog: Logger): Promise<CriuResp> {
   const type = op === 'dump' ? 'DUMP' : 'RESTORE';
   const settings = readOptions(req.opts, op);
-  if (settings.refusals.length) {
-    throw new Refused(`criu-ts: ${type}: not supported yet: ${settings.refusals.join('; ')}`);
-  }
   if (settings.imagesDirFd === undefined && settings.imagesDir === undefined) {
     throw new Refused('criu-ts: neither images_dir_fd nor images_dir was given', os.constants.errno.EINVAL);
   }
+  // The log first, so that a refusal is in it too: that is where runc points its users.
   const session = openSession(settings, channel);
   const log = session.log;
   try {
     for (const note of settings.notes) log.info(`rpc: ${note}`);
+    if (settings.refusals.length) throw new Refused(`criu-ts: ${type}: not supported yet: ${settings.refusals.join('; ')}`);
     const actions = settings.notify ? notifier(channel, log) : undefined;
     const { formatDumpStats, formatRestoreStats } = await import('../cli/commands.js');
     if (op === 'dump') {
