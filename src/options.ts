@@ -1,4 +1,5 @@
 // Options of the library API (and so of the CLI commands that wrap it).
+import type { ActionHook } from './actions.js';
 import type { Logger } from './log.js';
 
 export interface DumpOptions {
@@ -20,6 +21,8 @@ export interface DumpOptions {
   ghostLimit?: number;
   /** Give up seizing/freezing after this many seconds (--timeout). */
   timeoutSec?: number;
+  /** Called at each dump stage (pre-dump, network-lock, post-dump, network-unlock). */
+  actions?: ActionHook;
   log?: Logger;
 }
 
@@ -40,6 +43,8 @@ export interface RestoreOptions {
   shellJob?: boolean;
   /** Write the restored root's PID here (--pidfile). */
   pidfile?: string;
+  /** Called at each restore stage (pre-restore ... post-resume). */
+  actions?: ActionHook;
   log?: Logger;
 }
 

@@ -90,7 +90,7 @@ describe('rejectUnsupported', () => {
   });
 
   it('fails on the commands that are only recognised', () => {
-    for (const c of ['pre-dump', 'page-server', 'lazy-pages', 'swrk']) {
+    for (const c of ['pre-dump', 'page-server', 'lazy-pages']) {
       expect(() => rejectUnsupported(parse(c)), c).toThrow(`command "${c}": not supported yet`);
     }
     expect(() => rejectUnsupported(parse('dump -t 1'))).not.toThrow();

@@ -1,6 +1,7 @@
 // What each command does once the command line is understood. Implementations are imported
 // when their command runs: `check`, `show` and `--help` load only what they use.
 import fs from 'node:fs';
+import path from 'node:path';
 import type { DumpResult, RestoreResult } from '../options.js';
 import type { Logger } from '../log.js';
 import { faultPoints } from '../fault.js';
@@ -10,6 +11,8 @@ import type { CliLog } from './logging.js';
 import { dumpOptionsOf, restoreOptionsOf, type Settings } from './settings.js';
 import { UsageError } from './errors.js';
 import { allFeatures, features, featureByName, probeFeature, type Feature } from './features.js';
+import { actionScripts } from './action-scripts.js';
+import { version } from './version.js';
 
 export interface Output {
   write(text: string): unknown;
@@ -45,6 +48,8 @@ export function formatRestoreStats(r: RestoreResult): string {
 
 const dump: Runner = async ({ args, settings, log, stdout }) => {
   const opts = dumpOptionsOf(args, settings, log.logger);
+  const scripts = args.all('action-script').map((o) => o.value!);
+  if (scripts.length) opts.actions = actionScripts(scripts, opts.imagesDir, log.logger, opts.pid);
   const { dump } = await import('../dump/index.js');
   const result = await dump(opts);
   if (settings.displayStats) stdout.write(formatDumpStats(result));
@@ -53,6 +58,8 @@ const dump: Runner = async ({ args, settings, log, stdout }) => {
 
 const restore: Runner = async ({ args, settings, log, stdout }) => {
   const opts = restoreOptionsOf(args, settings, log.logger);
+  const scripts = args.all('action-script').map((o) => o.value!);
+  if (scripts.length) opts.actions = actionScripts(scripts, opts.imagesDir, log.logger);
   const { restore } = await import('../restore/index.js');
   const result = await restore(opts);
   if (settings.displayStats) stdout.write(formatRestoreStats(result));
@@ -147,5 +154,29 @@ const encode: Runner = async ({ args }) => {
   return 0;
 };
 
+const swrk: Runner = async ({ args, log }) => {
+  const arg = args.positionals[0]!;
+  if (!/^\d+$/.test(arg)) throw new UsageError(`swrk: "${arg}" is not an fd number`);
+  const { RpcChannel } = await import('../rpc/channel.js');
+  const { serveConnection } = await import('../rpc/serve.js');
+  const channel = RpcChannel.adopt(Number(arg));
+  try {
+    await serveConnection(channel, { version: version(), log: log.logger });
+  } finally {
+    channel.close();
+  }
+  return 0;
+};
+
+const service: Runner = async ({ args, settings, log }) => {
+  const { runService } = await import('../rpc/service.js');
+  const pidfile = args.value('pidfile');
+  return runService({
+    address: args.value('address') ?? './criu_service.socket',
+    ...(pidfile === undefined ? {} : { pidfile: path.resolve(settings.workDir, pidfile) }),
+    log: log.logger,
+  });
+};
+
 /** Commands rejected before they run (see rejectUnsupported) have no runner. */
-export const runners: Partial<Record<CommandName, Runner>> = { dump, restore, check, show, decode, encode };
+export const runners: Partial<Record<CommandName, Runner>> = { dump, restore, check, show, decode, encode, swrk, service };

@@ -1,8 +1,5 @@
 // The command line from argv to exit status: parse, answer --help/--version, open the log,
 // run the command, and turn any error into the one-line form.
-import fs from 'node:fs';
-import path from 'node:path';
-import { packageRoot } from '../sys/native.js';
 import { checkPositionals, parseArgv, rejectUnsupported, type ParsedArgs } from './argv.js';
 import { runners, type Output } from './commands.js';
 import { formatFatalError, NotSupportedError, UsageError } from './errors.js';
@@ -10,6 +7,7 @@ import { commandHelp, globalHelp } from './help.js';
 import { openCliLog, type CliLog } from './logging.js';
 import type { TtyLike } from './progress.js';
 import { defaultVerbosity, settingsOf, verbosityOf } from './settings.js';
+import { version } from './version.js';
 
 export interface CliIo {
   stdout: Output;
@@ -17,10 +15,7 @@ export interface CliIo {
   cwd: string;
 }
 
-export function version(): string {
-  const pkg = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
-  return pkg.version;
-}
+export { version } from './version.js';
 
 /** Points the user at the help that lists what they got wrong. */
 function withHint(e: unknown, args: ParsedArgs | undefined): unknown {

@@ -26,7 +26,7 @@ export interface OptionSpec {
 
 export const commandNames = [
   'dump', 'restore', 'check', 'show', 'decode', 'encode',
-  'pre-dump', 'page-server', 'lazy-pages', 'swrk',
+  'pre-dump', 'page-server', 'lazy-pages', 'swrk', 'service',
 ] as const;
 export type CommandName = (typeof commandNames)[number];
 
@@ -46,6 +46,7 @@ export interface CommandSpec {
 const dumpish = ['dump', 'pre-dump'] as const;
 const restoreOnly = ['restore'] as const;
 const crOnly = ['dump', 'pre-dump', 'restore'] as const;
+const serviceOnly = ['service'] as const;
 
 /** criu's global options (accepted with every command). */
 export const globalOptions: readonly OptionSpec[] = [
@@ -60,7 +61,7 @@ export const globalOptions: readonly OptionSpec[] = [
   { long: 'leave-running', short: 'R', arity: 'none', help: 'leave the tree running after a successful dump', usedBy: dumpish },
   { long: 'restore-detached', short: 'd', arity: 'none', negatable: true, help: 'return once the tree runs instead of waiting for its root to exit', usedBy: restoreOnly },
   { long: 'daemon', arity: 'none', negatable: true, help: 'same as --restore-detached', usedBy: restoreOnly },
-  { long: 'pidfile', arity: 'required', metavar: 'FILE', help: "write the restored root's PID to FILE", usedBy: restoreOnly },
+  { long: 'pidfile', arity: 'required', metavar: 'FILE', help: "write the restored root's PID (service: its own) to FILE", usedBy: ['restore', 'service'] },
   { long: 'no-default-config', arity: 'none', help: 'do not read configuration files (criu-ts never reads any)' },
   { long: 'timeout', arity: 'required', metavar: 'SEC', help: 'give up seizing and freezing the tree after SEC seconds', usedBy: dumpish },
   { long: 'file-locks', short: 'l', arity: 'none', negatable: true, help: 'checkpoint/restore file locks', usedBy: crOnly },
@@ -82,7 +83,7 @@ export const globalOptions: readonly OptionSpec[] = [
   { long: 'log-pid', arity: 'none', negatable: true, help: 'one log file per process', unsupported: true },
   { long: 'status-fd', arity: 'required', metavar: 'FD', help: 'report readiness on FD', unsupported: true },
   { long: 'inherit-fd', arity: 'required', metavar: 'fd[N]:RES', help: 'hand an fd of criu-ts to the restored tree', usedBy: restoreOnly, unsupported: true },
-  { long: 'action-script', arity: 'required', metavar: 'FILE', help: 'run FILE at each stage', unsupported: true },
+  { long: 'action-script', arity: 'required', metavar: 'FILE', help: 'run FILE at each stage (CRTOOLS_SCRIPT_ACTION names it); may be given more than once', usedBy: crOnly },
   { long: 'evasive-devices', arity: 'none', negatable: true, help: 'use any path to a device file', unsupported: true },
   { long: 'link-remap', arity: 'none', negatable: true, help: 'allow link remapping of unlinked files', usedBy: crOnly, unsupported: true },
 
@@ -93,7 +94,7 @@ export const globalOptions: readonly OptionSpec[] = [
   { long: 'prev-images-dir', arity: 'required', metavar: 'DIR', help: 'images of a previous (pre-)dump, relative to the images dir', usedBy: dumpish, unsupported: true },
   { long: 'auto-dedup', arity: 'none', negatable: true, help: 'punch out pages already in parent images', usedBy: crOnly, unsupported: true },
   { long: 'page-server', arity: 'none', negatable: true, help: 'send pages to a page server', usedBy: dumpish, unsupported: true },
-  { long: 'address', arity: 'required', metavar: 'ADDR', help: 'page server address', unsupported: true },
+  { long: 'address', arity: 'required', metavar: 'PATH', help: 'the service socket (default ./criu_service.socket)', usedBy: serviceOnly },
   { long: 'port', arity: 'required', metavar: 'PORT', help: 'page server port', unsupported: true },
   { long: 'lazy-pages', arity: 'none', help: 'restore memory lazily through userfaultfd', usedBy: restoreOnly, unsupported: true },
   { long: 'freeze-cgroup', arity: 'required', metavar: 'PATH', help: 'freeze the tree with this cgroup freezer', usedBy: dumpish, unsupported: true },
@@ -147,7 +148,8 @@ export const commands: readonly CommandSpec[] = [
   { name: 'pre-dump', summary: 'pre-dump memory for an incremental dump', usage: 'pre-dump -t PID -D DIR', options: [], positionals: { min: 0, max: 0 }, unsupported: true },
   { name: 'page-server', summary: 'serve pages to a remote dump', usage: 'page-server --port PORT', options: [], positionals: { min: 0, max: 0 }, unsupported: true },
   { name: 'lazy-pages', summary: 'serve memory to a lazily restored tree', usage: 'lazy-pages -D DIR', options: [], positionals: { min: 0, max: 0 }, unsupported: true },
-  { name: 'swrk', summary: 'RPC service over an inherited socket', usage: 'swrk FD', options: [], positionals: { min: 0, max: 1 }, unsupported: true },
+  { name: 'swrk', summary: "serve CRIU's RPC on an inherited SOCK_SEQPACKET socket (how runc, crun and Podman run criu)", usage: 'swrk FD', options: [], positionals: { min: 1, max: 1, metavar: 'FD' } },
+  { name: 'service', summary: "serve CRIU's RPC on a unix socket, one worker per connection", usage: 'service [--address PATH] [--pidfile FILE]', options: [], positionals: { min: 0, max: 0 } },
 ];
 
 export function commandByName(name: string): CommandSpec | undefined {

@@ -3,9 +3,14 @@
 // syscalls), memory, fds, fs, ids -> shared images (files, pipes-data, pstree, inventory,
 // stats) -> kill the tree, or release it with leaveRunning. Any failure releases the
 // tree: every thread is detached with its registers and signal mask as they were.
+// The caller's action hook is called at CRIU's stages (src/actions.ts): pre-dump before
+// seizing, network-lock once frozen (a tree with its own network namespace only, as CRIU),
+// post-dump with the images written and the tree still frozen (throwing there releases it
+// instead of killing it), network-unlock when a locked tree is released.
 import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { RawRegs } from '../arch/descriptor.js';
+import type { ActionStage } from '../actions.js';
 import { hostArch } from '../arch/index.js';
 import { injectFault } from '../fault.js';
 import { TASK_DEAD } from '../images/format.js';
@@ -48,12 +53,23 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
   if (!arch.regs) throw new Error(`criu-ts: dumping is not supported on ${arch.name} yet`);
   const archRegs = arch.regs;
 
+  const action = async (stage: ActionStage): Promise<void> => {
+    log.debug(`dump: action stage ${stage}`);
+    await opts.actions?.(stage, {});
+  };
+  await action('pre-dump');
   const started = process.hrtime.bigint();
   const tree = seizeTree(opts.pid, log, opts.timeoutSec);
   const frozenAt = process.hrtime.bigint();
   const totals = emptyStats();
   log.info(`frozen ${tree.tasks.length} task(s) in ${Number(frozenAt - started) / 1e6} ms`);
   let done = false;
+  let networkLocked = false;
+  const unlockNetwork = async (): Promise<void> => {
+    if (!networkLocked) return;
+    // As CRIU: the tree runs again whatever the hook says; its failure is only logged.
+    await action('network-unlock').catch((e: unknown) => log.error(`dump: network-unlock: ${(e as Error).message}`));
+  };
   const fds = new FilesDump({
     shellJob: opts.shellJob === true, tcpEstablished: opts.tcpEstablished === true,
     extUnixSk: opts.extUnixSk === true, leaveRunning: opts.leaveRunning === true,
@@ -64,6 +80,10 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     const regs = new Map<number, RawRegs>();
     for (const t of tree.tasks) for (const tid of t.threads) regs.set(tid, archRegs.readRegs(tid));
     injectFault('dump-regs');
+    if (fs.statSync(`/proc/${opts.pid}/ns/net`).ino !== fs.statSync('/proc/self/ns/net').ino) {
+      networkLocked = true;
+      await action('network-lock');
+    }
 
     const files = fds.files;
     const locks = new FileLocks(opts.fileLocks === true);
@@ -140,6 +160,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
       },
     }]);
     injectFault('dump-images-written');
+    await action('post-dump');
     if (!opts.leaveRunning) injectFault('dump-before-kill');
     done = true;
   } finally {
@@ -147,12 +168,14 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
       fds.resumed();
       fds.close();
       tree.release();
+      await unlockNetwork();
     }
   }
   try {
     if (opts.leaveRunning) {
       fds.resumed();
       tree.release();
+      await unlockNetwork();
     } else {
       tree.kill();
       fds.killed(dir);

@@ -1390,6 +1390,209 @@ export interface RegFileEntry {
   checksum_parameter?: number;
 }
 
+/** criu_page_server_info (rpc.proto). */
+export interface CriuPageServerInfo {
+  address?: string;
+  port?: number;
+  pid?: number;
+  fd?: number;
+}
+
+/** criu_veth_pair (rpc.proto). */
+export interface CriuVethPair {
+  if_in: string;
+  if_out: string;
+}
+
+/** ext_mount_map (rpc.proto). */
+export interface ExtMountMap {
+  key: string;
+  val: string;
+}
+
+/** join_namespace (rpc.proto). */
+export interface JoinNamespace {
+  ns: string;
+  ns_file: string;
+  extra_opt?: string;
+}
+
+/** inherit_fd (rpc.proto). */
+export interface InheritFd {
+  key: string;
+  fd: number;
+}
+
+/** cgroup_root (rpc.proto). */
+export interface CgroupRoot {
+  ctrl?: string;
+  path: string;
+}
+
+/** unix_sk (rpc.proto). */
+export interface UnixSk {
+  inode: number;
+}
+
+/** criu_cg_mode (rpc.proto). */
+export type CriuCgMode = 'IGNORE' | 'CG_NONE' | 'PROPS' | 'SOFT' | 'FULL' | 'STRICT' | 'DEFAULT';
+
+/** criu_network_lock_method (rpc.proto). */
+export type CriuNetworkLockMethod = 'IPTABLES' | 'NFTABLES' | 'SKIP';
+
+/** criu_pre_dump_mode (rpc.proto). */
+export type CriuPreDumpMode = 'SPLICE' | 'VM_READ';
+
+/** criu_opts (rpc.proto). */
+export interface CriuOpts {
+  /** Absent means -1 (the schema's default). */
+  images_dir_fd: number;
+  /** dump: absent means the caller itself */
+  pid?: number;
+  leave_running?: boolean;
+  ext_unix_sk?: boolean;
+  tcp_established?: boolean;
+  evasive_devices?: boolean;
+  shell_job?: boolean;
+  file_locks?: boolean;
+  /** Absent means 2 (the schema's default). */
+  log_level?: number;
+  /** a name in the work dir, no '/' */
+  log_file?: string;
+  ps?: CriuPageServerInfo;
+  notify_scripts?: boolean;
+  root?: string;
+  parent_img?: string;
+  track_mem?: boolean;
+  auto_dedup?: boolean;
+  work_dir_fd?: number;
+  link_remap?: boolean;
+  veths?: CriuVethPair[];
+  /** Absent means 4294967295 (the schema's default). */
+  cpu_cap?: number;
+  force_irmap?: boolean;
+  exec_cmd?: string[];
+  ext_mnt?: ExtMountMap[];
+  /** true: SOFT, false: IGNORE */
+  manage_cgroups?: boolean;
+  cg_root?: CgroupRoot[];
+  rst_sibling?: boolean;
+  inherit_fd?: InheritFd[];
+  auto_ext_mnt?: boolean;
+  ext_sharing?: boolean;
+  ext_masters?: boolean;
+  skip_mnt?: string[];
+  enable_fs?: string[];
+  unix_sk_ino?: UnixSk[];
+  manage_cgroups_mode?: CriuCgMode | number;
+  /** Absent means 1048576 (the schema's default). */
+  ghost_limit?: number;
+  irmap_scan_paths?: string[];
+  external?: string[];
+  /** CLONE_NEW* bits */
+  empty_ns?: number;
+  join_ns?: JoinNamespace[];
+  cgroup_props?: string;
+  cgroup_props_file?: string;
+  cgroup_dump_controller?: string[];
+  freeze_cgroup?: string;
+  timeout?: number;
+  tcp_skip_in_flight?: boolean;
+  weak_sysctls?: boolean;
+  lazy_pages?: boolean;
+  status_fd?: number;
+  orphan_pts_master?: boolean;
+  config_file?: string;
+  tcp_close?: boolean;
+  lsm_profile?: string;
+  tls_cacert?: string;
+  tls_cacrl?: string;
+  tls_cert?: string;
+  tls_key?: string;
+  tls?: boolean;
+  tls_no_cn_verify?: boolean;
+  cgroup_yard?: string;
+  /** Absent means "SPLICE" (the schema's default). */
+  pre_dump_mode?: CriuPreDumpMode | number;
+  pidfd_store_sk?: number;
+  lsm_mount_context?: string;
+  /** Absent means "IPTABLES" (the schema's default). */
+  network_lock?: CriuNetworkLockMethod | number;
+  mntns_compat_mode?: boolean;
+  skip_file_rwx_check?: boolean;
+  unprivileged?: boolean;
+  /** when images_dir_fd is -1 */
+  images_dir?: string;
+  leave_stopped?: boolean;
+  display_stats?: boolean;
+  log_to_stderr?: boolean;
+}
+
+/** criu_dump_resp (rpc.proto). */
+export interface CriuDumpResp {
+  restored?: boolean;
+}
+
+/** criu_restore_resp (rpc.proto). */
+export interface CriuRestoreResp {
+  pid: number;
+}
+
+/** criu_notify (rpc.proto). */
+export interface CriuNotify {
+  script?: string;
+  pid?: number;
+}
+
+/** criu_req_type (rpc.proto). */
+export type CriuReqType = 'EMPTY' | 'DUMP' | 'RESTORE' | 'CHECK' | 'PRE_DUMP' | 'PAGE_SERVER' | 'NOTIFY' | 'CPUINFO_DUMP' | 'CPUINFO_CHECK' | 'FEATURE_CHECK' | 'VERSION' | 'WAIT_PID' | 'PAGE_SERVER_CHLD' | 'SINGLE_PRE_DUMP';
+
+/** criu_features (rpc.proto). Asked for in a FEATURE_CHECK request, answered in its response. */
+export interface CriuFeatures {
+  mem_track?: boolean;
+  lazy_pages?: boolean;
+  pidfd_store?: boolean;
+}
+
+/** criu_req (rpc.proto). */
+export interface CriuReq {
+  type: CriuReqType | number;
+  opts?: CriuOpts;
+  /** the client's answer to a NOTIFY */
+  notify_success?: boolean;
+  /** more requests follow on this connection */
+  keep_open?: boolean;
+  features?: CriuFeatures;
+  /** WAIT_PID */
+  pid?: number;
+}
+
+/** criu_resp (rpc.proto). */
+export interface CriuResp {
+  type: CriuReqType | number;
+  success: boolean;
+  dump?: CriuDumpResp;
+  restore?: CriuRestoreResp;
+  notify?: CriuNotify;
+  ps?: CriuPageServerInfo;
+  cr_errno?: number;
+  features?: CriuFeatures;
+  cr_errmsg?: string;
+  version?: CriuVersion;
+  /** WAIT_PID: the wait status */
+  status?: number;
+}
+
+/** criu_version (rpc.proto). */
+export interface CriuVersion {
+  major_number: number;
+  minor_number: number;
+  gitid?: string;
+  sublevel?: number;
+  extra?: number;
+  name?: string;
+}
+
 /** sa_entry (sa.proto). */
 export interface SaEntry {
   /** handler address or SIG_DFL/SIG_IGN */
@@ -1928,6 +2131,21 @@ export interface Messages {
   pipe_data_entry: PipeDataEntry;
   pstree_entry: PstreeEntry;
   reg_file_entry: RegFileEntry;
+  criu_page_server_info: CriuPageServerInfo;
+  criu_veth_pair: CriuVethPair;
+  ext_mount_map: ExtMountMap;
+  join_namespace: JoinNamespace;
+  inherit_fd: InheritFd;
+  cgroup_root: CgroupRoot;
+  unix_sk: UnixSk;
+  criu_opts: CriuOpts;
+  criu_dump_resp: CriuDumpResp;
+  criu_restore_resp: CriuRestoreResp;
+  criu_notify: CriuNotify;
+  criu_features: CriuFeatures;
+  criu_req: CriuReq;
+  criu_resp: CriuResp;
+  criu_version: CriuVersion;
   sa_entry: SaEntry;
   seccomp_filter: SeccompFilter;
   seccomp_entry: SeccompEntry;

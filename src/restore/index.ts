@@ -1,8 +1,14 @@
 // restore(): image directory -> running task. Reads and checks everything first, opens
 // the task's files here, creates the task with its old PID (native/src/restore.cc) and
-// waits for its report; any failure kills what was created.
+// waits for its report; any failure kills what was created. The caller's action hook is
+// called at CRIU's stages (src/actions.ts): pre-restore before any task exists;
+// setup-namespaces (with the root's PID) and post-setup-namespaces once the tasks exist
+// (they live in our namespaces, and restore themselves meanwhile); post-restore once every
+// task has reported (throwing up to there kills the tree); pre-resume and post-resume once
+// it runs (our tasks resume as each one finishes, so neither is a pause before they run).
 import fs from 'node:fs';
 import path from 'node:path';
+import type { ActionInfo, ActionStage } from '../actions.js';
 import { hostArch, type ArchDescriptor } from '../arch/index.js';
 import { injectFault, faultPoints, type FaultPoint } from '../fault.js';
 import { writeImage } from '../images/index.js';
@@ -260,9 +266,15 @@ function prepareTask(
   };
 }
 
+async function action(opts: RestoreOptions, stage: ActionStage, info: ActionInfo = {}): Promise<void> {
+  opts.log?.debug(`restore: action stage ${stage}`);
+  await opts.actions?.(stage, info);
+}
+
 /** Creates every task of the tree and waits for each one's report; returns our direct child's PID. */
 async function spawnTree(tree: TreeImages, plans: TaskPlan[], arch: ArchDescriptor, opts: RestoreOptions): Promise<number> {
   const log = opts.log ?? silentLogger;
+  const root = plans[0]!.task.pid;
   const members = treeMembers(tree, plans);
   const steps = sessionSteps(members, opts);
   const ctx = openContext(tree, { shellJob: opts.shellJob === true });
@@ -313,6 +325,8 @@ async function spawnTree(tree: TreeImages, plans: TaskPlan[], arch: ArchDescript
   try {
     if (opts.detached) wait(child); // the intermediate exits as soon as the root exists
     injectFault('restore-task-created');
+    await action(opts, 'setup-namespaces', { pid: root });
+    await action(opts, 'post-setup-namespaces');
     const waitTracer = Number(constantOf(restorerLayout(), 'RST_WAIT_TRACER'));
     const tracerDone = BigInt(structOf(restorerLayout(), 'rst_args').fields.get('tracer_done')!.offset);
     for (let left = members.length; left > 0; left--) {
@@ -341,6 +355,7 @@ async function spawnTree(tree: TreeImages, plans: TaskPlan[], arch: ArchDescript
     }
     // Not the task's own to set (lowering it takes privileges it may not have): we set it.
     for (const p of plans) if (p.oomScoreAdj !== undefined) fs.writeFileSync(`/proc/${p.task.pid}/oom_score_adj`, `${p.oomScoreAdj}`);
+    await action(opts, 'post-restore', { pid: root });
   } catch (e) {
     // Children first, so none is left to init half restored when its parent goes.
     for (const m of [...members].reverse()) killQuietly(m.pid);
@@ -382,6 +397,7 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
     if (pidExists(tid)) throw new Error(`criu-ts: pid ${tid} is busy`);
   }
   injectFault('restore-plan');
+  await action(opts, 'pre-restore');
 
   const forkStart = performance.now();
   const child = await spawnTree(tree, plans, arch, opts).catch(async (e: unknown) => {
@@ -390,6 +406,10 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
     for (const m of treeMembers(tree, plans)) await until(() => !pidExists(m.pid), 5000);
     return spawnTree(tree, plans, arch, opts);
   });
+  // As CRIU: the tree runs whatever these hooks say; their failures are only logged.
+  const resumeAction = (stage: ActionStage): Promise<void> =>
+    action(opts, stage).catch((e: unknown) => log.error(`restore: ${stage}: ${(e as Error).message}`));
+  await resumeAction('pre-resume');
   const forkingUs = Math.round((performance.now() - forkStart) * 1000);
   const restoreMs = performance.now() - started;
   log.info(`restore: ${plans.length} task(s) from ${pid} restored in ${restoreMs.toFixed(1)} ms`);
@@ -410,6 +430,7 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
   } catch (e) {
     log.warn(`restore: stats-restore not written: ${(e as Error).message}`);
   }
+  await resumeAction('post-resume');
   if (opts.detached) return { pid, restoreMs };
   return { pid, restoreMs, exitCode: await exitCodeOf(child) };
 }
