@@ -9,6 +9,7 @@ import type { CommandName } from './spec.js';
 import type { CliLog } from './logging.js';
 import { dumpOptionsOf, restoreOptionsOf, type Settings } from './settings.js';
 import { UsageError } from './errors.js';
+import { writePrivate } from '../images/private.js';
 import { allFeatures, features, featureByName, probeFeature, type Feature } from './features.js';
 
 export interface Output {
@@ -143,7 +144,7 @@ const encode: Runner = async ({ args }) => {
     // JSON and schema errors do not know which file they came from.
     throw new Error(`${input}: ${(e as Error).message}`);
   }
-  fs.writeFileSync(out, image);
+  writePrivate(out, image);
   return 0;
 };
 

@@ -35,6 +35,7 @@ describe.runIf(isRoot)('criu-ts dump and restore', () => {
     const d = await dumpAndWaitGone(p, '--display-stats', '--manage-cgroups=ignore');
     expect(d.stdout).toMatch(/^Displaying dump stats:\nFreezing time: \d+ us\nDump time: \d+ us\nMemory pages scanned: \d+ \(0x[0-9a-f]+\)\nMemory pages written: [1-9]\d* /);
     expect(fs.readFileSync(path.join(p.images, 'dump.log'), 'utf8')).toMatch(/^\(\d\d\.\d{6}\) Info: frozen 1 task/m);
+    expect(fs.statSync(path.join(p.images, 'dump.log')).mode & 0o777).toBe(0o600);
 
     const r = cli(p.dir, 'restore', '-D', 'img', '-d', '--pidfile', 'restored.pid', '-o', 'restore.log', '-v4');
     expect(r).toMatchObject({ status: 0, stderr: '' });
@@ -57,6 +58,20 @@ describe.runIf(isRoot)('criu-ts dump and restore', () => {
     await moreLines(p, dumped + 1);
     process.kill(p.pid, 'SIGKILL');
     expect(await exited).toBe(128 + 9);
+  });
+
+  it('creates a missing images directory 0700 (the log in it too) and warns about a loose one', async () => {
+    p = await start('counter');
+    const d = cli(p.dir, 'dump', '-t', String(p.pid), '-D', 'fresh', '-o', 'dump.log', '-R');
+    expect(d).toMatchObject({ status: 0, stderr: '' });
+    expect(fs.statSync(path.join(p.dir, 'fresh')).mode & 0o777).toBe(0o700);
+    expect(fs.statSync(path.join(p.dir, 'fresh', 'dump.log')).mode & 0o777).toBe(0o600);
+    fs.mkdirSync(path.join(p.dir, 'loose'), 0o755);
+    fs.chmodSync(path.join(p.dir, 'loose'), 0o755);
+    const loose = cli(p.dir, 'dump', '-t', String(p.pid), '-D', 'loose', '-R');
+    expect(loose.status).toBe(0);
+    expect(loose.stderr).toMatch(/Warn: images directory .*loose is readable by group and other \(mode 0755\)/);
+    expect(alive(p.pid)).toBe(true);
   });
 
   it('fails a dump of a missing task in one line and leaves nothing behind', async () => {

@@ -2,6 +2,7 @@
 // run the command, and turn any error into the one-line form.
 import fs from 'node:fs';
 import path from 'node:path';
+import { prepareImagesDir } from '../images/private.js';
 import { packageRoot } from '../sys/native.js';
 import { checkPositionals, parseArgv, rejectUnsupported, type ParsedArgs } from './argv.js';
 import { runners, type Output } from './commands.js';
@@ -49,6 +50,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     rejectUnsupported(args);
     checkPositionals(args);
     const settings = settingsOf(args, io.cwd);
+    // The log of a dump may go into the images directory it is about to create.
+    if (args.command.name === 'dump') prepareImagesDir(settings.imagesDir);
     log = openCliLog(settings.verbosity, settings.logFile, io.stderr);
     log.logger.info(`criu-ts ${version()} on node ${process.version}: ${argv.join(' ')}`);
     const run = runners[args.command.name];

@@ -10,6 +10,7 @@ import { hostArch } from '../arch/index.js';
 import { injectFault } from '../fault.js';
 import { TASK_DEAD } from '../images/format.js';
 import { writeImage, type Entry } from '../images/index.js';
+import { prepareImagesDir } from '../images/private.js';
 import { silentLogger } from '../log.js';
 import type { DumpOptions, DumpResult } from '../options.js';
 import { parseStat } from '../proc/stat.js';
@@ -28,7 +29,8 @@ const IMG_VERSION = 2;
 export async function dump(opts: DumpOptions): Promise<DumpResult> {
   const log = opts.log ?? silentLogger;
   const dir = opts.imagesDir;
-  if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`criu-ts: images directory ${dir} does not exist`);
+  const loose = prepareImagesDir(dir);
+  if (loose) log.warn(loose);
   const arch = hostArch();
   if (!arch.regs) throw new Error(`criu-ts: dumping is not supported on ${arch.name} yet`);
   const archRegs = arch.regs;

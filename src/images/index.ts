@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ImageError } from './error.js';
 import { hostByteOrder } from './byte-order.js';
+import { writePrivate } from './private.js';
 import { decodeFramed, encodeFramed, type ImageFile } from './framing.js';
 import type { Entry } from './kinds.js';
 
@@ -32,11 +33,11 @@ export function readImage(dir: string, fileName: string): ImageFile {
   return decodeImage(buf, fileName);
 }
 
-/** Writes through a temporary name and a rename, so a reader never sees half a file. */
+/** Writes through a temporary name and a rename, so a reader never sees half a file; 0600. */
 export function writeImage(dir: string, fileName: string, kind: string, entries: Entry[], payloads?: (Buffer | undefined)[]): void {
   const buf = encodeImage(kind, entries, payloads);
   const file = path.join(dir, fileName);
   const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, buf);
+  writePrivate(tmp, buf);
   fs.renameSync(tmp, file);
 }
