@@ -53,6 +53,12 @@ const dump: Runner = async ({ args, settings, log, stdout }) => {
 };
 
 const restore: Runner = async ({ args, settings, log, stdout }) => {
+  if (args.flag('verify')) {
+    const { verifyImageSet } = await import('../restore/index.js');
+    const v = verifyImageSet(settings.imagesDir);
+    stdout.write(`${settings.imagesDir}: ${v.files} image files and ${v.pages} pages in ${v.pageEntries} pagemap entries match checksums.img\n`);
+    return 0;
+  }
   const opts = restoreOptionsOf(args, settings, log.logger);
   const { restore } = await import('../restore/index.js');
   const result = await restore(opts);

@@ -74,6 +74,28 @@ describe.runIf(isRoot)('criu-ts dump and restore', () => {
     expect(alive(p.pid)).toBe(true);
   });
 
+  it('verifies the images (restore --verify) and refuses a changed page, starting nothing', async () => {
+    p = await start('counter');
+    await moreLines(p, 5);
+    await dumpAndWaitGone(p);
+    const ok = cli(p.dir, 'restore', '-D', 'img', '--verify');
+    expect(ok).toMatchObject({ status: 0, stderr: '' });
+    expect(ok.stdout).toMatch(/: \d+ image files and [1-9]\d* pages in \d+ pagemap entries match checksums\.img\n$/);
+    const pages = path.join(p.images, 'pages-1.img');
+    const fd = fs.openSync(pages, 'r+');
+    const byte = Buffer.alloc(1);
+    fs.readSync(fd, byte, 0, 1, 4096 + 17);
+    byte[0] ^= 0xff;
+    fs.writeSync(fd, byte, 0, 1, 4096 + 17);
+    fs.closeSync(fd);
+    for (const extra of [['--verify'], ['-d']]) {
+      const bad = cli(p.dir, 'restore', '-D', 'img', ...extra);
+      expect(bad.status).toBe(1);
+      expect(bad.stderr).toMatch(/^Error \(criu-ts\): pages-1\.img: offset \d+: pages of pagemap-\d+\.img entry \d+ \(vaddr 0x[0-9a-f]+, \d+ pages\) do not match their checksum in checksums\.img\n$/);
+      expect(alive(p.pid)).toBe(false);
+    }
+  });
+
   it('fails a dump of a missing task in one line and leaves nothing behind', async () => {
     p = await start('counter');
     const gone = cli(p.dir, 'dump', '-t', '999999', '-D', 'img');

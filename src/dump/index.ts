@@ -11,6 +11,7 @@ import { injectFault } from '../fault.js';
 import { TASK_DEAD } from '../images/format.js';
 import { writeImage, type Entry } from '../images/index.js';
 import { prepareImagesDir } from '../images/private.js';
+import { sealImages } from '../images/checksums.js';
 import { silentLogger } from '../log.js';
 import type { DumpOptions, DumpResult } from '../options.js';
 import { parseStat } from '../proc/stat.js';
@@ -120,6 +121,8 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
         shpages_scanned: BigInt(shared.pagesScanned), shpages_skipped_parent: 0n, shpages_written: BigInt(shared.pagesWritten),
       },
     }]);
+    const sealed = sealImages(dir);
+    log.info(`checksums.img: ${sealed.files} image files sealed`);
     injectFault('dump-images-written');
     if (!opts.leaveRunning) injectFault('dump-before-kill');
     done = true;

@@ -14,6 +14,8 @@ export interface ImageFile {
   entries: Entry[];
   /** payloads[i] is the raw data after entries[i], when its kind has any. */
   payloads: (Buffer | undefined)[];
+  /** offsets[i] is where entries[i] (its u32 length) starts in the file. */
+  offsets: number[];
 }
 
 const HEADER_MAGIC: Record<'common' | 'service', number> = { common: IMG_COMMON_MAGIC, service: IMG_SERVICE_MAGIC };
@@ -100,9 +102,11 @@ export function decodeFramed(buf: Buffer, fileName: string, order: ByteOrder): I
   const spec = KINDS[kind]!;
   const entries: Entry[] = [];
   const payloads: (Buffer | undefined)[] = [];
+  const offsets: number[] = [];
   while (cur.left > 0) {
     const index = entries.length;
     const at = cur.offset;
+    offsets.push(at);
     const len = cur.u32('entry length');
     const typeName = entryTypeName(spec, index);
     const body = cur.take(len, `${typeName} #${index}`);
@@ -124,7 +128,7 @@ export function decodeFramed(buf: Buffer, fileName: string, order: ByteOrder): I
     }
     payloads.push(plen === undefined ? undefined : Buffer.from(cur.take(plen, `payload of entry ${index}`)));
   }
-  return { kind, entries, payloads };
+  return { kind, entries, payloads, offsets };
 }
 
 export function encodeFramed(kind: string, entries: Entry[], payloads: (Buffer | undefined)[] | undefined, order: ByteOrder): Buffer {

@@ -149,6 +149,7 @@ export const KINDS: Readonly<Record<string, KindSpec>> = {
   cpuinfo: plain('CPUINFO', 'cpuinfo_entry'),
   stats: { magic: 'STATS', header: 'service', message: 'stats_entry' },
   'irmap-cache': { magic: 'IRMAP_CACHE', header: 'service', message: 'irmap_cache_entry' },
+  checksums: plain('CRIU_TS_CHECKSUMS', 'image_checksum_entry'),
 };
 
 /** Raw page contents; not an entry image (read and written directly by dump/restore). */

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { hostArch, type ArchDescriptor } from '../arch/index.js';
 import { injectFault, faultPoints, type FaultPoint } from '../fault.js';
 import { writeImage } from '../images/index.js';
+import { verifyImages, type Verified } from '../images/checksums.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { RestoreOptions, RestoreResult } from '../options.js';
 import { parseLimits } from '../proc/limits.js';
@@ -318,9 +319,23 @@ function exitCodeOf(pid: number): Promise<number> {
   });
 }
 
+/**
+ * Checks an image set without restoring it: every checksum of checksums.img, then every image
+ * the restore reads decodes. Throws the first problem; images without checksums are refused.
+ */
+export function verifyImageSet(dir: string): Verified {
+  const v = verifyImages(dir);
+  if (!v) throw new Error(`criu-ts: ${dir} has no checksums.img (images written by CRIU?): nothing to verify them against`);
+  readTreeImages(dir);
+  return v;
+}
+
 export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
   const log = opts.log ?? silentLogger;
   const started = performance.now();
+  const verified = verifyImages(opts.imagesDir);
+  if (verified) log.info(`restore: ${verified.files} image files and ${verified.pages} pages match checksums.img`);
+  else log.warn(`restore: ${opts.imagesDir} has no checksums.img (images written by CRIU?): restoring them unverified`);
   const tree = readTreeImages(opts.imagesDir);
   injectFault('restore-images');
   const arch = hostArch();
