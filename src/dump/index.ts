@@ -121,8 +121,6 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
         shpages_scanned: BigInt(shared.pagesScanned), shpages_skipped_parent: 0n, shpages_written: BigInt(shared.pagesWritten),
       },
     }]);
-    const sealed = sealImages(dir);
-    log.info(`checksums.img: ${sealed.files} image files sealed`);
     injectFault('dump-images-written');
     if (!opts.leaveRunning) injectFault('dump-before-kill');
     done = true;
@@ -144,6 +142,9 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
   } finally {
     fds.close();
   }
+  // Last: the queues of unix sockets are written once the tree is gone (fds.killed).
+  const sealed = sealImages(dir);
+  log.info(`checksums.img: ${sealed.files} image files sealed`);
   const ended = process.hrtime.bigint();
   log.info(`dumped ${tree.tasks.length} task(s): ${totals.pagesWritten} pages written of ${totals.pagesScanned} scanned`);
   return {
