@@ -7,7 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ImageError, readImage, writeImage, type Entry } from '../images/index.js';
-import { O_CREAT, O_EXCL, O_RDWR } from '../sys/fcntl.js';
+import { O_CLOEXEC, O_CREAT, O_EXCL, O_RDWR } from '../sys/fcntl.js';
+import { PathRefused, resolveBeneath, trustedOwners, type Beneath } from '../restore/beneath.js';
 import { fileEntry, type TreeImages } from '../restore/task-images.js';
 import { regFileBody, type FileTable } from './file-table.js';
 import type { KindDumpState, OpenContext } from './kind.js';
@@ -89,21 +90,38 @@ function ghostsOf(tree: TreeImages): Map<number, number> {
 /** The ghost number file fileId is remapped to, if it is a deleted file. */
 export const ghostNumber = (tree: TreeImages, fileId: number): number | undefined => ghostsOf(tree).get(fileId);
 
-function readGhost(tree: TreeImages, ghost: number): { head: Entry; data: Buffer } {
+/** A ghost's size and its data as (offset, bytes) pieces, all inside the size: nothing allocated by what the image claims. */
+function readGhost(tree: TreeImages, ghost: number): { head: Entry; size: number; pieces: [number, Buffer][] } {
   const file = `ghost-file-${ghost}.img`;
   const img = readImage(tree.dir, file);
   const head = img.entries[0];
   if (!head) throw new ImageError(file, 0, 'a ghost_file_entry');
-  if (!head['chunks']) return { head, data: img.payloads[0] ?? Buffer.alloc(0) };
-  const data = Buffer.alloc(Number(head['size'] ?? 0));
-  img.entries.slice(1).forEach((c, i) => img.payloads[i + 1]?.copy(data, Number(c['off'])));
-  return { head, data };
+  if (!head['chunks']) {
+    const data = img.payloads[0] ?? Buffer.alloc(0);
+    return { head, size: data.length, pieces: [[0, data]] };
+  }
+  const size = Number(head['size'] ?? 0);
+  if (!Number.isSafeInteger(size) || size < 0) throw new ImageError(file, img.offsets[0]!, `a file size, found ${head['size']}`);
+  const pieces = img.entries.slice(1).map((c, i): [number, Buffer] => {
+    const off = Number(c['off']);
+    const data = img.payloads[i + 1] ?? Buffer.alloc(0);
+    if (!Number.isSafeInteger(off) || off < 0 || off + data.length > size) throw new ImageError(file, img.offsets[i + 1]!, `a chunk inside the file's ${size} bytes, found ${data.length} at ${c['off']}`);
+    return [off, data];
+  });
+  return { head, size, pieces };
 }
 
 /** Throws unless ghost can be recreated for file fileId. */
 export function checkGhost(tree: TreeImages, fileId: number, ghost: number): void {
   const name: string = fileEntry(tree, fileId, 'REG')['reg']['name'];
-  if (!fs.existsSync(path.dirname(name))) throw new Error(`criu-ts: the directory of the deleted file ${name} is missing`);
+  let where: Beneath;
+  try {
+    where = resolveBeneath(name, trustedOwners(tree));
+  } catch (e) {
+    if (e instanceof PathRefused) throw new Error(`criu-ts: deleted file ${fileId}: ${e.message}`);
+    throw e;
+  }
+  where.close();
   readGhost(tree, ghost);
 }
 
@@ -114,17 +132,28 @@ export function ghostInode(ctx: OpenContext, ghost: number, name: string): numbe
   const key = `ghost:${ghost}`;
   const known = ctx.state.get(key) as number | undefined;
   if (known !== undefined) return known;
-  const { head, data } = readGhost(ctx.tree, ghost);
-  const where = fs.existsSync(name) ? `${name}.criu-ts-ghost-${ghost}` : name;
-  const fd = fs.openSync(where, O_RDWR | O_CREAT | O_EXCL, 0o600);
+  const { head, size, pieces } = readGhost(ctx.tree, ghost);
+  // Created and unlinked in its directory, reached beneath the root without a planted symlink.
+  const dir = resolveBeneath(name, trustedOwners(ctx.tree));
+  let where = dir.at;
+  let fd: number;
+  try {
+    if (fs.lstatSync(where, { throwIfNoEntry: false })) where = `${dir.at}.criu-ts-ghost-${ghost}`;
+    fd = fs.openSync(where, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | fs.constants.O_NOFOLLOW, 0o600);
+  } catch (e) {
+    dir.close();
+    throw e;
+  }
   ctx.opened.push(fd);
   try {
-    fs.writeSync(fd, data);
+    for (const [off, data] of pieces) fs.writeSync(fd, data, 0, data.length, off);
+    fs.ftruncateSync(fd, size);
     fs.fchownSync(fd, head['uid'], head['gid']);
     fs.fchmodSync(fd, head['mode'] & 0o7777);
     fs.futimesSync(fd, seconds(head['atim']), seconds(head['mtim']));
   } finally {
     fs.unlinkSync(where);
+    dir.close();
   }
   ctx.state.set(key, fd);
   return fd;

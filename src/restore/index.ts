@@ -24,6 +24,7 @@ import { openContext, openFds, reopenRecreated } from '../fd/restore.js';
 import { foregroundOf, keepTerminalSettings } from '../fd/tty.js';
 import { planSpecialMoves } from './memory.js';
 import { planTask, type TaskPlan } from './plan.js';
+import { checkPrivileges } from './privileges.js';
 import { createSharedMemory } from './shmem.js';
 import { describeFailure, nextReport } from './report.js';
 import { constantOf, restorerLayout, structOf } from '../blob/struct-layout.js';
@@ -341,6 +342,7 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
   const arch = hostArch();
   const plans = tree.tasks.map((t) => planTask(t, tree, arch, { shellJob: opts.shellJob === true }));
   const pid = plans[0]!.task.pid;
+  checkPrivileges(plans);
   for (const tid of [...plans.flatMap((p) => p.task.threads), ...treeMembers(tree, plans).map((m) => m.pid)]) {
     if (pidExists(tid)) throw new Error(`criu-ts: pid ${tid} is busy`);
   }
