@@ -15,7 +15,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readImage, writeImage, type Entry } from '../images/index.js';
 import { parseUnixDiag, type UnixDiag, unixDiagRequest } from '../proc/net-unix-diag.js';
-import { F_SETFL, O_ACCMODE, O_CLOEXEC, O_PATH } from '../sys/fcntl.js';
+import { F_GETFL, F_SETFL, O_ACCMODE, O_CLOEXEC, O_NONBLOCK, O_PATH } from '../sys/fcntl.js';
+import { isSysError } from '../sys/native.js';
 import { PathRefused, resolveBeneath, trustedOwners, type Beneath } from '../restore/beneath.js';
 import { borrowFd, fcntl } from '../sys/proc-ops.js';
 import {
@@ -302,14 +303,27 @@ function finishSocket(ctx: OpenContext, s: UnixRestore, usk: Entry, sk: number):
 }
 
 function sendAll(ctx: OpenContext, from: number, packets: Packet[], type: number): void {
-  for (const { data, rights } of packets) {
-    const fds = rights.map((id) => ctx.openFile(id));
-    let done = fds.length ? sendFds(from, data, fds) : send(from, data);
-    if (type === SOCK_STREAM) {
-      while (done < data.length) done += send(from, data.subarray(done));
-    } else if (done !== data.length) {
-      throw new Error(`criu-ts: a queued packet of ${data.length} bytes could not be re-sent whole`);
+  if (packets.length === 0) return;
+  // Non-blocking while we send: a queue that does not fit the buffers (an image's small
+  // so_sndbuf or so_rcvbuf) is an error, not a restore that waits forever.
+  const flags = fcntl(from, F_GETFL);
+  fcntl(from, F_SETFL, flags | O_NONBLOCK);
+  try {
+    for (const { data, rights } of packets) {
+      const fds = rights.map((id) => ctx.openFile(id));
+      let done = fds.length ? sendFds(from, data, fds) : send(from, data);
+      if (type === SOCK_STREAM) {
+        while (done < data.length) done += send(from, data.subarray(done));
+      } else if (done !== data.length) {
+        throw new Error(`criu-ts: a queued packet of ${data.length} bytes could not be re-sent whole`);
+      }
     }
+  } catch (e) {
+    if (!isSysError(e, 'EAGAIN')) throw e;
+    const bytes = packets.reduce((n, p) => n + p.data.length, 0);
+    throw new Error(`criu-ts: ${packets.length} queued packets (${bytes} bytes) do not fit the socket buffers the image gives (so_sndbuf/so_rcvbuf)`);
+  } finally {
+    fcntl(from, F_SETFL, flags);
   }
 }
 
