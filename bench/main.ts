@@ -56,7 +56,7 @@ function main(): void {
   const cli = path.join(root, 'dist', 'src', 'cli', 'main.js');
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'criu-ts-bench-'));
   const img = path.join(work, 'img');
-  fs.mkdirSync(img);
+  fs.mkdirSync(img, 0o700);
   const target = path.join(work, 'mem-target');
   const pidfile = path.join(work, 'pid');
   const result = path.join(work, 'result');

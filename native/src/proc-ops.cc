@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -114,6 +115,13 @@ static Napi::Value Dup3(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), r);
 }
 CRIU_TS_EXPORT("dup3", Dup3);
+
+// prctl(PR_SET_CHILD_SUBREAPER, 1): orphans among our descendants become our children.
+static Napi::Value SetChildSubreaper(const Napi::CallbackInfo& info) {
+  if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) return ThrowErrno(info.Env(), errno, "prctl(PR_SET_CHILD_SUBREAPER)");
+  return info.Env().Undefined();
+}
+CRIU_TS_EXPORT("setChildSubreaper", SetChildSubreaper);
 
 // ioctlWrite(fd, request, buf): an ioctl that reads the struct it is given (a set).
 static Napi::Value IoctlWrite(const Napi::CallbackInfo& info) {

@@ -10,6 +10,7 @@ import type { CommandName } from './spec.js';
 import type { CliLog } from './logging.js';
 import { dumpOptionsOf, restoreOptionsOf, type Settings } from './settings.js';
 import { UsageError } from './errors.js';
+import { writePrivate } from '../images/private.js';
 import { allFeatures, features, featureByName, probeFeature, type Feature } from './features.js';
 import { actionScripts } from './action-scripts.js';
 import { version } from './version.js';
@@ -57,6 +58,12 @@ const dump: Runner = async ({ args, settings, log, stdout }) => {
 };
 
 const restore: Runner = async ({ args, settings, log, stdout }) => {
+  if (args.flag('verify')) {
+    const { verifyImageSet } = await import('../restore/index.js');
+    const v = verifyImageSet(settings.imagesDir);
+    stdout.write(`${settings.imagesDir}: ${v.files} image files and ${v.pages} pages in ${v.pageEntries} pagemap entries match checksums.img\n`);
+    return 0;
+  }
   const opts = restoreOptionsOf(args, settings, log.logger);
   const scripts = args.all('action-script').map((o) => o.value!);
   if (scripts.length) opts.actions = actionScripts(scripts, opts.imagesDir, log.logger);
@@ -150,7 +157,7 @@ const encode: Runner = async ({ args }) => {
     // JSON and schema errors do not know which file they came from.
     throw new Error(`${input}: ${(e as Error).message}`);
   }
-  fs.writeFileSync(out, image);
+  writePrivate(out, image);
   return 0;
 };
 

@@ -35,6 +35,7 @@ describe.runIf(isRoot)('criu-ts dump and restore', () => {
     const d = await dumpAndWaitGone(p, '--display-stats', '--manage-cgroups=ignore');
     expect(d.stdout).toMatch(/^Displaying dump stats:\nFreezing time: \d+ us\nDump time: \d+ us\nMemory pages scanned: \d+ \(0x[0-9a-f]+\)\nMemory pages written: [1-9]\d* /);
     expect(fs.readFileSync(path.join(p.images, 'dump.log'), 'utf8')).toMatch(/^\(\d\d\.\d{6}\) Info: frozen 1 task/m);
+    expect(fs.statSync(path.join(p.images, 'dump.log')).mode & 0o777).toBe(0o600);
 
     const r = cli(p.dir, 'restore', '-D', 'img', '-d', '--pidfile', 'restored.pid', '-o', 'restore.log', '-v4');
     expect(r).toMatchObject({ status: 0, stderr: '' });
@@ -57,6 +58,42 @@ describe.runIf(isRoot)('criu-ts dump and restore', () => {
     await moreLines(p, dumped + 1);
     process.kill(p.pid, 'SIGKILL');
     expect(await exited).toBe(128 + 9);
+  });
+
+  it('creates a missing images directory 0700 (the log in it too) and warns about a loose one', async () => {
+    p = await start('counter');
+    const d = cli(p.dir, 'dump', '-t', String(p.pid), '-D', 'fresh', '-o', 'dump.log', '-R');
+    expect(d).toMatchObject({ status: 0, stderr: '' });
+    expect(fs.statSync(path.join(p.dir, 'fresh')).mode & 0o777).toBe(0o700);
+    expect(fs.statSync(path.join(p.dir, 'fresh', 'dump.log')).mode & 0o777).toBe(0o600);
+    fs.mkdirSync(path.join(p.dir, 'loose'), 0o755);
+    fs.chmodSync(path.join(p.dir, 'loose'), 0o755);
+    const loose = cli(p.dir, 'dump', '-t', String(p.pid), '-D', 'loose', '-R');
+    expect(loose.status).toBe(0);
+    expect(loose.stderr).toMatch(/Warn: images directory .*loose is readable by group and other \(mode 0755\)/);
+    expect(alive(p.pid)).toBe(true);
+  });
+
+  it('verifies the images (restore --verify) and refuses a changed page, starting nothing', async () => {
+    p = await start('counter');
+    await moreLines(p, 5);
+    await dumpAndWaitGone(p);
+    const ok = cli(p.dir, 'restore', '-D', 'img', '--verify');
+    expect(ok).toMatchObject({ status: 0, stderr: '' });
+    expect(ok.stdout).toMatch(/: \d+ image files and [1-9]\d* pages in \d+ pagemap entries match checksums\.img\n$/);
+    const pages = path.join(p.images, 'pages-1.img');
+    const fd = fs.openSync(pages, 'r+');
+    const byte = Buffer.alloc(1);
+    fs.readSync(fd, byte, 0, 1, 4096 + 17);
+    byte[0] ^= 0xff;
+    fs.writeSync(fd, byte, 0, 1, 4096 + 17);
+    fs.closeSync(fd);
+    for (const extra of [['--verify'], ['-d']]) {
+      const bad = cli(p.dir, 'restore', '-D', 'img', ...extra);
+      expect(bad.status).toBe(1);
+      expect(bad.stderr).toMatch(/^Error \(criu-ts\): pages-1\.img: offset \d+: pages of pagemap-\d+\.img entry \d+ \(vaddr 0x[0-9a-f]+, \d+ pages\) do not match their checksum in checksums\.img\n$/);
+      expect(alive(p.pid)).toBe(false);
+    }
   });
 
   it('fails a dump of a missing task in one line and leaves nothing behind', async () => {

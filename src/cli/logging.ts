@@ -2,6 +2,7 @@
 // file and errors also to stderr; without -o, lines up to the verbosity go to stderr. A progress
 // bar shares stderr and steps aside for log lines.
 import fs from 'node:fs';
+import { openPrivate } from '../images/private.js';
 import { Level, LineLogger, type LogRoute, type LogSink } from '../log.js';
 import { ProgressBar, type TtyLike } from './progress.js';
 
@@ -13,11 +14,11 @@ export interface CliLog {
   close(): void;
 }
 
-/** A sink appending synchronously to a file, so the log survives a crash. */
+/** A sink appending synchronously to a file (0600: it may quote the images), so the log survives a crash. */
 function openFileSink(file: string): LogSink & { close(): void } {
   let fd: number;
   try {
-    fd = fs.openSync(file, 'w', 0o644);
+    fd = openPrivate(file);
   } catch (e) {
     throw new Error(`cannot open log file ${file}: ${(e as Error).message}`);
   }

@@ -1,5 +1,6 @@
 // The command line from argv to exit status: parse, answer --help/--version, open the log,
 // run the command, and turn any error into the one-line form.
+import { prepareImagesDir } from '../images/private.js';
 import { checkPositionals, parseArgv, rejectUnsupported, type ParsedArgs } from './argv.js';
 import { runners, type Output } from './commands.js';
 import { formatFatalError, NotSupportedError, UsageError } from './errors.js';
@@ -44,6 +45,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     rejectUnsupported(args);
     checkPositionals(args);
     const settings = settingsOf(args, io.cwd);
+    // The log of a dump may go into the images directory it is about to create.
+    if (args.command.name === 'dump') prepareImagesDir(settings.imagesDir);
     log = openCliLog(settings.verbosity, settings.logFile, io.stderr);
     log.logger.info(`criu-ts ${version()} on node ${process.version}: ${argv.join(' ')}`);
     const run = runners[args.command.name];

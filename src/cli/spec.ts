@@ -61,6 +61,7 @@ export const globalOptions: readonly OptionSpec[] = [
   { long: 'leave-running', short: 'R', arity: 'none', help: 'leave the tree running after a successful dump', usedBy: dumpish },
   { long: 'restore-detached', short: 'd', arity: 'none', negatable: true, help: 'return once the tree runs instead of waiting for its root to exit', usedBy: restoreOnly },
   { long: 'daemon', arity: 'none', negatable: true, help: 'same as --restore-detached', usedBy: restoreOnly },
+  { long: 'verify', arity: 'none', help: 'check the images against their checksums (checksums.img) and exit, restoring nothing', usedBy: restoreOnly },
   { long: 'pidfile', arity: 'required', metavar: 'FILE', help: "write the restored root's PID (service: its own) to FILE", usedBy: ['restore', 'service'] },
   { long: 'no-default-config', arity: 'none', help: 'do not read configuration files (criu-ts never reads any)' },
   { long: 'timeout', arity: 'required', metavar: 'SEC', help: 'give up seizing and freezing the tree after SEC seconds', usedBy: dumpish },

@@ -59,7 +59,7 @@ export async function start(name: string, cflags: string[] = []): Promise<Progra
   execFileSync(bin, [pidfile, out], { cwd: dir });
   const pid = await until('the pidfile', () => fs.existsSync(pidfile) && Number(fs.readFileSync(pidfile, 'utf8')));
   const images = path.join(dir, 'img');
-  fs.mkdirSync(images);
+  fs.mkdirSync(images, 0o700);
   return { dir, pid, out, images };
 }
 

@@ -91,6 +91,12 @@ describe('dump of a running counter (leaveRunning)', () => {
     expect(exe!['reg']['name']).toBe(fs.readlinkSync(`/proc/${t.pid}/exe`));
   });
 
+  it('writes every image file, pages included, readable by the owner only', () => {
+    const files = fs.readdirSync(dir);
+    expect(files.some((f) => f.startsWith('pages-'))).toBe(true);
+    for (const f of files) expect([f, fs.statSync(path.join(dir, f)).mode & 0o777]).toEqual([f, 0o600]);
+  });
+
   it('writes exactly the pages the pagemap describes, skipping zero pages', () => {
     const [head, ...entries] = readImage(dir, `pagemap-${t.pid}.img`).entries;
     const pages = entries.reduce((n, e) => n + Number(e['nr_pages']), 0);
@@ -273,7 +279,7 @@ describe('refusals', () => {
   });
 
   it('rejects a missing images directory and a missing process', async () => {
-    await expect(dump({ pid: 1, imagesDir: '/nonexistent/criu-ts' })).rejects.toThrow(/does not exist/);
+    await expect(dump({ pid: 1, imagesDir: '/nonexistent/criu-ts' })).rejects.toThrow(/cannot create images directory \/nonexistent\/criu-ts: ENOENT/);
     await expect(dump({ pid: 4194304 + 1, imagesDir: newDir() })).rejects.toThrow(/no such process/);
   });
 });

@@ -15,6 +15,8 @@ import { hostArch } from '../arch/index.js';
 import { injectFault } from '../fault.js';
 import { TASK_DEAD } from '../images/format.js';
 import { writeImage, type Entry } from '../images/index.js';
+import { prepareImagesDir } from '../images/private.js';
+import { sealImages } from '../images/checksums.js';
 import { silentLogger } from '../log.js';
 import type { DumpOptions, DumpResult } from '../options.js';
 import { parseStat } from '../proc/stat.js';
@@ -48,7 +50,8 @@ function fdTableOf(pid: number, earlier: { pid: number }[], filesIds: Map<number
 export async function dump(opts: DumpOptions): Promise<DumpResult> {
   const log = opts.log ?? silentLogger;
   const dir = opts.imagesDir;
-  if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`criu-ts: images directory ${dir} does not exist`);
+  const loose = prepareImagesDir(dir);
+  if (loose) log.warn(loose);
   const arch = hostArch();
   if (!arch.regs) throw new Error(`criu-ts: dumping is not supported on ${arch.name} yet`);
   const archRegs = arch.regs;
@@ -183,6 +186,9 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
   } finally {
     fds.close();
   }
+  // Last: the queues of unix sockets are written once the tree is gone (fds.killed).
+  const sealed = sealImages(dir);
+  log.info(`checksums.img: ${sealed.files} image files sealed`);
   const ended = process.hrtime.bigint();
   log.info(`dumped ${tree.tasks.length} task(s): ${totals.pagesWritten} pages written of ${totals.pagesScanned} scanned`);
   return {

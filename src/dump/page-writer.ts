@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import { PE_PRESENT } from '../images/format.js';
 import type { Entry } from '../images/index.js';
+import { openPrivate } from '../images/private.js';
 import { readRanges } from '../sys/memory.js';
 import { PAGE_SIZE } from '../sys/page-size.js';
 
@@ -40,7 +41,7 @@ export class PageWriter {
   private pages: { at: number; zeroSkippable: boolean }[] = [];
 
   constructor(file: string, private readonly onBatch: () => void = () => {}) {
-    this.out = fs.openSync(file, 'w');
+    this.out = openPrivate(file);
   }
 
   /**

@@ -65,7 +65,7 @@ function daemon(dir: string, argv: string[]): void {
 }
 
 async function checkpointAndRestore(pid: number, images: string, tcpEstablished = false): Promise<void> {
-  fs.mkdirSync(images);
+  fs.mkdirSync(images, 0o700);
   await dump({ pid, imagesDir: images, tcpEstablished });
   await until(`pid ${pid} to be free`, () => !fs.existsSync(`/proc/${pid}`));
   const r = await restore({ imagesDir: images, detached: true });

@@ -73,4 +73,25 @@ describe('ghost files', () => {
     expect(fs.readdirSync(work)).toEqual(['data']);
     expect(fs.readFileSync(file, 'utf8')).toBe('new');
   });
+
+  it('is refused when its directory is reached through a symlink planted by another user', () => {
+    const work = tmp();
+    const images = tmp();
+    const victim = tmp();
+    fs.mkdirSync(path.join(work, 'sub'));
+    const file = path.join(work, 'sub', 'data');
+    fs.writeFileSync(file, 'secret');
+    const fd = fs.openSync(file, 'r');
+    fs.unlinkSync(file);
+    const t = dumpGhost(fd, images);
+    fs.closeSync(fd);
+    // Someone else swaps the directory for a link to where they want root to write.
+    fs.rmdirSync(path.join(work, 'sub'));
+    fs.symlinkSync(victim, path.join(work, 'sub'));
+    fs.lchownSync(path.join(work, 'sub'), 4242, 4242);
+    const kind = regFile.restore!;
+    expect(() => kind.check(t.ctx.tree, t.id, t.ctx.options)).toThrow(/^criu-ts: deleted file \d+: path .*\/sub\/data: the symlink sub belongs to uid 4242, not to root or the tree's owner$/);
+    expect(() => kind.open(t.ctx, t.id)).toThrow(/the symlink sub belongs to uid 4242/);
+    expect(fs.readdirSync(victim)).toEqual([]);
+  });
 });

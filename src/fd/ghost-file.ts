@@ -9,8 +9,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ImageError, readImage, writeImage, type Entry } from '../images/index.js';
 import { isSysError } from '../sys/native.js';
-import { O_CREAT, O_EXCL, O_RDONLY, O_RDWR } from '../sys/fcntl.js';
+import { O_CLOEXEC, O_CREAT, O_EXCL, O_RDONLY, O_RDWR } from '../sys/fcntl.js';
 import { lseek, SEEK_DATA, SEEK_HOLE } from '../sys/restore.js';
+import { PathRefused, resolveBeneath, trustedOwners, type Beneath } from '../restore/beneath.js';
 import { fileEntry, type TreeImages } from '../restore/task-images.js';
 import { regFileBody, type FileTable } from './file-table.js';
 import type { KindDumpState, OpenContext } from './kind.js';
@@ -137,20 +138,38 @@ function ghostsOf(tree: TreeImages): Map<number, number> {
 /** The ghost number file fileId is remapped to, if it is a deleted file. */
 export const ghostNumber = (tree: TreeImages, fileId: number): number | undefined => ghostsOf(tree).get(fileId);
 
-/** A ghost's head and its data as [offset, bytes] pieces (one piece at 0 in the unchunked form). */
-function readGhost(tree: TreeImages, ghost: number): { head: Entry; pieces: [number, Buffer][] } {
+/** A ghost's size and its data as (offset, bytes) pieces, all inside the size: nothing allocated by what the image claims. */
+function readGhost(tree: TreeImages, ghost: number): { head: Entry; size: number; pieces: [number, Buffer][] } {
   const file = `ghost-file-${ghost}.img`;
   const img = readImage(tree.dir, file);
   const head = img.entries[0];
   if (!head) throw new ImageError(file, 0, 'a ghost_file_entry');
-  if (!head['chunks']) return { head, pieces: [[0, img.payloads[0] ?? Buffer.alloc(0)]] };
-  return { head, pieces: img.entries.slice(1).map((c, i) => [Number(c['off']), img.payloads[i + 1] ?? Buffer.alloc(0)]) };
+  if (!head['chunks']) {
+    const data = img.payloads[0] ?? Buffer.alloc(0);
+    return { head, size: data.length, pieces: [[0, data]] };
+  }
+  const size = Number(head['size'] ?? 0);
+  if (!Number.isSafeInteger(size) || size < 0) throw new ImageError(file, img.offsets[0]!, `a file size, found ${head['size']}`);
+  const pieces = img.entries.slice(1).map((c, i): [number, Buffer] => {
+    const off = Number(c['off']);
+    const data = img.payloads[i + 1] ?? Buffer.alloc(0);
+    if (!Number.isSafeInteger(off) || off < 0 || off + data.length > size) throw new ImageError(file, img.offsets[i + 1]!, `a chunk inside the file's ${size} bytes, found ${data.length} at ${c['off']}`);
+    return [off, data];
+  });
+  return { head, size, pieces };
 }
 
 /** Throws unless ghost can be recreated for file fileId. */
 export function checkGhost(tree: TreeImages, fileId: number, ghost: number): void {
   const name: string = fileEntry(tree, fileId, 'REG')['reg']['name'];
-  if (!fs.existsSync(path.dirname(name))) throw new Error(`criu-ts: the directory of the deleted file ${name} is missing`);
+  let where: Beneath;
+  try {
+    where = resolveBeneath(name, trustedOwners(tree));
+  } catch (e) {
+    if (e instanceof PathRefused) throw new Error(`criu-ts: deleted file ${fileId}: ${e.message}`);
+    throw e;
+  }
+  where.close();
   readGhost(tree, ghost);
 }
 
@@ -161,19 +180,29 @@ export function ghostInode(ctx: OpenContext, ghost: number, name: string): numbe
   const key = `ghost:${ghost}`;
   const known = ctx.state.get(key) as number | undefined;
   if (known !== undefined) return known;
-  const { head, pieces } = readGhost(ctx.tree, ghost);
-  const where = fs.existsSync(name) ? `${name}.criu-ts-ghost-${ghost}` : name;
-  const fd = fs.openSync(where, O_RDWR | O_CREAT | O_EXCL, 0o600);
+  const { head, size, pieces } = readGhost(ctx.tree, ghost);
+  // Created and unlinked in its directory, reached beneath the root without a planted symlink.
+  const dir = resolveBeneath(name, trustedOwners(ctx.tree));
+  let where = dir.at;
+  let fd: number;
+  try {
+    if (fs.lstatSync(where, { throwIfNoEntry: false })) where = `${dir.at}.criu-ts-ghost-${ghost}`;
+    fd = fs.openSync(where, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | fs.constants.O_NOFOLLOW, 0o600);
+  } catch (e) {
+    dir.close();
+    throw e;
+  }
   ctx.opened.push(fd);
   try {
     // The size first: what no piece covers stays a hole.
-    fs.ftruncateSync(fd, Number(head['size'] ?? 0));
+    fs.ftruncateSync(fd, size);
     for (const [off, data] of pieces) for (let done = 0; done < data.length; ) done += fs.writeSync(fd, data, done, data.length - done, off + done);
     fs.fchownSync(fd, head['uid'], head['gid']);
     fs.fchmodSync(fd, head['mode'] & 0o7777);
     fs.futimesSync(fd, seconds(head['atim']), seconds(head['mtim']));
   } finally {
     fs.unlinkSync(where);
+    dir.close();
   }
   ctx.state.set(key, fd);
   return fd;

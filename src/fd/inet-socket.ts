@@ -137,6 +137,10 @@ export const inetSocket: FdKind<TcpStreams> = {
       const [family, type, proto, state] = [isk['family'], isk['type'], isk['proto'], isk['state']].map(Number);
       const what = `inet socket ${isk['ino']}`;
       if (family !== AF_INET && family !== AF_INET6) throw new Error(`criu-ts: ${what} has family ${family}, which cannot be restored`);
+      for (const k of ['src_port', 'dst_port']) {
+        const port = Number(isk[k] ?? 0);
+        if (!Number.isInteger(port) || port < 0 || port > 0xffff) throw new Error(`criu-ts: ${what} has ${k} ${isk[k]}, which is no port`);
+      }
       const tcp = type === SOCK_STREAM && proto === IPPROTO_TCP;
       if (!tcp && !(type === SOCK_DGRAM && proto === IPPROTO_UDP)) throw new Error(`criu-ts: ${what} (type ${type}, protocol ${proto}) cannot be restored yet`);
       if (tcp && state === TCP_ESTABLISHED) readTcpStream(tree, Number(isk['ino']));

@@ -15,7 +15,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readImage, writeImage, type Entry } from '../images/index.js';
 import { parseUnixDiag, type UnixDiag, unixDiagRequest } from '../proc/net-unix-diag.js';
-import { F_SETFL, O_ACCMODE } from '../sys/fcntl.js';
+import { F_GETFL, F_SETFL, O_ACCMODE, O_CLOEXEC, O_NONBLOCK, O_PATH } from '../sys/fcntl.js';
+import { isSysError } from '../sys/native.js';
+import { PathRefused, resolveBeneath, trustedOwners, type Beneath } from '../restore/beneath.js';
 import { borrowFd, fcntl } from '../sys/proc-ops.js';
 import {
   accept4, AF_UNIX, bind, connect, listen, RCV_SHUTDOWN, SCM_RIGHTS, SEND_SHUTDOWN, send, sendFds, shutdown, SHUT_RD, SHUT_WR,
@@ -216,32 +218,70 @@ function indexByIno(tree: TreeImages): Map<number, Entry> {
 
 const isPath = (name: Buffer): boolean => name.length > 0 && name[0] !== 0;
 
-/** Binds sk to the entry's name: a path from its directory (stale socket file removed), or an abstract name. */
-function bindName(sk: number, usk: Entry): void {
+/**
+ * Binds sk to the entry's name: an abstract name, or a path from its directory. The path's
+ * directory is reached beneath the root without planted symlinks (see restore/beneath.ts); a
+ * stale socket file is removed, and the mode and owner set, through that directory's fd. The
+ * bind itself takes the name as it was (getsockname shows it), so the directory is looked up
+ * again afterwards and must be the one checked.
+ */
+function bindName(ctx: OpenContext, sk: number, usk: Entry): void {
   const name: Buffer = usk['name'];
   if (!isPath(name)) {
     bind(sk, sockaddrUn(name));
     return;
   }
   const dir: string = usk['name_dir'] ?? '/';
-  const full = path.resolve(dir, name.toString());
-  const st = fs.lstatSync(full, { throwIfNoEntry: false });
-  if (st?.isSocket()) fs.unlinkSync(full);
-  else if (st) throw new Error(`criu-ts: cannot bind unix socket ${usk['ino']} to ${full}: a file that is not a socket is there`);
-  // A relative name stays relative (getsockname shows it as bound): bind from its directory.
-  const cwd = process.cwd();
-  process.chdir(dir);
+  const trusted = trustedOwners(ctx.tree);
+  const refused = (e: unknown): never => {
+    throw e instanceof PathRefused ? new Error(`criu-ts: cannot bind unix socket ${usk['ino']}: ${e.message}`) : e;
+  };
+  let where: Beneath;
   try {
-    bind(sk, sockaddrUn(name));
-  } finally {
-    process.chdir(cwd);
+    where = resolveBeneath(name.toString(), trusted, '/', dir);
+  } catch (e) {
+    return refused(e);
   }
-  const perms = usk['file_perms'];
-  if (perms) {
-    fs.chmodSync(full, perms['mode'] & 0o7777);
-    fs.chownSync(full, perms['uid'], perms['gid']);
+  try {
+    const st = fs.lstatSync(where.at, { throwIfNoEntry: false });
+    if (st?.isSocket()) fs.unlinkSync(where.at);
+    else if (st) throw new Error(`criu-ts: cannot bind unix socket ${usk['ino']} to ${where.path}: a file that is not a socket is there`);
+    const before = fs.fstatSync(where.dirFd);
+    // A relative name stays relative (getsockname shows it as bound): bind from its directory.
+    const cwd = process.cwd();
+    process.chdir(isAbsolute(name) ? '/' : dir);
+    try {
+      bind(sk, sockaddrUn(name));
+    } finally {
+      process.chdir(cwd);
+    }
+    let again: Beneath;
+    try {
+      again = resolveBeneath(name.toString(), trusted, '/', dir);
+    } catch (e) {
+      return refused(e);
+    }
+    const after = fs.fstatSync(again.dirFd);
+    again.close();
+    if (after.dev !== before.dev || after.ino !== before.ino) throw new Error(`criu-ts: cannot bind unix socket ${usk['ino']}: the directory of ${where.path} changed while it was bound`);
+    const perms = usk['file_perms'];
+    if (perms) {
+      // Through an O_PATH fd of the socket file itself: a symlink put there meanwhile is not followed.
+      const file = fs.openSync(where.at, O_PATH | O_CLOEXEC | fs.constants.O_NOFOLLOW);
+      try {
+        if (!fs.fstatSync(file).isSocket()) throw new Error(`criu-ts: cannot bind unix socket ${usk['ino']}: ${where.path} is no longer its socket file`);
+        fs.chmodSync(`/proc/self/fd/${file}`, perms['mode'] & 0o7777);
+        fs.chownSync(`/proc/self/fd/${file}`, perms['uid'], perms['gid']);
+      } finally {
+        fs.closeSync(file);
+      }
+    }
+  } finally {
+    where.close();
   }
 }
+
+const isAbsolute = (name: Buffer): boolean => name[0] === 0x2f;
 
 /** The address to connect to for a peer with this name. */
 function peerAddress(peer: Entry): Buffer {
@@ -263,14 +303,27 @@ function finishSocket(ctx: OpenContext, s: UnixRestore, usk: Entry, sk: number):
 }
 
 function sendAll(ctx: OpenContext, from: number, packets: Packet[], type: number): void {
-  for (const { data, rights } of packets) {
-    const fds = rights.map((id) => ctx.openFile(id));
-    let done = fds.length ? sendFds(from, data, fds) : send(from, data);
-    if (type === SOCK_STREAM) {
-      while (done < data.length) done += send(from, data.subarray(done));
-    } else if (done !== data.length) {
-      throw new Error(`criu-ts: a queued packet of ${data.length} bytes could not be re-sent whole`);
+  if (packets.length === 0) return;
+  // Non-blocking while we send: a queue that does not fit the buffers (an image's small
+  // so_sndbuf or so_rcvbuf) is an error, not a restore that waits forever.
+  const flags = fcntl(from, F_GETFL);
+  fcntl(from, F_SETFL, flags | O_NONBLOCK);
+  try {
+    for (const { data, rights } of packets) {
+      const fds = rights.map((id) => ctx.openFile(id));
+      let done = fds.length ? sendFds(from, data, fds) : send(from, data);
+      if (type === SOCK_STREAM) {
+        while (done < data.length) done += send(from, data.subarray(done));
+      } else if (done !== data.length) {
+        throw new Error(`criu-ts: a queued packet of ${data.length} bytes could not be re-sent whole`);
+      }
     }
+  } catch (e) {
+    if (!isSysError(e, 'EAGAIN')) throw e;
+    const bytes = packets.reduce((n, p) => n + p.data.length, 0);
+    throw new Error(`criu-ts: ${packets.length} queued packets (${bytes} bytes) do not fit the socket buffers the image gives (so_sndbuf/so_rcvbuf)`);
+  } finally {
+    fcntl(from, F_SETFL, flags);
   }
 }
 
@@ -288,8 +341,8 @@ function createPair(ctx: OpenContext, s: UnixRestore, a: Entry, b: Entry): void 
   const [fa, fb] = socketpair(AF_UNIX, Number(a['type']) | SOCK_CLOEXEC);
   finishSocket(ctx, s, a, fa);
   finishSocket(ctx, s, b, fb);
-  if (a['name']?.length) bindName(fa, a);
-  if (b['name']?.length) bindName(fb, b);
+  if (a['name']?.length) bindName(ctx, fa, a);
+  if (b['name']?.length) bindName(ctx, fb, b);
   sendAll(ctx, fb, s.queues.get(a['id']) ?? [], Number(a['type']));
   sendAll(ctx, fa, s.queues.get(b['id']) ?? [], Number(b['type']));
   applyShutdown(fa, a);
@@ -320,7 +373,7 @@ function create(ctx: OpenContext, s: UnixRestore, usk: Entry): number {
   }
   const sk = socket(AF_UNIX, Number(usk['type']) | SOCK_CLOEXEC);
   finishSocket(ctx, s, usk, sk);
-  if (usk['name']?.length) bindName(sk, usk);
+  if (usk['name']?.length) bindName(ctx, sk, usk);
   if (usk['state'] === TCP_LISTEN) listen(sk, Number(usk['backlog']));
   if (peer) {
     // A named socket of its own: a listener (the connection was not accepted yet), a datagram

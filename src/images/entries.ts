@@ -68,6 +68,21 @@ export interface CgroupEntry {
   controllers?: CgControllerEntry[];
 }
 
+/** image_checksum_entry (checksums.proto). */
+export interface ImageChecksumEntry {
+  file: string;
+  size: bigint;
+  /** SHA-256 of the whole file. */
+  sha256: Buffer;
+  /** Where each entry starts (its u32 length) and the SHA-256 of the bytes up to the next one,
+so a mismatch is named by entry and offset. */
+  entry_offsets?: number[];
+  entry_sha256?: Buffer[];
+  /** pagemap files: their pages file and, per pagemap_entry with pages there, the SHA-256 of them. */
+  pages_file?: string;
+  pages_sha256?: Buffer[];
+}
+
 /** user_aarch64_regs_entry (core-aarch64.proto). */
 export interface UserAarch64RegsEntry {
   /** x0-x30 */
@@ -2019,6 +2034,7 @@ export interface Messages {
   cg_member_entry: CgMemberEntry;
   cg_set_entry: CgSetEntry;
   cgroup_entry: CgroupEntry;
+  image_checksum_entry: ImageChecksumEntry;
   user_aarch64_regs_entry: UserAarch64RegsEntry;
   user_aarch64_fpsimd_context_entry: UserAarch64FpsimdContextEntry;
   pac_address_keys: PacAddressKeys;

@@ -33,7 +33,7 @@ describe.each(['LE', 'BE'] as const)('framing in %s byte order', (order) => {
     const second = 12 + len;
     const len2 = order === 'LE' ? buf.readUInt32LE(second) : buf.readUInt32BE(second);
     expect(second + 4 + len2).toBe(buf.length);
-    expect(decodeFramed(buf, 'pstree.img', order)).toEqual({ kind: 'pstree', entries: pstree, payloads: [undefined, undefined] });
+    expect(decodeFramed(buf, 'pstree.img', order)).toEqual({ kind: 'pstree', entries: pstree, payloads: [undefined, undefined], offsets: [8, second] });
   });
 
   it('gives inventory its own magic only and stats the service magic', () => {
@@ -49,7 +49,8 @@ describe.each(['LE', 'BE'] as const)('framing in %s byte order', (order) => {
     const entries = [{ pipe_id: 7, bytes: 3, size: 4096 }, { pipe_id: 8, bytes: 0 }];
     const payloads = [Buffer.from('abc'), Buffer.alloc(0)];
     const buf = encodeFramed('pipes-data', entries, payloads, order);
-    expect(decodeFramed(buf, 'pipes-data.img', order)).toEqual({ kind: 'pipes-data', entries, payloads });
+    const len = order === 'LE' ? buf.readUInt32LE(8) : buf.readUInt32BE(8);
+    expect(decodeFramed(buf, 'pipes-data.img', order)).toEqual({ kind: 'pipes-data', entries, payloads, offsets: [8, 12 + len + 3] });
   });
 
   it('refuses a file written in the other byte order', () => {

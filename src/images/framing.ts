@@ -14,6 +14,8 @@ export interface ImageFile {
   entries: Entry[];
   /** payloads[i] is the raw data after entries[i], when its kind has any. */
   payloads: (Buffer | undefined)[];
+  /** offsets[i] is where entries[i] (its u32 length) starts in the file. */
+  offsets: number[];
 }
 
 const HEADER_MAGIC: Record<'common' | 'service', number> = { common: IMG_COMMON_MAGIC, service: IMG_SERVICE_MAGIC };
@@ -97,9 +99,11 @@ export function decodeFramed(buf: Buffer, fileName: string, order: ByteOrder, ki
   const spec = KINDS[kind]!;
   const entries: Entry[] = [];
   const payloads: (Buffer | undefined)[] = [];
+  const offsets: number[] = [];
   while (cur.left > 0) {
     const index = entries.length;
     const at = cur.offset;
+    offsets.push(at);
     const len = cur.u32('entry length');
     const typeName = entryMessage(spec, index);
     const body = cur.take(len, `${typeName} #${index}`);
@@ -121,7 +125,7 @@ export function decodeFramed(buf: Buffer, fileName: string, order: ByteOrder, ki
     }
     payloads.push(plen === undefined ? undefined : Buffer.from(cur.take(plen, `payload of entry ${index}`)));
   }
-  return { kind, entries, payloads };
+  return { kind, entries, payloads, offsets };
 }
 
 export function encodeFramed(kind: string, entries: Entry[], payloads: (Buffer | undefined)[] | undefined, order: ByteOrder): Buffer {

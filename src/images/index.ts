@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ImageError } from './error.js';
 import { hostByteOrder } from './byte-order.js';
+import { writePrivate } from './private.js';
 import { decodeFramed, encodeFramed, type ImageFile } from './framing.js';
 import type { EntriesOf, Entry, Kind } from './kinds.js';
 
@@ -20,6 +21,8 @@ export interface ImageOf<K extends Kind> {
   entries: EntriesOf<K>;
   /** payloads[i] is the raw data after entries[i], when its kind has any. */
   payloads: (Buffer | undefined)[];
+  /** offsets[i] is where entries[i] (its u32 length) starts in the file. */
+  offsets: number[];
 }
 
 export function encodeImage<K extends Kind>(kind: K, entries: EntriesOf<K>, payloads?: (Buffer | undefined)[]): Buffer;
@@ -52,13 +55,13 @@ export function readImage(dir: string, fileName: string, kind?: Kind): ImageFile
   return kind === undefined ? decodeImage(buf, fileName) : decodeImage(buf, fileName, kind);
 }
 
-/** Writes through a temporary name and a rename, so a reader never sees half a file. */
+/** Writes through a temporary name and a rename, so a reader never sees half a file; 0600. */
 export function writeImage<K extends Kind>(dir: string, fileName: string, kind: K, entries: EntriesOf<K>, payloads?: (Buffer | undefined)[]): void;
 export function writeImage(dir: string, fileName: string, kind: string, entries: Entry[], payloads?: (Buffer | undefined)[]): void;
 export function writeImage(dir: string, fileName: string, kind: string, entries: Entry[], payloads?: (Buffer | undefined)[]): void {
   const buf = encodeImage(kind, entries, payloads);
   const file = path.join(dir, fileName);
   const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, buf);
+  writePrivate(tmp, buf);
   fs.renameSync(tmp, file);
 }

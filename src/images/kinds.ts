@@ -187,6 +187,7 @@ const TABLE = {
   cpuinfo: plain('CPUINFO', 'cpuinfo_entry'),
   stats: spec({ magic: 'STATS', header: 'service', message: 'stats_entry' }),
   'irmap-cache': spec({ magic: 'IRMAP_CACHE', header: 'service', message: 'irmap_cache_entry' }),
+  checksums: plain('CRIU_TS_CHECKSUMS', 'image_checksum_entry'),
 };
 
 /** An image kind of the table: 'core', 'pagemap-shmem', 'stats'. */

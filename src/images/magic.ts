@@ -75,6 +75,8 @@ export const MAGICS = {
   PIDFD: 0x54435556,
   STATS: 0x57093306,
   IRMAP_CACHE: 0x57004059,
+  /** criu-ts's own checksums.img, no CRIU kind (CRIU never opens a file it does not know). */
+  CRIU_TS_CHECKSUMS: 0x43545331,
 } as const;
 
 export type MagicName = keyof typeof MAGICS;

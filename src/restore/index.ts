@@ -12,6 +12,7 @@ import type { ActionInfo, ActionStage } from '../actions.js';
 import { hostArch, type ArchDescriptor } from '../arch/index.js';
 import { injectFault, faultPoints, type FaultPoint } from '../fault.js';
 import { writeImage } from '../images/index.js';
+import { verifyImages, type Verified } from '../images/checksums.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { RestoreOptions, RestoreResult } from '../options.js';
 import { parseLimits } from '../proc/limits.js';
@@ -29,6 +30,7 @@ import { openContext, openFds, reopenRecreated } from '../fd/restore.js';
 import { foregroundOf, keepTerminalSettings } from '../fd/tty.js';
 import { planSpecialMoves } from './memory.js';
 import { planTask, type TaskPlan } from './plan.js';
+import { checkPrivileges } from './privileges.js';
 import { createSharedMemory } from './shmem.js';
 import { describeFailure, nextReport } from './report.js';
 import { constantOf, restorerLayout, structOf } from '../blob/struct-layout.js';
@@ -385,14 +387,29 @@ function exitCodeOf(pid: number): Promise<number> {
   });
 }
 
+/**
+ * Checks an image set without restoring it: every checksum of checksums.img, then every image
+ * the restore reads decodes. Throws the first problem; images without checksums are refused.
+ */
+export function verifyImageSet(dir: string): Verified {
+  const v = verifyImages(dir);
+  if (!v) throw new Error(`criu-ts: ${dir} has no checksums.img (images written by CRIU?): nothing to verify them against`);
+  readTreeImages(dir);
+  return v;
+}
+
 export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
   const log = opts.log ?? silentLogger;
   const started = performance.now();
+  const verified = verifyImages(opts.imagesDir);
+  if (verified) log.info(`restore: ${verified.files} image files and ${verified.pages} pages match checksums.img`);
+  else log.warn(`restore: ${opts.imagesDir} has no checksums.img (images written by CRIU?): restoring them unverified`);
   const tree = readTreeImages(opts.imagesDir);
   injectFault('restore-images');
   const arch = hostArch();
   const plans = tree.tasks.map((t) => planTask(t, tree, arch, { shellJob: opts.shellJob === true }));
   const pid = plans[0]!.task.pid;
+  checkPrivileges(plans);
   for (const tid of [...plans.flatMap((p) => p.task.threads), ...treeMembers(tree, plans).map((m) => m.pid)]) {
     if (pidExists(tid)) throw new Error(`criu-ts: pid ${tid} is busy`);
   }

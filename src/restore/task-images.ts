@@ -78,8 +78,20 @@ function readTask(dir: string, p: Entry, fdinfoPerId: boolean): TaskImages {
     pagesId: head['pages_id'],
     pagemap: pagemap.slice(1),
     fs: only(dir, `fs-${pid}.img`),
-    fds: fs.existsSync(path.join(dir, fdinfoFile)) ? readImage(dir, fdinfoFile).entries : [],
+    fds: fs.existsSync(path.join(dir, fdinfoFile)) ? fdEntries(dir, fdinfoFile) : [],
   };
+}
+
+/** Linux's ceiling on fd numbers (fs.nr_open can go no higher). */
+const NR_OPEN_MAX = 1 << 30;
+
+function fdEntries(dir: string, file: string): Entry[] {
+  const img = readImage(dir, file);
+  img.entries.forEach((e, i) => {
+    const fd = e['fd'];
+    if (!Number.isInteger(fd) || fd < 0 || fd >= NR_OPEN_MAX) throw new ImageError(file, img.offsets[i]!, `an fd number, found ${fd}`);
+  });
+  return img.entries;
 }
 
 /** A pipe's unread bytes and its buffer size (F_GETPIPE_SZ), when the image has it. */

@@ -15,6 +15,7 @@ interface ProcOpsAddon {
   ioctlRead(fd: number, request: number, size: number): Buffer;
   ioctlWrite(fd: number, request: number, data: Buffer): void;
   dup3(oldFd: number, newFd: number, flags: number): number;
+  setChildSubreaper(): void;
 }
 
 const native = () => addon<ProcOpsAddon>();
@@ -24,6 +25,8 @@ export function getRobustList(tid: number): { head: number; len: number } {
   const [head, len] = native().getRobustList(tid);
   return { head, len };
 }
+/** Orphaned descendants become our children (for a harness that must find everything it started). */
+export const setChildSubreaper = (): void => native().setChildSubreaper();
 export const pidfdOpen = (pid: number): number => native().pidfdOpen(pid);
 /** Duplicates fd of the process behind pidfd into our table (pidfd_getfd). */
 export const pidfdGetfd = (pidfd: number, fd: number): number => native().pidfdGetfd(pidfd, fd);

@@ -176,7 +176,7 @@ class TestRun {
     const sfx = this.spec.iters > 1 ? `-${iter}` : '';
     const img = this.file(`img${sfx}`);
     this.imageDirs.push(img);
-    fs.mkdirSync(img);
+    fs.mkdirSync(img, 0o700);
     const d = await this.criu(this.spec.criu.dump, `dump${sfx}`, ['dump', '-t', String(pid), '-D', img]).catch((e: Error) => {
       // A failed dump must leave the target running: say so when it did not.
       throw isGone(pid) ? new TestFailure(`${e.message} (and the test process is gone)`) : e;

@@ -1,0 +1,159 @@
+// Integrity of an image set: checksums.img holds a SHA-256 per image file and per entry, and
+// per pagemap entry one of its pages. A dump seals its images last; a restore verifies them
+// before anything is created, and a mismatch is one ImageError naming the file and the offset.
+// Images without checksums.img (CRIU's) are not verified; the caller says so.
+// The checksums find corruption and changes made after the dump; whoever can rewrite
+// checksums.img too is not detected (see the README's trust model).
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { PE_PARENT, PE_PRESENT } from './format.js';
+import { ImageError } from './error.js';
+import { decodeImage, readImage, writeImage, type Entry } from './index.js';
+import { KINDS, RAW_PAGES_KIND, kindOfFile } from './kinds.js';
+import { PAGE_SIZE } from '../sys/page-size.js';
+
+export const CHECKSUMS_FILE = 'checksums.img';
+/** Written by a restore after the dump, so never part of the sealed set. */
+const UNSEALED = new Set([CHECKSUMS_FILE, 'stats-restore']);
+const CHUNK = 8 << 20;
+
+const sha256 = (b: Buffer): Buffer => createHash('sha256').update(b).digest();
+const hex = (n: bigint): string => `0x${n.toString(16)}`;
+
+/** The image files of dir a checksum covers: every file of a known kind but the raw pages. */
+function sealable(dir: string): string[] {
+  return fs.readdirSync(dir).filter((f) => {
+    const kind = kindOfFile(f);
+    return !UNSEALED.has(f) && kind !== RAW_PAGES_KIND && kind in KINDS && fs.lstatSync(path.join(dir, f)).isFile();
+  }).sort();
+}
+
+/** A pagemap entry's pages in its pages file, or none (pages in a parent image or absent). */
+function pagesOf(pe: Entry): bigint {
+  const flags: number = pe['flags'] ?? PE_PRESENT;
+  if (flags & PE_PARENT || pe['in_parent'] || !(flags & PE_PRESENT)) return 0n;
+  return BigInt(pe['nr_pages'] ?? pe['compat_nr_pages'] ?? 0);
+}
+
+/** Hashes the pages of each pagemap entry in turn from the pages file, calling got(i, at, digest). */
+function hashPages(dir: string, pagesFile: string, pagemap: Entry[], got: (i: number, at: number, digest: Buffer) => void): number {
+  let fd: number;
+  try {
+    fd = fs.openSync(path.join(dir, pagesFile), 'r');
+  } catch (e) {
+    throw new ImageError(pagesFile, 0, `expected a readable pages file (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  const buf = Buffer.allocUnsafe(CHUNK);
+  let at = 0;
+  try {
+    pagemap.forEach((pe, i) => {
+      const start = at;
+      let left = Number(pagesOf(pe)) * PAGE_SIZE;
+      const h = createHash('sha256');
+      while (left > 0) {
+        const n = fs.readSync(fd, buf, 0, Math.min(left, CHUNK), at);
+        if (n === 0) throw new ImageError(pagesFile, at, `truncated pages of entry ${i} (vaddr ${hex(BigInt(pe['vaddr'] ?? 0))}): ${left} bytes missing`);
+        h.update(buf.subarray(0, n));
+        at += n;
+        left -= n;
+      }
+      got(i, start, h.digest());
+    });
+    return at;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function checksumOf(dir: string, file: string): Entry {
+  const buf = fs.readFileSync(path.join(dir, file));
+  const img = decodeImage(buf, file);
+  const bounds = [...img.offsets, buf.length];
+  const entry: Entry = {
+    file,
+    size: BigInt(buf.length),
+    sha256: sha256(buf),
+    entry_offsets: img.offsets,
+    entry_sha256: img.offsets.map((o, i) => sha256(buf.subarray(o, bounds[i + 1]))),
+  };
+  if (KINDS[img.kind]?.magic === 'PAGEMAP' && img.entries[0]?.['pages_id'] !== undefined) {
+    entry['pages_file'] = `pages-${img.entries[0]['pages_id']}.img`;
+    const digests: Buffer[] = [];
+    hashPages(dir, entry['pages_file'], img.entries.slice(1), (_i, _at, d) => digests.push(d));
+    entry['pages_sha256'] = digests;
+  }
+  return entry;
+}
+
+/** Writes checksums.img for every image file of dir (the last file a dump writes). */
+export function sealImages(dir: string): { files: number } {
+  const entries = sealable(dir).map((f) => checksumOf(dir, f));
+  writeImage(dir, CHECKSUMS_FILE, 'checksums', entries);
+  return { files: entries.length };
+}
+
+export interface Verified {
+  files: number;
+  pageEntries: number;
+  pages: number;
+}
+
+/** Where in file the bytes differ from what its checksum says, as an ImageError. */
+function mismatch(c: Entry, buf: Buffer): ImageError {
+  const file: string = c['file'];
+  const size = Number(c['size']);
+  if (buf.length !== size) return new ImageError(file, Math.min(buf.length, size), `expected ${size} bytes as checksums.img says, found ${buf.length}`);
+  const offsets: number[] = c['entry_offsets'] ?? [];
+  const bounds = [...offsets, size];
+  for (const [i, o] of offsets.entries()) {
+    if (!sha256(buf.subarray(o, bounds[i + 1])).equals(c['entry_sha256']?.[i] ?? Buffer.alloc(0))) {
+      return new ImageError(file, o, `entry ${i} does not match its checksum in checksums.img`);
+    }
+  }
+  return new ImageError(file, 0, 'the header does not match its checksum in checksums.img');
+}
+
+/**
+ * Checks every file checksums.img lists, the pages of every pagemap entry, and that no image
+ * file was added since; throws the first mismatch as an ImageError. Undefined without
+ * checksums.img.
+ */
+export function verifyImages(dir: string): Verified | undefined {
+  if (!fs.existsSync(path.join(dir, CHECKSUMS_FILE))) return undefined;
+  const listed = readImage(dir, CHECKSUMS_FILE).entries;
+  const out: Verified = { files: 0, pageEntries: 0, pages: 0 };
+  const names = new Set<string>();
+  for (const c of listed) {
+    const file: string = c['file'];
+    if (path.basename(file) !== file || names.has(file)) throw new ImageError(CHECKSUMS_FILE, 0, `a plain file name listed once, found "${file}"`);
+    names.add(file);
+    let buf: Buffer;
+    try {
+      buf = fs.readFileSync(path.join(dir, file));
+    } catch (e) {
+      throw new ImageError(file, 0, `expected the file checksums.img lists (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    if (buf.length !== Number(c['size']) || !sha256(buf).equals(c['sha256'])) throw mismatch(c, buf);
+    out.files++;
+    const pagesFile: string | undefined = c['pages_file'];
+    if (pagesFile === undefined) continue;
+    if (!/^pages-\d+\.img$/.test(pagesFile)) throw new ImageError(CHECKSUMS_FILE, 0, `a pages file name, found "${pagesFile}"`);
+    const pagemap = decodeImage(buf, file).entries.slice(1);
+    const digests: Buffer[] = c['pages_sha256'] ?? [];
+    if (digests.length !== pagemap.length) throw new ImageError(file, 0, `${digests.length} pagemap entries as checksums.img says, found ${pagemap.length}`);
+    const size = hashPages(dir, pagesFile, pagemap, (i, at, d) => {
+      if (!d.equals(digests[i]!)) {
+        const pe = pagemap[i]!;
+        throw new ImageError(pagesFile, at, `pages of ${file} entry ${i + 1} (vaddr ${hex(BigInt(pe['vaddr'] ?? 0))}, ${pagesOf(pe)} pages) do not match their checksum in checksums.img`);
+      }
+      out.pageEntries++;
+      out.pages += Number(pagesOf(pagemap[i]!));
+    });
+    const actual = fs.statSync(path.join(dir, pagesFile)).size;
+    if (actual !== size) throw new ImageError(pagesFile, size, `expected ${size} bytes of pages as ${file} says, found ${actual}`);
+  }
+  const added = sealable(dir).find((f) => !names.has(f));
+  if (added) throw new ImageError(added, 0, 'a file checksums.img lists: this one was added after the dump');
+  return out;
+}
