@@ -133,13 +133,20 @@ export function fpregsToEntry(buf: Buffer, layout: XsaveLayout): Entry {
   return e;
 }
 
+/** A 16-bit register's value from an image, refused when it cannot be one. */
+export function reg16(value: number | bigint | undefined, name: string): number {
+  const v = Number(value ?? 0);
+  if (!Number.isInteger(v) || v < 0 || v > 0xffff) throw new Error(`criu-ts: core image: register ${name} holds ${value}, which is not a 16-bit value`);
+  return v;
+}
+
 /** user_x86_fpregs_entry -> an XSAVE buffer for NT_X86_XSTATE in this layout. */
 export function fpregsFromEntry(e: Entry, layout: XsaveLayout): Buffer {
   const buf = Buffer.alloc(xsaveSize(layout));
-  buf.writeUInt16LE(e['cwd'] ?? 0, FX.cwd);
-  buf.writeUInt16LE(e['swd'] ?? 0, FX.swd);
-  buf.writeUInt16LE(e['twd'] ?? 0, FX.twd);
-  buf.writeUInt16LE(e['fop'] ?? 0, FX.fop);
+  buf.writeUInt16LE(reg16(e['cwd'], 'cwd'), FX.cwd);
+  buf.writeUInt16LE(reg16(e['swd'], 'swd'), FX.swd);
+  buf.writeUInt16LE(reg16(e['twd'], 'twd'), FX.twd);
+  buf.writeUInt16LE(reg16(e['fop'], 'fop'), FX.fop);
   buf.writeBigUInt64LE(BigInt(e['rip'] ?? 0), FX.rip);
   buf.writeBigUInt64LE(BigInt(e['rdp'] ?? 0), FX.rdp);
   buf.writeUInt32LE(e['mxcsr'] ?? 0, FX.mxcsr);

@@ -2,7 +2,7 @@
 // general registers (sigcontext), the FPU/AVX state (XSAVE standard format with the
 // software-reserved bytes the kernel checks), the signal mask and the alternate stack.
 import type { RawRegs, SigframeInput } from '../../src/arch/descriptor.js';
-import { FP_XSTATE_MAGIC1, FX, getGpreg, hostXsaveLayout, XSTATE_BV, type GpregName } from './regs.js';
+import { FP_XSTATE_MAGIC1, FX, getGpreg, hostXsaveLayout, reg16, XSTATE_BV, type GpregName } from './regs.js';
 import { writeUcontextHead } from '../../src/arch/ucontext.js';
 
 const UC = 8; // struct rt_sigframe { char *pretcode; struct ucontext uc; struct siginfo info; }
@@ -39,8 +39,8 @@ export function buildSigframe(regs: RawRegs, f: SigframeInput, at: bigint): { by
   const buf = Buffer.alloc(sigframeSize(regs.fp.length));
   const reg = (n: GpregName): bigint => getGpreg(regs.gp, n);
   sigcontextRegs.forEach((n, i) => buf.writeBigUInt64LE(reg(n), MCONTEXT + i * 8));
-  buf.writeUInt16LE(Number(reg('cs')), MCONTEXT + SC_CS);
-  buf.writeUInt16LE(Number(reg('ss')), MCONTEXT + SC_SS);
+  buf.writeUInt16LE(reg16(reg('cs'), 'cs'), MCONTEXT + SC_CS);
+  buf.writeUInt16LE(reg16(reg('ss'), 'ss'), MCONTEXT + SC_SS);
   buf.writeBigUInt64LE(at + BigInt(FPSTATE), MCONTEXT + SC_FPSTATE);
   writeUcontextHead(buf, UC, UC_FP_XSTATE | UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS, f.altstack, true);
   buf.writeBigUInt64LE(BigInt.asUintN(64, f.sigmask), UC_SIGMASK);

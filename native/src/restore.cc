@@ -330,6 +330,8 @@ Napi::Value RestoreSpawn(const Napi::CallbackInfo& info) {
       if (c == 0 || c >= all.size()) return ThrowErrno(info.Env(), EINVAL, "restoreSpawn(bad task index)");
       all[c].parent = s.pid;
     }
+  // The root has no creator whose fd table it could share; one that did would keep ours.
+  if (all.empty() || all[0].sharesFiles) return ThrowErrno(info.Env(), EINVAL, "restoreSpawn(root sharing an fd table)");
   const ChildSpec& spec = all[0];
 
   sigset_t blocked, old;

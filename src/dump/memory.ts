@@ -19,6 +19,8 @@ import { memfd as memfdKind } from '../fd/memfd.js';
 import { regFile } from '../fd/reg-file.js';
 import { hostLittleEndian } from '../sys/host-order.js';
 import { O_RDWR } from '../sys/fcntl.js';
+import { readMemory } from '../sys/memory.js';
+import { restorerBlob } from '../blob/restorer-blob.js';
 import { MAP_ANONYMOUS, MAP_DROPPABLE, MAP_GROWSDOWN, MAP_NORESERVE, MAP_PRIVATE, MAP_SHARED, PROT_EXEC, PROT_READ, PROT_WRITE } from '../sys/mman.js';
 import { PAGE_SIZE, PageWriter, type MemoryStats } from './page-writer.js';
 import type { SharedAnonMemory } from './shmem.js';
@@ -139,6 +141,23 @@ function pageRuns(pagemapFd: number, plan: VmaPlan): [number, number][] {
   return runs;
 }
 
+/**
+ * A task criu-ts restored keeps the restorer's finish area (its last munmap and rt_sigreturn
+ * run from there): anonymous, private, read+exec, starting with a copy of the blob's code. It
+ * is not the program's; saved, every cycle of dump and restore would add one.
+ */
+function isRestorerLeftover(pid: number, v: Vma): boolean {
+  const arch = hostArch();
+  if (v.name !== '' || !v.exec || v.write || v.shared || v.end - v.start > 0x10000n || !arch.restorer) return false;
+  let head: Buffer;
+  try {
+    head = readMemory(pid, Number(v.start), 32);
+  } catch {
+    return false;
+  }
+  return restorerBlob(arch).includes(head);
+}
+
 export interface MemoryDump {
   mm: Entry;
   stats: MemoryStats;
@@ -150,7 +169,11 @@ export interface MemoryDump {
  */
 export function dumpMemory(pid: number, dir: string, pagesId: number, fds: FilesDump, shmem: SharedAnonMemory,
   brk: bigint, extra: Entry, log: Logger, writePagemap: (entries: Entry[]) => void): MemoryDump {
-  const vmas = parseMaps(fs.readFileSync(`/proc/${pid}/smaps`, 'utf8'));
+  const vmas = parseMaps(fs.readFileSync(`/proc/${pid}/smaps`, 'utf8')).filter((v) => {
+    if (!isRestorerLeftover(pid, v)) return true;
+    log.debug(`memory of ${pid}: ${v.start.toString(16)}-${v.end.toString(16)} is the finish area of an earlier restore, left out`);
+    return false;
+  });
   const plans = vmas.map((v) => planVma(pid, v, fds));
   const pagemapFd = fs.openSync(`/proc/${pid}/pagemap`, 'r');
   let planned: [number, number, boolean][] = [];

@@ -22,7 +22,7 @@ function keeper(ctx: OpenContext, name: string, pipeId: number): number {
     fd = fs.openSync(name, O_RDWR | O_NONBLOCK);
     ctx.opened.push(fd);
     ctx.state.set(key, fd);
-    refillPipe(fd, ctx.tree.fifoData.get(pipeId));
+    refillPipe(fd, ctx.tree.fifoData.get(pipeId), `FIFO ${name}`);
   }
   return fd;
 }

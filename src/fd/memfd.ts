@@ -107,6 +107,7 @@ function memfdOf(ctx: OpenContext, inode: Entry): number {
   const fd = memfdCreate(inode['name'], MFD_CLOEXEC | MFD_ALLOW_SEALING);
   ctx.opened.push(fd);
   const size = Number(inode['size']);
+  if (!Number.isSafeInteger(size) || size < 0) throw new ImageError('memfd.img', 0, `a file size for memfd inode ${inode['inode_id']}, found ${inode['size']}`);
   // Pages are whole: the last one is filled up to its end, then cut back to the size.
   const pagesEnd = Math.ceil(size / PAGE_SIZE) * PAGE_SIZE;
   fs.ftruncateSync(fd, pagesEnd);

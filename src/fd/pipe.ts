@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { writeImage, type Entry } from '../images/index.js';
 import { isSysError } from '../sys/native.js';
 import { borrowFd, fcntl, pipe2, tee } from '../sys/proc-ops.js';
-import { F_GETPIPE_SZ, F_SETFL, F_SETPIPE_SZ, O_ACCMODE, O_CLOEXEC, O_NONBLOCK, O_RDONLY, O_WRONLY, SPLICE_F_NONBLOCK } from '../sys/fcntl.js';
+import { F_GETFL, F_GETPIPE_SZ, F_SETFL, F_SETPIPE_SZ, O_ACCMODE, O_CLOEXEC, O_NONBLOCK, O_RDONLY, O_WRONLY, SPLICE_F_NONBLOCK } from '../sys/fcntl.js';
 import { fileEntry, type PipeContents } from '../restore/task-images.js';
 import { noOwner } from './file-table.js';
 import type { FdKind, KindDumpState, OpenContext, OpenFd } from './kind.js';
@@ -71,12 +71,28 @@ export class PipeData implements KindDumpState {
   }
 }
 
-/** Gives the pipe behind a write end fd its dumped size, then its unread bytes. */
-export function refillPipe(fd: number, contents: PipeContents | undefined): void {
+/**
+ * Gives the pipe behind a write end fd its dumped size, then its unread bytes. The bytes must
+ * fit the buffer (they did at dump): written without blocking, so an image claiming more
+ * than fits is refused instead of waiting forever for a reader.
+ */
+export function refillPipe(fd: number, contents: PipeContents | undefined, what: string): void {
   if (!contents) return;
   if (contents.size !== undefined && fcntl(fd, F_GETPIPE_SZ) !== contents.size) fcntl(fd, F_SETPIPE_SZ, contents.size);
   const { data } = contents;
-  for (let done = 0; done < data.length; ) done += fs.writeSync(fd, data, done);
+  const capacity = fcntl(fd, F_GETPIPE_SZ);
+  const tooMuch = () => new Error(`criu-ts: ${what}: ${data.length} unread bytes do not fit its ${capacity}-byte buffer`);
+  if (data.length > capacity) throw tooMuch();
+  const flags = fcntl(fd, F_GETFL);
+  fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+  try {
+    for (let done = 0; done < data.length; ) done += fs.writeSync(fd, data, done);
+  } catch (e) {
+    if (isSysError(e, 'EAGAIN')) throw tooMuch();
+    throw e;
+  } finally {
+    fcntl(fd, F_SETFL, flags);
+  }
 }
 
 interface PipeState {
@@ -90,7 +106,7 @@ function pipeOf(ctx: OpenContext, pipeId: number): PipeState {
   if (p) return p;
   const ends = pipe2(O_CLOEXEC);
   ctx.opened.push(...ends);
-  refillPipe(ends[1], ctx.tree.pipeData.get(pipeId));
+  refillPipe(ends[1], ctx.tree.pipeData.get(pipeId), `pipe ${pipeId}`);
   p = { ends, used: [false, false] };
   ctx.state.set(key, p);
   return p;

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { lseek } from '../sys/restore.js';
 import { O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC } from '../sys/fcntl.js';
 import { fileEntry } from '../restore/task-images.js';
+import { usablePath } from '../restore/beneath.js';
 import { regFileBody } from './file-table.js';
 import { checkGhost, GhostFiles, ghostInode, ghostNumber, isUnlinkedPath } from './ghost-file.js';
 import type { Entry, FdKind, OpenContext } from './kind.js';
@@ -14,7 +15,7 @@ const CREATION_FLAGS = O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC;
 
 /** Opens the file a reg_file_entry names, with its flags, at its position. */
 export function openReg(ctx: OpenContext, reg: Entry): number {
-  const fd = fs.openSync(reg['name'], Number(reg['flags']) & ~CREATION_FLAGS);
+  const fd = fs.openSync(usablePath(reg['name']), Number(reg['flags']) & ~CREATION_FLAGS);
   ctx.opened.push(fd);
   const pos = BigInt(reg['pos'] ?? 0);
   if (pos !== 0n) lseek(fd, pos);

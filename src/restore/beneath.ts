@@ -27,6 +27,12 @@ export interface Beneath {
 
 export class PathRefused extends Error {}
 
+/** p, when the kernel can take it as a path (no NUL, not empty, within PATH_MAX). */
+export function usablePath(p: string): string {
+  if (typeof p !== 'string' || p.length === 0 || p.length > PATH_MAX || p.includes('\0')) throw new PathRefused(`path ${JSON.stringify(p)}: not a usable path`);
+  return p;
+}
+
 const opath = (p: string): number => fs.openSync(p, O_PATH | O_CLOEXEC | fs.constants.O_NOFOLLOW);
 const via = (fd: number, name: string): string => `/proc/self/fd/${fd}/${name}`;
 const same = (a: fs.Stats, b: fs.Stats): boolean => a.dev === b.dev && a.ino === b.ino;
@@ -37,7 +43,7 @@ const same = (a: fs.Stats, b: fs.Stats): boolean => a.dev === b.dev && a.ino ===
  * a one-line reason; the caller closes the result.
  */
 export function resolveBeneath(p: string, trustedUids: ReadonlySet<number>, root = '/', from = '/'): Beneath {
-  if (p.length === 0 || p.length > PATH_MAX || p.includes('\0')) throw new PathRefused(`path ${JSON.stringify(p)}: not a usable path`);
+  usablePath(p);
   const rootFd = fs.openSync(root, O_PATH | O_CLOEXEC);
   const rootSt = fs.fstatSync(rootFd);
   let cur = rootFd;

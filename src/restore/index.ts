@@ -18,7 +18,7 @@ import type { RestoreOptions, RestoreResult } from '../options.js';
 import { parseLimits } from '../proc/limits.js';
 import { parseMaps } from '../proc/maps.js';
 import { parseStat } from '../proc/stat.js';
-import { packageRoot, isSysError } from '../sys/native.js';
+import { isSysError } from '../sys/native.js';
 import { O_CLOEXEC } from '../sys/fcntl.js';
 import { pipe2 } from '../sys/proc-ops.js';
 import { wait, WNOHANG } from '../sys/ptrace.js';
@@ -30,6 +30,7 @@ import { openContext, openFds, reopenRecreated } from '../fd/restore.js';
 import { foregroundOf, keepTerminalSettings } from '../fd/tty.js';
 import { planSpecialMoves } from './memory.js';
 import { planTask, type TaskPlan } from './plan.js';
+import { restorerBlob } from '../blob/restorer-blob.js';
 import { checkPrivileges } from './privileges.js';
 import { createSharedMemory } from './shmem.js';
 import { describeFailure, nextReport } from './report.js';
@@ -50,12 +51,6 @@ function childFaultStep(): number {
   const point = process.env['CRIU_TS_FAULT'] as FaultPoint | undefined;
   const step = point && point in faultPoints ? childFaults[point] : undefined;
   return step ? Number(constantOf(restorerLayout(), step)) : 0;
-}
-
-function readBlob(arch: ArchDescriptor): Buffer {
-  const file = process.env['CRIU_TS_RESTORER'] ?? path.join(packageRoot(), 'arch', arch.name, 'build', arch.restorer!.blob);
-  if (!fs.existsSync(file)) throw new Error(`criu-ts: restorer blob missing at ${file}; run "npm run build:blobs"`);
-  return fs.readFileSync(file);
 }
 
 function pidExists(pid: number): boolean {
@@ -244,7 +239,7 @@ function prepareTask(
 
   const ours = parseMaps(fs.readFileSync('/proc/self/maps', 'utf8'));
   const special = planSpecialMoves(plan.memory, ours);
-  const code = readBlob(arch);
+  const code = restorerBlob(arch);
   const faultStep = childFaultStep();
   const region = buildBlobRegion(plan, arch.restorer!, code.length, ours, special, serviceFds, faultStep);
   log.debug(`restore: task ${task.pid}: region 0x${region.start.toString(16)}+${region.len}, ${plan.memory.vmas.length} VMAs, ${plan.memory.runs.length} page runs`);

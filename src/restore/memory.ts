@@ -66,7 +66,9 @@ export function planMemory(task: TaskImages, tree: TreeImages): MemoryPlan {
   const vmas: VmaPlan[] = [];
   const vdso: Range[] = [];
   const vvar: Range[] = [];
-  for (const v of task.mm['vmas'] as Entry[]) {
+  const areas = task.mm['vmas'] as Entry[] | undefined;
+  if (!Array.isArray(areas) || areas.length === 0) throw new ImageError(`mm-${task.pid}.img`, 0, 'the memory areas (vmas) of the task');
+  for (const v of areas) {
     const start = BigInt(v['start']);
     const end = BigInt(v['end']);
     const status: number = v['status'];

@@ -9,6 +9,7 @@ import type { FdRestoreOptions } from '../fd/kind.js';
 import { checkFds } from '../fd/restore.js';
 import { SS_DISABLE } from '../sys/signal.js';
 import { planMemory, type MemoryPlan } from './memory.js';
+import { usablePath } from './beneath.js';
 import { fileEntry, type TaskImages, type TreeImages } from './task-images.js';
 
 export interface Sigaction {
@@ -105,7 +106,7 @@ const SIGSTOP = 19;
 // task_core_entry.task_state values (CRIU's TASK_ALIVE, TASK_STOPPED).
 
 function regName(tree: TreeImages, id: number): string {
-  return fileEntry(tree, id, 'REG')['reg']['name'];
+  return usablePath(fileEntry(tree, id, 'REG')['reg']['name']);
 }
 
 /** A periodic timer caught at the instant it fired reads 0 left; 0 would disarm it, so it fires at once. */

@@ -110,10 +110,49 @@ function readPipeData(dir: string, file: string): Map<number, PipeContents> {
   return data;
 }
 
+/**
+ * The tree pstree.img describes must be one: pids and thread ids positive and each once, the
+ * first entry the root (its parent outside the tree), every other task's parent in the tree,
+ * and no cycle. Whatever restores it relies on that (who creates whom, whose fds are shared).
+ */
+export function checkTreeShape(pstree: readonly Entry[]): void {
+  const refuse = (expected: string): never => {
+    throw new ImageError('pstree.img', 0, expected);
+  };
+  if (pstree.length === 0) refuse('at least one task');
+  const isId = (v: unknown): v is number => Number.isInteger(v) && (v as number) > 0;
+  const parent = new Map<number, number>();
+  pstree.forEach((p, i) => {
+    const pid = p['pid'];
+    if (!isId(pid)) refuse(`a positive pid for task #${i}, found ${pid}`);
+    if (parent.has(pid)) refuse(`each pid once, found ${pid} twice`);
+    parent.set(pid, p['ppid'] ?? 0);
+  });
+  const tids = new Set<number>();
+  for (const p of pstree) {
+    for (const tid of (p['threads'] ?? []) as unknown[]) {
+      if (!isId(tid)) refuse(`positive thread ids for task ${p['pid']}, found ${tid}`);
+      if (tids.has(tid as number)) refuse(`each thread id once, found ${tid} twice`);
+      if (tid !== p['pid'] && parent.has(tid as number)) refuse(`thread ${tid} of task ${p['pid']} not also a task`);
+      tids.add(tid as number);
+    }
+  }
+  const root = pstree[0]!['pid'] as number;
+  if (parent.has(parent.get(root)!)) refuse(`the root ${root} with its parent outside the tree, found ${parent.get(root)}`);
+  for (const pid of parent.keys()) {
+    const seen = new Set<number>();
+    for (let at = pid; at !== root; at = parent.get(at)!) {
+      if (seen.has(at)) refuse(`a tree, found a cycle of parents through task ${at}`);
+      seen.add(at);
+      if (!parent.has(parent.get(at)!)) refuse(`the parent ${parent.get(at)} of task ${at} in the tree`);
+    }
+  }
+}
+
 export function readTreeImages(dir: string): TreeImages {
   const inventory = only(dir, 'inventory.img');
   const pstree = readImage(dir, 'pstree.img').entries;
-  if (pstree.length === 0) throw new ImageError('pstree.img', 0, 'at least one task');
+  checkTreeShape(pstree);
   const files = new Map<number, Entry>();
   for (const f of readImage(dir, 'files.img').entries) files.set(f['id'], f);
   const pipeData = readPipeData(dir, 'pipes-data.img');
