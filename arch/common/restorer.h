@@ -51,6 +51,7 @@
 #define RST_STEP_SECCOMP 29
 #define RST_STEP_TRACER 30
 #define RST_STEP_TTY 31
+#define RST_STEP_OOM_SCORE 32
 
 /*
  * Not a failure: the task waits for criu-ts to write registers only a tracer can set

@@ -63,6 +63,8 @@ struct ChildSpec {
   int reportFd = -1;        // the report pipe's number in node
   int reportFdTarget = -1;  // its number once the fds are in place
   int foregroundFd = -1;    // >= 0: the task's terminal fd whose foreground group it takes (a shell job)
+  bool setsOomScoreAdj = false;
+  int oomScoreAdj = 0;
   std::vector<Rlimit> rlimits;
   mode_t umask = 022;
   std::string cwd;
@@ -135,6 +137,24 @@ long PlaceFds(const ChildSpec& s, Call& last) {
     next = m.dst + 1;
   }
   return SYS_CALL(last, close_range, next, ~0U, 0);
+}
+
+// Written by the new task itself before it becomes the program (so even a task that exits at
+// once had it), while it still has our privileges: lowering the value takes CAP_SYS_RESOURCE.
+long SetOomScoreAdj(int value, Call& last) {
+  char text[12];
+  size_t n = 0;
+  unsigned magnitude = value < 0 ? 0u - static_cast<unsigned>(value) : static_cast<unsigned>(value);
+  char digits[11];
+  size_t d = 0;
+  do digits[d++] = static_cast<char>('0' + magnitude % 10); while ((magnitude /= 10) != 0);
+  if (value < 0) text[n++] = '-';
+  while (d) text[n++] = digits[--d];
+  long fd = SYS_CALL(last, openat, AT_FDCWD, reinterpret_cast<long>("/proc/self/oom_score_adj"), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return fd;
+  long r = SYS_CALL(last, write, fd, reinterpret_cast<long>(text), static_cast<long>(n));
+  Raw(SYS_close, fd);
+  return r < 0 ? r : 0;
 }
 
 // The child inherits node's rseq registration; the kernel would keep writing to that
@@ -226,6 +246,10 @@ void CreateChild(const std::vector<ChildSpec>& all, size_t c, int report, Call& 
     r = SYS_CALL(last, ioctl, s.foregroundFd, TIOCSPGRP, reinterpret_cast<long>(&group));
     if (r < 0) Die(report, s.pid, RST_STEP_TTY, r, &last);
   }
+  if (s.setsOomScoreAdj) {
+    r = SetOomScoreAdj(s.oomScoreAdj, last);
+    if (r < 0) Die(report, s.pid, RST_STEP_OOM_SCORE, r, &last);
+  }
   // After the fd shuffle, whose staging range may lie above the task's own fd limit.
   for (const Rlimit& l : s.rlimits) {
     r = SYS_CALL(last, prlimit64, 0, l.resource, reinterpret_cast<long>(&l.value), 0);
@@ -284,6 +308,10 @@ ChildSpec ReadSpec(const Napi::Object& o) {
   s.stagingBase = o.Get("stagingBase").As<Napi::Number>().Int32Value();
   s.reportFdTarget = o.Get("reportFdTarget").As<Napi::Number>().Int32Value();
   if (o.Has("foregroundFd")) s.foregroundFd = o.Get("foregroundFd").As<Napi::Number>().Int32Value();
+  if (o.Has("oomScoreAdj")) {
+    s.setsOomScoreAdj = true;
+    s.oomScoreAdj = o.Get("oomScoreAdj").As<Napi::Number>().Int32Value();
+  }
   Napi::Int32Array fds = o.Get("fds").As<Napi::Int32Array>();
   for (size_t i = 0; i + 2 < fds.ElementLength(); i += 3) s.fds.push_back({fds[i], fds[i + 1], fds[i + 2] != 0});
   Napi::Array limits = o.Get("rlimits").As<Napi::Array>();

@@ -5,6 +5,7 @@
 // write-only opens go through without blocking; the data stays while the task holds its end.
 import fs from 'node:fs';
 import { O_NONBLOCK, O_RDWR } from '../sys/fcntl.js';
+import { usablePath } from '../restore/beneath.js';
 import { fileEntry, type TreeImages } from '../restore/task-images.js';
 import type { FdKind, OpenContext } from './kind.js';
 import { PipeData, refillPipe } from './pipe.js';
@@ -12,7 +13,7 @@ import { PipeData, refillPipe } from './pipe.js';
 function pathOf(tree: TreeImages, fileId: number): { name: string; flags: number; pipeId: number } {
   const fifo = fileEntry(tree, fileId, 'FIFO')['fifo'];
   const reg = fileEntry(tree, fifo['regf_id'], 'REG')['reg'];
-  return { name: reg['name'], flags: Number(reg['flags']), pipeId: fifo['pipe_id'] };
+  return { name: usablePath(reg['name']), flags: Number(reg['flags']), pipeId: fifo['pipe_id'] };
 }
 
 function keeper(ctx: OpenContext, name: string, pipeId: number): number {

@@ -46,7 +46,7 @@ export const regFile: FdKind<GhostFiles> = {
     check(tree, fileId) {
       const ghost = ghostNumber(tree, fileId);
       if (ghost !== undefined) return checkGhost(tree, fileId, ghost);
-      const name: string = fileEntry(tree, fileId, 'REG')['reg']['name'];
+      const name = usablePath(fileEntry(tree, fileId, 'REG')['reg']['name']);
       if (name.endsWith(' (deleted)')) throw new Error(`criu-ts: cannot restore the deleted file ${name} yet`);
       if (!fs.existsSync(name)) throw new Error(`criu-ts: file ${name} (id ${fileId}) is missing`);
     },

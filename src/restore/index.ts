@@ -249,6 +249,7 @@ function prepareTask(
     reportFd: report,
     reportFdTarget: serviceFds.report,
     ...foregroundFd(ctx.tree, task),
+    ...(plan.oomScoreAdj !== undefined ? { oomScoreAdj: plan.oomScoreAdj } : {}),
     rlimits: clampedRlimits(plan),
     umask: plan.umask,
     cwd: plan.cwd,
@@ -350,8 +351,6 @@ async function spawnTree(tree: TreeImages, plans: TaskPlan[], arch: ArchDescript
       await until(() => dead(z.pid), REPORT_TIMEOUT_MS);
       if (!dead(z.pid)) throw new Error(`criu-ts: zombie ${z.pid} did not die as it should`);
     }
-    // Not the task's own to set (lowering it takes privileges it may not have): we set it.
-    for (const p of plans) if (p.oomScoreAdj !== undefined) fs.writeFileSync(`/proc/${p.task.pid}/oom_score_adj`, `${p.oomScoreAdj}`);
     await action(opts, 'post-restore', { pid: root });
   } catch (e) {
     // Children first, so none is left to init half restored when its parent goes.

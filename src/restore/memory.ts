@@ -6,6 +6,7 @@ import type { Vma } from '../proc/maps.js';
 import { ghostNumber } from '../fd/ghost-file.js';
 import { PE_PARENT, PE_PRESENT, VMA } from '../images/format.js';
 import { O_RDONLY, O_RDWR } from '../sys/fcntl.js';
+import { usablePath } from './beneath.js';
 import { fileEntry, type TaskImages, type TreeImages } from './task-images.js';
 import { PAGE_SIZE as HOST_PAGE_SIZE } from '../sys/page-size.js';
 import { MAP_ANONYMOUS, MAP_DROPPABLE, MAP_GROWSDOWN, MAP_NORESERVE, MAP_PRIVATE, MAP_SHARED, PROT_WRITE } from '../sys/mman.js';
@@ -92,7 +93,7 @@ export function planMemory(task: TaskImages, tree: TreeImages): MemoryPlan {
       const openFlags = writable ? O_RDWR : O_RDONLY;
       const fileId = Number(v['shmid']);
       if (tree.files.get(fileId)?.['type'] === 'MEMFD' || ghostNumber(tree, fileId) !== undefined) plan.recreated = { fileId, openFlags };
-      else plan.file = { path: (fileEntry(tree, fileId, 'REG')['reg'] as Entry)['name'], openFlags };
+      else plan.file = { path: usablePath((fileEntry(tree, fileId, 'REG')['reg'] as Entry)['name']), openFlags };
     }
     if (status & VMA.ANON_SHARED) {
       plan.shmem = BigInt(v['shmid']);
