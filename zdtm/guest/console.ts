@@ -5,12 +5,15 @@ export interface GuestOutcome {
   /** The console text captured so far. */
   console: string;
   /** How the wait ended: QEMU exited, the boot marker never came, or the whole run took too long. */
-  ended: 'exited' | 'boot-timeout' | 'timeout';
+  ended: 'exited' | 'boot-timeout' | 'timeout' | 'stalled';
   /** Seconds of the limit that was hit (for the message). */
   limitSeconds?: number;
   /** Exit status of the guest command, from the status file, if it was written. */
   status?: number;
 }
+
+/** The line the zdtm runner prints for each finished test ("[12/65] pipe00: pass (3.1 s)"). */
+export const RESULT_LINE = /^\[\d+\/\d+\] /;
 
 function lastLine(text: string, re: RegExp): string | undefined {
   const lines = text.split(/\r?\n/).filter((l) => re.test(l));
@@ -55,6 +58,10 @@ export function failureReason(o: GuestOutcome): string | undefined {
       return `guest kernel did not boot: ${qemuSays ? qemuSays.slice(0, 200) : 'QEMU exited before init started'}`;
     }
     return `guest kernel did not boot: no init marker within ${o.limitSeconds ?? '?'} s`;
+  }
+  if (o.ended === 'stalled') {
+    const last = lastLine(text, RESULT_LINE);
+    return `guest stalled: no test result for ${o.limitSeconds ?? '?'} s (${last ? `last: ${last}` : 'none yet'}); its tasks are in the console log`;
   }
   if (o.ended === 'timeout') {
     return `guest hung: ${started ? 'the command' : 'init'} still running after ${o.limitSeconds ?? '?'} s`;

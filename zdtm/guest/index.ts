@@ -5,9 +5,9 @@ import type { ArchDescriptor } from '../../src/arch/descriptor.js';
 import type { Logger } from '../../src/log.js';
 import { packageRoot } from '../../src/sys/native.js';
 import { ensureGuest } from './cache.js';
-import { failureReason } from './console.js';
+import { failureReason, RESULT_LINE } from './console.js';
 import { buildAddon, buildRepoFor } from './cross.js';
-import { guestPaths, runScript, runScriptName, shareTags, statusFileName, RUN_PARAM } from './init-script.js';
+import { guestPaths, hangRequestName, runScript, runScriptName, shareTags, statusFileName, RUN_PARAM } from './init-script.js';
 import { bootGuest, type BootResult, type Limits } from './qemu.js';
 
 export { ensureGuest } from './cache.js';
@@ -23,9 +23,17 @@ function envNumber(name: string, fallback: number): number {
   return Number.isFinite(v) && v > 0 ? v : fallback;
 }
 
-/** Time limits, overridable with CRIU_TS_GUEST_BOOT_TIMEOUT / CRIU_TS_GUEST_TIMEOUT (seconds). */
+/**
+ * Time limits, overridable with CRIU_TS_GUEST_BOOT_TIMEOUT / CRIU_TS_GUEST_TIMEOUT /
+ * CRIU_TS_GUEST_STALL_TIMEOUT (seconds). The stall limit (no test result for that long, see
+ * BootSpec.watchdog) is well above a test's own limit in a guest, which the runner enforces.
+ */
 export function guestLimits(): Limits {
-  return { bootSeconds: envNumber('CRIU_TS_GUEST_BOOT_TIMEOUT', 180), totalSeconds: envNumber('CRIU_TS_GUEST_TIMEOUT', 4 * 3600) };
+  return {
+    bootSeconds: envNumber('CRIU_TS_GUEST_BOOT_TIMEOUT', 180),
+    totalSeconds: envNumber('CRIU_TS_GUEST_TIMEOUT', 4 * 3600),
+    stallSeconds: envNumber('CRIU_TS_GUEST_STALL_TIMEOUT', 1200),
+  };
 }
 
 export interface GuestRun extends BootResult {
@@ -40,7 +48,7 @@ export interface GuestRun extends BootResult {
  * ends. The addon is cross-built first; CRIU_TS_* variables of this process are passed on,
  * except the paths that differ in the guest.
  */
-export async function runInGuest(arch: ArchDescriptor, argv: string[], reportDir: string, log: Logger): Promise<GuestRun> {
+export async function runInGuest(arch: ArchDescriptor, argv: string[], reportDir: string, log: Logger, progress?: RegExp): Promise<GuestRun> {
   const image = ensureGuest(arch, { log });
   const addon = buildAddon(arch, log);
   const report = path.resolve(reportDir);
@@ -55,7 +63,9 @@ export async function runInGuest(arch: ArchDescriptor, argv: string[], reportDir
     CRIU_TS_ARCH: arch.name,
     CRIU_TS_ADDON: path.posix.join(guestPaths.cache, path.relative(image.dir, addon)),
   });
-  fs.writeFileSync(path.join(report, runScriptName(run)), runScript(env, guestPaths.repo, argv));
+  const hangRequest = hangRequestName(run);
+  fs.rmSync(path.join(report, hangRequest), { force: true });
+  fs.writeFileSync(path.join(report, runScriptName(run)), runScript(env, guestPaths.repo, argv, progress && path.posix.join(guestPaths.share, hangRequest)));
   const statusFile = path.join(report, statusFileName(run));
   fs.rmSync(statusFile, { force: true });
   const consoleLog = path.join(report, `${run}.console.log`);
@@ -72,6 +82,7 @@ export async function runInGuest(arch: ArchDescriptor, argv: string[], reportDir
         { tag: shareTags.report, path: report, readonly: false },
       ],
       memoryMiB: envNumber('CRIU_TS_GUEST_MEM', 2048),
+      ...(progress ? { watchdog: { progress, request: path.join(report, hangRequest) } } : {}),
     },
     guestLimits(),
     consoleLog,
@@ -97,7 +108,7 @@ export async function runCatalogInGuest(arch: ArchDescriptor, runnerArgs: string
   try {
     buildRepoFor(arch, log).forEach((n) => log.info(n));
     const argv = ['node', 'dist/zdtm/runner/main.js', '--in-guest', '--arch', arch.name, '--report', guestPaths.report, ...runnerArgs];
-    run = await runInGuest(arch, argv, reportDir, log);
+    run = await runInGuest(arch, argv, reportDir, log, RESULT_LINE);
   } catch (e) {
     throw fail((e as Error).message);
   }

@@ -87,14 +87,24 @@ export function initScript(spec: InitSpec): string {
   ].join('\n');
 }
 
+export function hangRequestName(run: string): string {
+  return `${run}.hang`;
+}
+
 /**
  * The per-run script: environment, working directory and one command. Its output goes
  * through a pipe so the command does not take the console for a terminal (no progress
- * redraws in the console log); pipefail keeps the command's exit status.
+ * redraws in the console log); pipefail keeps the command's exit status. With hangRequest
+ * (a file in the share), a watcher prints every task to the console (sysrq t) each time the
+ * host creates that file: how the host sees where a stalled guest is stuck.
  */
-export function runScript(env: Record<string, string>, cwd: string, argv: string[]): string {
+export function runScript(env: Record<string, string>, cwd: string, argv: string[], hangRequest?: string): string {
+  const f = hangRequest === undefined ? '' : shQuote(hangRequest);
   return [
     'set -o pipefail',
+    ...(hangRequest === undefined
+      ? []
+      : [`( while sleep 5; do if [ -e ${f} ]; then rm -f ${f}; echo 7 > /proc/sys/kernel/printk; echo t > /proc/sysrq-trigger; fi; done ) &`]),
     ...Object.entries(env).map(([k, v]) => `export ${k}=${shQuote(v)}`),
     `cd ${shQuote(cwd)} || exit 125`,
     `${argv.map(shQuote).join(' ')} 2>&1 | cat`,

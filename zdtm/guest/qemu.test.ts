@@ -1,6 +1,10 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { archByName } from '../../src/arch/index.js';
-import { qemuArgs, type BootSpec } from './qemu.js';
+import { failureReason, RESULT_LINE } from './console.js';
+import { bootGuest, qemuArgs, type BootSpec } from './qemu.js';
 
 function spec(arch: string): BootSpec {
   return {
@@ -49,5 +53,44 @@ describe('qemuArgs', () => {
       'local,id=fs0,path=/c,security_model=none,readonly=on',
       'local,id=fs1,path=/r,security_model=none',
     ]);
+  });
+});
+
+describe('bootGuest watchdog', () => {
+  /** A stand-in for qemu-system: boots, reports one result, then hangs; prints its "tasks" when asked. */
+  function fakeQemu(dir: string, request: string): string {
+    const bin = path.join(dir, 'qemu-fake');
+    fs.writeFileSync(
+      bin,
+      [
+        '#!/bin/sh',
+        'echo "criu-ts-guest: init 6.1"',
+        'echo "criu-ts-guest: ready"',
+        'echo "[1/3] pipe00: pass (1.0 s)"',
+        `while :; do if [ -e ${request} ]; then rm -f ${request}; echo "task:node state:D"; fi; sleep 0.1; done`,
+        '',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    return bin;
+  }
+
+  it('asks a guest with no result for stallSeconds for its tasks, then stops it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'criu-ts-watchdog-'));
+    try {
+      const request = path.join(dir, 'guest-x.hang');
+      const s = spec('aarch64');
+      const boot = await bootGuest(
+        { ...s, qemu: { ...s.qemu, system: fakeQemu(dir, request) }, watchdog: { progress: RESULT_LINE, request } },
+        { bootSeconds: 10, totalSeconds: 60, stallSeconds: 1, dumpSeconds: 1 },
+        path.join(dir, 'console.log'),
+      );
+      expect(boot.ended).toBe('stalled');
+      expect(boot.console).toContain('task:node state:D');
+      expect(boot.totalSeconds).toBeLessThan(10);
+      expect(failureReason(boot)).toBe('guest stalled: no test result for 1 s (last: [1/3] pipe00: pass (1.0 s)); its tasks are in the console log');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

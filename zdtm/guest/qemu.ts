@@ -20,6 +20,12 @@ export interface BootSpec {
   cmdline: string[];
   shares: Share[];
   memoryMiB: number;
+  /**
+   * The watchdog: when no console line matches `progress` for Limits.stallSeconds, the host
+   * creates `request` (a file the guest's run script watches, which then prints every task
+   * to the console), waits Limits.dumpSeconds for the dump and stops the guest.
+   */
+  watchdog?: { progress: RegExp; request: string };
 }
 
 /** The qemu-system command line (without the binary). */
@@ -75,6 +81,10 @@ export interface Limits {
   bootSeconds: number;
   /** Seconds for the whole run, boot included. */
   totalSeconds: number;
+  /** Seconds without a progress line (BootSpec.watchdog) after which the guest is stopped. */
+  stallSeconds?: number;
+  /** Seconds the stalled guest gets to print its tasks (default 30). */
+  dumpSeconds?: number;
 }
 
 export interface BootResult extends GuestOutcome {
@@ -104,6 +114,19 @@ export function bootGuest(spec: BootSpec, limits: Limits, consoleLog: string): P
     };
     const bootTimer = setTimeout(() => stop('boot-timeout', limits.bootSeconds), limits.bootSeconds * 1000);
     const totalTimer = setTimeout(() => stop('timeout', limits.totalSeconds), limits.totalSeconds * 1000);
+    const dog = spec.watchdog;
+    const stall = limits.stallSeconds;
+    let stallTimer: NodeJS.Timeout | undefined;
+    // Armed once the command starts, re-armed by each progress line.
+    const arm = () => {
+      if (!dog || stall === undefined) return;
+      clearTimeout(stallTimer);
+      stallTimer = setTimeout(() => {
+        fs.writeFileSync(dog.request, '');
+        stallTimer = setTimeout(() => stop('stalled', stall), (limits.dumpSeconds ?? 30) * 1000);
+      }, stall * 1000);
+    };
+    let seen = 0;
     const take = (chunk: Buffer) => {
       log.write(chunk);
       text += chunk.toString('utf8');
@@ -111,18 +134,26 @@ export function bootGuest(spec: BootSpec, limits: Limits, consoleLog: string): P
         bootAt = secs();
         clearTimeout(bootTimer);
       }
+      const end = text.lastIndexOf('\n') + 1;
+      if (dog && end > seen) {
+        const lines = text.slice(seen, end).split(/\r?\n/);
+        seen = end;
+        if (lines.some((l) => l.includes(`${GUEST_MARK} ready`) || dog.progress.test(l))) arm();
+      }
     };
     child.stdout!.on('data', take);
     child.stderr!.on('data', take); // QEMU's own complaints belong in the same log
     child.once('error', (e) => {
       clearTimeout(bootTimer);
       clearTimeout(totalTimer);
+      clearTimeout(stallTimer);
       log.end();
       reject(new Error(`cannot start ${spec.qemu.system}: ${e.message}`));
     });
     child.once('close', () => {
       clearTimeout(bootTimer);
       clearTimeout(totalTimer);
+      clearTimeout(stallTimer);
       const result: BootResult = { console: text, ended, totalSeconds: secs() };
       if (limit !== undefined) result.limitSeconds = limit;
       if (bootAt !== undefined) result.bootSeconds = bootAt;

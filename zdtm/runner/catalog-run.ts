@@ -7,6 +7,7 @@ import { describeEnd, runCommand, succeeded } from './command.js';
 import { loadCatalog } from './desc.js';
 import { needsChecker } from './needs.js';
 import { testTimeout, type RunnerOptions } from './options.js';
+import { dumpTasksToConsole } from './hang-dump.js';
 import { classify, failedToRun, skipped, type RunReport, type TestResult } from './results.js';
 import { applyNeeds, selectTests, type PlannedTest } from './select.js';
 import { lastErrorLine, runTest, type CriuCommands } from './test-run.js';
@@ -109,6 +110,7 @@ export async function runCatalog(cfg: CatalogRunConfig): Promise<RunReport> {
       iters: o.iters,
       timeoutSec: testTimeout(o, d.timeout),
       keepImages: o.keepImages,
+      ...(o.inGuest ? { onHang: () => void dumpTasksToConsole() } : {}),
     }).catch((e: Error) => e);
     results[i] = outcome instanceof Error ? failedToRun(d.name, `runner error: ${outcome.message}`) : classify(d, cfg.arch, outcome, o.nocr);
   };

@@ -31,6 +31,8 @@ export interface TestSpec {
   keepImages: boolean;
   /** For a shell-job test: the terminal host to start it (and restore it) on. */
   terminalHost?: readonly string[];
+  /** Called when the test hangs, before it is killed (in a guest: the tasks go to the console). */
+  onHang?: () => void;
 }
 
 class TestFailure extends Error {}
@@ -118,7 +120,7 @@ class TestRun {
 
   /** A command as a detached process of its own, or as a job on the test's terminal. */
   private command(argv: string[], outputFile: string, onTerminal: '2' | '12' | undefined): Promise<CommandResult> {
-    const o = { cwd: this.spec.workDir, outputFile, deadline: this.deadline };
+    const o = { cwd: this.spec.workDir, outputFile, deadline: this.deadline, ...(this.spec.onHang ? { onDeadline: this.spec.onHang } : {}) };
     if (this.terminal && onTerminal) return this.terminal.run(argv, { ...o, redirect: onTerminal });
     return runCommand(argv, { ...o, onSpawn: (pid) => this.sessions.add(pid) }); // detached: a hang is killed with its session
   }
@@ -216,7 +218,10 @@ class TestRun {
       fail(`test process ${pid} was gone before SIGTERM`);
     }
     const answered = await waitFor(() => (readText(this.outfile) ?? '').includes('\n') || isGone(pid), this.deadline, 20);
-    if (!answered) fail(`no result within ${this.spec.timeoutSec}s after SIGTERM`);
+    if (!answered) {
+      this.spec.onHang?.();
+      fail(`no result within ${this.spec.timeoutSec}s after SIGTERM`);
+    }
     const end = procStat(pid); // a zombie still tells how it ended
     return readVerdict(readText(this.outfile), end?.state === 'Z' ? end.exitStatus : undefined);
   }
