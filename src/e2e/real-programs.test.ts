@@ -1,9 +1,11 @@
 // dump -> restore of programs people run rather than test programs: a node HTTP server with
-// a keep-alive client connected across the checkpoint, a python3 program, and catalog tests
+// a keep-alive client connected across the checkpoint, redis-server with its keys and a
+// connected client (installed by ci/install-programs.sh), a python3 program, and catalog tests
 // linked statically (no ld.so, no libc.so: the static runtime sets up TLS and the vDSO itself).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -17,14 +19,16 @@ import { packageRoot } from '../sys/native.js';
 import { alive, until } from '../demo/programs.js';
 
 const isRoot = process.getuid?.() === 0;
-const hasPython = ((): boolean => {
+const runs = (...argv: string[]): boolean => {
   try {
-    execFileSync('python3', ['-c', '']);
+    execFileSync(argv[0]!, argv.slice(1), { stdio: 'ignore' });
     return true;
   } catch {
     return false;
   }
-})();
+};
+const hasPython = runs('python3', '-c', '');
+const hasRedis = runs('redis-server', '--version');
 
 // A server that counts the requests it served; keepAliveTimeout 0: an idle connection stays
 // open however long the checkpoint takes.
@@ -70,6 +74,47 @@ async function checkpointAndRestore(pid: number, images: string, tcpEstablished 
   await until(`pid ${pid} to be free`, () => !fs.existsSync(`/proc/${pid}`));
   const r = await restore({ imagesDir: images, detached: true });
   expect(r.pid).toBe(pid);
+}
+
+/** A free TCP port on 127.0.0.1 (taken and given back). */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** One redis connection: each command (a RESP array) gets its reply line. */
+class RedisClient {
+  private buf = '';
+  private waiting: ((line: string) => void)[] = [];
+  readonly socket: net.Socket;
+  constructor(port: number) {
+    this.socket = net.connect(port, '127.0.0.1');
+    this.socket.setEncoding('utf8');
+    this.socket.on('data', (d: string) => {
+      this.buf += d;
+      for (let nl = this.buf.indexOf('\r\n'); nl >= 0 && this.waiting.length; nl = this.buf.indexOf('\r\n')) {
+        let end = nl + 2;
+        if (this.buf[0] === '$' && this.buf.slice(1, nl) !== '-1') {
+          end = nl + 2 + Number(this.buf.slice(1, nl)) + 2; // a bulk string: its length line, then the bytes
+          if (this.buf.length < end) break;
+        }
+        const reply = this.buf.slice(0, end).trim().split('\r\n').at(-1)!;
+        this.buf = this.buf.slice(end);
+        this.waiting.shift()!(reply);
+      }
+    });
+  }
+  send(...words: string[]): Promise<string> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push(resolve);
+      this.socket.once('error', reject);
+      this.socket.write(`*${words.length}\r\n${words.map((w) => `$${Buffer.byteLength(w)}\r\n${w}\r\n`).join('')}`);
+    });
+  }
 }
 
 interface Reply {
@@ -127,6 +172,37 @@ describe.runIf(isRoot)('checkpoint and restore of real programs', () => {
       expect((await get(port, '/d', false)).body).toBe(`${server} 4 /d`); // and it still accepts
     } finally {
       agent.destroy();
+    }
+  });
+
+  it.runIf(hasRedis)('redis-server keeps its keys and its connected client (--tcp-established)', async () => {
+    const wd = workDir('redis');
+    const port = await freePort();
+    execFileSync('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'yes',
+      '--dir', wd, '--pidfile', path.join(wd, 'redis.pid'), '--logfile', path.join(wd, 'redis.log')]);
+    pid = await until('redis to start', () => fs.existsSync(path.join(wd, 'redis.pid')) && Number(fs.readFileSync(path.join(wd, 'redis.pid'), 'utf8')));
+    const log = path.join(wd, 'redis.log');
+    await until('redis to accept', () => fs.existsSync(log) && fs.readFileSync(log, 'utf8').includes('Ready to accept connections'));
+    const client = new RedisClient(port);
+    try {
+      expect(await client.send('PING')).toBe('+PONG');
+      expect(await client.send('SET', 'key', 'kept across the checkpoint')).toBe('+OK');
+      for (let i = 1; i <= 100; i++) expect(await client.send('INCR', 'count')).toBe(`:${i}`);
+      const before = client.socket.localPort;
+
+      await checkpointAndRestore(pid, path.join(wd, 'img'), true);
+      // The same connection goes on where it was, and the keys are all there.
+      expect(await client.send('INCR', 'count')).toBe(':101');
+      expect(await client.send('GET', 'key')).toBe('kept across the checkpoint');
+      expect(client.socket.localPort).toBe(before);
+      const other = new RedisClient(port); // and it still accepts
+      try {
+        expect(await other.send('GET', 'count')).toBe('101');
+      } finally {
+        other.socket.destroy();
+      }
+    } finally {
+      client.socket.destroy();
     }
   });
 

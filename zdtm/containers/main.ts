@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run containers`: real container runtimes drive criu-ts as their criu, over CRIU's RPC
-// (criu-ts swrk). install.sh puts runc, crun and busybox-static in from Debian; a busybox
+// (criu-ts swrk). ci/apt-install.sh puts runc, crun and busybox-static in from Debian; a busybox
 // container counts into /tmp/counter of its rootfs, and each step below checkpoints or
 // restores it. A step that cannot pass yet has its expected failure here, with the reason and
 // the error it must fail with: it is an XFAIL (failing otherwise is a FAIL, passing an XPASS
@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..', '..');
 const criu = path.join(repo, 'dist', 'src', 'cli', 'main.js');
-const installScript = path.join(repo, 'zdtm', 'containers', 'install.sh');
+const installScript = path.join(repo, 'ci', 'apt-install.sh');
 const COMMAND_TIMEOUT_MS = 60_000;
 
 type Outcome = 'PASS' | 'FAIL' | 'XFAIL' | 'XPASS' | 'SKIP';
@@ -213,7 +213,7 @@ async function checkpointRestore(rt: Runtime, dir: string, expected: Expected | 
 
 async function main(): Promise<number> {
   if (!fs.existsSync(criu)) throw new Error(`${criu} is missing: run npm run build:ts`);
-  const installed = spawnSync('bash', [installScript], { encoding: 'utf8', timeout: 240_000 });
+  const installed = spawnSync('bash', [installScript, 'runc', 'crun', 'busybox-static'], { encoding: 'utf8', timeout: 240_000 });
   if (installed.status !== 0) {
     report('SKIP', 'runc and crun', `not installed: ${(installed.stderr || installed.error?.message || '').trim()}`);
   } else {
