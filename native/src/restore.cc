@@ -232,6 +232,11 @@ void CreateChild(const std::vector<ChildSpec>& all, size_t c, int report, Call& 
   // The table they share holds their fds (and their service fds) now.
   for (size_t c : s.children)
     if (all[c].sharesFiles) CreateChild(all, c, report, last);
+  // Through /proc, so before a chroot can take it out of reach.
+  if (s.setsOomScoreAdj) {
+    r = SetOomScoreAdj(s.oomScoreAdj, last);
+    if (r < 0) Die(report, s.pid, RST_STEP_OOM_SCORE, r, &last);
+  }
   Raw(SYS_umask, s.umask);
   r = SYS_CALL(last, chdir, reinterpret_cast<long>(s.cwd.c_str()));
   if (r < 0) Die(report, s.pid, RST_STEP_FS, r, &last);
@@ -245,10 +250,6 @@ void CreateChild(const std::vector<ChildSpec>& all, size_t c, int report, Call& 
     pid_t group = static_cast<pid_t>(Raw(SYS_getpgid, 0));
     r = SYS_CALL(last, ioctl, s.foregroundFd, TIOCSPGRP, reinterpret_cast<long>(&group));
     if (r < 0) Die(report, s.pid, RST_STEP_TTY, r, &last);
-  }
-  if (s.setsOomScoreAdj) {
-    r = SetOomScoreAdj(s.oomScoreAdj, last);
-    if (r < 0) Die(report, s.pid, RST_STEP_OOM_SCORE, r, &last);
   }
   // After the fd shuffle, whose staging range may lie above the task's own fd limit.
   for (const Rlimit& l : s.rlimits) {
