@@ -1,6 +1,7 @@
 // Options of the library API (and so of the CLI commands that wrap it).
 import type { ActionHook } from './actions.js';
 import type { Logger } from './log.js';
+import type { NetworkLockMethod } from './fd/tcp-lock.js';
 
 export interface DumpOptions {
   /** Root of the process tree to dump (criu's -t). */
@@ -21,6 +22,11 @@ export interface DumpOptions {
   ghostLimit?: number;
   /** Give up seizing/freezing after this many seconds (--timeout). */
   timeoutSec?: number;
+  /**
+   * How established connections are kept from being reset while the tree is down
+   * (--network-lock; default iptables, and only a warning when iptables is missing).
+   */
+  networkLock?: NetworkLockMethod;
   /** Called at each dump stage (pre-dump, network-lock, post-dump, network-unlock). */
   actions?: ActionHook;
   log?: Logger;
@@ -43,6 +49,8 @@ export interface RestoreOptions {
   shellJob?: boolean;
   /** Write the restored root's PID here (--pidfile). */
   pidfile?: string;
+  /** How the dump locked established connections (--network-lock; default iptables): unlocked as each is back. */
+  networkLock?: NetworkLockMethod;
   /** Called at each restore stage (pre-restore ... post-resume). */
   actions?: ActionHook;
   log?: Logger;

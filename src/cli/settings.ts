@@ -5,6 +5,7 @@ import type { DumpOptions, RestoreOptions } from '../options.js';
 import type { Logger } from '../log.js';
 import type { ParsedArgs } from './argv.js';
 import { NotSupportedError, UsageError } from './errors.js';
+import { NETWORK_LOCK_METHODS, type NetworkLockMethod } from '../fd/tcp-lock.js';
 
 /** criu's default log level: errors and warnings. */
 export const defaultVerbosity = 2;
@@ -98,7 +99,17 @@ export function dumpOptionsOf(args: ParsedArgs, settings: Settings, log: Logger)
   if (ghostLimit !== undefined) opts.ghostLimit = ghostLimit;
   const timeout = positiveInt(args, 'timeout');
   if (timeout !== undefined) opts.timeoutSec = timeout;
+  const lock = networkLockOf(args);
+  if (lock) opts.networkLock = lock;
   return opts;
+}
+
+function networkLockOf(args: ParsedArgs): NetworkLockMethod | undefined {
+  const v = args.value('network-lock');
+  if (v === undefined) return undefined;
+  if (v === 'nftables') throw new NotSupportedError('--network-lock nftables');
+  if (!(NETWORK_LOCK_METHODS as readonly string[]).includes(v)) throw new UsageError(`--network-lock takes ${NETWORK_LOCK_METHODS.join(' or ')} (or nftables), not "${v}"`);
+  return v as NetworkLockMethod;
 }
 
 export function restoreOptionsOf(args: ParsedArgs, settings: Settings, log: Logger): RestoreOptions {
@@ -109,5 +120,7 @@ export function restoreOptionsOf(args: ParsedArgs, settings: Settings, log: Logg
   if (args.flag('shell-job')) opts.shellJob = true;
   const pidfile = args.value('pidfile');
   if (pidfile !== undefined) opts.pidfile = path.resolve(settings.workDir, pidfile);
+  const lock = networkLockOf(args);
+  if (lock) opts.networkLock = lock;
   return opts;
 }

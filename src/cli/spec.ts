@@ -90,7 +90,7 @@ export const globalOptions: readonly OptionSpec[] = [
 
   { long: 'tcp-close', arity: 'none', negatable: true, help: 'restore TCP connections closed', usedBy: restoreOnly, unsupported: true },
   { long: 'skip-in-flight', arity: 'none', negatable: true, help: 'drop incoming TCP connections not yet accepted', usedBy: dumpish, unsupported: true },
-  { long: 'network-lock', arity: 'required', metavar: 'METHOD', help: 'how to lock the network during the operation', usedBy: crOnly, unsupported: true },
+  { long: 'network-lock', arity: 'required', metavar: 'METHOD', help: 'iptables (default) or skip: how established connections are kept from being reset while the tree is down', usedBy: crOnly },
   { long: 'track-mem', arity: 'none', negatable: true, help: 'track memory changes for incremental dumps', usedBy: dumpish, unsupported: true },
   { long: 'prev-images-dir', arity: 'required', metavar: 'DIR', help: 'images of a previous (pre-)dump, relative to the images dir', usedBy: dumpish, unsupported: true },
   { long: 'auto-dedup', arity: 'none', negatable: true, help: 'punch out pages already in parent images', usedBy: crOnly, unsupported: true },

@@ -77,6 +77,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     shellJob: opts.shellJob === true, tcpEstablished: opts.tcpEstablished === true,
     extUnixSk: opts.extUnixSk === true, leaveRunning: opts.leaveRunning === true,
     ghostLimit: opts.ghostLimit ?? GHOST_LIMIT,
+    networkLock: opts.networkLock ?? 'iptables', networkLockExplicit: opts.networkLock !== undefined, log,
   });
   try {
     injectFault('dump-seized');

@@ -20,6 +20,8 @@ import { noOwner } from './file-table.js';
 import type { Entry, FdKind } from './kind.js';
 import { applySocketOpts, checkSocketOpts, dumpSocketOpts, setIntOptIfDiffers, socketDomain, withSocket } from './socket-opts.js';
 import { readTcpStream, repairConnection, TcpStreams } from './tcp-stream.js';
+import { unlockConnection } from './tcp-lock.js';
+import { silentLogger } from '../log.js';
 
 /** tcp_info: u8 state first; for a listener tcpi_sacked (offset 28) is its backlog. */
 const TCPI_SACKED = 28;
@@ -92,7 +94,7 @@ function restoreIpOpts(sk: number, isk: Entry): void {
 
 export const inetSocket: FdKind<TcpStreams> = {
   type: 'INETSK',
-  newState: () => new TcpStreams(),
+  newState: (options) => new TcpStreams(options),
   dump: {
     matches: (fd) => {
       const d = socketDomain(fd);
@@ -107,6 +109,8 @@ export const inetSocket: FdKind<TcpStreams> = {
           throw fd.unsupported(`an inet socket of type ${type}, protocol ${proto}`);
         }
         const peer = peerName(sk);
+        const src = address(getsockname(sk), family);
+        const dst = address(peer, family);
         let state = peer ? TCP_ESTABLISHED : TCP_CLOSE;
         let backlog = 0;
         if (proto === IPPROTO_TCP) {
@@ -115,11 +119,9 @@ export const inetSocket: FdKind<TcpStreams> = {
           if (state === TCP_LISTEN) backlog = readU32(info, TCPI_SACKED);
           else if (state === TCP_ESTABLISHED) {
             if (!options.tcpEstablished) throw new Error(`criu-ts: fd ${fd.fd} of ${fd.pid} is an established TCP connection; dump it with --tcp-established`);
-            tcp.dump(fd, sk, info);
+            tcp.dump(fd, sk, info, { family, local: src.addr, localPort: src.port, remote: dst.addr, remotePort: dst.port });
           } else if (state !== TCP_CLOSE) throw fd.unsupported(`a TCP connection in state ${state}`);
         }
-        const src = address(getsockname(sk), family);
-        const dst = address(peer, family);
         const entry: Entry = {
           ino: fd.info.ino, family, type, proto, state, src_port: src.port, dst_port: dst.port, flags: fd.flags, backlog,
           src_addr: addrWords(src.addr), dst_addr: addrWords(dst.addr), fown: noOwner(), opts: dumpSocketOpts(sk, family),
@@ -168,7 +170,14 @@ export const inetSocket: FdKind<TcpStreams> = {
       restoreIpOpts(sk, isk);
       const dst = sockaddrIn(family, wordsToAddr(isk['dst_addr'], family), Number(isk['dst_port']));
       if (Number(isk['state']) === TCP_LISTEN) listen(sk, Number(isk['backlog']));
-      else if (stream) repairConnection(sk, stream, dst);
+      else if (stream) {
+        repairConnection(sk, stream, dst);
+        // The socket owns its addresses again: what the peer retransmits now reaches it.
+        unlockConnection(
+          { family, local: src, localPort: Number(isk['src_port']), remote: wordsToAddr(isk['dst_addr'], family), remotePort: Number(isk['dst_port']) },
+          ctx.options.networkLock ?? 'iptables', ctx.options.log ?? silentLogger,
+        );
+      }
       else if (established) connect(sk, dst);
       fcntl(sk, F_SETFL, Number(isk['flags']) & ~O_ACCMODE);
       return sk;

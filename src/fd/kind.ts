@@ -7,7 +7,9 @@ import type { Entry } from '../images/index.js';
 import type { FdInfo } from '../proc/fdinfo.js';
 import type { TreeImages } from '../restore/task-images.js';
 import type { MemoryStats } from '../dump/page-writer.js';
+import type { Logger } from '../log.js';
 import type { FileTable } from './file-table.js';
+import type { NetworkLockMethod } from './tcp-lock.js';
 
 /** An fd of a frozen task, as the dump half sees it. */
 export interface OpenFd {
@@ -36,6 +38,10 @@ export interface FdDumpOptions {
   leaveRunning: boolean;
   /** The largest unlinked file carried in the images, in bytes (--ghost-limit). */
   ghostLimit: number;
+  /** How established connections are locked while the tree is down (--network-lock), and whether the user said so. */
+  networkLock: NetworkLockMethod;
+  networkLockExplicit: boolean;
+  log: Logger;
 }
 
 /** What the shared images of a kind are written with, once every task is dumped. */
@@ -98,6 +104,9 @@ export interface OpenContext {
 export interface FdRestoreOptions {
   /** The tree goes back onto our terminal and session (--shell-job). */
   shellJob: boolean;
+  /** How the dump locked established connections, to unlock each once it is back (default iptables). */
+  networkLock?: NetworkLockMethod;
+  log?: Logger;
 }
 
 export interface FdRestorer {

@@ -15,7 +15,8 @@ import {
   TCPOPT_SACK_PERM, TCPOPT_TIMESTAMP, TCPOPT_WINDOW,
 } from '../sys/tcp.js';
 import type { TreeImages } from '../restore/task-images.js';
-import type { KindDumpState, OpenFd } from './kind.js';
+import type { FdDumpOptions, KindDumpState, OpenFd } from './kind.js';
+import { lockConnection, unlockConnection, type Connection } from './tcp-lock.js';
 
 const SIOCOUTQNSD = 0x894b;
 /** tcp_info: tcpi_options at 5, snd_wscale (low nibble) and rcv_wscale at 6. */
@@ -35,14 +36,21 @@ function peekRepairQueue(sk: number, queue: number, len: number): Buffer {
 
 /** The established connections of one dump, in repair mode where the tree holds them. */
 export class TcpStreams implements KindDumpState {
-  private readonly repaired: { pid: number; fd: number }[] = [];
+  private readonly repaired: { pid: number; fd: number; conn: Connection }[] = [];
+
+  constructor(private readonly options: FdDumpOptions) {}
   /** tcp-stream-<ino>.img contents by inode. */
   private readonly streams = new Map<number, { entry: Entry; payload: Buffer }>();
 
-  /** Freezes fd's connection (sk is our copy of it, info its tcp_info) and reads its state. */
-  dump(fd: OpenFd, sk: number, info: Buffer): void {
+  /**
+   * Freezes fd's connection (sk is our copy of it, info its tcp_info), locks it (tcp-lock.ts)
+   * and reads its state.
+   */
+  dump(fd: OpenFd, sk: number, info: Buffer, conn: Connection): void {
     setIntOpt(sk, IPPROTO_TCP, TCP_REPAIR, 1);
-    this.repaired.push({ pid: fd.pid, fd: fd.fd });
+    this.repaired.push({ pid: fd.pid, fd: fd.fd, conn });
+    const o = this.options;
+    lockConnection(conn, o.networkLock, o.networkLockExplicit, o.log);
     const inqLen = ioctlInt(sk, SIOCINQ);
     const outqLen = ioctlInt(sk, SIOCOUTQ);
     const unsqLen = ioctlInt(sk, SIOCOUTQNSD);
@@ -67,9 +75,10 @@ export class TcpStreams implements KindDumpState {
     for (const [ino, s] of this.streams) writeImage(dir, `tcp-stream-${ino.toString(16)}.img`, 'tcp-stream', [s.entry], [s.payload]);
   }
 
-  /** The tree runs on: its connections leave repair mode (and carry on). */
+  /** The tree runs on: its connections leave repair mode (and carry on), and are unlocked. */
   resumed(): void {
     for (const at of this.repaired.splice(0)) {
+      unlockConnection(at.conn, this.options.networkLock, this.options.log);
       try {
         const sk = borrowFd(at.pid, at.fd);
         try {

@@ -24,7 +24,7 @@ import { pipe2 } from '../sys/proc-ops.js';
 import { wait, WNOHANG } from '../sys/ptrace.js';
 import { restoreSpawn, type SpawnSpec, type TaskSteps, type ZombieSpec } from '../sys/restore.js';
 import { buildBlobRegion, type ServiceFds } from './blob-args.js';
-import type { OpenContext } from '../fd/kind.js';
+import type { FdRestoreOptions, OpenContext } from '../fd/kind.js';
 import { takeFileLocks } from '../fd/file-locks.js';
 import { openContext, openFds, reopenRecreated } from '../fd/restore.js';
 import { foregroundOf, keepTerminalSettings } from '../fd/tty.js';
@@ -269,13 +269,19 @@ async function action(opts: RestoreOptions, stage: ActionStage, info: ActionInfo
   await opts.actions?.(stage, info);
 }
 
+const fdRestoreOptions = (opts: RestoreOptions): FdRestoreOptions => ({
+  shellJob: opts.shellJob === true,
+  networkLock: opts.networkLock ?? 'iptables',
+  log: opts.log ?? silentLogger,
+});
+
 /** Creates every task of the tree and waits for each one's report; returns our direct child's PID. */
 async function spawnTree(tree: TreeImages, plans: TaskPlan[], arch: ArchDescriptor, opts: RestoreOptions): Promise<number> {
   const log = opts.log ?? silentLogger;
   const root = plans[0]!.task.pid;
   const members = treeMembers(tree, plans);
   const steps = sessionSteps(members, opts);
-  const ctx = openContext(tree, { shellJob: opts.shellJob === true });
+  const ctx = openContext(tree, fdRestoreOptions(opts));
   const [reportRead, reportWrite] = pipe2(O_CLOEXEC);
   let child: number;
   let prepared: Omit<SpawnSpec, TreeFields>[];
@@ -401,7 +407,7 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
   const tree = readTreeImages(opts.imagesDir);
   injectFault('restore-images');
   const arch = hostArch();
-  const plans = tree.tasks.map((t) => planTask(t, tree, arch, { shellJob: opts.shellJob === true }));
+  const plans = tree.tasks.map((t) => planTask(t, tree, arch, fdRestoreOptions(opts)));
   const pid = plans[0]!.task.pid;
   checkPrivileges(plans);
   for (const tid of [...plans.flatMap((p) => p.task.threads), ...treeMembers(tree, plans).map((m) => m.pid)]) {

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DumpOptions, RestoreOptions } from '../options.js';
 import { CLONE_NEWNET } from '../sys/sched.js';
+import type { NetworkLockMethod } from '../fd/tcp-lock.js';
 import type { CriuOpts } from './messages.js';
 
 export type Operation = 'dump' | 'restore';
@@ -143,7 +144,14 @@ export const optionTable: Readonly<Record<string, Row>> = {
   pre_dump_mode: { rule: ignored('read by pre-dump only') },
   pidfd_store_sk: { rule: refused('pidfd store') },
   lsm_mount_context: { rule: refused('LSM mount context'), on: R },
-  network_lock: { rule: ignored('TCP connections are locked by repair mode; no network namespace is locked (none is dumped)') },
+  network_lock: {
+    rule: take((v: string | number, c) => {
+      const method = { SKIP: 'skip', 3: 'skip', IPTABLES: 'iptables', 1: 'iptables' }[String(v)] as NetworkLockMethod | undefined;
+      if (!method) return c.refuse(`${v}: established connections are locked with IPTABLES or not at all (SKIP)`);
+      c.s.dump.networkLock = method;
+      c.s.restore.networkLock = method;
+    }),
+  },
   mntns_compat_mode: { rule: ignored(mounts) },
   skip_file_rwx_check: { rule: refused('skipping the file permission check') },
   unprivileged: { rule: refused('unprivileged mode') },

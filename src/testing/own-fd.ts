@@ -4,10 +4,11 @@ import fs from 'node:fs';
 import { FilesDump } from '../fd/dump.js';
 import { GHOST_LIMIT } from '../fd/ghost-file.js';
 import type { Entry, FdDumpOptions, OpenContext } from '../fd/kind.js';
+import { silentLogger } from '../log.js';
 import { openContext } from '../fd/restore.js';
 import type { TreeImages } from '../restore/task-images.js';
 
-export const noDumpOptions: FdDumpOptions = { shellJob: false, tcpEstablished: false, extUnixSk: false, leaveRunning: false, ghostLimit: GHOST_LIMIT };
+export const noDumpOptions: FdDumpOptions = { shellJob: false, tcpEstablished: false, extUnixSk: false, leaveRunning: false, ghostLimit: GHOST_LIMIT, networkLock: 'skip', networkLockExplicit: false, log: silentLogger };
 
 export interface RoundTrip {
   dump: FilesDump;
