@@ -3,6 +3,7 @@
 #include "addon.h"
 
 #include <linux/netlink.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -65,6 +66,14 @@ static Napi::Value Shutdown(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 CRIU_TS_EXPORT("shutdown", Shutdown);
+
+// pollEvents(fd) -> the revents of poll({fd, POLLIN | POLLOUT | POLLRDHUP}) at once, never waiting
+static Napi::Value PollEvents(const Napi::CallbackInfo& info) {
+  struct pollfd p = {IntArg(info, 0), POLLIN | POLLOUT | POLLRDHUP, 0};
+  if (poll(&p, 1, 0) < 0) return ThrowErrno(info.Env(), errno, "poll(" + Fd(p.fd) + ")");
+  return Napi::Number::New(info.Env(), p.revents);
+}
+CRIU_TS_EXPORT("pollEvents", PollEvents);
 
 // accept4(fd, flags) -> the new connection's fd
 static Napi::Value Accept4(const Napi::CallbackInfo& info) {

@@ -2,23 +2,28 @@
 // read with getsockname/getpeername/getsockopt on a borrowed copy of the socket; an
 // established TCP connection also has its stream (tcp-stream.ts). Restore makes a new
 // socket bound to the dumped address and port (SO_REUSEADDR held on while binding),
-// listening again with its backlog, a UDP socket connected to its peer again; then its options.
+// listening again with its backlog, a UDP socket connected to its peer again; then its options
+// and its shutdown bits (read with inet_diag, or poll for a socket with no address).
 import { isSysError } from '../sys/native.js';
 import { F_SETFL, O_ACCMODE } from '../sys/fcntl.js';
 import { readU32, writeU32 } from '../sys/host-order.js';
 import { fcntl } from '../sys/proc-ops.js';
 import {
   AF_INET, AF_INET6, bind, connect, getIntOpt, getpeername, getsockname, getsockopt, IP_FREEBIND, IP_TOS, IP_TTL, IPPROTO_IP,
-  IPPROTO_IPV6, IPPROTO_TCP, IPPROTO_UDP, IPV6_V6ONLY, listen, parseSockaddr, setIntOpt, SO_PROTOCOL, SO_REUSEADDR, SO_TYPE,
-  SOCK_CLOEXEC, SOCK_DGRAM, SOCK_STREAM, sockaddrIn, socket, SOL_SOCKET,
+  IPPROTO_IPV6, IPPROTO_TCP, IPPROTO_UDP, IPV6_V6ONLY, listen, parseSockaddr, pollEvents, POLLHUP, POLLRDHUP, RCV_SHUTDOWN,
+  SEND_SHUTDOWN, setIntOpt, SO_PROTOCOL, SO_REUSEADDR, SO_TYPE, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_STREAM, sockaddrIn, sockDiag,
+  socket, SOL_SOCKET,
 } from '../sys/socket.js';
 import {
   TCP_CLOSE, TCP_CORK, TCP_ESTABLISHED, TCP_INFO, TCP_KEEPCNT, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_LISTEN, TCP_NODELAY, TCP_REPAIR,
 } from '../sys/tcp.js';
 import { fileEntry } from '../restore/task-images.js';
 import { noOwner } from './file-table.js';
-import type { Entry, FdKind } from './kind.js';
-import { applySocketOpts, checkSocketOpts, dumpSocketOpts, setIntOptIfDiffers, socketDomain, withSocket } from './socket-opts.js';
+import { inetDiagRequest, type InetDiag, parseInetDiag } from '../proc/net-inet-diag.js';
+import type { Entry, FdDumpOptions, FdKind, FinishContext, KindDumpState } from './kind.js';
+import {
+  applyShutdown, applySocketOpts, checkSocketOpts, dumpSocketOpts, setIntOptIfDiffers, socketDomain, withSocket,
+} from './socket-opts.js';
 import { readTcpStream, repairConnection, TcpStreams } from './tcp-stream.js';
 import { unlockConnection } from './tcp-lock.js';
 import { silentLogger } from '../log.js';
@@ -92,15 +97,47 @@ function restoreIpOpts(sk: number, isk: Entry): void {
   setIntOptIfDiffers(sk, IPPROTO_TCP, TCP_KEEPINTVL, tcp['keepintvl'] ?? opts['tcp_keepintvl']);
 }
 
-export const inetSocket: FdKind<TcpStreams> = {
+/** One dump's inet sockets: the established TCP streams, and inet_diag read once per family and protocol. */
+class InetDumpState implements KindDumpState {
+  readonly tcp: TcpStreams;
+  private readonly diag = new Map<string, Map<number, InetDiag>>();
+
+  constructor(options: FdDumpOptions) {
+    this.tcp = new TcpStreams(options);
+  }
+
+  /**
+   * sk's RCV_SHUTDOWN | SEND_SHUTDOWN. A socket with neither address is in no table inet_diag
+   * walks; poll shows its read half (POLLRDHUP) and both halves (POLLHUP), not a write half alone.
+   */
+  shutdownOf(sk: number, ino: number, family: number, proto: number): number {
+    const key = `${family}/${proto}`;
+    let all = this.diag.get(key);
+    if (!all) this.diag.set(key, all = parseInetDiag(sockDiag(inetDiagRequest(family, proto))));
+    const found = all.get(ino);
+    if (found) return found.shutdown;
+    const ev = pollEvents(sk);
+    return ev & POLLHUP ? RCV_SHUTDOWN | SEND_SHUTDOWN : ev & POLLRDHUP ? RCV_SHUTDOWN : 0;
+  }
+
+  finish(out: FinishContext): void {
+    this.tcp.finish(out);
+  }
+
+  resumed(): void {
+    this.tcp.resumed();
+  }
+}
+
+export const inetSocket: FdKind<InetDumpState> = {
   type: 'INETSK',
-  newState: (options) => new TcpStreams(options),
+  newState: (options) => new InetDumpState(options),
   dump: {
     matches: (fd) => {
       const d = socketDomain(fd);
       return d === AF_INET || d === AF_INET6;
     },
-    dump(fd, { files, state: tcp, options }) {
+    dump(fd, { files, state: inet, options }) {
       return files.shared(fd.fileKey, (id) => withSocket(fd, (sk) => {
         const family = socketDomain(fd)!;
         const type = getIntOpt(sk, SOL_SOCKET, SO_TYPE);
@@ -119,7 +156,7 @@ export const inetSocket: FdKind<TcpStreams> = {
           if (state === TCP_LISTEN) backlog = readU32(info, TCPI_SACKED);
           else if (state === TCP_ESTABLISHED) {
             if (!options.tcpEstablished) throw new Error(`criu-ts: fd ${fd.fd} of ${fd.pid} is an established TCP connection; dump it with --tcp-established`);
-            tcp.dump(fd, sk, info, { family, local: src.addr, localPort: src.port, remote: dst.addr, remotePort: dst.port });
+            inet.tcp.dump(fd, sk, info, { family, local: src.addr, localPort: src.port, remote: dst.addr, remotePort: dst.port });
           } else if (state !== TCP_CLOSE) throw fd.unsupported(`a TCP connection in state ${state}`);
         }
         const entry: Entry = {
@@ -129,6 +166,11 @@ export const inetSocket: FdKind<TcpStreams> = {
         if (family === AF_INET6) entry['v6only'] = getIntOpt(sk, IPPROTO_IPV6, IPV6_V6ONLY) !== 0;
         entry['ip_opts'] = ipOpts(sk);
         entry['tcp_opts'] = proto === IPPROTO_TCP ? tcpOpts(sk) : {};
+        // A TCP socket shut down for writing is past ESTABLISHED (refused above); for reading it is not.
+        if (proto === IPPROTO_UDP || state === TCP_ESTABLISHED) {
+          const shut = inet.shutdownOf(sk, fd.info.ino, family, proto);
+          if (shut) entry['shutdown'] = shut;
+        }
         files.add('INETSK', 'isk', id, entry);
       }));
     },
@@ -159,7 +201,7 @@ export const inetSocket: FdKind<TcpStreams> = {
       const src = wordsToAddr(isk['src_addr'], family);
       const established = Number(isk['state']) === TCP_ESTABLISHED;
       const stream = established && Number(isk['proto']) === IPPROTO_TCP ? readTcpStream(ctx.tree, Number(isk['ino'])) : undefined;
-        const bound = isk['src_port'] || !isZero(src);
+      const bound = isk['src_port'] || !isZero(src);
       // The old socket's port may linger (TIME_WAIT); the dumped SO_REUSEADDR is applied below.
       if (bound) setIntOpt(sk, SOL_SOCKET, SO_REUSEADDR, 1);
       // After SO_REUSEADDR, which would undo it: repair mode lets the bind share the port even
@@ -177,8 +219,8 @@ export const inetSocket: FdKind<TcpStreams> = {
           { family, local: src, localPort: Number(isk['src_port']), remote: wordsToAddr(isk['dst_addr'], family), remotePort: Number(isk['dst_port']) },
           ctx.options.networkLock ?? 'iptables', ctx.options.log ?? silentLogger,
         );
-      }
-      else if (established) connect(sk, dst);
+      } else if (established) connect(sk, dst);
+      applyShutdown(sk, isk, !established);
       fcntl(sk, F_SETFL, Number(isk['flags']) & ~O_ACCMODE);
       return sk;
     },

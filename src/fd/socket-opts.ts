@@ -1,15 +1,18 @@
 // What every socket kind shares: at dump, a borrowed copy of the task's socket (the same
 // open file, taken with pidfd_getfd), its family, and sk_opts_entry read with getsockopt;
 // at restore, sk_opts_entry put back onto a new socket. An option is set only where the new
-// socket's value differs from the dumped one, so defaults that follow sysctls stay defaults.
+// socket's value differs from the dumped one, so defaults that follow sysctls stay defaults;
+// then its shutdown bits.
 import fs from 'node:fs';
 import type { Entry } from '../images/index.js';
+import { isSysError } from '../sys/native.js';
 import { borrowFd } from '../sys/proc-ops.js';
 import { readI32, readI64, writeI32, writeI64 } from '../sys/host-order.js';
 import {
-  AF_UNIX, getIntOpt, getsockopt, setIntOpt, setsockopt, SO_BROADCAST, SO_BUF_LOCK, SO_DOMAIN, SO_DONTROUTE, SO_KEEPALIVE,
+  AF_UNIX, getIntOpt, getsockopt, RCV_SHUTDOWN, SEND_SHUTDOWN, setIntOpt, setsockopt, SO_BROADCAST, SO_BUF_LOCK, SO_DOMAIN, SO_DONTROUTE, SO_KEEPALIVE,
   SO_LINGER, SO_MARK, SO_NO_CHECK, SO_OOBINLINE, SO_PASSCRED, SO_PASSSEC, SO_PRIORITY, SO_RCVBUF, SO_RCVBUFFORCE, SO_RCVLOWAT,
   SO_RCVTIMEO, SO_REUSEADDR, SO_REUSEPORT, SO_SNDBUF, SO_SNDBUFFORCE, SO_SNDTIMEO, SO_BINDTODEVICE, SOL_SOCKET,
+  shutdown, SHUT_RD, SHUT_WR,
 } from '../sys/socket.js';
 import type { OpenFd } from './kind.js';
 
@@ -123,4 +126,25 @@ export function applySocketOpts(sk: number, o: Entry): void {
   }
   // Last: setting the sizes above locked them; put back the locks that were there.
   setIntOptIfDiffers(sk, SOL_SOCKET, SO_BUF_LOCK, o['so_buf_lock']);
+}
+
+/** sk_shutdown values (decoded as names, encoded as numbers). */
+const shutdownBits: Record<string, number> = { NONE: 0, READ: RCV_SHUTDOWN, WRITE: SEND_SHUTDOWN, BOTH: RCV_SHUTDOWN | SEND_SHUTDOWN };
+
+/**
+ * Shuts sk down as its entry's `shutdown` says. An unconnected inet socket keeps the bits
+ * although the call fails with ENOTCONN, so with unconnected that error is its success.
+ */
+export function applyShutdown(sk: number, entry: Entry, unconnected = false): void {
+  const v = entry['shutdown'] ?? 0;
+  const how = typeof v === 'string' ? shutdownBits[v] ?? 0 : Number(v);
+  const shut = (half: number): void => {
+    try {
+      shutdown(sk, half);
+    } catch (e) {
+      if (!unconnected || !isSysError(e, 'ENOTCONN')) throw e;
+    }
+  };
+  if (how & SEND_SHUTDOWN) shut(SHUT_WR);
+  if (how & RCV_SHUTDOWN) shut(SHUT_RD);
 }

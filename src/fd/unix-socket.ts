@@ -20,7 +20,7 @@ import { isSysError } from '../sys/native.js';
 import { PathRefused, resolveBeneath, trustedOwners, type Beneath } from '../restore/beneath.js';
 import { borrowFd, fcntl } from '../sys/proc-ops.js';
 import {
-  accept4, AF_UNIX, bind, connect, listen, RCV_SHUTDOWN, SCM_RIGHTS, SEND_SHUTDOWN, send, sendFds, shutdown, SHUT_RD, SHUT_WR,
+  accept4, AF_UNIX, bind, connect, listen, RCV_SHUTDOWN, SCM_RIGHTS, send, sendFds,
   SOCK_CLOEXEC, SOCK_DGRAM, SOCK_NONBLOCK, SOCK_SEQPACKET, SOCK_STREAM, sockaddrUn, sockDiag, socket, socketpair,
 } from '../sys/socket.js';
 import { TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN } from '../sys/tcp.js';
@@ -28,7 +28,7 @@ import { fileEntry, type TreeImages } from '../restore/task-images.js';
 import { type FileTable, noOwner } from './file-table.js';
 import type { FdDumpOptions, FdKind, FinishContext, KindDumpState, OpenContext } from './kind.js';
 import { peekQueue, type QueuedPacket } from './sk-queue.js';
-import { applySocketOpts, checkSocketOpts, dumpSocketOpts, socketDomain, withSocket } from './socket-opts.js';
+import { applyShutdown, applySocketOpts, checkSocketOpts, dumpSocketOpts, socketDomain, withSocket } from './socket-opts.js';
 
 /** unix_sk_entry.uflags: a peer outside the tree, only connected to at restore. */
 const USK_EXTERN = 1;
@@ -325,16 +325,6 @@ function sendAll(ctx: OpenContext, from: number, packets: Packet[], type: number
   } finally {
     fcntl(from, F_SETFL, flags);
   }
-}
-
-/** sk_shutdown values (decoded as names, encoded as numbers). */
-const shutdownBits: Record<string, number> = { NONE: 0, READ: RCV_SHUTDOWN, WRITE: SEND_SHUTDOWN, BOTH: RCV_SHUTDOWN | SEND_SHUTDOWN };
-
-function applyShutdown(sk: number, usk: Entry): void {
-  const v = usk['shutdown'] ?? 0;
-  const how = typeof v === 'string' ? shutdownBits[v] ?? 0 : Number(v);
-  if (how & SEND_SHUTDOWN) shutdown(sk, SHUT_WR);
-  if (how & RCV_SHUTDOWN) shutdown(sk, SHUT_RD);
 }
 
 function createPair(ctx: OpenContext, s: UnixRestore, a: Entry, b: Entry): void {

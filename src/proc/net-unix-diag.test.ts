@@ -1,22 +1,9 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { AF_UNIX, bind, listen, shutdown, SHUT_WR, SOCK_SEQPACKET, SOCK_STREAM, sockaddrUn, sockDiag, socket, socketpair, send } from '../sys/socket.js';
+import { netlinkAttr as attr, netlinkMessage as message } from '../testing/netlink.js';
 import { parseUnixDiag, unixDiagRequest } from './net-unix-diag.js';
 
-function message(type: number, body: Buffer): Buffer {
-  const h = Buffer.alloc(16);
-  h.writeUInt32LE(16 + body.length, 0);
-  h.writeUInt16LE(type, 4);
-  return Buffer.concat([h, body]);
-}
-
-function attr(type: number, data: Buffer): Buffer {
-  const a = Buffer.alloc((4 + data.length + 3) & ~3);
-  a.writeUInt16LE(4 + data.length, 0);
-  a.writeUInt16LE(type, 2);
-  data.copy(a, 4);
-  return a;
-}
 
 describe('unix_diag parsing', () => {
   it('reads the header and every attribute of a socket', () => {

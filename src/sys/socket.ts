@@ -13,6 +13,7 @@ interface SocketAddon {
   listen(fd: number, backlog: number): void;
   accept4(fd: number, flags: number): number;
   shutdown(fd: number, how: number): void;
+  pollEvents(fd: number): number;
   getsockname(fd: number): Buffer;
   getpeername(fd: number): Buffer;
   getsockopt(fd: number, level: number, name: number, size: number): Buffer;
@@ -106,6 +107,10 @@ export const SHUT_WR = 1;
 export const RCV_SHUTDOWN = 1;
 export const SEND_SHUTDOWN = 2;
 
+/** poll revents (the same numbers on every arch criu-ts builds for). */
+export const POLLHUP = 0x10;
+export const POLLRDHUP = 0x2000;
+
 /** Control message types (cmsg_type at SOL_SOCKET). */
 export const SCM_RIGHTS = 1;
 
@@ -116,6 +121,8 @@ export const connect = (fd: number, addr: Buffer): void => native().connect(fd, 
 export const listen = (fd: number, backlog: number): void => native().listen(fd, backlog);
 export const accept4 = (fd: number, flags = SOCK_CLOEXEC): number => native().accept4(fd, flags);
 export const shutdown = (fd: number, how: number): void => native().shutdown(fd, how);
+/** What poll reports of fd right now (POLLIN, POLLOUT, POLLRDHUP, POLLHUP...). */
+export const pollEvents = (fd: number): number => native().pollEvents(fd);
 export const getsockname = (fd: number): Buffer => native().getsockname(fd);
 export const getpeername = (fd: number): Buffer => native().getpeername(fd);
 export const getsockopt = (fd: number, level: number, name: number, size = 4): Buffer => native().getsockopt(fd, level, name, size);
