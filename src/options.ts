@@ -22,6 +22,8 @@ export interface DumpOptions {
   ghostLimit?: number;
   /** Give up seizing/freezing after this many seconds (--timeout). */
   timeoutSec?: number;
+  /** Drop connections waiting in a listener's accept queue instead of refusing the dump (--skip-in-flight). */
+  skipInFlight?: boolean;
   /**
    * How established connections are kept from being reset while the tree is down
    * (--network-lock; default iptables, and only a warning when iptables is missing).
@@ -51,6 +53,8 @@ export interface RestoreOptions {
   pidfile?: string;
   /** How the dump locked established connections (--network-lock; default iptables): unlocked as each is back. */
   networkLock?: NetworkLockMethod;
+  /** Established TCP connections come back as closed sockets (--tcp-close): the program sees them dropped. */
+  tcpClose?: boolean;
   /** Called at each restore stage (pre-restore ... post-resume). */
   actions?: ActionHook;
   log?: Logger;

@@ -95,6 +95,9 @@ export function dumpOptionsOf(args: ParsedArgs, settings: Settings, log: Logger)
   if (args.flag('tcp-established')) opts.tcpEstablished = true;
   if (args.flag('ext-unix-sk')) opts.extUnixSk = true;
   if (args.flag('file-locks')) opts.fileLocks = true;
+  if (args.flag('skip-in-flight')) opts.skipInFlight = true;
+  const mode = args.value('pre-dump-mode');
+  if (mode !== undefined && mode !== 'splice' && mode !== 'read') throw new UsageError(`--pre-dump-mode takes splice or read, not "${mode}"`);
   const ghostLimit = sizeArg(args, 'ghost-limit');
   if (ghostLimit !== undefined) opts.ghostLimit = ghostLimit;
   const timeout = positiveInt(args, 'timeout');
@@ -118,6 +121,7 @@ export function restoreOptionsOf(args: ParsedArgs, settings: Settings, log: Logg
   const detach = args.occurrences.filter((o) => o.option.long === 'restore-detached' || o.option.long === 'daemon').at(-1);
   if (detach && !detach.negated) opts.detached = true;
   if (args.flag('shell-job')) opts.shellJob = true;
+  if (args.flag('tcp-close')) opts.tcpClose = true;
   const pidfile = args.value('pidfile');
   if (pidfile !== undefined) opts.pidfile = path.resolve(settings.workDir, pidfile);
   const lock = networkLockOf(args);

@@ -76,7 +76,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
   const fds = new FilesDump({
     shellJob: opts.shellJob === true, tcpEstablished: opts.tcpEstablished === true,
     extUnixSk: opts.extUnixSk === true, leaveRunning: opts.leaveRunning === true,
-    ghostLimit: opts.ghostLimit ?? GHOST_LIMIT,
+    ghostLimit: opts.ghostLimit ?? GHOST_LIMIT, skipInFlight: opts.skipInFlight === true,
     networkLock: opts.networkLock ?? 'iptables', networkLockExplicit: opts.networkLock !== undefined, log,
   });
   try {

@@ -1,6 +1,7 @@
 // dump -> restore of live programs (zdtm/e2e/*.c): what a restored process keeps.
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { dump } from '../dump/index.js';
 import { restore } from '../restore/index.js';
 import { alive, checkpoint, checkpointRestore, lines, moreLines, start, stop, until, type Program } from '../demo/programs.js';
 
@@ -24,6 +25,21 @@ describe.runIf(isRoot)('checkpoint and restore of a live program', () => {
     const n = after.map(Number);
     n.forEach((v, i) => expect(v).toBe(i)); // no gap, no restart: one count 0..N
     expect(alive(p.pid)).toBe(true);
+  });
+
+  it('refuses a listener with a connection not yet accepted, running on, and drops it with skipInFlight', async () => {
+    const q = (p = await start('inflight'));
+    await moreLines(q, 5);
+    await expect(dump({ pid: q.pid, imagesDir: q.images, tcpEstablished: true, networkLock: 'skip' }))
+      .rejects.toThrow(/TCP listener with 1 connection\(s\) not yet accepted.*--skip-in-flight/);
+    await moreLines(q, lines(q).length + 5); // the failed dump left it running
+    expect(fs.existsSync(`${q.images}/inventory.img`)).toBe(false); // and no image set a restore would take
+    await dump({ pid: q.pid, imagesDir: q.images, tcpEstablished: true, skipInFlight: true, networkLock: 'skip' });
+    await until(`pid ${q.pid} to be free`, () => !fs.existsSync(`/proc/${q.pid}`));
+    expect((await restore({ imagesDir: q.images, detached: true, networkLock: 'skip' })).pid).toBe(q.pid);
+    const after = await moreLines(q, lines(q).length + 5);
+    expect(after.filter((l) => l.startsWith('BAD'))).toEqual([]);
+    after.map(Number).forEach((v, i) => expect(v).toBe(i));
   });
 
   it('keeps 64 MiB of data intact', async () => {

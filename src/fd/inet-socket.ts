@@ -28,7 +28,8 @@ import { readTcpStream, repairConnection, TcpStreams } from './tcp-stream.js';
 import { unlockConnection } from './tcp-lock.js';
 import { silentLogger } from '../log.js';
 
-/** tcp_info: u8 state first; for a listener tcpi_sacked (offset 28) is its backlog. */
+/** tcp_info: u8 state first; for a listener tcpi_unacked (24) counts connections not yet accepted, tcpi_sacked (28) is its backlog. */
+const TCPI_UNACKED = 24;
 const TCPI_SACKED = 28;
 
 /** An address as CRIU stores it: network-order bytes read as host u32 words. */
@@ -153,7 +154,14 @@ export const inetSocket: FdKind<InetDumpState> = {
         if (proto === IPPROTO_TCP) {
           const info = getsockopt(sk, IPPROTO_TCP, TCP_INFO, 32);
           state = info[0]!;
-          if (state === TCP_LISTEN) backlog = readU32(info, TCPI_SACKED);
+          if (state === TCP_LISTEN) {
+            backlog = readU32(info, TCPI_SACKED);
+            const waiting = readU32(info, TCPI_UNACKED);
+            if (waiting && !options.skipInFlight) {
+              throw new Error(`criu-ts: fd ${fd.fd} of ${fd.pid} is a TCP listener with ${waiting} connection(s) not yet accepted, which a restore cannot bring back; dump with --skip-in-flight to drop them`);
+            }
+            if (waiting) options.log.warn(`fd ${fd.fd} of ${fd.pid}: ${waiting} connection(s) not yet accepted are dropped (--skip-in-flight)`);
+          }
           else if (state === TCP_ESTABLISHED) {
             if (!options.tcpEstablished) throw new Error(`criu-ts: fd ${fd.fd} of ${fd.pid} is an established TCP connection; dump it with --tcp-established`);
             inet.tcp.dump(fd, sk, info, { family, local: src.addr, localPort: src.port, remote: dst.addr, remotePort: dst.port });
@@ -176,7 +184,7 @@ export const inetSocket: FdKind<InetDumpState> = {
     },
   },
   restore: {
-    check(tree, fileId) {
+    check(tree, fileId, options) {
       const isk = fileEntry(tree, fileId, 'INETSK')['isk'];
       const [family, type, proto, state] = [isk['family'], isk['type'], isk['proto'], isk['state']].map(Number);
       const what = `inet socket ${isk['ino']}`;
@@ -187,7 +195,7 @@ export const inetSocket: FdKind<InetDumpState> = {
       }
       const tcp = type === SOCK_STREAM && proto === IPPROTO_TCP;
       if (!tcp && !(type === SOCK_DGRAM && proto === IPPROTO_UDP)) throw new Error(`criu-ts: ${what} (type ${type}, protocol ${proto}) cannot be restored yet`);
-      if (tcp && state === TCP_ESTABLISHED) readTcpStream(tree, Number(isk['ino']));
+      if (tcp && state === TCP_ESTABLISHED) { if (!options.tcpClose) readTcpStream(tree, Number(isk['ino'])); }
       else if (tcp && state !== TCP_LISTEN && state !== TCP_CLOSE) throw new Error(`criu-ts: ${what} is a TCP connection in state ${state}, which cannot be restored`);
       if (!tcp && state !== TCP_ESTABLISHED && state !== TCP_CLOSE) throw new Error(`criu-ts: ${what} is in state ${state}, which cannot be restored`);
       checkSocketOpts(isk['opts'], what);
@@ -200,8 +208,11 @@ export const inetSocket: FdKind<InetDumpState> = {
       if (family === AF_INET6 && isk['v6only'] !== undefined) setIntOptIfDiffers(sk, IPPROTO_IPV6, IPV6_V6ONLY, isk['v6only']);
       const src = wordsToAddr(isk['src_addr'], family);
       const established = Number(isk['state']) === TCP_ESTABLISHED;
-      const stream = established && Number(isk['proto']) === IPPROTO_TCP ? readTcpStream(ctx.tree, Number(isk['ino'])) : undefined;
-      const bound = isk['src_port'] || !isZero(src);
+      const connection = established && Number(isk['proto']) === IPPROTO_TCP;
+      // --tcp-close: the connection comes back as a fresh, unbound socket that never connected.
+      const closed = connection && ctx.options.tcpClose === true;
+      const stream = connection && !closed ? readTcpStream(ctx.tree, Number(isk['ino'])) : undefined;
+      const bound = !closed && (isk['src_port'] || !isZero(src));
       // The old socket's port may linger (TIME_WAIT); the dumped SO_REUSEADDR is applied below.
       if (bound) setIntOpt(sk, SOL_SOCKET, SO_REUSEADDR, 1);
       // After SO_REUSEADDR, which would undo it: repair mode lets the bind share the port even
@@ -212,15 +223,16 @@ export const inetSocket: FdKind<InetDumpState> = {
       restoreIpOpts(sk, isk);
       const dst = sockaddrIn(family, wordsToAddr(isk['dst_addr'], family), Number(isk['dst_port']));
       if (Number(isk['state']) === TCP_LISTEN) listen(sk, Number(isk['backlog']));
-      else if (stream) {
-        repairConnection(sk, stream, dst);
-        // The socket owns its addresses again: what the peer retransmits now reaches it.
+      else if (stream) repairConnection(sk, stream, dst);
+      else if (established && !closed) connect(sk, dst);
+      if (connection) {
+        // The socket owns its addresses again (or, closed, lets the peer's next packet be reset).
         unlockConnection(
           { family, local: src, localPort: Number(isk['src_port']), remote: wordsToAddr(isk['dst_addr'], family), remotePort: Number(isk['dst_port']) },
           ctx.options.networkLock ?? 'iptables', ctx.options.log ?? silentLogger,
         );
-      } else if (established) connect(sk, dst);
-      applyShutdown(sk, isk, !established);
+      }
+      if (!closed) applyShutdown(sk, isk, !established);
       fcntl(sk, F_SETFL, Number(isk['flags']) & ~O_ACCMODE);
       return sk;
     },

@@ -38,6 +38,8 @@ export interface FdDumpOptions {
   leaveRunning: boolean;
   /** The largest unlinked file carried in the images, in bytes (--ghost-limit). */
   ghostLimit: number;
+  /** Connections waiting in a listener's accept queue are dropped instead of failing the dump (--skip-in-flight). */
+  skipInFlight: boolean;
   /** How established connections are locked while the tree is down (--network-lock), and whether the user said so. */
   networkLock: NetworkLockMethod;
   networkLockExplicit: boolean;
@@ -106,6 +108,8 @@ export interface FdRestoreOptions {
   shellJob: boolean;
   /** How the dump locked established connections, to unlock each once it is back (default iptables). */
   networkLock?: NetworkLockMethod;
+  /** Established TCP connections come back closed (--tcp-close). */
+  tcpClose?: boolean;
   log?: Logger;
 }
 

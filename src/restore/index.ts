@@ -272,6 +272,7 @@ async function action(opts: RestoreOptions, stage: ActionStage, info: ActionInfo
 const fdRestoreOptions = (opts: RestoreOptions): FdRestoreOptions => ({
   shellJob: opts.shellJob === true,
   networkLock: opts.networkLock ?? 'iptables',
+  tcpClose: opts.tcpClose === true,
   log: opts.log ?? silentLogger,
 });
 

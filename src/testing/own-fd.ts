@@ -8,7 +8,7 @@ import { silentLogger } from '../log.js';
 import { openContext } from '../fd/restore.js';
 import type { TreeImages } from '../restore/task-images.js';
 
-export const noDumpOptions: FdDumpOptions = { shellJob: false, tcpEstablished: false, extUnixSk: false, leaveRunning: false, ghostLimit: GHOST_LIMIT, networkLock: 'skip', networkLockExplicit: false, log: silentLogger };
+export const noDumpOptions: FdDumpOptions = { shellJob: false, tcpEstablished: false, extUnixSk: false, leaveRunning: false, ghostLimit: GHOST_LIMIT, skipInFlight: false, networkLock: 'skip', networkLockExplicit: false, log: silentLogger };
 
 export interface RoundTrip {
   dump: FilesDump;
