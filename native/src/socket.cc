@@ -2,6 +2,7 @@
 // one sock_diag netlink exchange. Addresses travel as raw sockaddr Buffers built in TS.
 #include "addon.h"
 
+#include <linux/filter.h>
 #include <linux/netlink.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -119,6 +120,37 @@ static Napi::Value Setsockopt(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 CRIU_TS_EXPORT("setsockopt", Setsockopt);
+
+// socketFilter(fd) -> the classic BPF program attached with SO_ATTACH_FILTER (8 bytes per
+// instruction, empty if none). SO_GET_FILTER counts its length in instructions, not bytes:
+// asked with 0 it says how many there are.
+static Napi::Value SocketFilter(const Napi::CallbackInfo& info) {
+  int fd = IntArg(info, 0);
+  socklen_t count = 0;
+  if (getsockopt(fd, SOL_SOCKET, SO_GET_FILTER, nullptr, &count) < 0) return ThrowErrno(info.Env(), errno, "getsockopt(" + Fd(fd) + ", SO_GET_FILTER)");
+  std::vector<struct sock_filter> prog(count);
+  if (count && getsockopt(fd, SOL_SOCKET, SO_GET_FILTER, prog.data(), &count) < 0) {
+    return ThrowErrno(info.Env(), errno, "getsockopt(" + Fd(fd) + ", SO_GET_FILTER)");
+  }
+  prog.resize(std::min<size_t>(count, prog.size()));
+  return Napi::Buffer<uint8_t>::Copy(info.Env(), reinterpret_cast<uint8_t*>(prog.data()), prog.size() * sizeof(struct sock_filter));
+}
+CRIU_TS_EXPORT("socketFilter", SocketFilter);
+
+// attachSocketFilter(fd, program): SO_ATTACH_FILTER of a classic BPF program (8 bytes per instruction).
+static Napi::Value AttachSocketFilter(const Napi::CallbackInfo& info) {
+  int fd = IntArg(info, 0);
+  auto code = BufArg(info, 1);
+  if (code.Length() % sizeof(struct sock_filter) || code.Length() / sizeof(struct sock_filter) > BPF_MAXINSNS) {
+    return ThrowErrno(info.Env(), EINVAL, "attachSocketFilter: a program of " + std::to_string(code.Length()) + " bytes");
+  }
+  std::vector<struct sock_filter> prog(code.Length() / sizeof(struct sock_filter));
+  std::memcpy(prog.data(), code.Data(), code.Length());
+  struct sock_fprog fprog = {static_cast<unsigned short>(prog.size()), prog.data()};
+  if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fprog, sizeof(fprog)) < 0) return ThrowErrno(info.Env(), errno, "setsockopt(" + Fd(fd) + ", SO_ATTACH_FILTER)");
+  return info.Env().Undefined();
+}
+CRIU_TS_EXPORT("attachSocketFilter", AttachSocketFilter);
 
 // recv(fd, maxLen, flags) -> [bytes received (truncated to maxLen), length returned by the call]
 static Napi::Value Recv(const Napi::CallbackInfo& info) {

@@ -22,7 +22,7 @@ import { noOwner } from './file-table.js';
 import { inetDiagRequest, type InetDiag, parseInetDiag } from '../proc/net-inet-diag.js';
 import type { Entry, FdDumpOptions, FdKind, FinishContext, KindDumpState } from './kind.js';
 import {
-  applyShutdown, applySocketOpts, checkSocketOpts, dumpSocketOpts, setIntOptIfDiffers, socketDomain, withSocket,
+  finishSocketState, applySocketOpts, checkSocketOpts, dumpSocketOpts, setIntOptIfDiffers, socketDomain, withSocket,
 } from './socket-opts.js';
 import { readTcpStream, repairConnection, TcpStreams } from './tcp-stream.js';
 import { unlockConnection } from './tcp-lock.js';
@@ -232,7 +232,7 @@ export const inetSocket: FdKind<InetDumpState> = {
           ctx.options.networkLock ?? 'iptables', ctx.options.log ?? silentLogger,
         );
       }
-      if (!closed) applyShutdown(sk, isk, !established);
+      if (!closed) finishSocketState(sk, isk, !established);
       fcntl(sk, F_SETFL, Number(isk['flags']) & ~O_ACCMODE);
       return sk;
     },

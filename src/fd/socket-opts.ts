@@ -2,17 +2,17 @@
 // open file, taken with pidfd_getfd), its family, and sk_opts_entry read with getsockopt;
 // at restore, sk_opts_entry put back onto a new socket. An option is set only where the new
 // socket's value differs from the dumped one, so defaults that follow sysctls stay defaults;
-// then its shutdown bits.
+// once its queues are refilled, its shutdown bits and its filter (which would sift the refill).
 import fs from 'node:fs';
 import type { Entry } from '../images/index.js';
 import { isSysError } from '../sys/native.js';
 import { borrowFd } from '../sys/proc-ops.js';
-import { readI32, readI64, writeI32, writeI64 } from '../sys/host-order.js';
+import { readI32, readI64, readU64, writeI32, writeI64, writeU64 } from '../sys/host-order.js';
 import {
   AF_UNIX, getIntOpt, getsockopt, RCV_SHUTDOWN, SEND_SHUTDOWN, setIntOpt, setsockopt, SO_BROADCAST, SO_BUF_LOCK, SO_DOMAIN, SO_DONTROUTE, SO_KEEPALIVE,
   SO_LINGER, SO_MARK, SO_NO_CHECK, SO_OOBINLINE, SO_PASSCRED, SO_PASSSEC, SO_PRIORITY, SO_RCVBUF, SO_RCVBUFFORCE, SO_RCVLOWAT,
   SO_RCVTIMEO, SO_REUSEADDR, SO_REUSEPORT, SO_SNDBUF, SO_SNDBUFFORCE, SO_SNDTIMEO, SO_BINDTODEVICE, SOL_SOCKET,
-  shutdown, SHUT_RD, SHUT_WR,
+  shutdown, SHUT_RD, SHUT_WR, attachSocketFilter, socketFilter, SO_LOCK_FILTER,
 } from '../sys/socket.js';
 import type { OpenFd } from './kind.js';
 
@@ -77,7 +77,30 @@ export function dumpSocketOpts(sk: number, family: number): Entry {
   const linger = getsockopt(sk, SOL_SOCKET, SO_LINGER, 8);
   if (readI32(linger, 0)) opts['so_linger'] = readI32(linger, 4);
   opts['so_buf_lock'] = getIntOpt(sk, SOL_SOCKET, SO_BUF_LOCK);
+  const filter = dumpFilter(sk);
+  if (filter.length) opts['so_filter'] = filter;
   return opts;
+}
+
+/** BPF_MAXINSNS: the longest classic program the kernel attaches. */
+const MAX_FILTER_INSNS = 4096;
+
+/** The socket's classic BPF filter, one instruction per host-order u64 as CRIU keeps it. */
+function dumpFilter(sk: number): bigint[] {
+  let prog: Buffer;
+  try {
+    prog = socketFilter(sk);
+  } catch (e) {
+    // The kernel keeps no classic form of a program attached as eBPF.
+    if (isSysError(e, 'EACCES')) throw new Error('criu-ts: a socket has an eBPF program attached (SO_ATTACH_BPF), which cannot be dumped');
+    throw e;
+  }
+  if (prog.length && getIntOpt(sk, SOL_SOCKET, SO_LOCK_FILTER)) {
+    throw new Error('criu-ts: a socket has its filter locked (SO_LOCK_FILTER), which the images cannot record');
+  }
+  const words: bigint[] = [];
+  for (let off = 0; off + 8 <= prog.length; off += 8) words.push(readU64(prog, off));
+  return words;
 }
 
 /** Sets an int option to value unless the socket already has it. */
@@ -102,7 +125,8 @@ function setTimeval(sk: number, name: number, sec: bigint | number, usec: bigint
 
 /** Throws if the options hold something we cannot restore. */
 export function checkSocketOpts(o: Entry, what: string): void {
-  if (o['so_filter']?.length) throw new Error(`criu-ts: ${what} has a socket filter (SO_ATTACH_FILTER), which cannot be restored yet`);
+  const n = o['so_filter']?.length ?? 0;
+  if (n > MAX_FILTER_INSNS) throw new Error(`criu-ts: ${what} has a socket filter of ${n} instructions (at most ${MAX_FILTER_INSNS})`);
 }
 
 export function applySocketOpts(sk: number, o: Entry): void {
@@ -132,10 +156,11 @@ export function applySocketOpts(sk: number, o: Entry): void {
 const shutdownBits: Record<string, number> = { NONE: 0, READ: RCV_SHUTDOWN, WRITE: SEND_SHUTDOWN, BOTH: RCV_SHUTDOWN | SEND_SHUTDOWN };
 
 /**
- * Shuts sk down as its entry's `shutdown` says. An unconnected inet socket keeps the bits
- * although the call fails with ENOTCONN, so with unconnected that error is its success.
+ * What goes onto a socket once its queues are refilled: its shutdown halves (an unconnected
+ * inet socket keeps them although the call fails with ENOTCONN, so with `unconnected` that
+ * error is its success) and its filter.
  */
-export function applyShutdown(sk: number, entry: Entry, unconnected = false): void {
+export function finishSocketState(sk: number, entry: Entry, unconnected = false): void {
   const v = entry['shutdown'] ?? 0;
   const how = typeof v === 'string' ? shutdownBits[v] ?? 0 : Number(v);
   const shut = (half: number): void => {
@@ -147,4 +172,10 @@ export function applyShutdown(sk: number, entry: Entry, unconnected = false): vo
   };
   if (how & SEND_SHUTDOWN) shut(SHUT_WR);
   if (how & RCV_SHUTDOWN) shut(SHUT_RD);
+  const filter: (bigint | number | string)[] = entry['opts']?.['so_filter'] ?? [];
+  if (filter.length) {
+    const prog = Buffer.alloc(filter.length * 8);
+    filter.forEach((w, i) => writeU64(prog, BigInt.asUintN(64, BigInt(w)), i * 8));
+    attachSocketFilter(sk, prog);
+  }
 }

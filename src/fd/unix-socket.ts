@@ -28,7 +28,7 @@ import { fileEntry, type TreeImages } from '../restore/task-images.js';
 import { type FileTable, noOwner } from './file-table.js';
 import type { FdDumpOptions, FdKind, FinishContext, KindDumpState, OpenContext } from './kind.js';
 import { peekQueue, type QueuedPacket } from './sk-queue.js';
-import { applyShutdown, applySocketOpts, checkSocketOpts, dumpSocketOpts, socketDomain, withSocket } from './socket-opts.js';
+import { finishSocketState, applySocketOpts, checkSocketOpts, dumpSocketOpts, socketDomain, withSocket } from './socket-opts.js';
 
 /** unix_sk_entry.uflags: a peer outside the tree, only connected to at restore. */
 const USK_EXTERN = 1;
@@ -335,8 +335,8 @@ function createPair(ctx: OpenContext, s: UnixRestore, a: Entry, b: Entry): void 
   if (b['name']?.length) bindName(ctx, fb, b);
   sendAll(ctx, fb, s.queues.get(a['id']) ?? [], Number(a['type']));
   sendAll(ctx, fa, s.queues.get(b['id']) ?? [], Number(b['type']));
-  applyShutdown(fa, a);
-  applyShutdown(fb, b);
+  finishSocketState(fa, a);
+  finishSocketState(fb, b);
 }
 
 /** A named datagram socket's queue, from senders it was not connected to: sent again to its name. */
@@ -375,7 +375,7 @@ function create(ctx: OpenContext, s: UnixRestore, usk: Entry): number {
   } else if (s.queues.get(usk['id'])?.length) {
     refillByName(ctx, s, usk);
   }
-  applyShutdown(sk, usk);
+  finishSocketState(sk, usk);
   return sk;
 }
 

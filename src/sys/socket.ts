@@ -14,6 +14,8 @@ interface SocketAddon {
   accept4(fd: number, flags: number): number;
   shutdown(fd: number, how: number): void;
   pollEvents(fd: number): number;
+  socketFilter(fd: number): Buffer;
+  attachSocketFilter(fd: number, program: Buffer): void;
   getsockname(fd: number): Buffer;
   getpeername(fd: number): Buffer;
   getsockopt(fd: number, level: number, name: number, size: number): Buffer;
@@ -84,6 +86,7 @@ export const SO_PROTOCOL = 38;
 export const SO_DOMAIN = 39;
 export const SO_PEEK_OFF = 42;
 export const SO_BUF_LOCK = 72;
+export const SO_LOCK_FILTER = 44;
 
 export const IPPROTO_IP = 0;
 export const IPPROTO_TCP = 6;
@@ -121,6 +124,9 @@ export const connect = (fd: number, addr: Buffer): void => native().connect(fd, 
 export const listen = (fd: number, backlog: number): void => native().listen(fd, backlog);
 export const accept4 = (fd: number, flags = SOCK_CLOEXEC): number => native().accept4(fd, flags);
 export const shutdown = (fd: number, how: number): void => native().shutdown(fd, how);
+/** The classic BPF program on fd (SO_ATTACH_FILTER), 8 bytes per instruction; empty if none. */
+export const socketFilter = (fd: number): Buffer => native().socketFilter(fd);
+export const attachSocketFilter = (fd: number, program: Buffer): void => native().attachSocketFilter(fd, program);
 /** What poll reports of fd right now (POLLIN, POLLOUT, POLLRDHUP, POLLHUP...). */
 export const pollEvents = (fd: number): number => native().pollEvents(fd);
 export const getsockname = (fd: number): Buffer => native().getsockname(fd);
