@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  accept4, AF_INET, AF_INET6, bind, IPPROTO_IPV6, IPV6_V6ONLY, MSG_DONTWAIT, connect, getIntOpt, getpeername, getsockname, getsockopt, IPPROTO_TCP, listen, parseSockaddr, recv, send,
+  accept4, AF_INET, AF_INET6, bind, IP_PKTINFO, IPPROTO_IP, IPPROTO_IPV6, IPPROTO_UDP, IPV6_RECVPKTINFO, UDP_CORK, IPV6_V6ONLY, MSG_DONTWAIT, connect, getIntOpt, getpeername, getsockname, getsockopt, IPPROTO_TCP, listen, parseSockaddr, recv, send,
   setIntOpt, SO_ACCEPTCONN, SO_KEEPALIVE, SO_LINGER, SO_PRIORITY, SO_RCVBUF, SO_RCVTIMEO, SO_REUSEADDR, SO_SNDBUF, SOCK_DGRAM, SOCK_STREAM,
   sockaddrIn, socket, SOL_SOCKET, setsockopt,
 } from '../sys/socket.js';
@@ -97,6 +97,28 @@ describe('TCP over IPv6', () => {
 });
 
 describe('UDP', () => {
+  it('keeps IP_PKTINFO (v4) and IPV6_RECVPKTINFO (v6) in ip_opts pktinfo', () => {
+    const v4 = boundSocket(SOCK_DGRAM).fd;
+    setIntOpt(v4, IPPROTO_IP, IP_PKTINFO, 1);
+    const four = roundTrip(v4);
+    expect(four.entry['ip_opts']).toMatchObject({ pktinfo: true });
+    expect(getIntOpt(four.restored, IPPROTO_IP, IP_PKTINFO)).toBe(1);
+    const v6 = keep(socket(AF_INET6, SOCK_DGRAM));
+    setIntOpt(v6, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
+    const six = roundTrip(v6);
+    expect(six.entry['ip_opts']).toMatchObject({ pktinfo: true });
+    expect(getIntOpt(six.restored, IPPROTO_IPV6, IPV6_RECVPKTINFO)).toBe(1);
+    const plain = roundTrip(boundSocket(SOCK_DGRAM).fd);
+    expect(plain.entry['ip_opts']['pktinfo']).toBeUndefined();
+    expect(getIntOpt(plain.restored, IPPROTO_IP, IP_PKTINFO)).toBe(0);
+  });
+
+  it('refuses a corked socket, whose cork the images cannot hold', () => {
+    const fd = boundSocket(SOCK_DGRAM).fd;
+    setIntOpt(fd, IPPROTO_UDP, UDP_CORK, 1);
+    expect(() => dumpOwn(fd)).toThrow(/corked UDP socket \(UDP_CORK\)/);
+  });
+
   it('a bound, connected socket keeps both addresses and its receive buffer, and sends', () => {
     const a = boundSocket(SOCK_DGRAM);
     const b = boundSocket(SOCK_DGRAM);

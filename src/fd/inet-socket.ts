@@ -9,7 +9,7 @@ import { F_SETFL, O_ACCMODE } from '../sys/fcntl.js';
 import { readU32, writeU32 } from '../sys/host-order.js';
 import { fcntl } from '../sys/proc-ops.js';
 import {
-  AF_INET, AF_INET6, bind, connect, getIntOpt, getpeername, getsockname, getsockopt, IP_FREEBIND, IP_TOS, IP_TTL, IPPROTO_IP,
+  AF_INET, AF_INET6, bind, connect, getIntOpt, IP_PKTINFO, IPV6_RECVPKTINFO, UDP_CORK, getpeername, getsockname, getsockopt, IP_FREEBIND, IP_TOS, IP_TTL, IPPROTO_IP,
   IPPROTO_IPV6, IPPROTO_TCP, IPPROTO_UDP, IPV6_V6ONLY, listen, parseSockaddr, pollEvents, POLLHUP, POLLRDHUP, RCV_SHUTDOWN,
   SEND_SHUTDOWN, setIntOpt, SO_PROTOCOL, SO_REUSEADDR, SO_TYPE, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_STREAM, sockaddrIn, sockDiag,
   socket, SOL_SOCKET,
@@ -64,9 +64,13 @@ function tcpOpts(sk: number): Entry {
   return opts;
 }
 
-function ipOpts(sk: number): Entry {
+/** Where a family keeps "hand me the destination of each datagram" (ip_opts pktinfo). */
+const pktinfoOpt = (family: number): [number, number] => (family === AF_INET6 ? [IPPROTO_IPV6, IPV6_RECVPKTINFO] : [IPPROTO_IP, IP_PKTINFO]);
+
+function ipOpts(sk: number, family: number): Entry {
   const opts: Entry = {};
   if (getIntOpt(sk, IPPROTO_IP, IP_FREEBIND)) opts['freebind'] = true;
+  if (getIntOpt(sk, ...pktinfoOpt(family))) opts['pktinfo'] = true;
   const tos = getIntOpt(sk, IPPROTO_IP, IP_TOS);
   if (tos) opts['tos'] = tos;
   opts['ttl'] = getIntOpt(sk, IPPROTO_IP, IP_TTL);
@@ -85,6 +89,8 @@ const isZero = (b: Buffer): boolean => b.every((x) => x === 0);
 function restoreIpOpts(sk: number, isk: Entry): void {
   const ip = isk['ip_opts'] ?? {};
   setIntOptIfDiffers(sk, IPPROTO_IP, IP_FREEBIND, ip['freebind']);
+  const [level, name] = pktinfoOpt(Number(isk['family']));
+  setIntOptIfDiffers(sk, level, name, ip['pktinfo']);
   setIntOptIfDiffers(sk, IPPROTO_IP, IP_TOS, ip['tos']);
   setIntOptIfDiffers(sk, IPPROTO_IP, IP_TTL, ip['ttl']);
   if (Number(isk['proto']) !== IPPROTO_TCP) return;
@@ -146,6 +152,8 @@ export const inetSocket: FdKind<InetDumpState> = {
         if (!(type === SOCK_STREAM && proto === IPPROTO_TCP) && !(type === SOCK_DGRAM && proto === IPPROTO_UDP)) {
           throw fd.unsupported(`an inet socket of type ${type}, protocol ${proto}`);
         }
+        // The format has no place for a cork (nor for what it holds back).
+        if (proto === IPPROTO_UDP && getIntOpt(sk, IPPROTO_UDP, UDP_CORK)) throw fd.unsupported('a corked UDP socket (UDP_CORK)');
         const peer = peerName(sk);
         const src = address(getsockname(sk), family);
         const dst = address(peer, family);
@@ -172,7 +180,7 @@ export const inetSocket: FdKind<InetDumpState> = {
           src_addr: addrWords(src.addr), dst_addr: addrWords(dst.addr), fown: noOwner(), opts: dumpSocketOpts(sk, family),
         };
         if (family === AF_INET6) entry['v6only'] = getIntOpt(sk, IPPROTO_IPV6, IPV6_V6ONLY) !== 0;
-        entry['ip_opts'] = ipOpts(sk);
+        entry['ip_opts'] = ipOpts(sk, family);
         entry['tcp_opts'] = proto === IPPROTO_TCP ? tcpOpts(sk) : {};
         // A TCP socket shut down for writing is past ESTABLISHED (refused above); for reading it is not.
         if (proto === IPPROTO_UDP || state === TCP_ESTABLISHED) {

@@ -94,7 +94,10 @@ export const IPPROTO_UDP = 17;
 export const IPPROTO_IPV6 = 41;
 export const IP_TOS = 1;
 export const IP_TTL = 2;
+export const IP_PKTINFO = 8;
 export const IP_FREEBIND = 15;
+export const IPV6_RECVPKTINFO = 49;
+export const UDP_CORK = 1;
 export const IPV6_V6ONLY = 26;
 
 export const MSG_PEEK = 2;
