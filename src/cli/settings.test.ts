@@ -47,6 +47,11 @@ describe('settingsOf', () => {
     expect(settingsOf(parse('dump -D /img --work-dir=wd'), cwd).workDir).toBe('/home/u/wd');
   });
 
+  it('names the log FILE.PID with --log-pid, as criu names each of its processes\' logs', () => {
+    expect(settingsOf(parse('dump -D img -o dump.log --log-pid'), cwd).logFile).toBe(`/home/u/img/dump.log.${process.pid}`);
+    expect(settingsOf(parse('dump -D img -o dump.log --log-pid --no-log-pid'), cwd).logFile).toBe('/home/u/img/dump.log');
+  });
+
   it('accepts --manage-cgroups=ignore only', () => {
     expect(() => settingsOf(parse('dump --manage-cgroups=ignore'), cwd)).not.toThrow();
     expect(() => settingsOf(parse('dump --manage-cgroups'), cwd)).toThrow(NotSupportedError);

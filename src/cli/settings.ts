@@ -81,7 +81,8 @@ export function settingsOf(args: ParsedArgs, cwd: string): Settings {
     verbosity: verbosityOf(args),
     imagesDir,
     workDir,
-    logFile: log === undefined ? undefined : path.resolve(workDir, log),
+    // --log-pid: criu's one log per criu process, FILE.PID; criu-ts is one process.
+    logFile: log === undefined ? undefined : path.resolve(workDir, args.flag('log-pid') ? `${log}.${process.pid}` : log),
     displayStats: args.flag('display-stats'),
   };
 }

@@ -79,6 +79,7 @@ export const globalOptions: readonly OptionSpec[] = [
   { long: 'network-lock', arity: 'required', metavar: 'METHOD', help: 'iptables (default) or skip: how established connections are kept from being reset while the tree is down', usedBy: crOnly },
   { long: 'pre-dump-mode', arity: 'required', metavar: 'MODE', help: 'splice or read: how pre-dump reads memory (accepted on dump, as by criu, which uses it for pre-dump only)', usedBy: dumpish },
   { long: 'force-irmap', arity: 'none', negatable: true, help: 'accepted; criu-ts always resolves the paths of inotify watches at dump', usedBy: dumpish },
+  { long: 'log-pid', arity: 'none', negatable: true, help: 'write the log to FILE.PID (FILE of -o, PID of criu-ts)' },
   // Recognised criu options that criu-ts does not implement yet: they fail clearly.
   { long: 'root', short: 'r', arity: 'required', metavar: 'DIR', help: 'restore into DIR as the root', usedBy: restoreOnly, unsupported: true },
   { long: 'external', arity: 'required', metavar: 'RES', help: 'mark a resource as external', usedBy: crOnly, unsupported: true },
@@ -88,7 +89,6 @@ export const globalOptions: readonly OptionSpec[] = [
   { long: 'libdir', short: 'L', arity: 'required', metavar: 'DIR', help: 'directory of plugins', unsupported: true },
   { long: 'ext-mount-map', short: 'M', arity: 'required', metavar: 'KEY:VAL', help: 'map an external mount', usedBy: crOnly, unsupported: true },
   { long: 'config', arity: 'required', metavar: 'FILE', help: 'read options from FILE', unsupported: true },
-  { long: 'log-pid', arity: 'none', negatable: true, help: 'one log file per process', unsupported: true },
   { long: 'status-fd', arity: 'required', metavar: 'FD', help: 'report readiness on FD', unsupported: true },
   { long: 'inherit-fd', arity: 'required', metavar: 'fd[N]:RES', help: 'hand an fd of criu-ts to the restored tree', usedBy: restoreOnly, unsupported: true },
   { long: 'link-remap', arity: 'none', negatable: true, help: 'allow link remapping of unlinked files', usedBy: crOnly, unsupported: true },
