@@ -1,4 +1,5 @@
 /* Shared memory flags between tasks, and small file/process helpers. */
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <poll.h>
@@ -6,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -176,4 +178,28 @@ int read_all(int fd, void *buf, size_t len)
 		len -= n;
 	}
 	return 0;
+}
+
+int loopback_socket(int type, struct sockaddr_in *addr)
+{
+	socklen_t len = sizeof(*addr);
+	int sk = socket(AF_INET, type, 0);
+
+	*addr = (struct sockaddr_in){ .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	if (sk < 0)
+		return -1;
+	if (bind(sk, (struct sockaddr *)addr, sizeof(*addr)) || getsockname(sk, (struct sockaddr *)addr, &len)) {
+		close(sk);
+		return -1;
+	}
+	return sk;
+}
+
+int loopback_connect(int backlog, int *lsk, int *client, struct sockaddr_in *addr)
+{
+	*lsk = loopback_socket(SOCK_STREAM, addr);
+	*client = socket(AF_INET, SOCK_STREAM, 0);
+	if (*lsk < 0 || *client < 0 || listen(*lsk, backlog))
+		return -1;
+	return connect(*client, (struct sockaddr *)addr, sizeof(*addr));
 }

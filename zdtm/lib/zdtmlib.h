@@ -18,6 +18,7 @@
 #define ZDTMLIB_H
 
 #include <errno.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -123,5 +124,13 @@ int exit_code_of(int status);
  * with ETIMEDOUT when no data comes for 10 s, so a test with lost data fails instead of hanging. */
 int write_all(int fd, const void *buf, size_t len);
 int read_all(int fd, void *buf, size_t len);
+
+/* ---- loopback sockets ---- */
+
+/* A socket of type (SOCK_DGRAM, SOCK_STREAM) bound to 127.0.0.1 on a free port, *addr its
+ * address; -1 (errno set) on failure. */
+int loopback_socket(int type, struct sockaddr_in *addr);
+/* A TCP listener on 127.0.0.1 (*addr) and a client connected to it, not accepted; 0 or -1. */
+int loopback_connect(int backlog, int *lsk, int *client, struct sockaddr_in *addr);
 
 #endif

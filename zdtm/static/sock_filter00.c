@@ -47,16 +47,14 @@ static int check(const char *when, int sender, int receiver)
 
 int main(int argc, char **argv)
 {
-	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	struct sock_fprog prog = { .len = 4, .filter = code };
-	socklen_t len = sizeof(addr);
+	struct sockaddr_in addr;
 	int receiver, sender;
 
 	test_init(argc, argv);
-	receiver = socket(AF_INET, SOCK_DGRAM, 0);
+	receiver = loopback_socket(SOCK_DGRAM, &addr);
 	sender = socket(AF_INET, SOCK_DGRAM, 0);
-	if (receiver < 0 || sender < 0 || bind(receiver, (struct sockaddr *)&addr, sizeof(addr)) ||
-	    getsockname(receiver, (struct sockaddr *)&addr, &len) ||
+	if (receiver < 0 || sender < 0 ||
 	    connect(sender, (struct sockaddr *)&addr, sizeof(addr)) ||
 	    setsockopt(receiver, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog))) {
 		fail_errno("prepare sockets");

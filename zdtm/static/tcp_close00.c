@@ -26,19 +26,12 @@ static int closed(int sk)
 
 int main(int argc, char **argv)
 {
-	struct sockaddr_in addr = { .sin_family = AF_INET };
-	socklen_t len = sizeof(addr);
+	struct sockaddr_in addr;
 	char buf[4];
 	int lsk, client, server;
 
 	test_init(argc, argv);
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	lsk = socket(AF_INET, SOCK_STREAM, 0);
-	client = socket(AF_INET, SOCK_STREAM, 0);
-	if (lsk < 0 || client < 0 || bind(lsk, (struct sockaddr *)&addr, sizeof(addr)) ||
-	    listen(lsk, 1) || getsockname(lsk, (struct sockaddr *)&addr, &len) ||
-	    connect(client, (struct sockaddr *)&addr, sizeof(addr)) ||
-	    (server = accept(lsk, NULL, NULL)) < 0) {
+	if (loopback_connect(1, &lsk, &client, &addr) || (server = accept(lsk, NULL, NULL)) < 0) {
 		fail_errno("establish connection");
 		return 1;
 	}

@@ -14,18 +14,13 @@
 
 int main(int argc, char **argv)
 {
-	struct sockaddr_in addr = { .sin_family = AF_INET };
-	socklen_t len = sizeof(addr);
+	struct sockaddr_in addr;
+	socklen_t len;
 	struct pollfd p;
 	int lsk, client, late, accepted, err = 0;
 
 	test_init(argc, argv);
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	lsk = socket(AF_INET, SOCK_STREAM, 0);
-	client = socket(AF_INET, SOCK_STREAM, 0);
-	if (lsk < 0 || client < 0 || bind(lsk, (struct sockaddr *)&addr, sizeof(addr)) ||
-	    listen(lsk, 4) || getsockname(lsk, (struct sockaddr *)&addr, &len) ||
-	    connect(client, (struct sockaddr *)&addr, sizeof(addr))) {
+	if (loopback_connect(4, &lsk, &client, &addr)) {
 		fail_errno("connect a client that is never accepted");
 		return 1;
 	}

@@ -39,18 +39,12 @@ static int check(const char *when, int client, int server)
 
 int main(int argc, char **argv)
 {
-	struct sockaddr_in addr = { .sin_family = AF_INET };
-	socklen_t len = sizeof(addr);
+	struct sockaddr_in addr;
 	int lsk, client, server;
 
 	test_init(argc, argv);
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	lsk = socket(AF_INET, SOCK_STREAM, 0);
-	client = socket(AF_INET, SOCK_STREAM, 0);
-	if (lsk < 0 || client < 0 || bind(lsk, (struct sockaddr *)&addr, sizeof(addr)) ||
-	    listen(lsk, 1) || getsockname(lsk, (struct sockaddr *)&addr, &len) ||
-	    connect(client, (struct sockaddr *)&addr, sizeof(addr)) ||
-	    (server = accept(lsk, NULL, NULL)) < 0 || shutdown(server, SHUT_RD)) {
+	if (loopback_connect(1, &lsk, &client, &addr) || (server = accept(lsk, NULL, NULL)) < 0 ||
+	    shutdown(server, SHUT_RD)) {
 		fail_errno("establish and shut down the connection");
 		return 1;
 	}

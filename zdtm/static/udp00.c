@@ -6,18 +6,6 @@
 
 #include "zdtmlib.h"
 
-static int bind_loopback(struct sockaddr_in *addr)
-{
-	socklen_t len = sizeof(*addr);
-	int sk = socket(AF_INET, SOCK_DGRAM, 0);
-
-	*addr = (struct sockaddr_in){ .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	if (sk < 0 || bind(sk, (struct sockaddr *)addr, sizeof(*addr)) ||
-	    getsockname(sk, (struct sockaddr *)addr, &len))
-		return -1;
-	return sk;
-}
-
 int main(int argc, char **argv)
 {
 	struct sockaddr_in a_addr, b_addr, got;
@@ -26,8 +14,8 @@ int main(int argc, char **argv)
 	char buf[32];
 
 	test_init(argc, argv);
-	a = bind_loopback(&a_addr);
-	b = bind_loopback(&b_addr);
+	a = loopback_socket(SOCK_DGRAM, &a_addr);
+	b = loopback_socket(SOCK_DGRAM, &b_addr);
 	if (a < 0 || b < 0 || connect(a, (struct sockaddr *)&b_addr, sizeof(b_addr)) ||
 	    setsockopt(b, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf))) {
 		fail_errno("prepare sockets");

@@ -18,18 +18,6 @@ static const char *names[NSOCKS] = { "open", "wr", "rd", "rdwr", "bound_wr", "un
 static int sks[NSOCKS];
 static struct sockaddr_in peer;
 
-static int loopback_socket(struct sockaddr_in *addr)
-{
-	socklen_t len = sizeof(*addr);
-	int sk = socket(AF_INET, SOCK_DGRAM, 0);
-
-	*addr = (struct sockaddr_in){ .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	if (sk < 0 || bind(sk, (struct sockaddr *)addr, sizeof(*addr)) ||
-	    getsockname(sk, (struct sockaddr *)addr, &len))
-		return -1;
-	return sk;
-}
-
 static short events(int sk)
 {
 	struct pollfd p = { .fd = sk, .events = POLLIN | POLLRDHUP };
@@ -78,9 +66,9 @@ int main(int argc, char **argv)
 	int recv_sk, i;
 
 	test_init(argc, argv);
-	recv_sk = loopback_socket(&peer);
+	recv_sk = loopback_socket(SOCK_DGRAM, &peer);
 	for (i = OPEN; i <= BOUND_WR; i++) {
-		sks[i] = loopback_socket(&own);
+		sks[i] = loopback_socket(SOCK_DGRAM, &own);
 		if (sks[i] < 0 || (i != BOUND_WR && connect(sks[i], (struct sockaddr *)&peer, sizeof(peer)))) {
 			fail_errno("prepare socket %s", names[i]);
 			return 1;
