@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { archByName, archNames, supportedArches } from '../src/arch/index.js';
 import { packageRoot } from '../src/sys/native.js';
 import * as registry from './descriptors.js';
-import { mapNoreserveOf } from '../src/sys/mman.js';
+import { mapLockedOf, mapNoreserveOf } from '../src/sys/mman.js';
 import { queueIoctlsOf, socketOptionsOf } from '../src/sys/socket.js';
 import { ttyAbiOf } from '../src/sys/tty.js';
 
@@ -62,9 +62,10 @@ describe('foreign arch descriptors', () => {
       for (const [name, n] of Object.entries(socketOptionsOf(arch))) expect([name, header(name)]).toEqual([name, n]);
     });
 
-    it.skipIf(!hasCompiler(`${arch.triple}-gcc`))(`${arch.name}: MAP_NORESERVE matches sys/mman.h of ${arch.triple}`, () => {
+    it.skipIf(!hasCompiler(`${arch.triple}-gcc`))(`${arch.name}: MAP_NORESERVE and MAP_LOCKED match sys/mman.h of ${arch.triple}`, () => {
       const defs = execFileSync(`${arch.triple}-gcc`, ['-dM', '-E', '-'], { input: '#include <sys/mman.h>\n', encoding: 'utf8' });
       expect(Number(/^#define MAP_NORESERVE (0x[0-9a-f]+)/m.exec(defs)?.[1])).toBe(mapNoreserveOf(arch));
+      expect(Number(/^#define MAP_LOCKED (0x[0-9a-f]+)/m.exec(defs)?.[1])).toBe(mapLockedOf(arch));
     });
 
     it.skipIf(!hasCompiler(`${arch.triple}-gcc`))(`${arch.name}: SIOCINQ/SIOCOUTQ match sys/ioctl.h of ${arch.triple}`, () => {

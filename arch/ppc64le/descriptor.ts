@@ -23,6 +23,7 @@ export const ppc64le: ArchDescriptor = {
     sigaltstack: 185, timer_getoverrun: 243,
   },
   mapNoreserve: 0x40,
+  mapLocked: 0x80,
   queueIoctls: { FIONREAD: 0x4004667f, TIOCOUTQ: 0x40047473 }, // _IOR('f', 127, int), _IOR('t', 115, int)
   // No termios2: TCGETS/TCSETS (_IOR/_IOW('t', 19/20, struct termios)) move a struct termios
   // that has the speeds and puts c_line after c_cc; the locked-termios ioctls move it whole.

@@ -161,6 +161,8 @@ export interface ArchDescriptor {
   queueIoctls?: Readonly<{ FIONREAD: number; TIOCOUTQ: number }>;
   /** MAP_NORESERVE where it is not asm-generic's 0x4000 (powerpc: 0x40). */
   mapNoreserve?: number;
+  /** MAP_LOCKED where it is not asm-generic's 0x2000 (powerpc: 0x80). */
+  mapLocked?: number;
   /** SOL_SOCKET option numbers where this arch departs from the generic ones (powerpc does). */
   socketOptions?: Readonly<Partial<Record<ArchSocketOption, number>>>;
   /** Terminal ioctls and termios layout where they are not asm-generic's (powerpc). */

@@ -21,7 +21,7 @@ import { hostLittleEndian } from '../sys/host-order.js';
 import { O_RDWR } from '../sys/fcntl.js';
 import { readMemory } from '../sys/memory.js';
 import { restorerBlob } from '../blob/restorer-blob.js';
-import { MAP_ANONYMOUS, MAP_DROPPABLE, MAP_GROWSDOWN, MAP_NORESERVE, MAP_PRIVATE, MAP_SHARED, PROT_EXEC, PROT_READ, PROT_WRITE } from '../sys/mman.js';
+import { MAP_ANONYMOUS, MAP_DROPPABLE, MAP_GROWSDOWN, MAP_LOCKED, MAP_NORESERVE, MAP_PRIVATE, MAP_SHARED, PROT_EXEC, PROT_READ, PROT_WRITE } from '../sys/mman.js';
 import { PAGE_SIZE, PageWriter, type MemoryStats } from './page-writer.js';
 import type { SharedAnonMemory } from './shmem.js';
 
@@ -58,7 +58,7 @@ function planVma(pid: number, vma: Vma, fds: FilesDump): VmaPlan {
   for (const f of vma.vmFlags) if (madvByFlag[f] !== undefined) madv |= 1n << BigInt(madvByFlag[f]!);
   // A droppable mapping is its own map type, mapped again as one (its wf, dd, nr flags come with it).
   const type = vma.shared ? MAP_SHARED : vma.vmFlags.includes('dp') ? MAP_DROPPABLE : MAP_PRIVATE;
-  const flags = type | (vma.vmFlags.includes('gd') ? MAP_GROWSDOWN : 0) | (vma.vmFlags.includes('nr') ? MAP_NORESERVE : 0);
+  const flags = type | (vma.vmFlags.includes('gd') ? MAP_GROWSDOWN : 0) | (vma.vmFlags.includes('nr') ? MAP_NORESERVE : 0) | (vma.vmFlags.includes('lo') ? MAP_LOCKED : 0);
   const entry: Entry = { start: vma.start, end: vma.end, pgoff: 0n, shmid: 0n, prot, flags, status: 0, fd: -1n, ...(madv ? { madv } : {}) };
   const anon = (status: number): VmaPlan => {
     entry['flags'] |= MAP_ANONYMOUS;

@@ -9,12 +9,12 @@ import { O_RDONLY, O_RDWR } from '../sys/fcntl.js';
 import { usablePath } from './beneath.js';
 import { fileEntry, type TaskImages, type TreeImages } from './task-images.js';
 import { PAGE_SIZE as HOST_PAGE_SIZE } from '../sys/page-size.js';
-import { MAP_ANONYMOUS, MAP_DROPPABLE, MAP_GROWSDOWN, MAP_NORESERVE, MAP_PRIVATE, MAP_SHARED, PROT_WRITE } from '../sys/mman.js';
+import { MAP_ANONYMOUS, MAP_DROPPABLE, MAP_GROWSDOWN, MAP_LOCKED, MAP_NORESERVE, MAP_PRIVATE, MAP_SHARED, PROT_WRITE } from '../sys/mman.js';
 
 // CRIU's VMA status bits (criu/include/image.h), a fact of the image format.
 // pagemap_entry flags.
 
-const MAP_KEPT = MAP_SHARED | MAP_PRIVATE | MAP_DROPPABLE | MAP_ANONYMOUS | MAP_GROWSDOWN | MAP_NORESERVE;
+const MAP_KEPT = MAP_SHARED | MAP_PRIVATE | MAP_DROPPABLE | MAP_ANONYMOUS | MAP_GROWSDOWN | MAP_NORESERVE | MAP_LOCKED;
 export const PAGE_SIZE = BigInt(HOST_PAGE_SIZE);
 
 export interface VmaPlan {

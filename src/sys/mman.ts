@@ -21,3 +21,8 @@ export const MFD_ALLOW_SEALING = 2;
 export const mapNoreserveOf = (arch: ArchDescriptor | undefined): number => arch?.mapNoreserve ?? 0x4000;
 
 export const MAP_NORESERVE = mapNoreserveOf(knownHostArch());
+
+/** MAP_LOCKED of `arch` (powerpc has its own; asm-generic's for an unknown arch): an mlock()ed VMA, VmFlags "lo". */
+export const mapLockedOf = (arch: ArchDescriptor | undefined): number => arch?.mapLocked ?? 0x2000;
+
+export const MAP_LOCKED = mapLockedOf(knownHostArch());
