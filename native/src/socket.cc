@@ -175,14 +175,17 @@ static Napi::Value Send(const Napi::CallbackInfo& info) {
 }
 CRIU_TS_EXPORT("send", Send);
 
-// recvmsg(fd, maxLen, flags) -> [bytes (truncated to maxLen), length returned, fds passed with SCM_RIGHTS]
+// recvmsg(fd, maxLen, flags) -> [bytes (truncated to maxLen), length returned, fds passed with SCM_RIGHTS, sender's sockaddr]
 static Napi::Value Recvmsg(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int fd = IntArg(info, 0);
   std::vector<uint8_t> buf(info[1].As<Napi::Number>().Uint32Value());
   alignas(cmsghdr) char control[CMSG_SPACE(253 * sizeof(int))];
   iovec iov = {buf.data(), buf.size()};
+  sockaddr_storage from = {};
   msghdr msg = {};
+  msg.msg_name = &from;
+  msg.msg_namelen = sizeof(from);
   msg.msg_iov = &iov;
   msg.msg_iovlen = 1;
   msg.msg_control = control;
@@ -200,10 +203,11 @@ static Napi::Value Recvmsg(const Napi::CallbackInfo& info) {
       fds.Set(count++, Napi::Number::New(env, got));
     }
   }
-  Napi::Array out = Napi::Array::New(env, 3);
+  Napi::Array out = Napi::Array::New(env, 4);
   out.Set(0u, Napi::Buffer<uint8_t>::Copy(env, buf.data(), std::min<size_t>(n, buf.size())));
   out.Set(1u, Napi::Number::New(env, static_cast<double>(n)));
   out.Set(2u, fds);
+  out.Set(3u, Napi::Buffer<uint8_t>::Copy(env, reinterpret_cast<uint8_t*>(&from), std::min<size_t>(msg.msg_namelen, sizeof(from))));
   return out;
 }
 CRIU_TS_EXPORT("recvmsg", Recvmsg);

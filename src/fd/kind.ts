@@ -100,6 +100,11 @@ export interface OpenContext {
   /** Opens a file of the images by id, shared as fds share it: e.g. files passed in a socket's queue. */
   openFile(fileId: number): number;
   options: FdRestoreOptions;
+  /**
+   * Run once every task's files are open, or the restore failed before: what must wait for
+   * all of them (the name of a socket whose file was deleted, which peers connect through).
+   */
+  atEnd: (() => void)[];
 }
 
 /** The restore options the fd kinds act on. */

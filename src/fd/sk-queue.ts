@@ -15,6 +15,8 @@ export interface QueuedPacket {
   data: Buffer;
   /** Files passed with it (SCM_RIGHTS), now open in this process: the caller closes them. */
   fds: number[];
+  /** A datagram's sender as a raw sockaddr (empty when the sender had no name). */
+  from: Buffer;
 }
 
 /**
@@ -29,7 +31,7 @@ export function peekQueue(sk: number, type: number, readShutDown: boolean): Queu
   const stream = type === SOCK_STREAM;
   try {
     for (;;) {
-      let got: { data: Buffer; length: number; fds: number[] };
+      let got: { data: Buffer; length: number; fds: number[]; from: Buffer };
       try {
         got = stream
           ? recvmsg(sk, STREAM_CHUNK, MSG_PEEK | MSG_DONTWAIT | MSG_CMSG_CLOEXEC)
@@ -44,7 +46,7 @@ export function peekQueue(sk: number, type: number, readShutDown: boolean): Queu
       const last = out[out.length - 1];
       // Stream bytes make one packet, except those that came with files.
       if (stream && last && !last.fds.length && !got.fds.length) last.data = Buffer.concat([last.data, got.data]);
-      else out.push({ data: got.data, fds: got.fds });
+      else out.push({ data: got.data, fds: got.fds, from: stream ? Buffer.alloc(0) : got.from });
     }
   } catch (e) {
     for (const p of out) for (const fd of p.fds) fs.closeSync(fd);

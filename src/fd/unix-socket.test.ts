@@ -24,14 +24,17 @@ const ours: number[] = [];
 const contexts: OpenContext[] = [];
 const dirs: string[] = [];
 afterEach(() => {
-  for (const c of contexts.splice(0)) for (const fd of c.opened.splice(0)) fs.closeSync(fd);
+  for (const c of contexts.splice(0)) {
+    for (const step of c.atEnd.splice(0)) step();
+    for (const fd of c.opened.splice(0)) fs.closeSync(fd);
+  }
   for (const fd of ours.splice(0)) fs.closeSync(fd);
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 const keep = <T extends number[]>(...fds: T): T => (ours.push(...fds), fds);
 
 /** Dumps fds (as one task holding them) and returns an opener of the restored sockets by the same index. */
-function roundTrip(fds: number[], allowExternal = false): { ids: number[]; open: (i: number) => number; files: FileTable; dir: string } {
+function roundTrip(fds: number[], allowExternal = false): { ids: number[]; open: (i: number) => number; files: FileTable; dir: string; ctx: OpenContext } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'criu-ts-unix-'));
   dirs.push(dir);
   const { dump } = dumpOwn([], dir, { extUnixSk: allowExternal, leaveRunning: true });
@@ -40,7 +43,7 @@ function roundTrip(fds: number[], allowExternal = false): { ids: number[]; open:
   const ctx = contextOf(dump, dir, { tasks: [] });
   for (const id of ids) unixSocketFile.check(ctx.tree, id, ctx.options);
   contexts.push(ctx);
-  return { ids, files: dump.files, dir, open: (i) => unixSocketFile.open(ctx, ids[i]!) };
+  return { ids, files: dump.files, dir, ctx, open: (i) => unixSocketFile.open(ctx, ids[i]!) };
 }
 
 const read = (fd: number): string => recv(fd, 65536, MSG_DONTWAIT).data.toString();
@@ -87,22 +90,82 @@ describe('named unix sockets', () => {
     dirs.push(dir);
     const [l] = keep(socket(AF_UNIX, SOCK_STREAM));
     const cwd = process.cwd();
+    // Bound and dumped from dir (the dump takes a relative name's directory from the cwd).
     process.chdir(dir);
+    let t: ReturnType<typeof roundTrip>;
     try {
       bind(l, sockaddrUn(Buffer.from('listen.sock')));
+      listen(l, 3);
+      t = roundTrip([l]);
     } finally {
       process.chdir(cwd);
     }
-    listen(l, 3);
-    const t = roundTrip([l]);
     const usk = t.files.entries[0]!['usk'];
-    expect(usk).toMatchObject({ state: 10, backlog: 3, name_dir: cwd });
-    // The restore binds from name_dir: make that our test dir by rewriting the entry.
-    usk['name_dir'] = dir;
+    expect(usk).toMatchObject({ state: 10, backlog: 3, name_dir: fs.realpathSync(dir) });
+    expect(usk['deleted']).toBeUndefined();
     const nl = t.open(0);
     expect(getsockname(nl).subarray(2).toString().replace(/\0+$/, '')).toBe('listen.sock');
     const [c] = keep(socket(AF_UNIX, SOCK_STREAM));
     connect(c, sockaddrUn(Buffer.from(path.join(dir, 'listen.sock'))));
+  });
+
+  it('a listener whose file was unlinked is bound again, connected to, then unlinked once all is open', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'criu-ts-unix-del-'));
+    dirs.push(dir);
+    const name = path.join(dir, 'gone.sock');
+    const [l, c] = keep(socket(AF_UNIX, SOCK_STREAM), socket(AF_UNIX, SOCK_STREAM));
+    bind(l, sockaddrUn(Buffer.from(name)));
+    listen(l, 2);
+    connect(c, sockaddrUn(Buffer.from(name)));
+    fs.unlinkSync(name);
+    const t = roundTrip([l, c]);
+    expect(t.files.entries[0]!['usk']['deleted']).toBe(true);
+    fs.closeSync(ours.splice(ours.indexOf(l), 1)[0]!);
+    const [nl, nc] = [t.open(0), t.open(1)];
+    expect(fs.existsSync(name)).toBe(true); // bound for the client to connect through
+    for (const step of t.ctx.atEnd.splice(0)) step();
+    expect(fs.existsSync(name)).toBe(false);
+    expect(getsockname(nl).subarray(2).toString().replace(/\0+$/, '')).toBe(name);
+    const acc = accept4(nl, 0);
+    ours.push(acc);
+    send(nc, Buffer.from('hi'));
+    expect(read(acc)).toBe('hi');
+  });
+
+  it('a deleted socket whose name another file took is refused, that file left alone', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'criu-ts-unix-del-'));
+    dirs.push(dir);
+    const name = path.join(dir, 'taken.sock');
+    const [l] = keep(socket(AF_UNIX, SOCK_DGRAM));
+    bind(l, sockaddrUn(Buffer.from(name)));
+    fs.unlinkSync(name);
+    const t = roundTrip([l]);
+    fs.writeFileSync(name, 'someone else');
+    expect(() => t.open(0)).toThrow(/its file was deleted before the dump and another file has that name now/);
+    expect(fs.readFileSync(name, 'utf8')).toBe('someone else');
+  });
+
+  it('never-bound stream and dgram sockets come back unnamed', () => {
+    const [st, dg] = keep(socket(AF_UNIX, SOCK_STREAM), socket(AF_UNIX, SOCK_DGRAM));
+    const t = roundTrip([st, dg]);
+    expect(getsockname(t.open(0)).length).toBe(2);
+    expect(getsockname(t.open(1)).length).toBe(2);
+  });
+
+  it('datagrams queued from named peers come back in order, each from its own sender', () => {
+    const base = `\0criu-ts-unix-peers-${process.pid}`;
+    const [srv, p1, p2] = keep(socket(AF_UNIX, SOCK_DGRAM), socket(AF_UNIX, SOCK_DGRAM), socket(AF_UNIX, SOCK_DGRAM));
+    bind(srv, sockaddrUn(Buffer.from(`${base}-srv`)));
+    bind(p1, sockaddrUn(Buffer.from(`${base}-1`)));
+    bind(p2, sockaddrUn(Buffer.from(`${base}-2`)));
+    connect(p1, sockaddrUn(Buffer.from(`${base}-srv`)));
+    connect(p2, sockaddrUn(Buffer.from(`${base}-srv`)));
+    for (const [p, m] of [[p1, 'a'], [p2, 'b'], [p1, 'c']] as const) send(p, Buffer.from(m));
+    const t = roundTrip([srv, p1, p2]);
+    for (const fd of ours.splice(0, 3)) fs.closeSync(fd); // frees the names
+    const nsrv = t.open(0);
+    const got = [0, 1, 2].map(() => recvmsg(nsrv, 64, MSG_DONTWAIT)).map((r) => `${r.data}:${r.from.subarray(3).toString()}`);
+    expect(got).toEqual([`a:${base.slice(1)}-1`, `b:${base.slice(1)}-2`, `c:${base.slice(1)}-1`]);
   });
 
   it('an abstract dgram socket receives at its name again', () => {

@@ -91,6 +91,9 @@ export class UnixSockets implements KindDumpState {
   /** Adds a sk-queues entry for packet p waiting on socket file `id`; files passed with it are dumped (and closed here). */
   queuePacket(id: number, p: QueuedPacket, dumpPassedFd: (fd: number) => number): void {
     const entry: Entry = { id_for: id, length: p.data.length };
+    // sun_path as the kernel gave it: a path's trailing NUL dropped, as names are kept.
+    const sender = p.from.subarray(2);
+    if (sender.length) entry['addr'] = sender[0] === 0 ? sender : trimNul(sender);
     try {
       if (p.fds.length) entry['scm'] = [{ type: SCM_RIGHTS, rights: p.fds.map(dumpPassedFd) }];
     } finally {
@@ -179,6 +182,8 @@ interface Packet {
   data: Buffer;
   /** File ids passed with it (SCM_RIGHTS). */
   rights: number[];
+  /** The sender's name, for a datagram from a named socket. */
+  addr?: Buffer;
 }
 
 interface UnixRestore {
@@ -202,7 +207,7 @@ function unixState(ctx: OpenContext): UnixRestore {
         if (m['type'] !== SCM_RIGHTS) throw new Error(`criu-ts: sk-queues.img: control message type ${m['type']} cannot be restored`);
         return m['rights'] as number[];
       });
-      list.push({ data: img.payloads[i] ?? Buffer.alloc(0), rights });
+      list.push({ data: img.payloads[i] ?? Buffer.alloc(0), rights, ...(e['addr']?.length ? { addr: e['addr'] as Buffer } : {}) });
       s!.queues.set(e['id_for'], list);
     });
   }
@@ -244,6 +249,7 @@ function bindName(ctx: OpenContext, sk: number, usk: Entry): void {
   }
   try {
     const st = fs.lstatSync(where.at, { throwIfNoEntry: false });
+    if (st && usk['deleted']) throw new Error(`criu-ts: cannot bind unix socket ${usk['ino']} to ${where.path}: its file was deleted before the dump and another file has that name now`);
     if (st?.isSocket()) fs.unlinkSync(where.at);
     else if (st) throw new Error(`criu-ts: cannot bind unix socket ${usk['ino']} to ${where.path}: a file that is not a socket is there`);
     const before = fs.fstatSync(where.dirFd);
@@ -262,8 +268,12 @@ function bindName(ctx: OpenContext, sk: number, usk: Entry): void {
       return refused(e);
     }
     const after = fs.fstatSync(again.dirFd);
-    again.close();
-    if (after.dev !== before.dev || after.ino !== before.ino) throw new Error(`criu-ts: cannot bind unix socket ${usk['ino']}: the directory of ${where.path} changed while it was bound`);
+    if (after.dev !== before.dev || after.ino !== before.ino) {
+      again.close();
+      throw new Error(`criu-ts: cannot bind unix socket ${usk['ino']}: the directory of ${where.path} changed while it was bound`);
+    }
+    if (usk['deleted']) unlinkAtEnd(ctx, again, usk);
+    else again.close();
     const perms = usk['file_perms'];
     if (perms) {
       // Through an O_PATH fd of the socket file itself: a symlink put there meanwhile is not followed.
@@ -279,6 +289,25 @@ function bindName(ctx: OpenContext, sk: number, usk: Entry): void {
   } finally {
     where.close();
   }
+}
+
+/**
+ * The file of a socket deleted before the dump goes once every peer has connected through
+ * it; only if it is still the file bind made (dir holds its directory open till then).
+ */
+function unlinkAtEnd(ctx: OpenContext, dir: Beneath, usk: Entry): void {
+  const made = fs.lstatSync(dir.at);
+  ctx.atEnd.push(() => {
+    try {
+      const now = fs.lstatSync(dir.at, { throwIfNoEntry: false });
+      if (now?.isSocket() && now.ino === made.ino && now.dev === made.dev) fs.unlinkSync(dir.at);
+      else ctx.options.log?.warn(`restore: unix socket ${usk['ino']}: ${dir.path} is no longer the file it was bound to; left as it is`);
+    } catch (e) {
+      ctx.options.log?.warn(`restore: unix socket ${usk['ino']}: cannot unlink ${dir.path}: ${(e as Error).message}`);
+    } finally {
+      dir.close();
+    }
+  });
 }
 
 const isAbsolute = (name: Buffer): boolean => name[0] === 0x2f;
@@ -339,18 +368,39 @@ function createPair(ctx: OpenContext, s: UnixRestore, a: Entry, b: Entry): void 
   finishSocketState(fb, b);
 }
 
-/** A named datagram socket's queue, from senders it was not connected to: sent again to its name. */
+/**
+ * A named datagram socket's queue, sent again to its name in queue order: each datagram
+ * from its sender when that is a socket of the images connected to this one (so the
+ * receiver sees the same name), else from an unnamed socket (a sender outside the tree).
+ */
 function refillByName(ctx: OpenContext, s: UnixRestore, usk: Entry): void {
   if (Number(usk['type']) !== SOCK_DGRAM || !usk['name']?.length) {
     throw new Error(`criu-ts: unix socket ${usk['ino']} has queued data but no peer in the images to re-send it from`);
   }
-  const sender = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC);
+  let anonymous: number | undefined;
   try {
-    connect(sender, peerAddress(usk));
-    sendAll(ctx, sender, s.queues.get(usk['id'])!, SOCK_DGRAM);
+    for (const p of s.queues.get(usk['id'])!) {
+      const sender = p.addr && connectedSender(s, usk, p.addr);
+      if (sender) {
+        sendAll(ctx, create(ctx, s, sender), [p], SOCK_DGRAM);
+        continue;
+      }
+      if (p.addr) ctx.options.log?.warn(`restore: unix socket ${usk['ino']}: a datagram from ${JSON.stringify(p.addr.toString())}, which is not connected to it in the images, comes back from an unnamed socket`);
+      if (anonymous === undefined) {
+        anonymous = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC);
+        connect(anonymous, peerAddress(usk));
+      }
+      sendAll(ctx, anonymous, [p], SOCK_DGRAM);
+    }
   } finally {
-    fs.closeSync(sender);
+    if (anonymous !== undefined) fs.closeSync(anonymous);
   }
+}
+
+/** The socket of the images named `name` and connected to usk, if there is one. */
+function connectedSender(s: UnixRestore, usk: Entry, name: Buffer): Entry | undefined {
+  for (const e of s.byIno.values()) if (e['peer'] === usk['ino'] && (e['name'] as Buffer | undefined)?.equals(name)) return e;
+  return undefined;
 }
 
 function create(ctx: OpenContext, s: UnixRestore, usk: Entry): number {
@@ -401,10 +451,13 @@ export const unixSocket: FdKind<UnixSockets> = {
           if (!path.isAbsolute(name.toString())) entry['name_dir'] = fs.readlinkSync(`/proc/${fd.pid}/cwd`);
           const perms = sk.vfs && filePerms(fd.pid, name.toString(), sk.vfs.ino);
           if (perms) entry['file_perms'] = perms;
+          // Its file is gone (or another one took the name): restored bound, then unlinked.
+          else if (sk.vfs) entry['deleted'] = true;
         }
         withSocket(fd, (borrowed) => {
           entry['opts'] = dumpSocketOpts(borrowed, AF_UNIX);
-          if (sk.state !== TCP_LISTEN) {
+          // A stream or seqpacket socket reads only once connected (else EINVAL/ENOTCONN); a listener's queue holds connections.
+          if (sk.type === SOCK_DGRAM || sk.state === TCP_ESTABLISHED) {
             for (const p of peekQueue(borrowed, sk.type, (sk.shutdown & RCV_SHUTDOWN) !== 0)) state.queuePacket(id, p, dumpPassedFd);
           }
         });

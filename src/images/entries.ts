@@ -1826,7 +1826,8 @@ export interface SkPacketEntry {
   /** the socket the packet is queued on */
   id_for: number;
   length: number;
-  /** 3 is not used by the format. */
+  /** A unix datagram's sender name (sun_path bytes); CRIU leaves this field unused. */
+  addr?: Buffer;
   scm?: ScmEntry[];
 }
 

@@ -324,6 +324,7 @@ async function spawnTree(tree: TreeImages, plans: TaskPlan[], arch: ArchDescript
     if (isSysError(e, 'EEXIST')) throw new Error(`criu-ts: pid ${plans[0]!.task.pid} is busy`);
     throw e;
   } finally {
+    for (const step of ctx.atEnd) step();
     for (const fd of ctx.opened) fs.closeSync(fd);
   }
 

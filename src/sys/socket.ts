@@ -22,7 +22,7 @@ interface SocketAddon {
   setsockopt(fd: number, level: number, name: number, value: Buffer): void;
   recv(fd: number, maxLen: number, flags: number): [Buffer, number];
   send(fd: number, data: Buffer, flags: number): number;
-  recvmsg(fd: number, maxLen: number, flags: number): [Buffer, number, number[]];
+  recvmsg(fd: number, maxLen: number, flags: number): [Buffer, number, number[], Buffer];
   sendFds(fd: number, data: Buffer, fds: number[]): number;
   sockDiag(request: Buffer): Buffer[];
 }
@@ -141,10 +141,13 @@ export function recv(fd: number, maxLen: number, flags: number): { data: Buffer;
   const [data, length] = native().recv(fd, maxLen, flags);
   return { data, length };
 }
-/** recv that also takes the fds passed with SCM_RIGHTS (they become ours: close them). */
-export function recvmsg(fd: number, maxLen: number, flags: number): { data: Buffer; length: number; fds: number[] } {
-  const [data, length, fds] = native().recvmsg(fd, maxLen, flags);
-  return { data, length, fds };
+/**
+ * recv that also takes the fds passed with SCM_RIGHTS (they become ours: close them) and
+ * the sender's address (a raw sockaddr, as short as the kernel made it; empty if none).
+ */
+export function recvmsg(fd: number, maxLen: number, flags: number): { data: Buffer; length: number; fds: number[]; from: Buffer } {
+  const [data, length, fds, from] = native().recvmsg(fd, maxLen, flags);
+  return { data, length, fds, from };
 }
 /** Sends data with fds attached as SCM_RIGHTS. */
 export const sendFds = (fd: number, data: Buffer, fds: number[]): number => native().sendFds(fd, data, fds);
