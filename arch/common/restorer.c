@@ -421,6 +421,34 @@ static void take_posix_locks(const struct rst_args *a)
 }
 
 /*
+ * Owners are set with the caller's ids: those set as root before the task takes its own.
+ * O_ASYNC was on since the file was opened, under another fd number; off and on again, the
+ * kernel records this one, which it reports as si_fd.
+ */
+static void set_owners(const struct rst_args *a, u32 early)
+{
+	const struct rst_fown *o = (const struct rst_fown *)a->fowns;
+	for (u32 i = 0; i < a->nr_fowns; i++) {
+		if (o[i].early != early)
+			continue;
+		if (o[i].pid) {
+			struct f_owner_ex ex = { .type = (int)o[i].type, .pid = o[i].pid };
+			CHECK(a, RST_STEP_FOWN, fcntl, o[i].fd, F_SETOWN_EX, &ex);
+		}
+		if (o[i].signum)
+			CHECK(a, RST_STEP_FOWN, fcntl, o[i].fd, F_SETSIG, o[i].signum);
+		if (o[i].async) {
+			struct call c = CALL(fcntl, o[i].fd, F_GETFL, 0);
+			long fl = do_call(&c);
+			if (is_err(fl))
+				fail(a, RST_STEP_FOWN, fl, &c);
+			CHECK(a, RST_STEP_FOWN, fcntl, o[i].fd, F_SETFL, fl & ~FASYNC);
+			CHECK(a, RST_STEP_FOWN, fcntl, o[i].fd, F_SETFL, fl | FASYNC);
+		}
+	}
+}
+
+/*
  * Some per-thread registers only a tracer can write (arm64's pointer-authentication keys).
  * criu-ts seizes us here, writes them, raises tracer_done and lets us go; the futex wait
  * it interrupts is restarted and sees the new value. Before create_threads, as clone
@@ -486,7 +514,9 @@ __attribute__((noreturn, used)) void rst_main(struct rst_args *a)
 	create_threads(a);
 	restore_posix_timers(a); /* after the threads: a timer may signal one of them */
 	take_posix_locks(a);
+	set_owners(a, 1);
 	restore_thread_state(a, main_thread);
+	set_owners(a, 0);
 	/* A credential change resets both, so they come after it. */
 	CHECK(a, RST_STEP_PARENT_DEATH, prctl, PR_SET_PDEATHSIG, a->pdeath_sig, 0, 0, 0);
 	CHECK(a, RST_STEP_CREDS, prctl, PR_SET_DUMPABLE, a->dumpable, 0, 0, 0);

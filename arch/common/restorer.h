@@ -52,6 +52,7 @@
 #define RST_STEP_TRACER 30
 #define RST_STEP_TTY 31
 #define RST_STEP_OOM_SCORE 32
+#define RST_STEP_FOWN 33
 
 /*
  * Not a failure: the task waits for criu-ts to write registers only a tracer can set
@@ -161,6 +162,20 @@ struct rst_posix_lock {
 	u64 len;
 };
 
+/*
+ * Signal-driven I/O of an open file, which the task sets up itself: the owner (F_SETOWN_EX,
+ * none when pid is 0), its signal (F_SETSIG), and O_ASYNC turned on through this fd number.
+ */
+struct rst_fown {
+	s32 fd;
+	u32 type;
+	s32 pid;
+	u32 signum;
+	/* Set before the task takes its credentials (they were root's), else after. */
+	u32 early;
+	u32 async;
+};
+
 struct rst_creds {
 	u32 uid;
 	u32 euid;
@@ -265,7 +280,8 @@ struct rst_args {
 	u64 posix_timers;
 	u64 posix_locks;
 	u32 nr_posix_locks;
-	u32 pad3;
+	u32 nr_fowns;
+	u64 fowns;
 	struct rst_creds creds;
 	/* The tail page(s) of the region: finish trampolines, then the prepared rt_sigframes. */
 	u64 finish_area;

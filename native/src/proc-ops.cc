@@ -72,6 +72,17 @@ static Napi::Value Fcntl(const Napi::CallbackInfo& info) {
 }
 CRIU_TS_EXPORT("fcntl", Fcntl);
 
+// fcntlRead(fd, cmd, size) -> Buffer the command filled (F_GETOWN_EX, F_GETOWNER_UIDS).
+static Napi::Value FcntlRead(const Napi::CallbackInfo& info) {
+  int fd = IntArg(info, 0), cmd = IntArg(info, 1);
+  size_t size = info[2].As<Napi::Number>().Uint32Value();
+  Napi::Buffer<uint8_t> buf = Napi::Buffer<uint8_t>::New(info.Env(), size);
+  memset(buf.Data(), 0, size);
+  if (fcntl(fd, cmd, buf.Data()) < 0) return ThrowErrno(info.Env(), errno, "fcntl(" + std::to_string(fd) + ", " + std::to_string(cmd) + ")");
+  return buf;
+}
+CRIU_TS_EXPORT("fcntlRead", FcntlRead);
+
 static Napi::Value MemfdCreate(const Napi::CallbackInfo& info) {
   std::string name = info[0].As<Napi::String>().Utf8Value();
   int fd = memfd_create(name.c_str(), info[1].As<Napi::Number>().Uint32Value());

@@ -42,6 +42,15 @@ describe.runIf(isRoot)('checkpoint and restore of a live program', () => {
     after.map(Number).forEach((v, i) => expect(v).toBe(i));
   });
 
+  it('refuses a file owned (F_SETOWN) by a process outside the tree, running on', async () => {
+    const q = (p = await start('foreign-owner'));
+    await moreLines(q, 5);
+    await expect(dump({ pid: q.pid, imagesDir: q.images })).rejects.toThrow(/owned \(F_SETOWN\) by process \d+, which is no dumped task holding it/);
+    await moreLines(q, lines(q).length + 5);
+    expect(lines(q).filter((l) => l.startsWith('BAD'))).toEqual([]);
+    expect(fs.existsSync(`${q.images}/inventory.img`)).toBe(false);
+  });
+
   it('keeps 64 MiB of data intact', async () => {
     p = await start('bigmem');
     const before = await moreLines(p, 1);

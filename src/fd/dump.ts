@@ -8,6 +8,7 @@ import { parseFdInfo } from '../proc/fdinfo.js';
 import { kcmpFiles } from '../sys/proc-ops.js';
 import { FD_CLOEXEC, O_CLOEXEC } from '../sys/fcntl.js';
 import { FileTable } from './file-table.js';
+import { describeOwner, type Holder, type Owner, ownedWithin, readOwner } from './fown.js';
 import type { FdDumpContext, FdDumpOptions, FdKind, FinishContext, KindDumpState, OpenFd } from './kind.js';
 import { fdKinds } from './registry.js';
 
@@ -24,6 +25,41 @@ class Descriptions {
   }
 }
 
+/**
+ * Owners (F_SETOWN) of the dumped files, read once per description. Restore sets each from
+ * a task holding the file that the owner is within; a file without one fails the dump.
+ */
+class Owners {
+  private readonly owned = new Map<number, { owner: Owner; settable: boolean; by: string }>();
+  private readonly read = new Set<number>();
+
+  see(id: number, body: Entry | undefined, pid: number, fd: number): void {
+    if (!body || !('fown' in body)) return;
+    if (!this.read.has(id)) {
+      this.read.add(id);
+      const owner = readOwner(pid, fd);
+      if (owner) {
+        body['fown'] = owner;
+        this.owned.set(id, { owner, settable: false, by: `fd ${fd} of ${pid}` });
+      }
+    }
+    const o = this.owned.get(id);
+    if (o && !o.settable) o.settable = ownedWithin(o.owner, holderOf(pid));
+  }
+
+  check(): void {
+    for (const { owner, settable, by } of this.owned.values()) {
+      if (!settable) throw new Error(`criu-ts: cannot dump ${by}: it is owned (F_SETOWN) by ${describeOwner(owner)}, which is no dumped task holding it nor its process group; that cannot be restored yet`);
+    }
+  }
+}
+
+function holderOf(pid: number): Holder {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const pgid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+  return { pid, pgid, threads: fs.readdirSync(`/proc/${pid}/task`).map(Number) };
+}
+
 type AnyKind = FdKind<KindDumpState | undefined>;
 
 export class FilesDump {
@@ -31,6 +67,7 @@ export class FilesDump {
   private readonly descriptions = new Descriptions();
   /** Kind states made so far, in the order they were first needed. */
   private readonly states = new Map<AnyKind, KindDumpState | undefined>();
+  private readonly owners = new Owners();
 
   constructor(readonly options: FdDumpOptions) {}
 
@@ -61,6 +98,7 @@ export class FilesDump {
       if (kind.refuse?.matches?.(fd)) throw fd.unsupported(kind.refuse.what);
       if (!kind.dump?.matches(fd)) continue;
       const id = kind.dump.dump(fd, this.contextOf(kind));
+      this.owners.see(id, this.files.bodyOf(id), pid, n);
       return { id, flags: info.flags & O_CLOEXEC ? FD_CLOEXEC : 0, type: kind.type, fd: n };
     }
     throw fd.unsupported(link.replace(/:.*$/, '') || 'this kind of file');
@@ -82,6 +120,7 @@ export class FilesDump {
 
   /** Every task is dumped: each kind finishes (its shared images), then files.img, which they may add to. */
   finish(out: Omit<FinishContext, 'files'>): void {
+    this.owners.check();
     this.each((s) => s.finish?.({ ...out, files: this.files }));
     writeImage(out.dir, 'files.img', 'files', this.files.entries);
   }

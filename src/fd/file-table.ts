@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import type { Entry } from '../images/index.js';
 
-/** fown_entry of a file nobody set an owner on (F_SETOWN is not dumped yet). */
+/** fown_entry of a file nobody set an owner on (the dump fills in a real owner: fown.ts). */
 export const noOwner = (): Entry => ({ uid: 0, euid: 0, signum: 0, pid_type: 0, pid: 0 });
 
 export class FileTable {
@@ -11,6 +11,7 @@ export class FileTable {
   /** files.img entries, in id order. */
   readonly entries: Entry[] = [];
   private readonly byKey = new Map<string, number>();
+  private readonly bodies = new Map<number, Entry>();
 
   /** A fresh id for a file that is its own entry. */
   allocId(): number {
@@ -19,7 +20,14 @@ export class FileTable {
 
   /** Adds a file_entry of `type` whose per-kind message goes under `field` ("reg", "pipe"...). */
   add(type: string, field: string, id: number, body: Entry): void {
-    this.entries.push({ type, id, [field]: { id, ...body } });
+    const own = { id, ...body };
+    this.entries.push({ type, id, [field]: own });
+    this.bodies.set(id, own);
+  }
+
+  /** The per-kind message of file id, as added. */
+  bodyOf(id: number): Entry | undefined {
+    return this.bodies.get(id);
   }
 
   /** The id already given to key, or a new one made by make(id). */

@@ -108,6 +108,7 @@ export function buildBlobRegion(
     arrays.signals.length * siginfoSize,
     plan.posixTimers.length * size('rst_posix_timer'),
     plan.posixLocks.length * size('rst_posix_lock'),
+    plan.owners.length * size('rst_fown'),
     ...plan.threads.flatMap((t) => [t.seccomp.length * size('rst_seccomp_filter'), ...t.seccomp.map((f) => f.prog.length)]),
   ];
   const argsLen = pageUp(BigInt(sizes.reduce((s, n) => s + align8(n), 0)));
@@ -216,6 +217,8 @@ export function buildBlobRegion(
     nr_posix_timers: plan.posixTimers.length,
     posix_locks: writeArray('rst_posix_lock', plan.posixLocks.map((l) => ({ ...l }))),
     nr_posix_locks: plan.posixLocks.length,
+    fowns: writeArray('rst_fown', plan.owners.map((o) => ({ fd: o.fd, type: o.owner?.pid_type ?? 0, pid: o.owner?.pid ?? 0, signum: o.owner?.signum ?? 0, async: o.async ? 1 : 0, early: o.early ? 1 : 0 }))),
+    nr_fowns: plan.owners.length,
     creds: c
       ? { uid: c.uid, euid: c.euid, suid: c.suid, fsuid: c.fsuid, gid: c.gid, egid: c.egid, sgid: c.sgid, fsgid: c.fsgid,
           change: credsDiffer(plan) ? 1 : 0, nr_groups: c.groups.length, groups: groupsAt,

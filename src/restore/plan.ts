@@ -5,6 +5,7 @@ import type { ArchDescriptor, ArchRegs, RawRegs, SigframeInput, TracerRegset } f
 import { TASK_ALIVE, TASK_STOPPED } from '../images/format.js';
 import type { Entry } from '../images/index.js';
 import { checkFileLocks, posixLocks } from '../fd/file-locks.js';
+import { type OwnerPlan, ownersByTask } from '../fd/fown.js';
 import type { FdRestoreOptions } from '../fd/kind.js';
 import { checkFds } from '../fd/restore.js';
 import { SS_DISABLE } from '../sys/signal.js';
@@ -80,6 +81,8 @@ export interface TaskPlan {
   itimers: Itimer[];
   posixTimers: PosixTimer[];
   posixLocks: { fd: number; type: number; start: bigint; len: bigint }[];
+  /** F_SETOWN owners of files this task sets (fown.ts). */
+  owners: OwnerPlan[];
   pdeathSig: number;
   dumpable: number;
   personality: number;
@@ -114,6 +117,12 @@ function itimer(e: Entry | undefined): Itimer {
   const t = { interval_sec: n64(e?.['isec']), interval_usec: n64(e?.['iusec']), value_sec: n64(e?.['vsec']), value_usec: n64(e?.['vusec']) };
   const periodic = t.interval_sec !== 0n || t.interval_usec !== 0n;
   return periodic && t.value_sec === 0n && t.value_usec === 0n ? { ...t, value_usec: 1n } : t;
+}
+
+/** uid and euid the main thread of task ends up with, if its image says. */
+function mainCreds(task: TaskImages): { uid: number; euid: number } | undefined {
+  const c: Entry | undefined = task.cores[0]?.['thread_core']?.['creds'];
+  return c ? { uid: c['uid'], euid: c['euid'] } : undefined;
 }
 
 function credsOf(c: Entry): Creds {
@@ -240,6 +249,7 @@ export function planTask(task: TaskImages, tree: TreeImages, arch: ArchDescripto
     // Ascending ids: kernels without PR_TIMER_CREATE_RESTORE_IDS hand them out in that order.
     posixTimers: ((timers['posix'] ?? []) as Entry[]).map(posixTimer).sort((x, y) => x.id - y.id),
     posixLocks: posixLocks(tree, task),
+    owners: ownersByTask(tree, mainCreds).get(task.pid) ?? [],
     pdeathSig: th['pdeath_sig'] ?? 0,
     dumpable: task.mm['dumpable'] ?? 1,
     personality: tc['personality'] ?? 0,

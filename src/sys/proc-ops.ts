@@ -9,6 +9,7 @@ interface ProcOpsAddon {
   pipe2(flags: number): [number, number];
   tee(fdIn: number, fdOut: number, len: number, flags: number): number;
   fcntl(fd: number, cmd: number, arg?: number): number;
+  fcntlRead(fd: number, cmd: number, size: number): Buffer;
   memfdCreate(name: string, flags: number): number;
   kcmpFiles(pid1: number, pid2: number, fd1: number, fd2: number): boolean;
   kcmpFdTables(pid1: number, pid2: number): boolean;
@@ -43,6 +44,8 @@ export const pipe2 = (flags: number): [number, number] => native().pipe2(flags);
 /** Duplicates up to len bytes from pipe fdIn into pipe fdOut without consuming them. */
 export const tee = (fdIn: number, fdOut: number, len: number, flags: number): number => native().tee(fdIn, fdOut, len, flags);
 export const fcntl = (fd: number, cmd: number, arg = 0): number => native().fcntl(fd, cmd, arg);
+/** Runs an fcntl that fills a struct of `size` bytes and returns it. */
+export const fcntlRead = (fd: number, cmd: number, size: number): Buffer => native().fcntlRead(fd, cmd, size);
 export const memfdCreate = (name: string, flags: number): number => native().memfdCreate(name, flags);
 /** True when fd1 of pid1 and fd2 of pid2 share one open file description (kcmp). */
 export const kcmpFiles = (pid1: number, pid2: number, fd1: number, fd2: number): boolean => native().kcmpFiles(pid1, pid2, fd1, fd2);

@@ -1,0 +1,22 @@
+/*
+ * A pipe whose owner (F_SETOWN) is a process outside the program: its parent, PID 1 or a
+ * subreaper once daemonized. Restore could not set that owner from inside the program, so
+ * the dump must refuse it. Counts up, one line every 10 ms.
+ */
+#include <fcntl.h>
+#include "daemon.h"
+
+int main(int argc, char **argv)
+{
+	int p[2];
+
+	(void)argc;
+	daemonize(argv);
+	if (pipe(p) || fcntl(p[0], F_SETOWN, getppid()))
+		printf("BAD setup\n");
+	ready(argv);
+	for (unsigned long i = 0;; i++) {
+		printf("%lu\n", i);
+		usleep(10000);
+	}
+}
