@@ -94,6 +94,20 @@ function killQuietly(pid: number): void {
   }
 }
 
+/**
+ * Kills every task of the tree created so far, children first. A parent may be cloning a
+ * child at that very moment, which then appears after its pid was tried: passes repeat
+ * until one finds no member alive.
+ */
+async function killTree(members: Member[]): Promise<void> {
+  for (let pass = 0; pass < 100; pass++) {
+    const live = [...members].reverse().filter((m) => pidExists(m.pid) && !isZombie(m.pid));
+    if (live.length === 0) return;
+    for (const m of live) killQuietly(m.pid);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 /** A task of the tree to create; helpers are not dumped tasks (see withSessionHelpers). */
 type Member = Pick<TaskImages, 'pid' | 'ppid' | 'pgid' | 'sid'> & { helper?: boolean };
 
@@ -362,7 +376,7 @@ async function spawnTree(tree: TreeImages, plans: TaskPlan[], arch: ArchDescript
     await action(opts, 'post-restore', { pid: root });
   } catch (e) {
     // Children first, so none is left to init half restored when its parent goes.
-    for (const m of [...members].reverse()) killQuietly(m.pid);
+    await killTree(members);
     if (!opts.detached) {
       try {
         wait(child);

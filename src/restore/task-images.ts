@@ -154,7 +154,12 @@ export function readTreeImages(dir: string): TreeImages {
   const pstree = readImage(dir, 'pstree.img').entries;
   checkTreeShape(pstree);
   const files = new Map<number, Entry>();
-  for (const f of readImage(dir, 'files.img').entries) files.set(f['id'], f);
+  for (const f of readImage(dir, 'files.img').entries) {
+    const field = BODY_FIELDS[f['type']];
+    if (field === undefined || typeof f[field] !== 'object') throw new ImageError('files.img', 0, `file ${f['id']} of type ${f['type']} with its ${field ?? 'per-kind'} message`);
+    if (files.has(f['id'])) throw new ImageError('files.img', 0, `file id ${f['id']} once, found it twice`);
+    files.set(f['id'], f);
+  }
   const pipeData = readPipeData(dir, 'pipes-data.img');
   const fifoData = readPipeData(dir, 'fifo-data.img');
   const shmem = new Map<bigint, { pagesId: number; pagemap: Entry[] }>();
@@ -179,6 +184,13 @@ export function readTreeImages(dir: string): TreeImages {
   const seccompFilters = fs.existsSync(path.join(dir, 'seccomp.img')) ? (only(dir, 'seccomp.img')['seccomp_filters'] ?? []) : [];
   return { dir, inventory, tasks, zombies, files, pipeData, fifoData, seccompFilters, shmem };
 }
+
+/** file_entry's per-kind message for each fd_types value (fdinfo.proto). */
+const BODY_FIELDS: Readonly<Record<string, string>> = {
+  REG: 'reg', INETSK: 'isk', NS: 'nsf', PACKETSK: 'psk', NETLINKSK: 'nlsk', EVENTFD: 'efd', EVENTPOLL: 'epfd',
+  SIGNALFD: 'sgfd', TUNF: 'tunf', TIMERFD: 'tfd', INOTIFY: 'ify', FANOTIFY: 'ffy', EXT: 'ext', UNIXSK: 'usk',
+  FIFO: 'fifo', PIPE: 'pipe', TTY: 'tty', MEMFD: 'memfd', BPFMAP: 'bpf', PIDFD: 'pidfd',
+};
 
 /** files.img entry `id`, which must exist and be of `type`. */
 export function fileEntry(tree: TreeImages, id: number, type: string): Entry {
