@@ -35,7 +35,9 @@ export function fillSharedMemory(fd: number, size: bigint, shmid: bigint, dir: s
   const { pagemap } = pages;
   const pagesFile = path.join(dir, `pages-${pages.pagesId}.img`);
   const src = fs.openSync(pagesFile, 'r');
-  const buf = Buffer.alloc(CHUNK);
+  // No bigger than the pages to copy (often one), and not zeroed: every byte used is read first.
+  const total = pagemap.reduce((n, pe) => n + BigInt(pe['nr_pages'] ?? 0) * PAGE_SIZE, 0n);
+  const buf = Buffer.allocUnsafe(Number(total < BigInt(CHUNK) ? total : BigInt(CHUNK)) || 1);
   try {
     let off = 0;
     for (const pe of pagemap) {
