@@ -235,9 +235,8 @@ struct cap_data {
  * While we still hold every capability: the bounding set and the securebits; then the
  * ids (keeping capabilities across the change), then the capability sets themselves.
  */
-static void restore_creds(const struct rst_args *a)
+static void restore_creds(const struct rst_args *a, const struct rst_creds *c)
 {
-	const struct rst_creds *c = &a->creds;
 	if (c->has_caps) {
 		for (u32 cap = 0; cap < 64; cap++)
 			if (!(c->cap_bnd[cap / 32] & (1U << (cap % 32)))) {
@@ -302,7 +301,7 @@ static void restore_thread_state(const struct rst_args *a, const struct rst_thre
 	}
 	queue_signals(a, t->tid, t->signals, t->nr_signals);
 	/* Credentials are per thread for the kernel; last, as they may take privileges away. */
-	restore_creds(a);
+	restore_creds(a, t->creds ? (const struct rst_creds *)t->creds : &a->creds);
 	long tls = rst_arch_set_tls(t->tls);
 	if (is_err(tls))
 		fail(a, RST_STEP_TLS, tls, 0);

@@ -237,6 +237,8 @@ struct rst_thread {
 	/* Its seccomp filters, oldest first: the very last thing it sets up. */
 	u32 nr_seccomp;
 	u64 seccomp;
+	/* Its own credentials (struct rst_creds) where they differ from the task's; 0: rst_args.creds. */
+	u64 creds;
 };
 
 struct rst_args {

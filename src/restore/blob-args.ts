@@ -5,7 +5,7 @@
 import type { ArchRestorer } from '../arch/descriptor.js';
 import type { Vma } from '../proc/maps.js';
 import { PAGE_SIZE, type Range, type SpecialMoves, type VmaPlan } from './memory.js';
-import type { TaskPlan } from './plan.js';
+import type { Creds, TaskPlan } from './plan.js';
 import { hostLittleEndian, writeI32, writeU64 } from '../sys/host-order.js';
 import { constantOf, restorerLayout, structOf, writeStruct, type StructValue } from '../blob/struct-layout.js';
 
@@ -110,6 +110,7 @@ export function buildBlobRegion(
     plan.posixLocks.length * size('rst_posix_lock'),
     plan.owners.length * size('rst_fown'),
     ...plan.threads.flatMap((t) => [t.seccomp.length * size('rst_seccomp_filter'), ...t.seccomp.map((f) => f.prog.length)]),
+    ...plan.threads.flatMap((t) => (t.creds ? [size('rst_creds'), t.creds.groups.length * 4] : [])),
   ];
   const argsLen = pageUp(BigInt(sizes.reduce((s, n) => s + align8(n), 0)));
   const finishLen = pageUp(TRAMPOLINE_ROOM + frameRoom.reduce((s, n) => s + n, 0n));
@@ -173,6 +174,7 @@ export function buildBlobRegion(
       nr_signals: t.signals.length,
       seccomp: writeArray('rst_seccomp_filter', t.seccomp.map((f) => ({ prog: writeBytes(f.prog), len: f.prog.length / 8, flags: f.flags }))),
       nr_seccomp: t.seccomp.length,
+      creds: t.creds ? writeArray('rst_creds', [credsValue(t.creds, writeWords(t.creds.groups, 4))]) : 0n,
     };
   }));
   const vmasAt = writeArray('rst_vma', arrays.vmas);
@@ -219,14 +221,7 @@ export function buildBlobRegion(
     nr_posix_locks: plan.posixLocks.length,
     fowns: writeArray('rst_fown', plan.owners.map((o) => ({ fd: o.fd, type: o.owner?.pid_type ?? 0, pid: o.owner?.pid ?? 0, signum: o.owner?.signum ?? 0, async: o.async ? 1 : 0, early: o.early ? 1 : 0 }))),
     nr_fowns: plan.owners.length,
-    creds: c
-      ? { uid: c.uid, euid: c.euid, suid: c.suid, fsuid: c.fsuid, gid: c.gid, egid: c.egid, sgid: c.sgid, fsgid: c.fsgid,
-          change: credsDiffer(plan) ? 1 : 0, nr_groups: c.groups.length, groups: groupsAt,
-          no_new_privs: c.noNewPrivs ? 1 : 0,
-          ...(c.caps
-            ? { has_caps: 1, secbits: c.caps.secbits, cap_inh: c.caps.inh, cap_prm: c.caps.prm, cap_eff: c.caps.eff, cap_bnd: c.caps.bnd, cap_amb: c.caps.amb }
-            : {}) }
-      : { change: 0 },
+    creds: c ? credsValue(c, groupsAt) : { change: 0 },
     finish_area: finishArea,
     finish_len: finishLen,
     region_start: start,
@@ -237,8 +232,19 @@ export function buildBlobRegion(
 }
 
 /** Whether the task ran with other ids than ours (we are who creates it). */
-function credsDiffer(plan: TaskPlan): boolean {
-  const c = plan.creds!;
+/** struct rst_creds for c, its groups written at groupsAt. */
+function credsValue(c: Creds, groupsAt: bigint): StructValue {
+  return {
+    uid: c.uid, euid: c.euid, suid: c.suid, fsuid: c.fsuid, gid: c.gid, egid: c.egid, sgid: c.sgid, fsgid: c.fsgid,
+    change: credsDiffer(c) ? 1 : 0, nr_groups: c.groups.length, groups: groupsAt,
+    no_new_privs: c.noNewPrivs ? 1 : 0,
+    ...(c.caps
+      ? { has_caps: 1, secbits: c.caps.secbits, cap_inh: c.caps.inh, cap_prm: c.caps.prm, cap_eff: c.caps.eff, cap_bnd: c.caps.bnd, cap_amb: c.caps.amb }
+      : {}),
+  };
+}
+
+function credsDiffer(c: Creds): boolean {
   const uid = process.geteuid?.() ?? 0;
   const gid = process.getegid?.() ?? 0;
   const ours = (process.getgroups?.() ?? []).slice().sort().join(',');

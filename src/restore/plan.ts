@@ -63,6 +63,8 @@ export interface ThreadPlan {
   signals: Buffer[];
   /** Its seccomp filter programs, oldest first. */
   seccomp: { prog: Buffer; flags: number }[];
+  /** Credentials of a thread whose differ from the main thread's (the kernel keeps them per thread). */
+  creds?: Creds;
 }
 
 export interface TaskPlan {
@@ -188,7 +190,18 @@ function planThread(tid: number, core: Entry, tc: Entry, regs: ArchRegs, tree: T
     ...(schedOf(th) ? { sched: schedOf(th)! } : {}),
     signals: siginfos(th['signals_p']),
     seccomp: seccompChain(tid, th, tc, tree.seccompFilters),
+    ...(th['creds'] ? { creds: credsOf(th['creds']) } : {}),
   };
+}
+
+/** The threads' plans, with creds kept only where they differ from the main thread's. */
+function ownCreds(threads: ThreadPlan[]): ThreadPlan[] {
+  const main = JSON.stringify(threads[0]?.creds);
+  return threads.map((t, i) => {
+    if (i > 0 && t.creds && JSON.stringify(t.creds) !== main) return t;
+    const { creds: _same, ...rest } = t;
+    return rest;
+  });
 }
 
 /**
@@ -243,7 +256,7 @@ export function planTask(task: TaskImages, tree: TreeImages, arch: ArchDescripto
     umask: task.fs['umask'] ?? 0o22,
     rlimits: ((tc['rlimits']?.['rlimits'] ?? []) as Entry[]).map((r, i) => [i, n64(r['cur']), n64(r['max'])]),
     ...(exeId !== undefined ? { exePath: regName(tree, exeId) } : {}),
-    threads: task.threads.map((tid, i) => planThread(tid, task.cores[i]!, tc, arch.regs!, tree)),
+    threads: ownCreds(task.threads.map((tid, i) => planThread(tid, task.cores[i]!, tc, arch.regs!, tree))),
     sigactions,
     itimers: (['real', 'virt', 'prof'] as const).map((k) => itimer(timers[k])), // the blob takes the CPU timers' extra tick off
     // Ascending ids: kernels without PR_TIMER_CREATE_RESTORE_IDS hand them out in that order.

@@ -7,7 +7,8 @@ const bit = (n: number): bigint => 1n << BigInt(n);
 const creds = (over: Partial<Creds> = {}): Creds => ({
   uid: 1000, euid: 1000, suid: 1000, fsuid: 1000, gid: 1000, egid: 1000, sgid: 1000, fsgid: 1000, groups: [], noNewPrivs: false, ...over,
 });
-const plan = (c: Creds): TaskPlan => ({ task: { pid: 4321 }, creds: c }) as unknown as TaskPlan;
+const plan = (c: Creds, thread?: Creds): TaskPlan =>
+  ({ task: { pid: 4321 }, creds: c, threads: [{ tid: 4321 }, { tid: 4322, ...(thread ? { creds: thread } : {}) }] }) as unknown as TaskPlan;
 const user: Caller = { uid: 1000, gid: 1000, groups: [], capEff: bit(CAP_CHECKPOINT_RESTORE), capPrm: bit(CAP_CHECKPOINT_RESTORE) };
 
 describe('checkPrivileges', () => {
@@ -26,6 +27,10 @@ describe('checkPrivileges', () => {
     expect(() => checkPrivileges([plan(creds({ groups: [27] }))], user)).toThrow(/^criu-ts: task 4321 ran as gid 1000 with groups \[27\]; becoming it needs CAP_SETGID/);
     const admin = { ...user, capEff: user.capEff | bit(CAP_SETUID) | bit(CAP_SETGID) };
     expect(() => checkPrivileges([plan(creds({ uid: 0, groups: [27] }))], admin)).not.toThrow();
+  });
+
+  it("checks a thread's own credentials too", () => {
+    expect(() => checkPrivileges([plan(creds(), creds({ uid: 0 }))], user)).toThrow(/^criu-ts: task 4322 ran as uid 0\/1000; becoming it needs CAP_SETUID/);
   });
 
   it('refuses capabilities the caller does not hold', () => {

@@ -52,5 +52,8 @@ export function checkPrivileges(plans: TaskPlan[], caller: Caller = ourselves())
   if (!has(caller.capEff, CAP_CHECKPOINT_RESTORE) && !has(caller.capEff, CAP_SYS_ADMIN)) {
     throw new Error(`criu-ts: restoring tasks with their pids (${plans[0]?.task.pid ?? '?'}...) needs CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN, which this restore lacks`);
   }
-  for (const p of plans) if (p.creds) checkCreds(p.task.pid, p.creds, caller);
+  for (const p of plans) {
+    if (p.creds) checkCreds(p.task.pid, p.creds, caller);
+    for (const t of p.threads) if (t.creds) checkCreds(t.tid, t.creds, caller);
+  }
 }
