@@ -68,9 +68,14 @@ export function qemuOf(arch: ArchDescriptor): QemuGuest {
   return arch.qemu;
 }
 
+/** Debian's cross compilers for the arch (the catalog, the blobs and the addon are built with them). */
+export function crossCompilersFor(arch: ArchDescriptor): string[] {
+  return [`gcc-${arch.triple}`, `g++-${arch.triple}`];
+}
+
 /** Host packages a guest of this arch needs: its QEMU, qemu-user, the cross compilers, depmod. */
 export function hostPackagesFor(arch: ArchDescriptor): string[] {
-  return [...qemuOf(arch).hostPackages, 'qemu-user-static', `gcc-${arch.triple}`, `g++-${arch.triple}`, 'kmod'];
+  return [...qemuOf(arch).hostPackages, 'qemu-user-static', ...crossCompilersFor(arch), 'kmod'];
 }
 
 function sha256(data: string | Buffer): string {

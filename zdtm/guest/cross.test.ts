@@ -1,9 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { archByName } from '../../src/arch/index.js';
 import { packageRoot } from '../../src/sys/native.js';
-import { addonCompileArgs } from './cross.js';
+import { addonCompileArgs, buildRepoFor } from './cross.js';
+
+// What buildRepoFor runs, in order: host package installs and commands.
+const steps: string[] = [];
+vi.mock('./apt.js', () => ({ ensureHostPackages: (pkgs: string[]) => steps.push(`install ${pkgs.join(' ')}`) }));
+vi.mock('node:child_process', () => ({ execFileSync: (cmd: string, args: string[]) => steps.push(`${cmd} ${args.join(' ')}`) }));
 
 describe('addonCompileArgs', () => {
   const repo = packageRoot();
@@ -19,5 +24,15 @@ describe('addonCompileArgs', () => {
     expect(flags).toEqual(expect.arrayContaining(['-fPIC', '-DNAPI_VERSION=8', '-I/usr/include/node', ...archDirs]));
     const napi = flags.find((a) => a.startsWith('-I') && a.includes('node-addon-api'))!;
     expect(fs.existsSync(path.join(napi.slice(2), 'napi.h'))).toBe(true);
+  });
+});
+
+describe('buildRepoFor', () => {
+  it('installs the cross compilers before it builds anything (a fresh machine has none yet)', () => {
+    steps.length = 0;
+    buildRepoFor(archByName('s390x'));
+    expect(steps[0]).toBe('install gcc-s390x-linux-gnu g++-s390x-linux-gnu');
+    expect(steps.slice(1).every((s) => s.startsWith('make '))).toBe(true);
+    expect(steps.length).toBeGreaterThan(1);
   });
 });

@@ -8,7 +8,8 @@ import path from 'node:path';
 import type { ArchDescriptor } from '../../src/arch/descriptor.js';
 import { silentLogger, type Logger } from '../../src/log.js';
 import { packageRoot } from '../../src/sys/native.js';
-import { guestDir } from './cache.js';
+import { ensureHostPackages } from './apt.js';
+import { crossCompilersFor, guestDir } from './cache.js';
 
 /** Where the cross-built addon lives; the guest sees the cache at /guest. */
 export function addonPath(arch: ArchDescriptor): string {
@@ -137,6 +138,8 @@ function make(dir: string, arch: ArchDescriptor, keepGoing = false): void {
 export function buildRepoFor(arch: ArchDescriptor, log: Logger = silentLogger): string[] {
   const repo = packageRoot();
   const notes: string[] = [];
+  // Installed here too: on a fresh machine this runs before the guest (and its host packages) is set up.
+  ensureHostPackages(crossCompilersFor(arch), log);
   if (fs.existsSync(path.join(repo, 'zdtm', 'Makefile'))) {
     log.info(`${arch.name}: building the zdtm catalog`);
     // A test that does not build for this arch is the runner's to report ("not built"),
