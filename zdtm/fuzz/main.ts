@@ -51,13 +51,30 @@ class Tally {
   }
 }
 
-/** Writes a case: unchanged files are hard links to the seed's, changed ones are written. */
-function writeCase(dir: string, seed: Seed, set: ImageSet): void {
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, 0o700);
-  for (const [f, buf] of set) {
-    if (seed.set.get(f) === buf) fs.linkSync(path.join(seed.dir, f), path.join(dir, f));
-    else fs.writeFileSync(path.join(dir, f), buf, { mode: 0o600 });
+/**
+ * A lane's case directory. Unchanged files are hard links to the seed's, changed ones are
+ * written; from one case to the next only the files that differ are replaced (most cases
+ * change one file), and anything a restore added is removed.
+ */
+class CaseDir {
+  /** What each file in the directory holds now (the buffer it was made from). */
+  private readonly now = new Map<string, Buffer>();
+  constructor(readonly dir: string) {
+    fs.mkdirSync(dir, 0o700);
+  }
+  write(seed: Seed, set: ImageSet): void {
+    for (const f of fs.readdirSync(this.dir)) {
+      if (!this.now.has(f) || this.now.get(f) !== set.get(f)) {
+        fs.rmSync(path.join(this.dir, f), { recursive: true, force: true });
+        this.now.delete(f);
+      }
+    }
+    for (const [f, buf] of set) {
+      if (this.now.get(f) === buf) continue;
+      if (seed.set.get(f) === buf) fs.linkSync(path.join(seed.dir, f), path.join(this.dir, f));
+      else fs.writeFileSync(path.join(this.dir, f), buf, { mode: 0o600 });
+      this.now.set(f, buf);
+    }
   }
 }
 
@@ -152,6 +169,9 @@ async function main(): Promise<number> {
     console.log('fuzz: skipped: restores need root');
     return 0;
   }
+  // Orphans come to us from here on: the daemonized seed programs (reaped as soon as they are
+  // dumped), then whatever a killed worker's restore made (to be found).
+  setChildSubreaper();
   const work = fs.mkdtempSync(path.join(fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'criu-ts-fuzz-'));
   const t0 = performance.now();
   // Started together: most of a seed's time is its program getting ready.
@@ -165,8 +185,6 @@ async function main(): Promise<number> {
   const kinds = new Set(seeds.flatMap((s) => [...s.set.keys()].map((f) => f.replace(/-[0-9a-f]+\.img$|\.img$/, ''))));
   console.log(`fuzz: ${seeds.length} seeds (${[...kinds].sort().join(' ')}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
-  // From here on, orphans of a killed worker (what a restore made) come to us, to be found.
-  setChildSubreaper();
   const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.js');
   const tally = new Tally();
   let next = o.first;
@@ -177,13 +195,13 @@ async function main(): Promise<number> {
   const lane = async (index: number): Promise<void> => {
     const w = new Worker(script);
     workers.push(w);
-    const dir = path.join(work, `case-${index}`);
+    const caseDir = new CaseDir(path.join(work, `case-${index}`));
     while (next < end) {
       const caseNo = next++;
       const seed = seeds[caseNo % seeds.length]!;
       const m = mutate(seed.set, caseNo);
-      writeCase(dir, seed, m.set);
-      const r = await w.run({ caseNo, dir });
+      caseDir.write(seed, m.set);
+      const r = await w.run({ caseNo, dir: caseDir.dir });
       const err = w.takeStderr();
       if (err.trim()) tally.note(/\n\s+at /.test(err) ? 'stack' : 'unclear', caseNo, seed.name, m.what, `the restore wrote to stderr: ${err.trim().split('\n').slice(0, 3).join(' | ')}`);
       if ('hung' in r) tally.note('hang', caseNo, seed.name, m.what, `no answer in ${HANG_MS / 1000} s`);

@@ -8,6 +8,7 @@ import { dump } from '../../src/dump/index.js';
 import { packageRoot } from '../../src/sys/native.js';
 import { hostArch } from '../../src/arch/index.js';
 import { parseDesc } from '../runner/desc.js';
+import { wait, WNOHANG } from '../../src/sys/ptrace.js';
 import type { ImageSet } from './mutate.js';
 
 /** Catalog tests whose images between them have every kind: tasks, zombies, sessions, fds of each kind, shared memory, timers. */
@@ -27,6 +28,14 @@ export interface Seed {
 async function until(cond: () => boolean, ms: number): Promise<boolean> {
   for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 20))) if (cond()) return true;
   return cond();
+}
+
+function reaped(pid: number): boolean {
+  try {
+    return wait(pid, WNOHANG).kind !== 'none';
+  } catch {
+    return !fs.existsSync(`/proc/${pid}`); // not our child: someone else reaps it
+  }
 }
 
 export function loadSet(dir: string): ImageSet {
@@ -58,6 +67,8 @@ export async function makeSeed(work: string, name: string): Promise<Seed | strin
     }
     return `${name}: dump failed: ${(e as Error).message}`;
   }
-  await until(() => !fs.existsSync(`/proc/${pid}`), 5000);
+  // The caller is a child subreaper, so the daemonized test is our child: reaped here at once
+  // (this machine's init reaps orphans only every second or two).
+  await until(() => reaped(pid), 5000);
   return { name, dir: img, set: loadSet(img) };
 }
