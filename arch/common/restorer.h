@@ -53,6 +53,7 @@
 #define RST_STEP_TTY 31
 #define RST_STEP_OOM_SCORE 32
 #define RST_STEP_FOWN 33
+#define RST_STEP_NAMESPACES 34
 
 /*
  * Not a failure: the task waits for criu-ts to write registers only a tracer can set

@@ -55,6 +55,8 @@ struct ChildSpec {
   int zombieStatus = -1;        // >= 0: a zombie, which dies at once with this wait status
   bool helper = false;          // a zombie that only lent its PID (a gone session leader): reaped by its creator
   bool subreaper = false;       // set before the children exist: a helper's children are reparented to us
+  long unshareFlags = 0;        // CLONE_NEW* of the namespaces it creates, before its children exist (they share them)
+  std::vector<std::pair<std::string, std::string>> writes;  // then written into them: /proc file, value
   bool dieWithParent = false;
   bool sharesFiles = false;     // cloned with CLONE_FILES once the creator's fds are in place; places none itself
   pid_t parent = 0;
@@ -139,6 +141,16 @@ long PlaceFds(const ChildSpec& s, Call& last) {
   return SYS_CALL(last, close_range, next, ~0U, 0);
 }
 
+// One write of len bytes to `file` (a /proc file: all of it or an error). Allocates nothing:
+// it runs in the forked child.
+long WriteFile(const char* file, const char* data, size_t len, Call& last) {
+  long fd = SYS_CALL(last, openat, AT_FDCWD, reinterpret_cast<long>(file), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return fd;
+  long r = SYS_CALL(last, write, fd, reinterpret_cast<long>(data), static_cast<long>(len));
+  Raw(SYS_close, fd);
+  return r < 0 ? r : 0;
+}
+
 // Written by the new task itself before it becomes the program (so even a task that exits at
 // once had it), while it still has our privileges: lowering the value takes CAP_SYS_RESOURCE.
 long SetOomScoreAdj(int value, Call& last) {
@@ -150,11 +162,7 @@ long SetOomScoreAdj(int value, Call& last) {
   do digits[d++] = static_cast<char>('0' + magnitude % 10); while ((magnitude /= 10) != 0);
   if (value < 0) text[n++] = '-';
   while (d) text[n++] = digits[--d];
-  long fd = SYS_CALL(last, openat, AT_FDCWD, reinterpret_cast<long>("/proc/self/oom_score_adj"), O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return fd;
-  long r = SYS_CALL(last, write, fd, reinterpret_cast<long>(text), static_cast<long>(n));
-  Raw(SYS_close, fd);
-  return r < 0 ? r : 0;
+  return WriteFile("/proc/self/oom_score_adj", text, n, last);
 }
 
 // The child inherits node's rseq registration; the kernel would keep writing to that
@@ -217,6 +225,21 @@ void CreateChild(const std::vector<ChildSpec>& all, size_t c, int report, Call& 
   if (session < 0) Die(report, s.pid, RST_STEP_SESSION, session, &last);
   long subreaper = s.subreaper ? SYS_CALL(last, prctl, PR_SET_CHILD_SUBREAPER, 1) : 0;
   if (subreaper < 0) Die(report, s.pid, RST_STEP_SESSION, subreaper, &last);
+  if (s.unshareFlags) {
+    long r = SYS_CALL(last, unshare, s.unshareFlags);
+    if (r < 0) Die(report, s.pid, RST_STEP_NAMESPACES, r, &last);
+    for (const auto& [file, value] : s.writes) {
+      r = WriteFile(file.c_str(), value.data(), value.size(), last);
+      if (r < 0) Die(report, s.pid, RST_STEP_NAMESPACES, r, &last);
+    }
+    // A new time namespace is its children's; with its offsets written, the task enters it too.
+    if (s.unshareFlags & CLONE_NEWTIME) {
+      long fd = SYS_CALL(last, openat, AT_FDCWD, reinterpret_cast<long>("/proc/self/ns/time_for_children"), O_RDONLY | O_CLOEXEC);
+      if (fd >= 0) r = SYS_CALL(last, setns, fd, CLONE_NEWTIME);
+      if (fd >= 0) Raw(SYS_close, fd);
+      if (fd < 0 || r < 0) Die(report, s.pid, RST_STEP_NAMESPACES, fd < 0 ? fd : r, &last);
+    }
+  }
   for (size_t c : s.children)
     if (!all[c].sharesFiles) CreateChild(all, c, report, last);
   if (s.zombieStatus >= 0) BecomeZombie(s);
@@ -300,6 +323,15 @@ ChildSpec ReadSpec(const Napi::Object& o) {
   for (uint32_t i = 0; i < children.Length(); i++) s.children.push_back(children.Get(i).As<Napi::Number>().Uint32Value());
   s.reportFd = o.Get("reportFd").As<Napi::Number>().Int32Value();
   s.subreaper = o.Has("subreaper") && o.Get("subreaper").As<Napi::Boolean>().Value();
+  if (o.Has("namespaces")) {
+    Napi::Object ns = o.Get("namespaces").As<Napi::Object>();
+    s.unshareFlags = ns.Get("flags").As<Napi::Number>().Int64Value();
+    Napi::Array writes = ns.Get("writes").As<Napi::Array>();
+    for (uint32_t i = 0; i < writes.Length(); i++) {
+      Napi::Array w = writes.Get(i).As<Napi::Array>();
+      s.writes.emplace_back(w.Get(0u).As<Napi::String>().Utf8Value(), w.Get(1u).As<Napi::String>().Utf8Value());
+    }
+  }
   if (o.Has("exitStatus")) {
     s.zombieStatus = o.Get("exitStatus").As<Napi::Number>().Int32Value() & 0xffff;
     s.helper = o.Has("helper") && o.Get("helper").As<Napi::Boolean>().Value();

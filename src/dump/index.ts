@@ -4,9 +4,9 @@
 // stats) -> kill the tree, or release it with leaveRunning. Any failure releases the
 // tree: every thread is detached with its registers and signal mask as they were.
 // The caller's action hook is called at CRIU's stages (src/actions.ts): pre-dump before
-// seizing, network-lock once frozen (a tree with its own network namespace only, as CRIU),
-// post-dump with the images written and the tree still frozen (throwing there releases it
-// instead of killing it), network-unlock when a locked tree is released.
+// seizing, post-dump with the images written and the tree still frozen (throwing there
+// releases it instead of killing it). network-lock and network-unlock come with network
+// namespaces, which are refused for now.
 import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { RawRegs } from '../arch/descriptor.js';
@@ -28,6 +28,9 @@ import { dumpMemory } from './memory.js';
 import { addStats, emptyStats } from './page-writer.js';
 import { SharedAnonMemory } from './shmem.js';
 import { checkNamespaces, NamespaceIds } from './namespaces.js';
+import { dumpIpcNamespaces } from '../ns/ipc.js';
+import { dumpTimeNamespaces } from '../ns/time.js';
+import { dumpUtsNamespaces } from '../ns/uts.js';
 import { SeccompFilters } from './seccomp.js';
 import { seizeTree } from './seize.js';
 import { dumpTaskCores } from './task-state.js';
@@ -67,12 +70,6 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
   const totals = emptyStats();
   log.info(`frozen ${tree.tasks.length} task(s) in ${Number(frozenAt - started) / 1e6} ms`);
   let done = false;
-  let networkLocked = false;
-  const unlockNetwork = async (): Promise<void> => {
-    if (!networkLocked) return;
-    // As CRIU: the tree runs again whatever the hook says; its failure is only logged.
-    await action('network-unlock').catch((e: unknown) => log.error(`dump: network-unlock: ${(e as Error).message}`));
-  };
   const fds = new FilesDump({
     shellJob: opts.shellJob === true, tcpEstablished: opts.tcpEstablished === true,
     extUnixSk: opts.extUnixSk === true, leaveRunning: opts.leaveRunning === true,
@@ -81,13 +78,10 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
   });
   try {
     injectFault('dump-seized');
+    checkNamespaces(tree.tasks.map((t) => t.pid));
     const regs = new Map<number, RawRegs>();
     for (const t of tree.tasks) for (const tid of t.threads) regs.set(tid, archRegs.readRegs(tid));
     injectFault('dump-regs');
-    if (fs.statSync(`/proc/${opts.pid}/ns/net`).ino !== fs.statSync('/proc/self/ns/net').ino) {
-      networkLocked = true;
-      await action('network-lock');
-    }
 
     const files = fds.files;
     const locks = new FileLocks(opts.fileLocks === true);
@@ -96,11 +90,11 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     const seccomp = new SeccompFilters();
     const pstree: Entry[] = [];
     const filesIds = new Map<number, number>();
+    const nsIds: Record<'uts' | 'ipc' | 'time', { pid: number; nsId: number }[]> = { uts: [], ipc: [], time: [] };
     // The inventory's root_ids are the dumper's own, taken first as CRIU takes its own: a
     // restorer compares the root task's with them to see what the root shares with it. Our
     // fd table, mm, fs and signal handlers are never a target's (we clone none with them).
     const rootIds: Entry = { vm_id: 1, files_id: 1, fs_id: 1, sighand_id: 1, ...namespaces.of(process.pid) };
-    for (const task of tree.tasks) checkNamespaces(task.pid, opts.pid);
     for (const [index, task] of tree.tasks.entries()) {
       const pid = task.pid;
       const { cores, brk, dumpable, thpDisabled, umask } = dumpTaskCores(arch, task, regs, seccomp, log);
@@ -117,6 +111,9 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
       filesIds.set(pid, filesId);
       const ids: Entry = { vm_id: objId, files_id: filesId, fs_id: objId, sighand_id: objId, ...namespaces.of(pid) };
       writeImage(dir, `ids-${pid}.img`, 'ids', [ids]);
+      nsIds.uts.push({ pid, nsId: ids['uts_ns_id'] });
+      nsIds.ipc.push({ pid, nsId: ids['ipc_ns_id'] });
+      nsIds.time.push({ pid, nsId: ids['time_ns_id'] });
       if (ids['files_id'] === objId) {
         const fdEntries = fds.dumpFds(pid);
         locks.collect(pid, fdEntries);
@@ -147,6 +144,9 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     for (const s of shmem.write(dir, () => ++pagesId, (file, entries) => writeImage(dir, file, 'pagemap', entries))) addStats(shared, s);
     fds.finish({ dir, nextPagesId: () => ++pagesId, addStats: (s) => addStats(shared, s) });
     locks.write(dir);
+    dumpUtsNamespaces(dir, nsIds.uts);
+    dumpIpcNamespaces(dir, nsIds.ipc);
+    dumpTimeNamespaces(dir, nsIds.time);
     if (seccomp.filters.length) writeImage(dir, 'seccomp.img', 'seccomp', [{ seccomp_filters: seccomp.filters }]);
     writeImage(dir, 'pstree.img', 'pstree', pstree);
     writeImage(dir, 'inventory.img', 'inventory', [{
@@ -172,14 +172,12 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
       fds.resumed();
       fds.close();
       tree.release();
-      await unlockNetwork();
     }
   }
   try {
     if (opts.leaveRunning) {
       fds.resumed();
       tree.release();
-      await unlockNetwork();
     } else {
       tree.kill();
       fds.killed(dir);

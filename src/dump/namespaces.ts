@@ -1,33 +1,46 @@
-// Namespace ids of ids-<pid>.img / inventory.img: one small number per distinct
-// namespace (by its /proc/PID/ns inode), allocated in CRIU's order of kinds.
+// Which namespaces a dumped tree may be in, and the namespace ids of ids-<pid>.img and
+// inventory.img: one small number per distinct namespace (by its /proc/PID/ns inode),
+// allocated in CRIU's order of kinds.
 import fs from 'node:fs';
 import type { Entry } from '../images/index.js';
+import { checkNamespaceTree } from '../ns/tree.js';
+import { parseStat } from '../proc/stat.js';
 
 const kinds = [['pid', 'pid_ns_id'], ['net', 'net_ns_id'], ['ipc', 'ipc_ns_id'], ['uts', 'uts_ns_id'], ['time', 'time_ns_id'],
   ['mnt', 'mnt_ns_id'], ['user', 'user_ns_id'], ['cgroup', 'cgroup_ns_id']] as const;
 
-/** Kinds whose difference from ours changes what pids and paths mean: not supported yet. */
-const mustMatchOurs = ['pid', 'mnt', 'user'];
+/** Kinds dumped when not ours (src/ns/): every other kind must be ours. */
+const dumped = ['uts', 'ipc', 'time'] as const;
 
 /**
- * Throws if pid lives in namespaces we cannot dump yet: any kind other than the root
- * task's, or a PID, mount or user namespace other than ours.
+ * Throws unless every task of the tree (root first, parents before children) is in
+ * namespaces criu-ts can dump: UTS, IPC and time namespaces of its own in a shape cloning
+ * can recreate (checkNamespaceTree), ours for every other kind. Its children would be born
+ * in its own time namespace and in our pid namespace (not in one it unshared for them).
  */
-export function checkNamespaces(pid: number, root: number): void {
-  for (const [kind] of kinds) {
-    let ino: number;
-    try {
-      ino = fs.statSync(`/proc/${pid}/ns/${kind}`).ino;
-    } catch {
-      continue;
-    }
-    const against = pid === root && mustMatchOurs.includes(kind) ? 'self' : String(root);
-    if (against === String(pid)) continue;
-    if (fs.statSync(`/proc/${against}/ns/${kind}`).ino !== ino) {
-      const whose = against === 'self' ? 'ours' : `the root task's`;
-      throw new Error(`criu-ts: task ${pid} is in another ${kind} namespace than ${whose}; dumping namespaces is not supported yet`);
+export function checkNamespaces(pids: readonly number[]): void {
+  const others = [...kinds.map(([kind]) => kind).filter((k) => !(dumped as readonly string[]).includes(k)), 'pid_for_children'];
+  for (const pid of pids) {
+    for (const kind of others) {
+      let ino: number;
+      try {
+        ino = fs.statSync(`/proc/${pid}/ns/${kind}`).ino;
+      } catch {
+        continue; // a kernel without this namespace kind
+      }
+      if (fs.statSync(`/proc/self/ns/${kind}`).ino !== ino) {
+        const base = kind.replace(/_for_children$/, '');
+        const what = base === kind ? `is in another ${kind} namespace than ours` : `puts its children in another ${base} namespace than ours`;
+        throw new Error(`criu-ts: task ${pid} ${what}; dumping ${base} namespaces is not supported yet`);
+      }
     }
   }
+  for (const pid of pids) {
+    const own = (kind: string): number | undefined => (fs.existsSync(`/proc/${pid}/ns/${kind}`) ? fs.statSync(`/proc/${pid}/ns/${kind}`).ino : undefined);
+    if (own('time_for_children') !== own('time')) throw new Error(`criu-ts: task ${pid} puts its children in another time namespace than its own; dumping that is not supported yet`);
+  }
+  const tree = pids.map((pid) => ({ pid, ppid: parseStat(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')).ppid }));
+  for (const kind of dumped) checkNamespaceTree(kind, tree);
 }
 
 export class NamespaceIds {

@@ -37,6 +37,10 @@ import { describeFailure, nextReport } from './report.js';
 import { constantOf, restorerLayout, structOf } from '../blob/struct-layout.js';
 import { putBackTracerRegsets } from './tracer-regsets.js';
 import { readTreeImages, type TaskImages, type TreeImages } from './task-images.js';
+import { namespacesToCreate } from '../ns/tree.js';
+import { offsetsText, TIMENS_OFFSETS } from '../ns/time.js';
+import { utsSysctls } from '../ns/uts.js';
+import { CLONE_NEWIPC, CLONE_NEWTIME, CLONE_NEWUTS } from '../sys/sched.js';
 
 const REPORT_TIMEOUT_MS = 30_000;
 
@@ -174,6 +178,26 @@ function sessionSteps(members: Member[], opts: RestoreOptions): Pick<TaskSteps, 
 function foregroundFd(tree: TreeImages, task: TaskImages): { foregroundFd?: number } {
   const fd = task.fds.find((e) => e['type'] === 'TTY' && foregroundOf(tree, e['id']) === task.pgid);
   return fd ? { foregroundFd: fd['fd'] } : {};
+}
+
+/** The namespaces each task creates (with what it writes into them), by pid. */
+function namespaceSteps(tree: TreeImages, plans: TaskPlan[], members: Member[]): Map<number, NonNullable<TaskSteps['namespaces']>> {
+  const ids = new Map(plans.map((p) => [p.task.pid, p.task.ids]));
+  const out = new Map<number, NonNullable<TaskSteps['namespaces']>>();
+  const kinds = [
+    ['uts', 'uts_ns_id', CLONE_NEWUTS, new Map([...tree.utsNamespaces].map(([id, e]) => [id, utsSysctls(e)]))],
+    ['ipc', 'ipc_ns_id', CLONE_NEWIPC, tree.ipcNamespaces],
+    // The offsets are taken now, just before the clone, so the clocks lose no time.
+    ['time', 'time_ns_id', CLONE_NEWTIME, new Map([...tree.timeNamespaces].map(([id, e]) => [id, [[TIMENS_OFFSETS, offsetsText(e)]] as [string, string][]]))],
+  ] as const;
+  for (const [kind, field, flag, images] of kinds) {
+    const creators = namespacesToCreate(kind, members.map((m) => ({ ...m, nsId: ids.get(m.pid)?.[field] as number | undefined })), images);
+    for (const [pid, writes] of creators) {
+      const ns = out.get(pid) ?? { flags: 0, writes: [] };
+      out.set(pid, { flags: ns.flags | flag, writes: [...ns.writes, ...writes] });
+    }
+  }
+  return out;
 }
 
 /** What prepareTask leaves to the tree: session steps, children and the shared staging range. */
@@ -320,8 +344,10 @@ async function spawnTree(tree: TreeImages, plans: TaskPlan[], arch: ArchDescript
     const ourFds = fs.readdirSync('/proc/self/fd').map(Number);
     const stagingBase = Math.max(...ourFds, ...withTables.map((s) => s.table.next)) + 64;
     const subreapers = new Set(plans.filter((p) => p.childSubreaper).map((p) => p.task.pid));
+    const namespaces = namespaceSteps(tree, plans, members);
     const specs: (SpawnSpec | ZombieSpec)[] = members.map((m, i) => {
-      const common = { pid: m.pid, children: [], reportFd: reportWrite, subreaper: subreapers.has(m.pid), ...steps[i]! };
+      const ns = namespaces.get(m.pid);
+      const common = { pid: m.pid, children: [], reportFd: reportWrite, subreaper: subreapers.has(m.pid), ...(ns ? { namespaces: ns } : {}), ...steps[i]! };
       const live = plans.findIndex((p) => p.task.pid === m.pid);
       if (live >= 0) return { ...prepared[live]!, ...common, stagingBase };
       if (m.helper) return { ...common, exitStatus: 0, helper: true };

@@ -5,6 +5,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { TASK_DEAD } from '../images/format.js';
 import { ImageError, readImage, type Entry } from '../images/index.js';
+import type { TimensEntry, UtsnsEntry } from '../images/entries.js';
+import { readIpcNamespaces } from '../ns/ipc.js';
+import { readTimeNamespaces } from '../ns/time.js';
+import { readUtsNamespaces } from '../ns/uts.js';
 
 export interface TaskImages {
   pid: number;
@@ -49,6 +53,12 @@ export interface TreeImages {
   seccompFilters: Entry[];
   /** Shared anonymous memory objects by shmid: their pages file and pagemap (object offsets as vaddr). */
   shmem: Map<bigint, { pagesId: number; pagemap: Entry[] }>;
+  /** UTS namespaces other than the dumper's, by uts_ns_id (utsns-ID.img). */
+  utsNamespaces: Map<number, UtsnsEntry>;
+  /** IPC namespaces other than the dumper's, by ipc_ns_id, as the sysctl writes that recreate them (ipcns-var-ID.img). */
+  ipcNamespaces: Map<number, [string, string][]>;
+  /** Time namespaces other than the dumper's, by time_ns_id: their clocks at the dump (timens-ID.img). */
+  timeNamespaces: Map<number, TimensEntry>;
 }
 
 function only(dir: string, file: string): Entry {
@@ -163,7 +173,11 @@ export function readTreeImages(dir: string): TreeImages {
   const pipeData = readPipeData(dir, 'pipes-data.img');
   const fifoData = readPipeData(dir, 'fifo-data.img');
   const shmem = new Map<bigint, { pagesId: number; pagemap: Entry[] }>();
-  for (const f of fs.readdirSync(dir)) {
+  const listing = fs.readdirSync(dir);
+  const utsNamespaces = readUtsNamespaces(dir, listing);
+  const ipcNamespaces = readIpcNamespaces(dir, listing);
+  const timeNamespaces = readTimeNamespaces(dir, listing);
+  for (const f of listing) {
     const m = /^pagemap-shmem-(\d+)\.img$/.exec(f);
     if (!m) continue;
     const [head, ...pagemap] = readImage(dir, f).entries;
@@ -182,7 +196,7 @@ export function readTreeImages(dir: string): TreeImages {
   }
   if (tasks[0]?.pid !== pstree[0]!['pid']) throw new ImageError('pstree.img', 0, 'a live task as the root');
   const seccompFilters = fs.existsSync(path.join(dir, 'seccomp.img')) ? (only(dir, 'seccomp.img')['seccomp_filters'] ?? []) : [];
-  return { dir, inventory, tasks, zombies, files, pipeData, fifoData, seccompFilters, shmem };
+  return { dir, inventory, tasks, zombies, files, pipeData, fifoData, seccompFilters, shmem, utsNamespaces, ipcNamespaces, timeNamespaces };
 }
 
 /** file_entry's per-kind message for each fd_types value (fdinfo.proto). */

@@ -17,6 +17,8 @@ export interface TaskSteps {
   reportFd: number;
   /** Become a child subreaper before creating the children (a helper's are reparented to it). */
   subreaper?: boolean;
+  /** Namespaces it creates (unshare of CLONE_NEW* flags) before its children, which share them; then its writes of [/proc file, value] into them (sysctls, time offsets). */
+  namespaces?: { flags: number; writes: [string, string][] };
 }
 
 /** A task that was a zombie: after its first steps it reports and dies with this wait status. */
