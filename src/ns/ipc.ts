@@ -5,7 +5,7 @@
 import { ImageError, readImage, writeImage } from '../images/index.js';
 import type { IpcVarEntry } from '../images/entries.js';
 import { mqueueNames, readFilesIn } from '../sys/namespace.js';
-import { namespacesToDump } from './tree.js';
+import { namespacesToDump, readNamespaceImages } from './tree.js';
 
 const K = '/proc/sys/kernel/';
 const MQ = '/proc/sys/fs/mqueue/';
@@ -63,24 +63,18 @@ export function dumpIpcNamespaces(dir: string, tasks: readonly { pid: number; ns
  * namespace whose object images are not empty is refused (criu-ts restores no SysV objects yet).
  */
 export function readIpcNamespaces(dir: string, files: readonly string[]): Map<number, [string, string][]> {
-  const out = new Map<number, [string, string][]>();
-  for (const f of files) {
-    const m = /^ipcns-var-(\d+)\.img$/.exec(f);
-    if (!m) continue;
-    const e = readImage(dir, f, 'ipcns-var').entries[0];
-    if (!e) throw new ImageError(f, 0, 'one ipc_var_entry');
+  return readNamespaceImages(dir, files, 'ipcns-var', (e, f, id) => {
     for (const kind of ['ipcns-shm', 'ipcns-msg', 'ipcns-sem'] as const) {
-      const objects = `${kind}-${m[1]}.img`;
+      const objects = `${kind}-${id}.img`;
       if (files.includes(objects) && readImage(dir, objects).entries.length) throw new ImageError(objects, 0, 'no SysV objects (criu-ts cannot restore them yet)');
     }
     const sem = e.sem_ctls ?? [];
     if (sem.length !== 4) throw new ImageError(f, 0, `4 sem_ctls, found ${sem.length}`);
     const writes: [string, string][] = [[SEM, sem.join(' ')]];
     for (const k of Object.keys(SCALARS) as Scalar[]) {
-      const v = (e as unknown as Record<string, unknown>)[k];
+      const v = e[k];
       if (v !== undefined && !NOT_WRITTEN.includes(k)) writes.push([SCALARS[k], String(v)]);
     }
-    out.set(Number(m[1]), writes);
-  }
-  return out;
+    return writes;
+  });
 }

@@ -3,11 +3,11 @@
 // creates it (see tree.ts) sets offsets that make those clocks go on from there, as if they
 // had stopped while the tree was down, then enters it; its children are born in it.
 import fs from 'node:fs';
-import { ImageError, readImage, writeImage } from '../images/index.js';
+import { ImageError, writeImage } from '../images/index.js';
 import type { TimensEntry } from '../images/entries.js';
 import { clockNowNs } from '../sys/anon-fd.js';
 import { CLOCK_BOOTTIME, CLOCK_MONOTONIC } from '../sys/time.js';
-import { namespacesToDump } from './tree.js';
+import { namespacesToDump, readNamespaceImages } from './tree.js';
 
 const NS_PER_S = 1_000_000_000n;
 const CLOCKS = [['monotonic', CLOCK_MONOTONIC], ['boottime', CLOCK_BOOTTIME]] as const;
@@ -43,18 +43,12 @@ export function dumpTimeNamespaces(dir: string, tasks: readonly { pid: number; n
 
 /** Every timens-ID.img of an image set, by ID. */
 export function readTimeNamespaces(dir: string, files: readonly string[]): Map<number, TimensEntry> {
-  const out = new Map<number, TimensEntry>();
-  for (const f of files) {
-    const m = /^timens-(\d+)\.img$/.exec(f);
-    if (!m) continue;
-    const e = readImage(dir, f, 'timens').entries[0];
-    if (!e) throw new ImageError(f, 0, 'one timens_entry');
+  return readNamespaceImages(dir, files, 'timens', (e, f) => {
     for (const [name] of CLOCKS) {
       if (BigInt(e[name].tv_nsec) >= NS_PER_S) throw new ImageError(f, 0, `a ${name} tv_nsec below 1e9, found ${e[name].tv_nsec}`);
     }
-    out.set(Number(m[1]), e);
-  }
-  return out;
+    return e;
+  });
 }
 
 /** The timens_offsets text that makes the namespace's clocks read what e says, now. */

@@ -3,6 +3,7 @@
 // must be in its parent's namespace (the root: the dumper's) or in one no task before it
 // was in. The task that was first in it creates it on restore; its descendants share it.
 import fs from 'node:fs';
+import { ImageError, readImage, type EntriesOf } from '../images/index.js';
 
 export type DumpedKind = 'uts' | 'ipc' | 'time';
 
@@ -63,6 +64,28 @@ export function namespacesToCreate<T>(
     if (created.has(ns)) throw new Error(`criu-ts: task ${m.pid} is in ${kind} namespace ${ns}, which another task than its parent is in; such trees cannot be restored`);
     created.add(ns);
     out.set(m.pid, image);
+  }
+  return out;
+}
+
+/**
+ * The one entry of each `${kind}-ID.img` among files (an image set's listing), by ID, as
+ * `take` makes it; take throws what it refuses.
+ */
+export function readNamespaceImages<K extends 'utsns' | 'ipcns-var' | 'timens', T>(
+  dir: string,
+  files: readonly string[],
+  kind: K,
+  take: (entry: EntriesOf<K>[number], file: string, id: number) => T,
+): Map<number, T> {
+  const out = new Map<number, T>();
+  const name = new RegExp(`^${kind}-(\\d+)\\.img$`);
+  for (const f of files) {
+    const m = name.exec(f);
+    if (!m) continue;
+    const e = readImage(dir, f, kind).entries[0] as EntriesOf<K>[number] | undefined;
+    if (!e) throw new ImageError(f, 0, 'one entry');
+    out.set(Number(m[1]), take(e, f, Number(m[1])));
   }
   return out;
 }

@@ -1,10 +1,10 @@
 // UTS namespaces (host and domain name): one other than the dumper's is dumped as
 // utsns-ID.img, ID its uts_ns_id, as CRIU names it; the task that creates it on restore
 // (see tree.ts) writes the names into it.
-import { ImageError, readImage, writeImage } from '../images/index.js';
+import { ImageError, writeImage } from '../images/index.js';
 import type { UtsnsEntry } from '../images/entries.js';
 import { readFilesIn } from '../sys/namespace.js';
-import { namespacesToDump } from './tree.js';
+import { namespacesToDump, readNamespaceImages } from './tree.js';
 
 /** The kernel's __NEW_UTS_LEN: neither name can be longer (bytes, without the NUL). */
 const UTS_NAME_MAX = 64;
@@ -25,18 +25,12 @@ export function dumpUtsNamespaces(dir: string, tasks: readonly { pid: number; ns
 
 /** Every utsns-ID.img of an image set, by ID, with names the kernel can take. */
 export function readUtsNamespaces(dir: string, files: readonly string[]): Map<number, UtsnsEntry> {
-  const out = new Map<number, UtsnsEntry>();
-  for (const f of files) {
-    const m = /^utsns-(\d+)\.img$/.exec(f);
-    if (!m) continue;
-    const e = readImage(dir, f, 'utsns').entries[0];
-    if (!e) throw new ImageError(f, 0, 'one utsns_entry');
+  return readNamespaceImages(dir, files, 'utsns', (e, f) => {
     for (const name of ['nodename', 'domainname'] as const) {
       if (Buffer.byteLength(e[name]) > UTS_NAME_MAX) throw new ImageError(f, 0, `a ${name} of at most ${UTS_NAME_MAX} bytes, found ${Buffer.byteLength(e[name])}`);
     }
-    out.set(Number(m[1]), { nodename: e.nodename, domainname: e.domainname });
-  }
-  return out;
+    return { nodename: e.nodename, domainname: e.domainname };
+  });
 }
 
 /** What the creating task writes into its new UTS namespace. */
