@@ -70,12 +70,18 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
   const totals = emptyStats();
   log.info(`frozen ${tree.tasks.length} task(s) in ${Number(frozenAt - started) / 1e6} ms`);
   let done = false;
+  // The inventory's root_ids are the dumper's own, taken first as CRIU takes its own: a
+  // restorer compares the root task's with them to see what the root shares with it. Our
+  // fd table, mm, fs and signal handlers are never a target's (we clone none with them).
+  const namespaces = new NamespaceIds();
+  const ourNamespaceIds = namespaces.of(process.pid);
+  const rootIds: Entry = { vm_id: 1, files_id: 1, fs_id: 1, sighand_id: 1, ...ourNamespaceIds };
   const fds = new FilesDump({
     shellJob: opts.shellJob === true, tcpEstablished: opts.tcpEstablished === true,
     extUnixSk: opts.extUnixSk === true, leaveRunning: opts.leaveRunning === true,
     ghostLimit: opts.ghostLimit ?? GHOST_LIMIT, skipInFlight: opts.skipInFlight === true,
     networkLock: opts.networkLock ?? 'iptables', networkLockExplicit: opts.networkLock !== undefined, log,
-  });
+  }, ourNamespaceIds);
   try {
     injectFault('dump-seized');
     checkNamespaces(tree.tasks.map((t) => t.pid));
@@ -85,16 +91,11 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
 
     const files = fds.files;
     const locks = new FileLocks(opts.fileLocks === true);
-    const namespaces = new NamespaceIds();
     const shmem = new SharedAnonMemory();
     const seccomp = new SeccompFilters();
     const pstree: Entry[] = [];
     const filesIds = new Map<number, number>();
     const nsIds: Record<'uts' | 'ipc' | 'time', { pid: number; nsId: number }[]> = { uts: [], ipc: [], time: [] };
-    // The inventory's root_ids are the dumper's own, taken first as CRIU takes its own: a
-    // restorer compares the root task's with them to see what the root shares with it. Our
-    // fd table, mm, fs and signal handlers are never a target's (we clone none with them).
-    const rootIds: Entry = { vm_id: 1, files_id: 1, fs_id: 1, sighand_id: 1, ...namespaces.of(process.pid) };
     for (const [index, task] of tree.tasks.entries()) {
       const pid = task.pid;
       const { cores, brk, dumpable, thpDisabled, umask } = dumpTaskCores(arch, task, regs, seccomp, log);

@@ -1,13 +1,12 @@
 // Which namespaces a dumped tree may be in, and the namespace ids of ids-<pid>.img and
 // inventory.img: one small number per distinct namespace (by its /proc/PID/ns inode),
-// allocated in CRIU's order of kinds.
+// allocated in CRIU's order of kinds (src/ns/kinds.ts).
 import fs from 'node:fs';
 import type { Entry } from '../images/index.js';
+import { namespaceKinds } from '../ns/kinds.js';
 import { checkNamespaceTree } from '../ns/tree.js';
 import { parseStat } from '../proc/stat.js';
 
-const kinds = [['pid', 'pid_ns_id'], ['net', 'net_ns_id'], ['ipc', 'ipc_ns_id'], ['uts', 'uts_ns_id'], ['time', 'time_ns_id'],
-  ['mnt', 'mnt_ns_id'], ['user', 'user_ns_id'], ['cgroup', 'cgroup_ns_id']] as const;
 
 /** Kinds dumped when not ours (src/ns/): every other kind must be ours. */
 const dumped = ['uts', 'ipc', 'time'] as const;
@@ -19,7 +18,7 @@ const dumped = ['uts', 'ipc', 'time'] as const;
  * in its own time namespace and in our pid namespace (not in one it unshared for them).
  */
 export function checkNamespaces(pids: readonly number[]): void {
-  const others = [...kinds.map(([kind]) => kind).filter((k) => !(dumped as readonly string[]).includes(k)), 'pid_for_children'];
+  const others = [...namespaceKinds.map(({ kind }) => kind).filter((k) => !(dumped as readonly string[]).includes(k)), 'pid_for_children'];
   for (const pid of pids) {
     for (const kind of others) {
       let ino: number;
@@ -49,7 +48,7 @@ export class NamespaceIds {
   /** The *_ns_id fields for pid's namespaces. */
   of(pid: number): Entry {
     const out: Entry = {};
-    for (const [kind, field] of kinds) {
+    for (const { kind, field } of namespaceKinds) {
       let ino: number;
       try {
         ino = fs.statSync(`/proc/${pid}/ns/${kind}`).ino;

@@ -69,7 +69,10 @@ export class FilesDump {
   private readonly states = new Map<AnyKind, KindDumpState | undefined>();
   private readonly owners = new Owners();
 
-  constructor(readonly options: FdDumpOptions) {}
+  constructor(
+    readonly options: FdDumpOptions,
+    private readonly ourNamespaceIds: Readonly<Record<string, number>>,
+  ) {}
 
   /** The state of kind in this dump, made on first use. */
   stateOf<S extends KindDumpState | undefined>(kind: FdKind<S>): S {
@@ -111,6 +114,7 @@ export class FilesDump {
       options: this.options,
       stateOf: (other) => this.stateOf(other),
       dumpPassedFd: (fd) => this.dumpFd(process.pid, fd)['id'],
+      ourNamespaceIds: this.ourNamespaceIds,
     };
   }
 

@@ -82,6 +82,8 @@ export interface FdDumpContext<S> {
   stateOf<T extends KindDumpState | undefined>(kind: FdKind<T>): T;
   /** Dumps a file open in this very process (e.g. passed in a socket queue); returns its id. */
   dumpPassedFd(fd: number): number;
+  /** The *_ns_id of the dumper's own namespaces (inventory root_ids), by field name. */
+  ourNamespaceIds: Readonly<Record<string, number>>;
 }
 
 export interface FdDumper<S> {

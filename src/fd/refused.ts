@@ -17,7 +17,6 @@ export const refusals: readonly FdKind[] = [
   refused('FANOTIFY', 'a fanotify group', anon('[fanotify]')),
   refused('PIDFD', 'a pidfd', (l) => l === 'anon_inode:[pidfd]' || l.startsWith('pidfd:')),
   refused('BPFMAP', 'a BPF map', anon('bpf-map')),
-  refused('NS', 'a namespace file', (l) => /^(cgroup|ipc|mnt|net|pid|time|user|uts)(_for_children)?:\[\d+\]$/.test(l)),
   { type: 'TUNF', refuse: { what: 'a tun/tap device', matches: (fd) => fd.link.startsWith('/') && fd.stat().isCharacterDevice() && fd.stat().rdev === TUN_RDEV } },
   { type: 'PACKETSK', refuse: { what: 'a packet socket', matches: (fd) => socketDomain(fd) === AF_PACKET } },
   { type: 'NETLINKSK', refuse: { what: 'a netlink socket', matches: (fd) => socketDomain(fd) === AF_NETLINK } },

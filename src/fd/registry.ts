@@ -9,6 +9,7 @@ import { inetSocket } from './inet-socket.js';
 import { inotify } from './inotify.js';
 import type { FdKind, FdRestorer, KindDumpState } from './kind.js';
 import { memfd } from './memfd.js';
+import { nsFile } from './ns-file.js';
 import { pipe } from './pipe.js';
 import { regFile } from './reg-file.js';
 import { refusals } from './refused.js';
@@ -21,7 +22,7 @@ type AnyKind = FdKind<KindDumpState | undefined>;
 
 export const fdKinds: readonly AnyKind[] = [
   ...refusals,
-  tty, fifo, memfd, regFile, pipe, eventfd, signalfd, timerfd, inotify, eventpoll, unixSocket, inetSocket,
+  tty, fifo, memfd, regFile, pipe, eventfd, signalfd, timerfd, inotify, eventpoll, unixSocket, inetSocket, nsFile,
 ] as AnyKind[];
 
 const restorers = new Map<string, FdRestorer>();

@@ -40,7 +40,7 @@ import { readTreeImages, type TaskImages, type TreeImages } from './task-images.
 import { namespacesToCreate } from '../ns/tree.js';
 import { offsetsText, TIMENS_OFFSETS } from '../ns/time.js';
 import { utsSysctls } from '../ns/uts.js';
-import { CLONE_NEWIPC, CLONE_NEWTIME, CLONE_NEWUTS } from '../sys/sched.js';
+import { namespaceKinds } from '../ns/kinds.js';
 
 const REPORT_TIMEOUT_MS = 30_000;
 
@@ -185,12 +185,13 @@ function namespaceSteps(tree: TreeImages, plans: TaskPlan[], members: Member[]):
   const ids = new Map(plans.map((p) => [p.task.pid, p.task.ids]));
   const out = new Map<number, NonNullable<TaskSteps['namespaces']>>();
   const kinds = [
-    ['uts', 'uts_ns_id', CLONE_NEWUTS, new Map([...tree.utsNamespaces].map(([id, e]) => [id, utsSysctls(e)]))],
-    ['ipc', 'ipc_ns_id', CLONE_NEWIPC, tree.ipcNamespaces],
+    ['uts', new Map([...tree.utsNamespaces].map(([id, e]) => [id, utsSysctls(e)]))],
+    ['ipc', tree.ipcNamespaces],
     // The offsets are taken now, just before the clone, so the clocks lose no time.
-    ['time', 'time_ns_id', CLONE_NEWTIME, new Map([...tree.timeNamespaces].map(([id, e]) => [id, [[TIMENS_OFFSETS, offsetsText(e)]] as [string, string][]]))],
+    ['time', new Map([...tree.timeNamespaces].map(([id, e]) => [id, [[TIMENS_OFFSETS, offsetsText(e)]] as [string, string][]]))],
   ] as const;
-  for (const [kind, field, flag, images] of kinds) {
+  for (const [kind, images] of kinds) {
+    const { field, flag } = namespaceKinds.find((k) => k.kind === kind)!;
     const creators = namespacesToCreate(kind, members.map((m) => ({ ...m, nsId: ids.get(m.pid)?.[field] as number | undefined })), images);
     for (const [pid, writes] of creators) {
       const ns = out.get(pid) ?? { flags: 0, writes: [] };

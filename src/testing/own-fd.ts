@@ -1,12 +1,16 @@
 // Round trips of fds of this very process: dumped through the fd-kind registry (as if we
 // were the target) into a file table, then reopened by the restore half of their kind.
 import fs from 'node:fs';
+import { NamespaceIds } from '../dump/namespaces.js';
 import { FilesDump } from '../fd/dump.js';
 import { GHOST_LIMIT } from '../fd/ghost-file.js';
 import type { Entry, FdDumpOptions, OpenContext } from '../fd/kind.js';
 import { silentLogger } from '../log.js';
 import { openContext } from '../fd/restore.js';
 import type { TreeImages } from '../restore/task-images.js';
+
+/** The *_ns_id of our namespaces, numbered as a dump numbers them. */
+export const ourNamespaceIds = (): Entry => new NamespaceIds().of(process.pid);
 
 export const noDumpOptions: FdDumpOptions = { shellJob: false, tcpEstablished: false, extUnixSk: false, leaveRunning: false, ghostLimit: GHOST_LIMIT, skipInFlight: false, networkLock: 'skip', networkLockExplicit: false, log: silentLogger };
 
@@ -27,7 +31,7 @@ export function contextOf(dump: FilesDump, dir = '/nonexistent', tree: Partial<T
 
 /** Dumps our fds (the first is the one of interest; none for a dump to fill by hand) with these dump options. */
 export function dumpOwn(fd: number | number[], dir = '/nonexistent', options: Partial<FdDumpOptions> = {}): RoundTrip {
-  const dump = new FilesDump({ ...noDumpOptions, ...options });
+  const dump = new FilesDump({ ...noDumpOptions, ...options }, ourNamespaceIds());
   const entries = [fd].flat().map((n) => dump.dumpFd(process.pid, n));
   return { dump, entry: entries[0]!, id: entries[0]?.['id'], ctx: contextOf(dump, dir) };
 }
