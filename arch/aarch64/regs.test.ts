@@ -8,6 +8,8 @@ import { buildSigframe, SIGFRAME_SIZE, tlsRegisters } from './sigframe.js';
 import { decodeFramed, encodeFramed } from '../../src/images/framing.js';
 import { aarch64Restorer } from './restorer.js';
 import { NT_ARM_PAC_ENABLED_KEYS, NT_ARM_PACA_KEYS, NT_ARM_PACG_KEYS, pacRegsetsFromThreadInfo } from './regs.js';
+import type { ThreadInfoBody } from '../../src/arch/descriptor.js';
+import type { CoreEntry, ThreadInfoAarch64 } from '../../src/images/entries.js';
 
 const randomRegs = () => ({ gp: randomBytes(GP_SIZE), fp: randomBytes(FP_SIZE) });
 
@@ -16,10 +18,10 @@ describe('thread info', () => {
     const regs = randomRegs();
     regs.fp.fill(0, 520, 528); // user_fpsimd_state's reserved words are not kept
     const ti = threadInfoOf(0, regs, {});
-    expect(ti['gpregs'].regs).toHaveLength(31);
-    expect(ti['gpregs'].pc).toBe(regs.gp.readBigUInt64LE(256));
-    expect(ti['fpsimd'].vregs[1]).toBe(regs.fp.readBigUInt64LE(8)); // v0 high half
-    expect(ti['tls']).toBe(regs.fp.readBigUInt64LE(FP_TLS));
+    expect(ti.gpregs.regs).toHaveLength(31);
+    expect(ti.gpregs.pc).toBe(regs.gp.readBigUInt64LE(256));
+    expect(ti.fpsimd.vregs![1]).toBe(regs.fp.readBigUInt64LE(8)); // v0 high half
+    expect(ti.tls).toBe(regs.fp.readBigUInt64LE(FP_TLS));
     const back = regsFromThreadInfo(ti);
     expect(back.gp).toEqual(regs.gp);
     expect(back.fp).toEqual(regs.fp);
@@ -27,7 +29,7 @@ describe('thread info', () => {
 
   it('refuses a register list of the wrong length', () => {
     const ti = threadInfoOf(0, randomRegs(), {});
-    ti['gpregs'].regs.pop();
+    ti.gpregs.regs!.pop();
     expect(() => regsFromThreadInfo(ti)).toThrow(/30 registers/);
   });
 });
@@ -95,18 +97,18 @@ describe('pointer-authentication keys', () => {
   const address = randomBytes(64);
   const generic = randomBytes(16);
   /** Through a core image and back, as dump writes it and restore reads it. */
-  const throughImage = (ti: Record<string, any>): Record<string, any> => {
-    const core = { mtype: 'AARCH64', ti_aarch64: { clear_tid_addr: 0n, ...ti } };
-    return decodeFramed(encodeFramed('core', [core], undefined, 'LE'), 'core-1.img', 'LE').entries[0]!['ti_aarch64'];
+  const throughImage = (ti: ThreadInfoBody<'ti_aarch64'>): ThreadInfoAarch64 => {
+    const core: CoreEntry = { mtype: 'AARCH64', ti_aarch64: { clear_tid_addr: 0n, ...ti } };
+    return (decodeFramed(encodeFramed('core', [core], undefined, 'LE'), 'core-1.img', 'LE').entries[0] as CoreEntry).ti_aarch64!;
   };
 
   it('keeps every key byte from the regsets through the image to the regsets to write', () => {
     const ti = threadInfoOf(0, randomRegs(), { address, enabled: 0x7n, generic });
-    const a = ti['pac_keys'].pac_address_keys;
+    const a = ti.pac_keys!.pac_address_keys!;
     expect(a.apiakey_lo).toBe(address.readBigUInt64LE(0));
     expect(a.apdbkey_hi).toBe(address.readBigUInt64LE(56));
     expect(a.pac_enabled_key).toBe(0x7n);
-    expect(ti['pac_keys'].pac_generic_keys.apgakey_hi).toBe(generic.readBigUInt64LE(8));
+    expect(ti.pac_keys!.pac_generic_keys!.apgakey_hi).toBe(generic.readBigUInt64LE(8));
     const out = pacRegsetsFromThreadInfo(throughImage(ti));
     expect(out.map((r) => r.note)).toEqual([NT_ARM_PACA_KEYS, NT_ARM_PAC_ENABLED_KEYS, NT_ARM_PACG_KEYS]);
     expect(out[0]!.data).toEqual(address);
@@ -116,13 +118,13 @@ describe('pointer-authentication keys', () => {
 
   it('leaves out the enabled-keys mask every task starts with, and writes it as such when the kernel had none', () => {
     const ti = throughImage(threadInfoOf(0, randomRegs(), { address }));
-    expect(ti['pac_keys'].pac_address_keys.pac_enabled_key).toBe(0xfn);
+    expect(ti.pac_keys!.pac_address_keys!.pac_enabled_key).toBe(0xfn);
     expect(pacRegsetsFromThreadInfo(ti).map((r) => r.name)).toEqual(['NT_ARM_PACA_KEYS']);
   });
 
   it('has nothing to put back for a thread without keys', () => {
     const ti = throughImage(threadInfoOf(0, randomRegs(), {}));
-    expect(ti['pac_keys']).toBeUndefined();
+    expect(ti.pac_keys).toBeUndefined();
     expect(aarch64Restorer.tracerRegsets!(ti)).toEqual([]);
   });
 

@@ -5,11 +5,10 @@
 //       sigframe, so it travels with the state the sigframe does not hold either way.
 //   pointer-authentication keys: NT_ARM_PACA_KEYS, NT_ARM_PACG_KEYS, NT_ARM_PAC_ENABLED_KEYS,
 //       in thread_info_aarch64.pac_keys; only a tracer can set them (see tracerRegsets).
-import type { ArchRegs, RawRegs, TracerRegset } from '../../src/arch/descriptor.js';
+import type { ArchRegs, RawRegs, ThreadInfoBody, TracerRegset } from '../../src/arch/descriptor.js';
+import type { PacAddressKeys, PacKeys, ThreadInfoAarch64, UserAarch64FpsimdContextEntry, UserAarch64RegsEntry } from '../../src/images/entries.js';
 import { isSysError } from '../../src/sys/native.js';
 import { getRegset, setRegset, NT_PRFPREG, NT_PRSTATUS } from '../../src/sys/ptrace.js';
-
-type Entry = Record<string, any>;
 
 const NT_ARM_TLS = 0x401;
 
@@ -39,36 +38,36 @@ function need(buf: Buffer, size: number, what: string): void {
   if (buf.length < size) throw new Error(`criu-ts: aarch64 ${what} of ${buf.length} bytes, expected ${size}`);
 }
 
-export function gpregsToEntry(gp: Buffer): Entry {
+export function gpregsToEntry(gp: Buffer): UserAarch64RegsEntry {
   need(gp, GP_SIZE, 'NT_PRSTATUS');
   return { regs: Array.from({ length: 31 }, (_, i) => getX(gp, i)), sp: u64(gp, SP), pc: u64(gp, PC), pstate: u64(gp, PSTATE) };
 }
 
-export function gpregsFromEntry(e: Entry): Buffer {
-  const regs = (e['regs'] ?? []) as (bigint | number)[];
+export function gpregsFromEntry(e: UserAarch64RegsEntry): Buffer {
+  const regs = e.regs ?? [];
   if (regs.length !== 31) throw new Error(`criu-ts: aarch64 gpregs holds ${regs.length} registers, expected 31`);
   const gp = Buffer.alloc(GP_SIZE);
   regs.forEach((v, i) => setU64(gp, i * 8, v));
-  setU64(gp, SP, e['sp']);
-  setU64(gp, PC, e['pc']);
-  setU64(gp, PSTATE, e['pstate']);
+  setU64(gp, SP, e.sp);
+  setU64(gp, PC, e.pc);
+  setU64(gp, PSTATE, e.pstate);
   return gp;
 }
 
 /** The FP/SIMD part of RawRegs.fp -> user_aarch64_fpsimd_context_entry (vregs as low, high u64 pairs). */
-export function fpsimdToEntry(fp: Buffer): Entry {
+export function fpsimdToEntry(fp: Buffer): UserAarch64FpsimdContextEntry {
   need(fp, FPSIMD_SIZE, 'NT_PRFPREG');
   return { vregs: Array.from({ length: 64 }, (_, i) => u64(fp, i * 8)), fpsr: fp.readUInt32LE(FPSR), fpcr: fp.readUInt32LE(FPCR) };
 }
 
 /** user_aarch64_fpsimd_context_entry and tpidr_el0 -> RawRegs.fp. */
-export function fpFromEntry(e: Entry, tls: bigint): Buffer {
-  const vregs = (e['vregs'] ?? []) as (bigint | number)[];
+export function fpFromEntry(e: UserAarch64FpsimdContextEntry, tls: bigint): Buffer {
+  const vregs = e.vregs ?? [];
   if (vregs.length !== 64) throw new Error(`criu-ts: aarch64 fpsimd holds ${vregs.length} words, expected 64`);
   const fp = Buffer.alloc(FP_SIZE);
   vregs.forEach((v, i) => setU64(fp, i * 8, v));
-  fp.writeUInt32LE(Number(e['fpsr'] ?? 0), FPSR);
-  fp.writeUInt32LE(Number(e['fpcr'] ?? 0), FPCR);
+  fp.writeUInt32LE(Number(e.fpsr ?? 0), FPSR);
+  fp.writeUInt32LE(Number(e.fpcr ?? 0), FPCR);
   setU64(fp, FP_TLS, tls);
   return fp;
 }
@@ -92,8 +91,10 @@ export function writeRegs(tid: number, regs: RawRegs): void {
 export const NT_ARM_PACA_KEYS = 0x407;
 export const NT_ARM_PACG_KEYS = 0x408;
 export const NT_ARM_PAC_ENABLED_KEYS = 0x40a;
-/** apia, apib, apda, apdb: 128 bits each, the low u64 first. */
-const ADDRESS_KEYS = ['apiakey', 'apibkey', 'apdakey', 'apdbkey'] as const;
+/** apia, apib, apda, apdb: 128 bits each, the low u64 first; their [low, high] fields in pac_address_keys. */
+const ADDRESS_KEYS = [
+  ['apiakey_lo', 'apiakey_hi'], ['apibkey_lo', 'apibkey_hi'], ['apdakey_lo', 'apdakey_hi'], ['apdbkey_lo', 'apdbkey_hi'],
+] as const satisfies readonly (readonly [keyof PacAddressKeys, keyof PacAddressKeys])[];
 const PACA_SIZE = 64;
 const PACG_SIZE = 16;
 /** PR_PAC_APIAKEY | APIBKEY | APDAKEY | APDBKEY: what exec gives, and all a kernel without the regset knows. */
@@ -125,19 +126,19 @@ export function readPacRegsets(tid: number): PacRegsets {
 }
 
 /** pac_keys of thread_info_aarch64, or undefined when the thread has no keys. */
-export function pacKeysToEntry(p: PacRegsets): Entry | undefined {
+export function pacKeysToEntry(p: PacRegsets): PacKeys | undefined {
   if (!p.address && !p.generic) return undefined;
-  const out: Entry = {};
+  const out: PacKeys = {};
   if (p.address) {
-    const a: Entry = {};
-    ADDRESS_KEYS.forEach((k, i) => {
-      a[`${k}_lo`] = u64(p.address!, i * 16);
-      a[`${k}_hi`] = u64(p.address!, i * 16 + 8);
+    const a = {} as PacAddressKeys; // every field is set below
+    ADDRESS_KEYS.forEach(([lo, hi], i) => {
+      a[lo] = u64(p.address!, i * 16);
+      a[hi] = u64(p.address!, i * 16 + 8);
     });
-    a['pac_enabled_key'] = p.enabled ?? PAC_ALL_ENABLED;
-    out['pac_address_keys'] = a;
+    a.pac_enabled_key = p.enabled ?? PAC_ALL_ENABLED;
+    out.pac_address_keys = a;
   }
-  if (p.generic) out['pac_generic_keys'] = { apgakey_lo: u64(p.generic, 0), apgakey_hi: u64(p.generic, 8) };
+  if (p.generic) out.pac_generic_keys = { apgakey_lo: u64(p.generic, 0), apgakey_hi: u64(p.generic, 8) };
   return out;
 }
 
@@ -147,29 +148,29 @@ export function pacKeysToEntry(p: PacRegsets): Entry | undefined {
  * the dumped ones. The enabled-keys mask is left out when it is the default every task
  * (ours included) starts with, so kernels without that regset can restore such images.
  */
-export function pacRegsetsFromThreadInfo(ti: Entry): TracerRegset[] {
-  const keys: Entry | undefined = ti['pac_keys'];
+export function pacRegsetsFromThreadInfo(ti: Pick<ThreadInfoAarch64, 'pac_keys'>): TracerRegset[] {
+  const keys = ti.pac_keys;
   const out: TracerRegset[] = [];
-  const a: Entry | undefined = keys?.['pac_address_keys'];
+  const a = keys?.pac_address_keys;
   if (a) {
     const data = Buffer.alloc(PACA_SIZE);
-    ADDRESS_KEYS.forEach((k, i) => {
-      setU64(data, i * 16, a[`${k}_lo`] ?? 0n);
-      setU64(data, i * 16 + 8, a[`${k}_hi`] ?? 0n);
+    ADDRESS_KEYS.forEach(([lo, hi], i) => {
+      setU64(data, i * 16, a[lo] ?? 0n);
+      setU64(data, i * 16 + 8, a[hi] ?? 0n);
     });
     out.push({ note: NT_ARM_PACA_KEYS, name: 'NT_ARM_PACA_KEYS', data });
-    const enabled = BigInt(a['pac_enabled_key'] ?? PAC_ALL_ENABLED);
+    const enabled = BigInt(a.pac_enabled_key ?? PAC_ALL_ENABLED);
     if (enabled !== PAC_ALL_ENABLED) {
       const mask = Buffer.alloc(8);
       setU64(mask, 0, enabled);
       out.push({ note: NT_ARM_PAC_ENABLED_KEYS, name: 'NT_ARM_PAC_ENABLED_KEYS', data: mask });
     }
   }
-  const g: Entry | undefined = keys?.['pac_generic_keys'];
+  const g = keys?.pac_generic_keys;
   if (g) {
     const data = Buffer.alloc(PACG_SIZE);
-    setU64(data, 0, g['apgakey_lo'] ?? 0n);
-    setU64(data, 8, g['apgakey_hi'] ?? 0n);
+    setU64(data, 0, g.apgakey_lo ?? 0n);
+    setU64(data, 8, g.apgakey_hi ?? 0n);
     out.push({ note: NT_ARM_PACG_KEYS, name: 'NT_ARM_PACG_KEYS', data });
   }
   return out;
@@ -180,13 +181,13 @@ export function pacRegsetsFromThreadInfo(ti: Entry): TracerRegset[] {
  * The PAC keys are read from every thread, not just the leader: threads share them unless
  * one reset its own (PR_PAC_RESET_KEYS), and the restore plan must see that to refuse it.
  */
-export function threadInfoOf(tid: number, regs: RawRegs, pac: PacRegsets = readPacRegsets(tid)): Entry {
+export function threadInfoOf(tid: number, regs: RawRegs, pac: PacRegsets = readPacRegsets(tid)): ThreadInfoBody<'ti_aarch64'> {
   const keys = pacKeysToEntry(pac);
   return { tls: u64(regs.fp, FP_TLS), gpregs: gpregsToEntry(regs.gp), fpsimd: fpsimdToEntry(regs.fp), ...(keys ? { pac_keys: keys } : {}) };
 }
 
-export function regsFromThreadInfo(ti: Entry): RawRegs {
-  return { gp: gpregsFromEntry(ti['gpregs']), fp: fpFromEntry(ti['fpsimd'], BigInt(ti['tls'] ?? 0)) };
+export function regsFromThreadInfo(ti: ThreadInfoBody<'ti_aarch64'>): RawRegs {
+  return { gp: gpregsFromEntry(ti.gpregs), fp: fpFromEntry(ti.fpsimd, BigInt(ti.tls ?? 0)) };
 }
 
 /** svc #0, little-endian. */
@@ -230,7 +231,7 @@ export function blobCallRegs(regs: RawRegs, entry: bigint, sp: bigint, arg: bigi
   return { gp, fp: regs.fp };
 }
 
-export const aarch64Regs: ArchRegs = {
+export const aarch64Regs: ArchRegs<'ti_aarch64'> = {
   mtype: 'AARCH64',
   threadInfoField: 'ti_aarch64',
   readRegs,

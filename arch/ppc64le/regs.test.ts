@@ -5,6 +5,7 @@ import {
   blobCallRegs, checkpointRegs, CR0_SO, FP_SIZE, FP_VMX, FP_VSX, GP_SIZE, getR, PT, regsFromThreadInfo, setR, stackScratch, syscallRegs,
   syscallResult, threadInfoOf,
 } from './regs.js';
+import type { UserPpc64TmRegsEntry } from '../../src/images/entries.js';
 import { buildSigframe, SIGFRAME_SIZE } from './sigframe.js';
 
 const randomRegs = () => ({ gp: randomBytes(GP_SIZE), fp: randomBytes(FP_SIZE) });
@@ -17,18 +18,18 @@ describe('thread info', () => {
     regs.gp.fill(0, 41 * 8);
     regs.fp.fill(0, FP_VMX + 33 * 16 + 4, FP_VSX); // vrsave's quadword beyond its first word
     const ti = threadInfoOf(0, regs);
-    expect(ti['gpregs'].gpr[13]).toBe(getR(regs.gp, 13));
-    expect(ti['gpregs'].trap).toBe(getR(regs.gp, PT.TRAP));
-    expect(ti['fpstate'].fpregs).toHaveLength(33);
-    expect(ti['vrstate'].vrregs).toHaveLength(66);
-    expect(ti['vsxstate'].vsxregs[31]).toBe(regs.fp.readBigUInt64LE(FP_VSX + 31 * 8));
+    expect(ti.gpregs.gpr![13]).toBe(getR(regs.gp, 13));
+    expect(ti.gpregs.trap).toBe(getR(regs.gp, PT.TRAP));
+    expect(ti.fpstate!.fpregs).toHaveLength(33);
+    expect(ti.vrstate!.vrregs).toHaveLength(66);
+    expect(ti.vsxstate!.vsxregs![31]).toBe(regs.fp.readBigUInt64LE(FP_VSX + 31 * 8));
     const back = regsFromThreadInfo(ti);
     expect(back.gp).toEqual(regs.gp);
     expect(back.fp).toEqual(regs.fp);
   });
 
   it('refuses transactional-memory state', () => {
-    const ti = { ...threadInfoOf(0, randomRegs()), tmstate: { gpregs: {} } };
+    const ti = { ...threadInfoOf(0, randomRegs()), tmstate: { gpregs: {} } as UserPpc64TmRegsEntry };
     expect(() => regsFromThreadInfo(ti)).toThrow(/transactional/);
   });
 });

@@ -4,11 +4,10 @@
 //   fp: NT_PRFPREG (fpr0-31, fpscr: 33 u64), then NT_PPC_VMX (vr0-31 and vscr as 33
 //       quadwords, vrsave in the first word of a 34th), then NT_PPC_VSX (the low
 //       doublewords of vsr0-31). The image keeps the same words in host order.
-import type { ArchRegs, RawRegs } from '../../src/arch/descriptor.js';
+import type { ArchRegs, RawRegs, ThreadInfoBody } from '../../src/arch/descriptor.js';
+import type { UserPpc64RegsEntry } from '../../src/images/entries.js';
 import { getRegset, setRegset, NT_PRFPREG, NT_PRSTATUS } from '../../src/sys/ptrace.js';
 import { EINTR, restartAction } from '../../src/arch/syscall-restart.js';
-
-type Entry = Record<string, any>;
 
 const NT_PPC_VMX = 0x100;
 const NT_PPC_VSX = 0x102;
@@ -37,33 +36,33 @@ function need(buf: Buffer, size: number, what: string): void {
 
 const words = (buf: Buffer, off: number, n: number): bigint[] => Array.from({ length: n }, (_, i) => buf.readBigUInt64LE(off + i * 8));
 
-function putWords(buf: Buffer, off: number, list: (bigint | number)[] | undefined, n: number, what: string): void {
+function putWords(buf: Buffer, off: number, list: readonly (bigint | number)[] | undefined, n: number, what: string): void {
   const ws = list ?? [];
   if (ws.length !== n) throw new Error(`criu-ts: ppc64 ${what} holds ${ws.length} words, expected ${n}`);
   ws.forEach((w, i) => buf.writeBigUInt64LE(BigInt.asUintN(64, BigInt(w)), off + i * 8));
 }
 
 /** The image's register names and their pt_regs words (softe, dar, dsisr, result are not kept). */
-const gpFields: [string, number][] = [
+const gpFields = [
   ['nip', PT.NIP], ['msr', PT.MSR], ['orig_gpr3', PT.ORIG_R3], ['ctr', PT.CTR], ['link', PT.LNK], ['xer', PT.XER], ['ccr', PT.CCR], ['trap', PT.TRAP],
-];
+] as const satisfies readonly (readonly [keyof UserPpc64RegsEntry, number])[];
 
-export function gpregsToEntry(gp: Buffer): Entry {
+export function gpregsToEntry(gp: Buffer): UserPpc64RegsEntry {
   need(gp, GP_SIZE, 'NT_PRSTATUS');
-  const e: Entry = { gpr: words(gp, 0, 32) };
+  const e = { gpr: words(gp, 0, 32) } as UserPpc64RegsEntry; // the named registers are set below
   for (const [name, w] of gpFields) e[name] = getR(gp, w);
   return e;
 }
 
-export function gpregsFromEntry(e: Entry): Buffer {
+export function gpregsFromEntry(e: UserPpc64RegsEntry): Buffer {
   const gp = Buffer.alloc(GP_SIZE);
-  putWords(gp, 0, e['gpr'], 32, 'gpregs');
+  putWords(gp, 0, e.gpr, 32, 'gpregs');
   for (const [name, w] of gpFields) setR(gp, w, e[name] ?? 0n);
   return gp;
 }
 
 /** thread_info_ppc64 of a stopped thread, except clear_tid_addr (the caller asks the task). */
-export function threadInfoOf(_tid: number, regs: RawRegs): Entry {
+export function threadInfoOf(_tid: number, regs: RawRegs): ThreadInfoBody<'ti_ppc64'> {
   need(regs.fp, FP_SIZE, 'FP/VMX/VSX state');
   return {
     gpregs: gpregsToEntry(regs.gp),
@@ -73,17 +72,17 @@ export function threadInfoOf(_tid: number, regs: RawRegs): Entry {
   };
 }
 
-export function regsFromThreadInfo(ti: Entry): RawRegs {
-  if (ti['tmstate']) throw new Error('criu-ts: the image holds transactional-memory state, which criu-ts cannot restore');
+export function regsFromThreadInfo(ti: ThreadInfoBody<'ti_ppc64'>): RawRegs {
+  if (ti.tmstate) throw new Error('criu-ts: the image holds transactional-memory state, which criu-ts cannot restore');
   const fp = Buffer.alloc(FP_SIZE);
   // A task that never used the FPU/Altivec/VSX may lack the state: zero is what it would read.
-  if (ti['fpstate']) putWords(fp, 0, ti['fpstate'].fpregs, 33, 'fpstate');
-  if (ti['vrstate']) {
-    putWords(fp, FP_VMX, ti['vrstate'].vrregs, 66, 'vrstate');
-    fp.writeUInt32LE(Number(ti['vrstate'].vrsave ?? 0), VRSAVE);
+  if (ti.fpstate) putWords(fp, 0, ti.fpstate.fpregs, 33, 'fpstate');
+  if (ti.vrstate) {
+    putWords(fp, FP_VMX, ti.vrstate.vrregs, 66, 'vrstate');
+    fp.writeUInt32LE(Number(ti.vrstate.vrsave ?? 0), VRSAVE);
   }
-  if (ti['vsxstate']) putWords(fp, FP_VSX, ti['vsxstate'].vsxregs, 32, 'vsxstate');
-  return { gp: gpregsFromEntry(ti['gpregs']), fp };
+  if (ti.vsxstate) putWords(fp, FP_VSX, ti.vsxstate.vsxregs, 32, 'vsxstate');
+  return { gp: gpregsFromEntry(ti.gpregs), fp };
 }
 
 export function readRegs(tid: number): RawRegs {
@@ -175,7 +174,7 @@ export function blobCallRegs(regs: RawRegs, entry: bigint, sp: bigint, arg: bigi
   return { gp, fp: regs.fp };
 }
 
-export const ppc64leRegs: ArchRegs = {
+export const ppc64leRegs: ArchRegs<'ti_ppc64'> = {
   mtype: 'PPC64',
   threadInfoField: 'ti_ppc64',
   readRegs,

@@ -30,12 +30,12 @@ function sampleFp(vector: boolean): Buffer {
 describe('s390x gp registers', () => {
   it('reads every field big-endian', () => {
     const e = gpregsToEntry(sampleGp());
-    expect(e['psw_mask']).toBe(0x0705000180000000n);
-    expect(e['psw_addr']).toBe(0x3ff8a2b1c4en);
-    expect(e['gprs'][15]).toBe(0xf00an);
-    expect(e['acrs'][1]).toBe(0xa0000001);
-    expect(e['orig_gpr2']).toBe(0x5en);
-    expect(e['system_call']).toBe(0x200a2);
+    expect(e.psw_mask).toBe(0x0705000180000000n);
+    expect(e.psw_addr).toBe(0x3ff8a2b1c4en);
+    expect(e.gprs![15]).toBe(0xf00an);
+    expect(e.acrs![1]).toBe(0xa0000001);
+    expect(e.orig_gpr2).toBe(0x5en);
+    expect(e.system_call).toBe(0x200a2);
   });
 
   it('round-trips entry -> raw -> entry and raw -> entry -> raw', () => {
@@ -55,18 +55,18 @@ describe('s390x fp and vector registers', () => {
   it('with the vector facility: fpregs, vxrs_low, vxrs_high round-trip', () => {
     const fp = sampleFp(true);
     const e = fpregsToEntries(fp);
-    expect(e['fpregs'].fpc).toBe(0x00080000);
-    expect(e['fpregs'].fprs[3]).toBe(0x4000000000000003n);
-    expect(e['vxrs_low'].regs).toHaveLength(16);
-    expect(e['vxrs_high'].regs).toHaveLength(32);
-    expect(e['vxrs_high'].regs[0]).toBe(BigInt(FP.vxrsHigh) << 32n);
+    expect(e.fpregs.fpc).toBe(0x00080000);
+    expect(e.fpregs.fprs![3]).toBe(0x4000000000000003n);
+    expect(e.vxrs_low!.regs).toHaveLength(16);
+    expect(e.vxrs_high!.regs).toHaveLength(32);
+    expect(e.vxrs_high!.regs![0]).toBe(BigInt(FP.vxrsHigh) << 32n);
     expect(fpregsFromEntries(e).equals(fp)).toBe(true);
   });
 
   it('without it: only fpregs, and an image without vectors gives the short buffer', () => {
     const fp = sampleFp(false);
     const e = fpregsToEntries(fp);
-    expect(e['vxrs_low']).toBeUndefined();
+    expect(e.vxrs_low).toBeUndefined();
     expect(fpregsFromEntries(e).equals(fp)).toBe(true);
   });
 

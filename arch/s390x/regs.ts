@@ -5,12 +5,11 @@
 //        reads only the first 216 bytes of a longer NT_PRSTATUS write.
 //   fp = NT_PRFPREG (fpc, pad, f0-f15; 136 bytes), then, on CPUs with the vector facility,
 //        NT_S390_VXRS_LOW (low halves of v0-v15; 128) and NT_S390_VXRS_HIGH (v16-v31; 256).
-import type { ArchRegs, RawRegs } from '../../src/arch/descriptor.js';
+import type { ArchRegs, RawRegs, ThreadInfoBody } from '../../src/arch/descriptor.js';
+import type { ThreadInfoS390, UserS390FpregsEntry, UserS390RegsEntry } from '../../src/images/entries.js';
 import { isSysError } from '../../src/sys/native.js';
 import { getRegset, setRegset, NT_PRFPREG, NT_PRSTATUS } from '../../src/sys/ptrace.js';
 import { EINTR, restartAction } from '../../src/arch/syscall-restart.js';
-
-type Entry = Record<string, any>;
 
 export const NT_S390_SYSTEM_CALL = 0x307;
 export const NT_S390_VXRS_LOW = 0x309;
@@ -35,14 +34,14 @@ function u64s(buf: Buffer, off: number, count: number): bigint[] {
   return Array.from({ length: count }, (_, i) => buf.readBigUInt64BE(off + i * 8));
 }
 
-function putU64s(buf: Buffer, off: number, words: (bigint | number)[] | undefined, count: number, what: string): void {
+function putU64s(buf: Buffer, off: number, words: readonly (bigint | number)[] | undefined, count: number, what: string): void {
   const w = words ?? [];
   if (w.length !== count) throw new Error(`criu-ts: s390 ${what} has ${w.length} words, expected ${count}`);
   w.forEach((v, i) => buf.writeBigUInt64BE(BigInt.asUintN(64, BigInt(v)), off + i * 8));
 }
 
 /** gp buffer -> user_s390_regs_entry. */
-export function gpregsToEntry(gp: Buffer): Entry {
+export function gpregsToEntry(gp: Buffer): UserS390RegsEntry {
   if (gp.length < GP_SIZE) throw new Error(`criu-ts: s390 gp registers of ${gp.length} bytes, expected ${GP_SIZE}`);
   return {
     psw_mask: gp.readBigUInt64BE(GP.pswMask),
@@ -55,28 +54,31 @@ export function gpregsToEntry(gp: Buffer): Entry {
 }
 
 /** user_s390_regs_entry -> gp buffer. */
-export function gpregsFromEntry(e: Entry): Buffer {
+export function gpregsFromEntry(e: UserS390RegsEntry): Buffer {
   const gp = Buffer.alloc(GP_SIZE);
-  gp.writeBigUInt64BE(BigInt(e['psw_mask']), GP.pswMask);
-  gp.writeBigUInt64BE(BigInt(e['psw_addr']), GP.pswAddr);
-  putU64s(gp, GP.gprs, e['gprs'], 16, 'gprs');
-  const acrs: number[] = e['acrs'] ?? [];
+  gp.writeBigUInt64BE(BigInt(e.psw_mask), GP.pswMask);
+  gp.writeBigUInt64BE(BigInt(e.psw_addr), GP.pswAddr);
+  putU64s(gp, GP.gprs, e.gprs, 16, 'gprs');
+  const acrs = e.acrs ?? [];
   if (acrs.length !== 16) throw new Error(`criu-ts: s390 acrs has ${acrs.length} words, expected 16`);
   acrs.forEach((a, i) => gp.writeUInt32BE(Number(a) >>> 0, GP.acrs + i * 4));
-  gp.writeBigUInt64BE(BigInt(e['orig_gpr2'] ?? 0), GP.origGpr2);
-  gp.writeUInt32BE(Number(e['system_call'] ?? 0) >>> 0, GP.systemCall);
+  gp.writeBigUInt64BE(BigInt(e.orig_gpr2 ?? 0), GP.origGpr2);
+  gp.writeUInt32BE(Number(e.system_call ?? 0) >>> 0, GP.systemCall);
   return gp;
 }
 
 const hasVector = (fp: Buffer): boolean => fp.length >= FP_VX_SIZE;
 
+/** The fields of thread_info_s390 that hold the fp buffer. */
+export type S390FpFields = Pick<ThreadInfoS390, 'fpregs' | 'vxrs_low' | 'vxrs_high'>;
+
 /** fp buffer -> the fpregs, vxrs_low and vxrs_high fields of thread_info_s390. */
-export function fpregsToEntries(fp: Buffer): Entry {
+export function fpregsToEntries(fp: Buffer): S390FpFields {
   if (fp.length < FPREGS_SIZE) throw new Error(`criu-ts: s390 fp registers of ${fp.length} bytes, expected ${FPREGS_SIZE}`);
-  const out: Entry = { fpregs: { fpc: fp.readUInt32BE(FP.fpc), fprs: u64s(fp, FP.fprs, 16) } };
+  const out: S390FpFields = { fpregs: { fpc: fp.readUInt32BE(FP.fpc), fprs: u64s(fp, FP.fprs, 16) } };
   if (hasVector(fp)) {
-    out['vxrs_low'] = { regs: u64s(fp, FP.vxrsLow, 16) };
-    out['vxrs_high'] = { regs: u64s(fp, FP.vxrsHigh, 32) };
+    out.vxrs_low = { regs: u64s(fp, FP.vxrsLow, 16) };
+    out.vxrs_high = { regs: u64s(fp, FP.vxrsHigh, 32) };
   }
   return out;
 }
@@ -85,16 +87,16 @@ export function fpregsToEntries(fp: Buffer): Entry {
  * thread_info_s390 -> fp buffer. Vector state goes in only when the image has it; an image
  * without it restores f0-f15 (the high halves of v0-v15) and leaves the rest zero.
  */
-export function fpregsFromEntries(ti: Entry): Buffer {
-  const low: Entry | undefined = ti['vxrs_low'];
-  const high: Entry | undefined = ti['vxrs_high'];
+export function fpregsFromEntries(ti: S390FpFields): Buffer {
+  const low = ti.vxrs_low;
+  const high = ti.vxrs_high;
   const fp = Buffer.alloc(low && high ? FP_VX_SIZE : FPREGS_SIZE);
-  const f: Entry = ti['fpregs'] ?? {};
-  fp.writeUInt32BE(Number(f['fpc'] ?? 0) >>> 0, FP.fpc);
-  putU64s(fp, FP.fprs, f['fprs'], 16, 'fprs');
+  const f: Partial<UserS390FpregsEntry> = ti.fpregs ?? {};
+  fp.writeUInt32BE(Number(f.fpc ?? 0) >>> 0, FP.fpc);
+  putU64s(fp, FP.fprs, f.fprs, 16, 'fprs');
   if (low && high) {
-    putU64s(fp, FP.vxrsLow, low['regs'], 16, 'vxrs_low');
-    putU64s(fp, FP.vxrsHigh, high['regs'], 32, 'vxrs_high');
+    putU64s(fp, FP.vxrsLow, low.regs, 16, 'vxrs_low');
+    putU64s(fp, FP.vxrsHigh, high.regs, 32, 'vxrs_high');
   }
   return fp;
 }
@@ -130,7 +132,7 @@ export function writeRegs(tid: number, regs: RawRegs): void {
   }
 }
 
-export function threadInfoOf(_tid: number, regs: RawRegs): Entry {
+export function threadInfoOf(_tid: number, regs: RawRegs): ThreadInfoBody<'ti_s390'> {
   return { gpregs: gpregsToEntry(regs.gp), ...fpregsToEntries(regs.fp) };
 }
 
@@ -200,13 +202,13 @@ export function blobCallRegs(regs: RawRegs, entry: bigint, sp: bigint, arg: bigi
   return { gp, fp: regs.fp };
 }
 
-export const s390xRegs: ArchRegs = {
+export const s390xRegs: ArchRegs<'ti_s390'> = {
   mtype: 'S390',
   threadInfoField: 'ti_s390',
   readRegs,
   writeRegs,
   threadInfo: threadInfoOf,
-  regsFromThreadInfo: (ti) => ({ gp: gpregsFromEntry(ti['gpregs']), fp: fpregsFromEntries(ti) }),
+  regsFromThreadInfo: (ti) => ({ gp: gpregsFromEntry(ti.gpregs), fp: fpregsFromEntries(ti) }),
   ip: (regs) => regs.gp.readBigUInt64BE(GP.pswAddr),
   sp: (regs) => gpr(regs.gp, 15),
   syscallInsn: SYSCALL_INSN,

@@ -8,6 +8,7 @@ import {
   syscallRegs, xsaveSize, checkpointRegs, setGpreg, stackScratch, type XsaveLayout,
 } from './regs.js';
 import * as ptrace from '../../src/sys/ptrace.js';
+import type { UserX86FpregsEntry, UserX86RegsEntry } from '../../src/images/entries.js';
 import { startTarget, type Target } from '../../src/testing/targets.js';
 
 const fixture = '/work/shared/fixtures/criu-4.2/tree/json/core-20528.img.json';
@@ -15,13 +16,13 @@ const targets: Target[] = [];
 afterAll(() => targets.forEach((t) => t.kill()));
 
 // crit prints hex strings for gpregs; the images API gives bigints.
-const asBigints = (o: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'string' && v.startsWith('0x') ? BigInt(v) : v]));
+const asBigints = <T>(o: Record<string, unknown>): T =>
+  Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'string' && v.startsWith('0x') ? BigInt(v) : v])) as T;
 
 describe('gpregs', () => {
   it('round-trips the CRIU fixture through the raw layout', () => {
     const ti = JSON.parse(fs.readFileSync(fixture, 'utf8')).entries[0].thread_info;
-    const gp = asBigints(ti.gpregs);
+    const gp = asBigints<UserX86RegsEntry>(ti.gpregs);
     const raw = gpregsFromEntry(gp);
     expect(raw.length).toBe(27 * 8);
     expect(getGpreg(raw, 'ip')).toBe(0x7f6bcf684503n);
@@ -87,7 +88,7 @@ describe('fpregs', () => {
 
   it('reads the fixture fields into the right slots', () => {
     const fp = JSON.parse(fs.readFileSync(fixture, 'utf8')).entries[0].thread_info.fpregs;
-    const raw = fpregsFromEntry({ ...fp, xsave: { ...fp.xsave, xstate_bv: BigInt(fp.xsave.xstate_bv) } }, layout);
+    const raw = fpregsFromEntry({ ...fp, xsave: { ...fp.xsave, xstate_bv: BigInt(fp.xsave.xstate_bv) } } as UserX86FpregsEntry, layout);
     expect(raw.readUInt16LE(0)).toBe(895); // cwd
     expect(raw.readUInt32LE(24)).toBe(8064); // mxcsr
     expect(raw.readUInt32LE(2688)).toBe(fp.xsave.pkru[0]);
@@ -95,7 +96,7 @@ describe('fpregs', () => {
 
   it('refuses non-zero state for a component the CPU lacks', () => {
     const entry = fpregsToEntry(Buffer.alloc(1024), { components: new Map() });
-    entry['xsave'].hi16_zmm = [1n];
+    entry.xsave!.hi16_zmm = [1n];
     expect(() => fpregsFromEntry(entry, { components: new Map() })).toThrow(/hi16_zmm/);
   });
 });
@@ -112,7 +113,7 @@ describe('live thread', () => {
       const layout = hostXsaveLayout();
       expect(layout.components.get(2)?.size).toBe(256); // AVX is present on every x86_64 we run on
       const gp = gpregsToEntry(regs.gp);
-      expect(gp['cs']).toBe(0x33n);
+      expect(gp.cs).toBe(0x33n);
       expect(gpregsFromEntry(gp)).toEqual(regs.gp);
       const fp = fpregsFromEntry(fpregsToEntry(regs.fp, layout), layout);
       expect(fp.subarray(0, 416)).toEqual(regs.fp.subarray(0, 416));

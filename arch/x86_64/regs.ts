@@ -2,18 +2,17 @@
 // NT_X86_XSTATE = XSAVE standard format) <-> the core image's thread_info_x86
 // (user_x86_regs_entry, user_x86_fpregs_entry with its xsave extension, user_desc_t TLS).
 // Both directions: the dumper reads, the restorer writes.
-import type { ArchRegs, RawRegs } from '../../src/arch/descriptor.js';
+import type { ArchRegs, RawRegs, ThreadInfoBody } from '../../src/arch/descriptor.js';
+import type { UserDescT, UserX86FpregsEntry, UserX86RegsEntry, UserX86XsaveEntry } from '../../src/images/entries.js';
 import { cpuidCount } from '../../src/sys/cpu.js';
 import { getRegset, getThreadArea, setRegset, NT_PRSTATUS, NT_X86_XSTATE } from '../../src/sys/ptrace.js';
 import { EINTR, restartAction } from '../../src/arch/syscall-restart.js';
-
-type Entry = Record<string, any>;
 
 /** user_regs_struct, in the kernel's order; the image's field names. */
 export const gpregNames = [
   'r15', 'r14', 'r13', 'r12', 'bp', 'bx', 'r11', 'r10', 'r9', 'r8', 'ax', 'cx', 'dx', 'si', 'di',
   'orig_ax', 'ip', 'cs', 'flags', 'sp', 'ss', 'fs_base', 'gs_base', 'ds', 'es', 'fs', 'gs',
-] as const;
+] as const satisfies readonly (keyof UserX86RegsEntry)[];
 export type GpregName = (typeof gpregNames)[number];
 export const GPREGS_SIZE = gpregNames.length * 8;
 
@@ -27,15 +26,14 @@ export function setGpreg(buf: Buffer, name: GpregName, value: bigint): void {
   buf.writeBigUInt64LE(BigInt.asUintN(64, value), gpOffset(name));
 }
 
-export function gpregsToEntry(buf: Buffer): Entry {
+export function gpregsToEntry(buf: Buffer): UserX86RegsEntry {
   if (buf.length < GPREGS_SIZE) throw new Error(`criu-ts: NT_PRSTATUS of ${buf.length} bytes, expected ${GPREGS_SIZE}`);
-  const e: Entry = {};
-  for (const name of gpregNames) e[name] = getGpreg(buf, name);
-  e['mode'] = 'NATIVE';
-  return e;
+  const regs = {} as Record<GpregName, bigint>; // every name is set below
+  for (const name of gpregNames) regs[name] = getGpreg(buf, name);
+  return { ...regs, mode: 'NATIVE' };
 }
 
-export function gpregsFromEntry(e: Entry): Buffer {
+export function gpregsFromEntry(e: UserX86RegsEntry): Buffer {
   const buf = Buffer.alloc(GPREGS_SIZE);
   for (const name of gpregNames) {
     const v = e[name];
@@ -57,8 +55,12 @@ export const XSTATE_BV = 512;
 const XSAVE_HEADER_END = 576;
 export const FP_XSTATE_MAGIC1 = 0x46505853;
 
+/** The xsave fields of u32 words and of u64 words. */
+type Xsave32Field = 'ymmh_space' | 'pkru';
+type Xsave64Field = 'bndreg_state' | 'bndcsr_state' | 'opmask_reg' | 'zmm_upper' | 'hi16_zmm';
+
 /** The image fields holding each user XSAVE component: [component, field, word size]. */
-const xsaveFields: [number, string, 4 | 8][] = [
+const xsaveFields: ([number, Xsave32Field, 4] | [number, Xsave64Field, 8])[] = [
   [2, 'ymmh_space', 4],
   [3, 'bndreg_state', 8],
   [4, 'bndcsr_state', 8],
@@ -92,13 +94,15 @@ export function xsaveSize(layout: XsaveLayout): number {
   return end;
 }
 
+function readWords(buf: Buffer, off: number, bytes: number, word: 4): number[];
+function readWords(buf: Buffer, off: number, bytes: number, word: 8): bigint[];
 function readWords(buf: Buffer, off: number, bytes: number, word: 4 | 8): (number | bigint)[] {
   const out: (number | bigint)[] = [];
   for (let i = 0; i < bytes; i += word) out.push(word === 4 ? buf.readUInt32LE(off + i) : buf.readBigUInt64LE(off + i));
   return out;
 }
 
-function writeWords(buf: Buffer, off: number, words: (number | bigint)[], word: 4 | 8, maxBytes: number): void {
+function writeWords(buf: Buffer, off: number, words: readonly (number | bigint)[], word: 4 | 8, maxBytes: number): void {
   if (words.length * word > maxBytes) throw new Error(`criu-ts: fpregs field of ${words.length * word} bytes exceeds its ${maxBytes}-byte slot`);
   words.forEach((w, i) => {
     if (word === 4) buf.writeUInt32LE(Number(w), off + i * 4);
@@ -113,9 +117,9 @@ function bufferFeatures(buf: Buffer): bigint | undefined {
 }
 
 /** NT_X86_XSTATE (or a 512-byte NT_PRFPREG) -> user_x86_fpregs_entry. */
-export function fpregsToEntry(buf: Buffer, layout: XsaveLayout): Entry {
+export function fpregsToEntry(buf: Buffer, layout: XsaveLayout): UserX86FpregsEntry {
   if (buf.length < 512) throw new Error(`criu-ts: FPU state of ${buf.length} bytes, expected at least 512`);
-  const e: Entry = {
+  const e: UserX86FpregsEntry = {
     cwd: buf.readUInt16LE(FX.cwd), swd: buf.readUInt16LE(FX.swd), twd: buf.readUInt16LE(FX.twd), fop: buf.readUInt16LE(FX.fop),
     rip: buf.readBigUInt64LE(FX.rip), rdp: buf.readBigUInt64LE(FX.rdp),
     mxcsr: buf.readUInt32LE(FX.mxcsr), mxcsr_mask: buf.readUInt32LE(FX.mxcsrMask),
@@ -123,13 +127,15 @@ export function fpregsToEntry(buf: Buffer, layout: XsaveLayout): Entry {
   };
   if (buf.length < XSAVE_HEADER_END) return e;
   const features = bufferFeatures(buf) ?? ~0n;
-  const xsave: Entry = { xstate_bv: buf.readBigUInt64LE(XSTATE_BV) };
+  const xsave: UserX86XsaveEntry = { xstate_bv: buf.readBigUInt64LE(XSTATE_BV) };
   for (const [comp, field, word] of xsaveFields) {
     const c = layout.components.get(comp);
     if (!c || !(features & (1n << BigInt(comp))) || c.offset + c.size > buf.length) continue;
-    xsave[field] = readWords(buf, c.offset, c.size, word);
+    // One branch per word size: each narrows field to the fields of that word type.
+    if (word === 4) xsave[field] = readWords(buf, c.offset, c.size, word);
+    else xsave[field] = readWords(buf, c.offset, c.size, word);
   }
-  e['xsave'] = xsave;
+  e.xsave = xsave;
   return e;
 }
 
@@ -141,23 +147,23 @@ export function reg16(value: number | bigint | undefined, name: string): number 
 }
 
 /** user_x86_fpregs_entry -> an XSAVE buffer for NT_X86_XSTATE in this layout. */
-export function fpregsFromEntry(e: Entry, layout: XsaveLayout): Buffer {
+export function fpregsFromEntry(e: UserX86FpregsEntry, layout: XsaveLayout): Buffer {
   const buf = Buffer.alloc(xsaveSize(layout));
-  buf.writeUInt16LE(reg16(e['cwd'], 'cwd'), FX.cwd);
-  buf.writeUInt16LE(reg16(e['swd'], 'swd'), FX.swd);
-  buf.writeUInt16LE(reg16(e['twd'], 'twd'), FX.twd);
-  buf.writeUInt16LE(reg16(e['fop'], 'fop'), FX.fop);
-  buf.writeBigUInt64LE(BigInt(e['rip'] ?? 0), FX.rip);
-  buf.writeBigUInt64LE(BigInt(e['rdp'] ?? 0), FX.rdp);
-  buf.writeUInt32LE(e['mxcsr'] ?? 0, FX.mxcsr);
-  buf.writeUInt32LE(e['mxcsr_mask'] ?? 0, FX.mxcsrMask);
-  writeWords(buf, FX.st, e['st_space'] ?? [], 4, 128);
-  writeWords(buf, FX.xmm, e['xmm_space'] ?? [], 4, 256);
-  const xsave: Entry | undefined = e['xsave'];
+  buf.writeUInt16LE(reg16(e.cwd, 'cwd'), FX.cwd);
+  buf.writeUInt16LE(reg16(e.swd, 'swd'), FX.swd);
+  buf.writeUInt16LE(reg16(e.twd, 'twd'), FX.twd);
+  buf.writeUInt16LE(reg16(e.fop, 'fop'), FX.fop);
+  buf.writeBigUInt64LE(BigInt(e.rip ?? 0), FX.rip);
+  buf.writeBigUInt64LE(BigInt(e.rdp ?? 0), FX.rdp);
+  buf.writeUInt32LE(e.mxcsr ?? 0, FX.mxcsr);
+  buf.writeUInt32LE(e.mxcsr_mask ?? 0, FX.mxcsrMask);
+  writeWords(buf, FX.st, e.st_space ?? [], 4, 128);
+  writeWords(buf, FX.xmm, e.xmm_space ?? [], 4, 256);
+  const xsave = e.xsave;
   if (xsave) {
-    let bv = BigInt(xsave['xstate_bv'] ?? 0);
+    let bv = BigInt(xsave.xstate_bv ?? 0);
     for (const [comp, field, word] of xsaveFields) {
-      const words = xsave[field] as (number | bigint)[] | undefined;
+      const words: readonly (number | bigint)[] | undefined = xsave[field];
       if (!words || words.length === 0) continue;
       const c = layout.components.get(comp);
       if (!c) {
@@ -193,7 +199,7 @@ export function writeRegs(tid: number, regs: RawRegs): void {
 const TLS_ENTRIES = [12, 13, 14];
 
 /** struct user_desc (16 bytes) -> user_desc_t. */
-export function userDescToEntry(buf: Buffer): Entry {
+export function userDescToEntry(buf: Buffer): UserDescT {
   const flags = buf.readUInt32LE(12);
   return {
     entry_number: buf.readUInt32LE(0), base_addr: buf.readUInt32LE(4), limit: buf.readUInt32LE(8),
@@ -203,7 +209,7 @@ export function userDescToEntry(buf: Buffer): Entry {
 }
 
 /** thread_info_x86 of a stopped thread, except clear_tid_addr (the caller asks the task). */
-export function threadInfoOf(tid: number, regs: RawRegs): Entry {
+export function threadInfoOf(tid: number, regs: RawRegs): ThreadInfoBody<'thread_info'> {
   return {
     gpregs: gpregsToEntry(regs.gp),
     fpregs: fpregsToEntry(regs.fp, hostXsaveLayout()),
@@ -268,13 +274,13 @@ export function blobCallRegs(regs: RawRegs, entry: bigint, sp: bigint, arg: bigi
   return { gp, fp: regs.fp };
 }
 
-export const x86_64Regs: ArchRegs = {
+export const x86_64Regs: ArchRegs<'thread_info'> = {
   mtype: 'X86_64',
   threadInfoField: 'thread_info',
   readRegs,
   writeRegs,
   threadInfo: threadInfoOf,
-  regsFromThreadInfo: (ti) => ({ gp: gpregsFromEntry(ti['gpregs']), fp: fpregsFromEntry(ti['fpregs'], hostXsaveLayout()) }),
+  regsFromThreadInfo: (ti) => ({ gp: gpregsFromEntry(ti.gpregs), fp: fpregsFromEntry(ti.fpregs, hostXsaveLayout()) }),
   ip: (regs) => getGpreg(regs.gp, 'ip'),
   sp: (regs) => getGpreg(regs.gp, 'sp'),
   syscallInsn: SYSCALL_INSN,

@@ -5,8 +5,19 @@
 // Owners of the x86_64 slice extend this interface as they need (add fields; never
 // rename). Every arch folder then implements the new fields.
 
+import type { CoreEntry, CoreEntryMarch } from '../images/entries.js';
+
 /** The name of an arch folder (arch/<name>/), as arch/descriptors.ts registers it. */
 export type ArchName = keyof typeof import('../../arch/descriptors.js');
+
+/** The core_entry fields that hold a per-arch thread info message ("thread_info" is x86's). */
+export type ThreadInfoField = Extract<keyof CoreEntry, 'thread_info' | `ti_${string}`>;
+
+/** The thread info message core_entry keeps in field F (ThreadInfoAarch64 for "ti_aarch64"). */
+export type ThreadInfoOf<F extends ThreadInfoField = ThreadInfoField> = NonNullable<CoreEntry[F]>;
+
+/** A thread info message without clear_tid_addr, which the dumper asks the task for (distributes over F). */
+export type ThreadInfoBody<F extends ThreadInfoField = ThreadInfoField> = F extends ThreadInfoField ? Omit<ThreadInfoOf<F>, 'clear_tid_addr'> : never;
 
 export interface QemuGuest {
   /** qemu-system binary, e.g. "qemu-system-aarch64". */
@@ -37,18 +48,21 @@ export interface RawRegs {
   fp: Buffer;
 }
 
-/** Registers of this CPU as dump and restore see them (the x86_64 slice implements it first). */
-export interface ArchRegs {
+/**
+ * Registers of this CPU as dump and restore see them (the x86_64 slice implements it first).
+ * F is the core_entry field of its thread info; arch-free code uses the default, every field.
+ */
+export interface ArchRegs<F extends ThreadInfoField = ThreadInfoField> {
   /** core_entry.mtype ("X86_64"). */
-  mtype: string;
+  mtype: CoreEntryMarch;
   /** core_entry field holding the per-arch thread info message ("thread_info" on x86_64). */
-  threadInfoField: string;
+  threadInfoField: F;
   readRegs(tid: number): RawRegs;
   writeRegs(tid: number, regs: RawRegs): void;
   /** The per-arch thread info message of a stopped thread; the caller sets clear_tid_addr. */
-  threadInfo(tid: number, regs: RawRegs): Record<string, any>;
+  threadInfo(tid: number, regs: RawRegs): ThreadInfoBody<F>;
   /** The reverse, for restore: raw register sets from the image's thread info. */
-  regsFromThreadInfo(threadInfo: Record<string, any>): RawRegs;
+  regsFromThreadInfo(threadInfo: ThreadInfoOf<F>): RawRegs;
   ip(regs: RawRegs): bigint;
   sp(regs: RawRegs): bigint;
   /** Bytes of the syscall instruction (searched for in the vDSO for injected syscalls). */
@@ -89,8 +103,8 @@ export interface TracerRegset {
   data: Buffer;
 }
 
-/** What restore needs of this CPU besides the registers (the x86_64 slice implements it first). */
-export interface ArchRestorer {
+/** What restore needs of this CPU besides the registers (the x86_64 slice implements it first); F as in ArchRegs. */
+export interface ArchRestorer<F extends ThreadInfoField = ThreadInfoField> {
   /** File name of the restorer blob in arch/<arch>/build/. */
   blob: string;
   /** End of the user address space: the restorer unmaps [0, taskSize) but what it keeps. */
@@ -106,7 +120,7 @@ export interface ArchRestorer {
    * in the image: register sets criu-ts puts back by ptrace while the blob waits, before
    * the task creates its other threads (which inherit them). Absent or empty: nothing to do.
    */
-  tracerRegsets?(threadInfo: Record<string, any>): TracerRegset[];
+  tracerRegsets?(threadInfo: ThreadInfoOf<F>): TracerRegset[];
 }
 
 /** The SOL_SOCKET options whose numbers some arches define their own way. */

@@ -45,50 +45,50 @@ describe('dump of a running counter (leaveRunning)', () => {
   });
 
   it('writes the task tree and one core per thread', () => {
-    const [entry] = readImage(dir, 'pstree.img').entries;
+    const [entry] = readImage(dir, 'pstree.img', 'pstree').entries;
     expect(entry).toMatchObject({ pid: t.pid, ppid: 0, pgid: t.pid, sid: t.pid });
-    const threads: number[] = entry!['threads'];
+    const threads = entry!.threads!;
     expect(threads).toHaveLength(2);
     expect(threads[0]).toBe(t.pid);
     const vmas = parseMaps(mapsBefore);
     for (const tid of threads) {
-      const [core] = readImage(dir, `core-${tid}.img`).entries;
-      expect(core!['mtype']).toBe('X86_64');
-      const gp = core!['thread_info']['gpregs'];
-      expect(gp['cs']).toBe(0x33n);
+      const [core] = readImage(dir, `core-${tid}.img`, 'core').entries;
+      expect(core!.mtype).toBe('X86_64');
+      const gp = core!.thread_info!.gpregs;
+      expect(gp.cs).toBe(0x33n);
       // The thread stopped somewhere in executable code, on a stack inside some mapping.
-      expect(vmas.some((v) => v.exec && gp['ip'] >= v.start && gp['ip'] < v.end)).toBe(true);
-      expect(vmas.some((v) => v.write && gp['sp'] >= v.start && gp['sp'] <= v.end)).toBe(true);
-      expect(core!['thread_info']['clear_tid_addr']).not.toBe(0n);
-      expect(core!['thread_core']['rseq_entry']['rseq_abi_size']).toBe(32);
-      expect(core!['thread_core']['futex_rla_len']).toBe(24);
+      expect(vmas.some((v) => v.exec && gp.ip >= v.start && gp.ip < v.end)).toBe(true);
+      expect(vmas.some((v) => v.write && gp.sp >= v.start && gp.sp <= v.end)).toBe(true);
+      expect(core!.thread_info!.clear_tid_addr).not.toBe(0n);
+      expect(core!.thread_core!.rseq_entry!.rseq_abi_size).toBe(32);
+      expect(core!.thread_core!.futex_rla_len).toBe(24);
       expect('tc' in core!).toBe(tid === t.pid);
     }
   });
 
   it('records the handlers, masks and timers the counter set up', () => {
-    const tc = readImage(dir, `core-${t.pid}.img`).entries[0]!['tc'];
-    expect(tc['sigactions']).toHaveLength(62); // as CRIU: 1..64 without SIGKILL (9) and SIGSTOP (19)
-    expect(tc['sigactions'][SIGUSR1 - 2]['sigaction']).not.toBe(0n);
-    expect(tc['sigactions'][SIGUSR2 - 2]['sigaction']).toBe(0n);
-    expect(BigInt(tc['blk_sigset']) & (1n << BigInt(SIGUSR2 - 1))).not.toBe(0n);
-    expect(tc['timers']['real']['isec']).toBe(1000n);
-    expect(tc['rlimits']['rlimits']).toHaveLength(16);
-    expect(tc['comm']).toBe('counter');
+    const tc = readImage(dir, `core-${t.pid}.img`, 'core').entries[0]!.tc!;
+    expect(tc.sigactions).toHaveLength(62); // as CRIU: 1..64 without SIGKILL (9) and SIGSTOP (19)
+    expect(tc.sigactions![SIGUSR1 - 2]!.sigaction).not.toBe(0n);
+    expect(tc.sigactions![SIGUSR2 - 2]!.sigaction).toBe(0n);
+    expect(BigInt(tc.blk_sigset) & (1n << BigInt(SIGUSR2 - 1))).not.toBe(0n);
+    expect(tc.timers!.real.isec).toBe(1000n);
+    expect(tc.rlimits!.rlimits).toHaveLength(16);
+    expect(tc.comm).toBe('counter');
   });
 
   it('lists every VMA of /proc/PID/maps in mm, with the special ones marked', () => {
-    const [mm] = readImage(dir, `mm-${t.pid}.img`).entries;
+    const [mm] = readImage(dir, `mm-${t.pid}.img`, 'mm').entries;
     const vmas = parseMaps(mapsBefore);
-    expect(mm!['vmas'].map((v: Record<string, bigint>) => [v['start'], v['end']])).toEqual(vmas.map((v) => [v.start, v.end]));
-    const status = (name: string) => mm!['vmas'][vmas.findIndex((v) => v.name === name)]['status'];
+    expect(mm!.vmas!.map((v) => [v.start, v.end])).toEqual(vmas.map((v) => [v.start, v.end]));
+    const status = (name: string) => mm!.vmas![vmas.findIndex((v) => v.name === name)]!.status;
     expect(status('[heap]') & (1 << 5)).toBeTruthy(); // VMA_AREA_HEAP
     expect(status('[vdso]') & (1 << 3)).toBeTruthy(); // VMA_AREA_VDSO
     expect(status('[vvar]') & (1 << 12)).toBeTruthy(); // VMA_AREA_VVAR
     expect(status('[vsyscall]')).toBe((1 << 2) | (1 << 9)); // VMA_AREA_VSYSCALL | VMA_ANON_PRIVATE
-    const files = readImage(dir, 'files.img').entries;
-    const exe = files.find((f) => f['id'] === mm!['exe_file_id']);
-    expect(exe!['reg']['name']).toBe(fs.readlinkSync(`/proc/${t.pid}/exe`));
+    const files = readImage(dir, 'files.img', 'files').entries;
+    const exe = files.find((f) => f.id === mm!.exe_file_id);
+    expect(exe!.reg!.name).toBe(fs.readlinkSync(`/proc/${t.pid}/exe`));
   });
 
   it('writes every image file, pages included, readable by the owner only', () => {
@@ -98,45 +98,45 @@ describe('dump of a running counter (leaveRunning)', () => {
   });
 
   it('writes exactly the pages the pagemap describes, skipping zero pages', () => {
-    const [head, ...entries] = readImage(dir, `pagemap-${t.pid}.img`).entries;
-    const pages = entries.reduce((n, e) => n + Number(e['nr_pages']), 0);
-    const size = fs.statSync(path.join(dir, `pages-${head!['pages_id']}.img`)).size;
+    const [head, ...entries] = readImage(dir, `pagemap-${t.pid}.img`, 'pagemap').entries;
+    const pages = entries.reduce((n, e) => n + Number(e.nr_pages), 0);
+    const size = fs.statSync(path.join(dir, `pages-${head!.pages_id}.img`)).size;
     expect(size).toBe(pages * 4096);
-    const stats = readImage(dir, 'stats-dump').entries[0]!['dump'];
-    expect(Number(stats['pages_written'])).toBe(pages);
+    const stats = readImage(dir, 'stats-dump', 'stats').entries[0]!.dump!;
+    expect(Number(stats.pages_written)).toBe(pages);
     // The counter zeroed 1 MiB of its data block: those 256 pages are not written.
-    expect(Number(stats['pages_scanned']) - pages).toBeGreaterThanOrEqual(256);
+    expect(Number(stats.pages_scanned) - pages).toBeGreaterThanOrEqual(256);
   });
 
   it("gives the inventory the dumper's own ids, which CRIU compares the root task's with", () => {
-    const [inventory] = readImage(dir, 'inventory.img').entries;
-    const [ids] = readImage(dir, `ids-${t.pid}.img`).entries;
-    const ours = inventory!['root_ids'];
-    for (const k of ['vm_id', 'files_id', 'fs_id', 'sighand_id']) expect(ours[k]).not.toBe(ids![k]); // nothing shared with us
-    for (const k of ['pid_ns_id', 'net_ns_id', 'mnt_ns_id', 'user_ns_id']) expect(ours[k]).toBe(ids![k]); // the same namespaces
-    expect(inventory!['root_cg_set']).toBe(1);
+    const [inventory] = readImage(dir, 'inventory.img', 'inventory').entries;
+    const [ids] = readImage(dir, `ids-${t.pid}.img`, 'ids').entries;
+    const ours = inventory!.root_ids!;
+    for (const k of ['vm_id', 'files_id', 'fs_id', 'sighand_id'] as const) expect(ours[k]).not.toBe(ids![k]); // nothing shared with us
+    for (const k of ['pid_ns_id', 'net_ns_id', 'mnt_ns_id', 'user_ns_id'] as const) expect(ours[k]).toBe(ids![k]); // the same namespaces
+    expect(inventory!.root_cg_set).toBe(1);
   });
 
   it("keeps of the auxv what CRIU keeps: no closing AT_NULL, at most the arch's words", () => {
-    const auxv = readImage(dir, `mm-${t.pid}.img`).entries[0]!['mm_saved_auxv'] as bigint[];
+    const auxv = readImage(dir, `mm-${t.pid}.img`, 'mm').entries[0]!.mm_saved_auxv!;
     expect(auxv.length).toBeLessThanOrEqual(hostArch().savedAuxvWords);
     expect(auxv[auxv.length - 2]).not.toBe(0n);
     expect(auxv.filter((_, i) => i % 2 === 0)).toContain(6n); // AT_PAGESZ
   });
 
   it('saves the pipe with its unread bytes and the fd table', () => {
-    const [ids] = readImage(dir, `ids-${t.pid}.img`).entries;
-    const fdinfo = readImage(dir, `fdinfo-${ids!['files_id']}.img`).entries;
-    const files = readImage(dir, 'files.img').entries;
-    const fileOf = (fd: number) => files.find((f) => f['id'] === fdinfo.find((e) => e['fd'] === fd)!['id'])!;
-    expect(fileOf(0)['reg']['name']).toBe('/dev/null');
+    const [ids] = readImage(dir, `ids-${t.pid}.img`, 'ids').entries;
+    const fdinfo = readImage(dir, `fdinfo-${ids!.files_id}.img`, 'fdinfo').entries;
+    const files = readImage(dir, 'files.img', 'files').entries;
+    const fileOf = (fd: number) => files.find((f) => f.id === fdinfo.find((e) => e.fd === fd)!.id)!;
+    expect(fileOf(0).reg!.name).toBe('/dev/null');
     const readEnd = fileOf(3);
-    expect(readEnd['type']).toBe('PIPE');
-    const data = readImage(dir, 'pipes-data.img');
-    const i = data.entries.findIndex((e) => e['pipe_id'] === readEnd['pipe']['pipe_id']);
+    expect(readEnd.type).toBe('PIPE');
+    const data = readImage(dir, 'pipes-data.img', 'pipes-data');
+    const i = data.entries.findIndex((e) => e.pipe_id === readEnd.pipe!.pipe_id);
     expect(data.payloads[i]!.toString()).toBe('in-flight');
-    const [fsEntry] = readImage(dir, `fs-${t.pid}.img`).entries;
-    expect(files.find((f) => f['id'] === fsEntry!['cwd_id'])!['reg']['name']).toBe(t.dir);
+    const [fsEntry] = readImage(dir, `fs-${t.pid}.img`, 'fs').entries;
+    expect(files.find((f) => f.id === fsEntry!.cwd_id)!.reg!.name).toBe(t.dir);
   });
 });
 
@@ -158,15 +158,15 @@ describe('shared anonymous memory', () => {
     const dir = newDir();
     await dump({ pid: t.pid, imagesDir: dir, leaveRunning: true });
     const vma = parseMaps(fs.readFileSync(`/proc/${t.pid}/maps`, 'utf8')).find((v) => v.shared && v.name === '/dev/zero (deleted)')!;
-    const entry = readImage(dir, `mm-${t.pid}.img`).entries[0]!['vmas'].find((v: Record<string, bigint>) => v['start'] === vma.start);
-    expect(entry['status']).toBe((1 << 0) | (1 << 8)); // VMA_AREA_REGULAR | VMA_ANON_SHARED
-    expect(entry['shmid']).toBe(BigInt(vma.inode));
-    const [head, ...pages] = readImage(dir, `pagemap-shmem-${vma.inode}.img`).entries;
-    expect(pages.map((p) => [p['vaddr'], p['nr_pages']])).toEqual([[0n, 1n], [8192n, 1n]]);
-    const data = fs.readFileSync(path.join(dir, `pages-${head!['pages_id']}.img`));
+    const entry = readImage(dir, `mm-${t.pid}.img`, 'mm').entries[0]!.vmas!.find((v) => v.start === vma.start)!;
+    expect(entry.status).toBe((1 << 0) | (1 << 8)); // VMA_AREA_REGULAR | VMA_ANON_SHARED
+    expect(entry.shmid).toBe(BigInt(vma.inode));
+    const [head, ...pages] = readImage(dir, `pagemap-shmem-${vma.inode}.img`, 'pagemap-shmem').entries;
+    expect(pages.map((p) => [p.vaddr, p.nr_pages])).toEqual([[0n, 1n], [8192n, 1n]]);
+    const data = fs.readFileSync(path.join(dir, `pages-${head!.pages_id}.img`));
     expect(data.subarray(0, 9).toString()).toBe('page zero');
     expect(data.subarray(4096, 4104).toString()).toBe('page two');
-    expect(readImage(dir, 'stats-dump').entries[0]!['dump']['shpages_written']).toBe(2n);
+    expect(readImage(dir, 'stats-dump', 'stats').entries[0]!.dump!.shpages_written).toBe(2n);
   });
 });
 
@@ -176,17 +176,17 @@ describe('memfd', () => {
     targets.push(t);
     const dir = newDir();
     await dump({ pid: t.pid, imagesDir: dir, leaveRunning: true });
-    const [inode] = readImage(dir, 'memfd.img').entries;
+    const [inode] = readImage(dir, 'memfd.img', 'memfd').entries;
     expect(inode).toMatchObject({ name: 'criu-ts-memfd', size: 2n * 4096n + 100n, inode_id: 1n });
-    const files = readImage(dir, 'files.img').entries.filter((f) => f['type'] === 'MEMFD');
+    const files = readImage(dir, 'files.img', 'files').entries.filter((f) => f.type === 'MEMFD');
     expect(files.length).toBe(2); // the fd (O_RDWR) and the mapping
-    files.forEach((f) => expect(f['memfd']['inode_id']).toBe(1));
-    const vma = readImage(dir, `mm-${t.pid}.img`).entries[0]!['vmas'].find((v: Record<string, number>) => v['status'] & (1 << 14));
-    expect(vma['status']).toBe((1 << 0) | (1 << 7) | (1 << 14)); // REGULAR | FILE_SHARED | AREA_MEMFD
-    expect(files.map((f) => BigInt(f['id']))).toContain(vma['shmid']);
-    const [head, ...pages] = readImage(dir, `pagemap-shmem-${inode!['shmid']}.img`).entries;
-    expect(pages.map((p) => [p['vaddr'], p['nr_pages']])).toEqual([[0n, 1n], [8192n, 1n]]);
-    const data = fs.readFileSync(path.join(dir, `pages-${head!['pages_id']}.img`));
+    files.forEach((f) => expect(f.memfd!.inode_id).toBe(1));
+    const vma = readImage(dir, `mm-${t.pid}.img`, 'mm').entries[0]!.vmas!.find((v) => v.status & (1 << 14))!;
+    expect(vma.status).toBe((1 << 0) | (1 << 7) | (1 << 14)); // REGULAR | FILE_SHARED | AREA_MEMFD
+    expect(files.map((f) => BigInt(f.id))).toContain(vma.shmid);
+    const [head, ...pages] = readImage(dir, `pagemap-shmem-${inode!.shmid}.img`, 'pagemap-shmem').entries;
+    expect(pages.map((p) => [p.vaddr, p.nr_pages])).toEqual([[0n, 1n], [8192n, 1n]]);
+    const data = fs.readFileSync(path.join(dir, `pages-${head!.pages_id}.img`));
     expect(data.subarray(4096, 4096 + 14).toString()).toBe('memfd page two');
   });
 });
@@ -197,10 +197,10 @@ describe('seccomp', () => {
     targets.push(t);
     const dir = newDir();
     await dump({ pid: t.pid, imagesDir: dir, leaveRunning: true });
-    const [entry] = readImage(dir, 'seccomp.img').entries;
+    const [entry] = readImage(dir, 'seccomp.img', 'seccomp').entries;
     const allow = Buffer.from([0x06, 0, 0, 0, 0, 0, 0xff, 0x7f]); // BPF_RET|BPF_K, SECCOMP_RET_ALLOW
-    expect(entry!['seccomp_filters']).toEqual([{ filter: allow, flags: 0 }]);
-    const core = readImage(dir, `core-${t.pid}.img`).entries[0]!['thread_core'];
+    expect(entry!.seccomp_filters).toEqual([{ filter: allow, flags: 0 }]);
+    const core = readImage(dir, `core-${t.pid}.img`, 'core').entries[0]!.thread_core;
     expect(core).toMatchObject({ seccomp_mode: 'filter', seccomp_filter: 0 });
     await counterAdvances(t.statusFile); // it runs on, with the filter (our syscalls bypassed it)
   });
@@ -212,13 +212,13 @@ describe('eventfd, signalfd, timerfd', () => {
     targets.push(t);
     const dir = newDir();
     await dump({ pid: t.pid, imagesDir: dir, leaveRunning: true });
-    const files = readImage(dir, 'files.img').entries;
-    const byType = (type: string) => files.find((f) => f['type'] === type)!;
-    expect(byType('EVENTFD')['efd']['counter']).toBe(5n);
-    expect(byType('SIGNALFD')['sgfd']['sigmask']).toBe(1n << BigInt(SIGUSR2 - 1));
-    const tfd = byType('TIMERFD')['tfd'];
+    const files = readImage(dir, 'files.img', 'files').entries;
+    const byType = (type: string) => files.find((f) => f.type === type)!;
+    expect(byType('EVENTFD').efd!.counter).toBe(5n);
+    expect(byType('SIGNALFD').sgfd!.sigmask).toBe(1n << BigInt(SIGUSR2 - 1));
+    const tfd = byType('TIMERFD').tfd!;
     expect(tfd).toMatchObject({ clockid: 1, isec: 2n, insec: 0n, ticks: 0n });
-    expect(tfd['vsec'] === 99n || tfd['vsec'] === 100n).toBe(true);
+    expect(tfd.vsec === 99n || tfd.vsec === 100n).toBe(true);
   });
 });
 
@@ -246,18 +246,18 @@ describe('a job on a terminal', () => {
     const dir = newDir();
     await dump({ pid, imagesDir: dir, leaveRunning: true, shellJob: true });
     const link = fs.readlinkSync(`/proc/${pid}/fd/0`);
-    const [ids] = readImage(dir, `ids-${pid}.img`).entries;
-    const fdinfo = readImage(dir, `fdinfo-${ids!['files_id']}.img`).entries;
-    expect(fdinfo.filter((e) => e['fd'] <= 2).map((e) => e['type'])).toEqual(['TTY', 'TTY', 'TTY']);
-    const files = readImage(dir, 'files.img').entries;
-    const ttyFile = files.find((f) => f['id'] === fdinfo[0]!['id'])!['tty'];
-    expect(files.find((f) => f['id'] === ttyFile['regf_id'])!['reg']['name']).toBe(link);
-    const [info] = readImage(dir, 'tty-info.img').entries;
+    const [ids] = readImage(dir, `ids-${pid}.img`, 'ids').entries;
+    const fdinfo = readImage(dir, `fdinfo-${ids!.files_id}.img`, 'fdinfo').entries;
+    expect(fdinfo.filter((e) => e.fd <= 2).map((e) => e.type)).toEqual(['TTY', 'TTY', 'TTY']);
+    const files = readImage(dir, 'files.img', 'files').entries;
+    const ttyFile = files.find((f) => f.id === fdinfo[0]!.id)!.tty!;
+    expect(files.find((f) => f.id === ttyFile.regf_id)!.reg!.name).toBe(link);
+    const [info] = readImage(dir, 'tty-info.img', 'tty-info').entries;
     // script(1) may run the command under $SHELL, so the session leader is not always `pid` itself.
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const [sid, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ').slice(3, 6).map(Number); // session, tty_nr, tpgid
-    expect(info).toMatchObject({ id: ttyFile['tty_info_id'], type: 'PTY', sid, pgrp, pty: { index: Number(link.split('/').pop()) } });
-    expect(info!['termios']['c_cc']).toHaveLength(19);
+    expect(info).toMatchObject({ id: ttyFile.tty_info_id, type: 'PTY', sid, pgrp, pty: { index: Number(link.split('/').pop()) } });
+    expect(info!.termios!.c_cc).toHaveLength(19);
   });
 });
 

@@ -14,7 +14,7 @@ import type { ActionStage } from '../actions.js';
 import { hostArch } from '../arch/index.js';
 import { injectFault } from '../fault.js';
 import { TASK_DEAD } from '../images/format.js';
-import { writeImage, type Entry } from '../images/index.js';
+import { writeImage, type PstreeEntry, type TaskKobjIdsEntry } from '../images/index.js';
 import { prepareImagesDir } from '../images/private.js';
 import { sealImages } from '../images/checksums.js';
 import { silentLogger } from '../log.js';
@@ -33,7 +33,7 @@ import { dumpTimeNamespaces } from '../ns/time.js';
 import { dumpUtsNamespaces } from '../ns/uts.js';
 import { SeccompFilters } from './seccomp.js';
 import { seizeTree } from './seize.js';
-import { dumpTaskCores } from './task-state.js';
+import { coreMtype, dumpTaskCores } from './task-state.js';
 
 const IMG_VERSION = 2;
 
@@ -75,7 +75,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
   // fd table, mm, fs and signal handlers are never a target's (we clone none with them).
   const namespaces = new NamespaceIds();
   const ourNamespaceIds = namespaces.of(process.pid);
-  const rootIds: Entry = { vm_id: 1, files_id: 1, fs_id: 1, sighand_id: 1, ...ourNamespaceIds };
+  const rootIds: TaskKobjIdsEntry = { vm_id: 1, files_id: 1, fs_id: 1, sighand_id: 1, ...ourNamespaceIds };
   const fds = new FilesDump({
     shellJob: opts.shellJob === true, tcpEstablished: opts.tcpEstablished === true,
     extUnixSk: opts.extUnixSk === true, leaveRunning: opts.leaveRunning === true,
@@ -93,7 +93,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     const locks = new FileLocks(opts.fileLocks === true);
     const shmem = new SharedAnonMemory();
     const seccomp = new SeccompFilters();
-    const pstree: Entry[] = [];
+    const pstree: PstreeEntry[] = [];
     const filesIds = new Map<number, number>();
     const nsIds: Record<'uts' | 'ipc' | 'time', { pid: number; nsId: number }[]> = { uts: [], ipc: [], time: [] };
     for (const [index, task] of tree.tasks.entries()) {
@@ -110,12 +110,13 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
       const objId = index + 2;
       const filesId = fdTableOf(task.pid, tree.tasks.slice(0, index), filesIds) ?? objId;
       filesIds.set(pid, filesId);
-      const ids: Entry = { vm_id: objId, files_id: filesId, fs_id: objId, sighand_id: objId, ...namespaces.of(pid) };
+      const ids: TaskKobjIdsEntry = { vm_id: objId, files_id: filesId, fs_id: objId, sighand_id: objId, ...namespaces.of(pid) };
       writeImage(dir, `ids-${pid}.img`, 'ids', [ids]);
-      nsIds.uts.push({ pid, nsId: ids['uts_ns_id'] });
-      nsIds.ipc.push({ pid, nsId: ids['ipc_ns_id'] });
-      nsIds.time.push({ pid, nsId: ids['time_ns_id'] });
-      if (ids['files_id'] === objId) {
+      // checkNamespaces found these three kinds in the kernel, so each has an id.
+      nsIds.uts.push({ pid, nsId: ids.uts_ns_id! });
+      nsIds.ipc.push({ pid, nsId: ids.ipc_ns_id! });
+      nsIds.time.push({ pid, nsId: ids.time_ns_id! });
+      if (ids.files_id === objId) {
         const fdEntries = fds.dumpFds(pid);
         locks.collect(pid, fdEntries);
         writeImage(dir, `fdinfo-${objId}.img`, 'fdinfo', fdEntries);
@@ -133,7 +134,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     for (const z of tree.zombies) {
       pstree.push({ pid: z.pid, ppid: z.ppid, pgid: z.pgid, sid: z.sid, threads: [z.pid] });
       writeImage(dir, `core-${z.pid}.img`, 'core', [{
-        mtype: archRegs.mtype,
+        mtype: coreMtype(archRegs),
         tc: { task_state: TASK_DEAD, exit_code: z.exitCode, personality: 0, flags: 0, blk_sigset: 0n, comm: z.comm },
       }]);
     }

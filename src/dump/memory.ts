@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { hostArch } from '../arch/index.js';
 import { VMA } from '../images/format.js';
-import type { Entry } from '../images/index.js';
+import type { EntriesOf, MmEntry, VmaEntry } from '../images/index.js';
 import type { Logger } from '../log.js';
 import { injectFault } from '../fault.js';
 import { auxvForImage, parseAuxv } from '../proc/auxv.js';
@@ -38,7 +38,7 @@ const HI_WORD = hostLittleEndian ? 1 : 0;
 
 interface VmaPlan {
   vma: Vma;
-  entry: Entry;
+  entry: VmaEntry;
   /**
    * Which pages to save: none, those not backed by the file (private file maps), all
    * present ones, or all present ones into the shared object (shared anonymous memory).
@@ -59,22 +59,22 @@ function planVma(pid: number, vma: Vma, fds: FilesDump): VmaPlan {
   // A droppable mapping is its own map type, mapped again as one (its wf, dd, nr flags come with it).
   const type = vma.shared ? MAP_SHARED : vma.vmFlags.includes('dp') ? MAP_DROPPABLE : MAP_PRIVATE;
   const flags = type | (vma.vmFlags.includes('gd') ? MAP_GROWSDOWN : 0) | (vma.vmFlags.includes('nr') ? MAP_NORESERVE : 0) | (vma.vmFlags.includes('lo') ? MAP_LOCKED : 0);
-  const entry: Entry = { start: vma.start, end: vma.end, pgoff: 0n, shmid: 0n, prot, flags, status: 0, fd: -1n, ...(madv ? { madv } : {}) };
+  const entry: VmaEntry = { start: vma.start, end: vma.end, pgoff: 0n, shmid: 0n, prot, flags, status: 0, fd: -1n, ...(madv ? { madv } : {}) };
   const anon = (status: number): VmaPlan => {
-    entry['flags'] |= MAP_ANONYMOUS;
-    entry['status'] = status | VMA.ANON_PRIVATE;
+    entry.flags |= MAP_ANONYMOUS;
+    entry.status = status | VMA.ANON_PRIVATE;
     return { vma, entry, pages: 'present', zeroSkippable: true };
   };
   switch (vma.name) {
     case '[vsyscall]':
-      entry['flags'] |= MAP_ANONYMOUS;
-      entry['status'] = VMA.AREA_VSYSCALL | VMA.ANON_PRIVATE;
+      entry.flags |= MAP_ANONYMOUS;
+      entry.status = VMA.AREA_VSYSCALL | VMA.ANON_PRIVATE;
       return { vma, entry, pages: 'none', zeroSkippable: false };
     case '[vvar]':
     case '[vvar_vclock]':
       // Kernel data pages: restore gets its own; their contents are never saved.
-      entry['flags'] |= MAP_ANONYMOUS;
-      entry['status'] = VMA.AREA_REGULAR | VMA.ANON_PRIVATE | VMA.AREA_VVAR;
+      entry.flags |= MAP_ANONYMOUS;
+      entry.status = VMA.AREA_REGULAR | VMA.ANON_PRIVATE | VMA.AREA_VVAR;
       return { vma, entry, pages: 'none', zeroSkippable: false };
     case '[vdso]':
       return { ...anon(VMA.AREA_REGULAR | VMA.AREA_VDSO), zeroSkippable: false };
@@ -86,10 +86,10 @@ function planVma(pid: number, vma: Vma, fds: FilesDump): VmaPlan {
       return anon(VMA.AREA_REGULAR);
     case '/dev/zero (deleted)':
       if (!vma.shared) break; // a private mapping of the /dev/zero file, dumped as such
-      entry['flags'] |= MAP_ANONYMOUS;
-      entry['status'] = VMA.AREA_REGULAR | VMA.ANON_SHARED;
-      entry['shmid'] = BigInt(vma.inode);
-      entry['pgoff'] = vma.offset;
+      entry.flags |= MAP_ANONYMOUS;
+      entry.status = VMA.AREA_REGULAR | VMA.ANON_SHARED;
+      entry.shmid = BigInt(vma.inode);
+      entry.pgoff = vma.offset;
       return { vma, entry, pages: 'shared', zeroSkippable: true };
   }
   if (vma.name.startsWith('[')) throw unsupported(pid, vma, `the special mapping ${vma.name}`);
@@ -97,17 +97,17 @@ function planVma(pid: number, vma: Vma, fds: FilesDump): VmaPlan {
   const mapFile = `/proc/${pid}/map_files/${vma.start.toString(16)}-${vma.end.toString(16)}`;
   const fdflags = vma.shared && vma.write ? O_RDWR : 0;
   const memfd = vma.name.startsWith('/memfd:');
-  entry['pgoff'] = vma.offset;
+  entry.pgoff = vma.offset;
   const files = fds.files;
   const memfds = fds.stateOf(memfdKind);
-  entry['shmid'] = BigInt(memfd
+  entry.shmid = BigInt(memfd
     ? memfds.fileEntry(files, `memfd-map:${vma.inode}:${fdflags}`, memfds.inodeOf(mapFile, vma.name), fdflags, 0n)
     : isUnlinkedPath(vma.name)
       ? fds.stateOf(regFile).regFile(files, `ghost-map:${vma.devMajor}:${vma.devMinor}:${vma.inode}:${fdflags}`, mapFile, vma.name, fdflags, 0n,
         (what) => unsupported(pid, vma, what))
       : files.pathFile(vma.name, fdflags, mapFile));
-  entry['fdflags'] = fdflags;
-  entry['status'] = VMA.AREA_REGULAR | (vma.shared ? VMA.FILE_SHARED : VMA.FILE_PRIVATE) | (memfd ? VMA.AREA_MEMFD : 0);
+  entry.fdflags = fdflags;
+  entry.status = VMA.AREA_REGULAR | (vma.shared ? VMA.FILE_SHARED : VMA.FILE_PRIVATE) | (memfd ? VMA.AREA_MEMFD : 0);
   // Shared file pages live in the file; private ones only where the task wrote (COW).
   return { vma, entry, pages: vma.shared ? 'none' : 'cow', zeroSkippable: false };
 }
@@ -159,7 +159,7 @@ function isRestorerLeftover(pid: number, v: Vma): boolean {
 }
 
 export interface MemoryDump {
-  mm: Entry;
+  mm: MmEntry;
   stats: MemoryStats;
 }
 
@@ -168,7 +168,7 @@ export interface MemoryDump {
  * anonymous pages in shmem, and returns the mm entry.
  */
 export function dumpMemory(pid: number, dir: string, pagesId: number, fds: FilesDump, shmem: SharedAnonMemory,
-  brk: bigint, extra: Entry, log: Logger, writePagemap: (entries: Entry[]) => void): MemoryDump {
+  brk: bigint, extra: Pick<MmEntry, 'dumpable' | 'thp_disabled'>, log: Logger, writePagemap: (entries: EntriesOf<'pagemap'>) => void): MemoryDump {
   const vmas = parseMaps(fs.readFileSync(`/proc/${pid}/smaps`, 'utf8')).filter((v) => {
     if (!isRestorerLeftover(pid, v)) return true;
     log.debug(`memory of ${pid}: ${v.start.toString(16)}-${v.end.toString(16)} is the finish area of an earlier restore, left out`);
@@ -180,7 +180,7 @@ export function dumpMemory(pid: number, dir: string, pagesId: number, fds: Files
   try {
     for (const p of plans) {
       const runs = pageRuns(pagemapFd, p);
-      if (p.pages === 'shared') shmem.note(p.entry['shmid'], pid, Number(p.vma.start), Number(p.vma.offset), runs);
+      if (p.pages === 'shared') shmem.note(p.entry.shmid, pid, Number(p.vma.start), Number(p.vma.offset), runs);
       else for (const [a, n] of runs) planned.push([a, n, p.zeroSkippable]);
     }
   } finally {
@@ -202,7 +202,7 @@ export function dumpMemory(pid: number, dir: string, pagesId: number, fds: Files
   const stat = parseStat(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
   const auxv = auxvForImage(parseAuxv(fs.readFileSync(`/proc/${pid}/auxv`), hostLittleEndian), hostArch().savedAuxvWords);
   if (auxv.dropped) log.warn(`memory of ${pid}: ${auxv.dropped} auxv entries beyond the ${hostArch().savedAuxvWords} words an image holds are dropped`);
-  const mm: Entry = {
+  const mm: MmEntry = {
     mm_start_code: stat.startCode, mm_end_code: stat.endCode, mm_start_data: stat.startData, mm_end_data: stat.endData,
     mm_start_stack: stat.startStack, mm_start_brk: stat.startBrk, mm_brk: brk,
     mm_arg_start: stat.argStart, mm_arg_end: stat.argEnd, mm_env_start: stat.envStart, mm_env_end: stat.envEnd,

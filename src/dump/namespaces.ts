@@ -2,8 +2,8 @@
 // inventory.img: one small number per distinct namespace (by its /proc/PID/ns inode),
 // allocated in CRIU's order of kinds (src/ns/kinds.ts).
 import fs from 'node:fs';
-import type { Entry } from '../images/index.js';
-import { namespaceKinds } from '../ns/kinds.js';
+import type { TaskKobjIdsEntry } from '../images/index.js';
+import { namespaceKinds, type NamespaceKind } from '../ns/kinds.js';
 import { checkNamespaceTree } from '../ns/tree.js';
 import { parseStat } from '../proc/stat.js';
 
@@ -42,12 +42,15 @@ export function checkNamespaces(pids: readonly number[]): void {
   for (const kind of dumped) checkNamespaceTree(kind, tree);
 }
 
+/** The *_ns_id fields of ids-<pid>.img; a kind the kernel lacks has none. */
+export type NamespaceIdFields = Pick<TaskKobjIdsEntry, NamespaceKind['field']>;
+
 export class NamespaceIds {
   private readonly ids = new Map<string, number>();
 
   /** The *_ns_id fields for pid's namespaces. */
-  of(pid: number): Entry {
-    const out: Entry = {};
+  of(pid: number): NamespaceIdFields {
+    const out: NamespaceIdFields = {};
     for (const { kind, field } of namespaceKinds) {
       let ino: number;
       try {
@@ -56,8 +59,9 @@ export class NamespaceIds {
         continue; // a kernel without this namespace kind
       }
       const key = `${kind}:${ino}`;
-      if (!this.ids.has(key)) this.ids.set(key, this.ids.size + 1);
-      out[field] = this.ids.get(key);
+      let id = this.ids.get(key);
+      if (id === undefined) this.ids.set(key, (id = this.ids.size + 1));
+      out[field] = id;
     }
     return out;
   }

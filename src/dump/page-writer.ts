@@ -4,7 +4,7 @@
 // a file such as a memfd (pread). All-zero pages are dropped where the caller allows it.
 import fs from 'node:fs';
 import { PE_PRESENT } from '../images/format.js';
-import type { Entry } from '../images/index.js';
+import type { PagemapEntry } from '../images/index.js';
 import { openPrivate } from '../images/private.js';
 import { readRanges } from '../sys/memory.js';
 import { PAGE_SIZE } from '../sys/page-size.js';
@@ -29,8 +29,8 @@ export type PageSource = { pid: number } | { fd: number };
 const sourceKey = (s: PageSource) => ('pid' in s ? `pid:${s.pid}` : `fd:${s.fd}`);
 
 export class PageWriter {
-  /** pagemap entries (without the head), in the order the pages were added. */
-  readonly pagemap: Entry[] = [];
+  /** pagemap entries (without the head), in the order the pages were added; each has nr_pages. */
+  readonly pagemap: (PagemapEntry & { nr_pages: bigint })[] = [];
   readonly stats = emptyStats();
   private readonly buf = Buffer.allocUnsafe(BATCH_PAGES * PAGE_SIZE);
   private readonly zero = Buffer.alloc(PAGE_SIZE);
@@ -84,7 +84,7 @@ export class PageWriter {
       runStart = -1;
     };
     let last = this.pagemap[this.pagemap.length - 1];
-    let lastEnd = last ? Number(last['vaddr']) + Number(last['nr_pages']) * PAGE_SIZE : -1;
+    let lastEnd = last ? Number(last.vaddr) + Number(last.nr_pages) * PAGE_SIZE : -1;
     this.pages.forEach((p, i) => {
       this.stats.pagesScanned++;
       const off = i * PAGE_SIZE;
@@ -96,7 +96,7 @@ export class PageWriter {
       if (runStart < 0) runStart = i;
       this.stats.pagesWritten++;
       if (last && lastEnd === p.at) {
-        last['nr_pages'] = BigInt(last['nr_pages']) + 1n;
+        last.nr_pages += 1n;
       } else {
         last = { vaddr: BigInt(p.at), compat_nr_pages: 0, flags: PE_PRESENT, nr_pages: 1n };
         this.pagemap.push(last);

@@ -1,15 +1,15 @@
 // seccomp filters, as CRIU keeps them in seccomp.img: every thread's chain, oldest first,
 // each filter naming the older one it runs after (prev); a thread's core names its newest.
-import type { Entry } from '../images/index.js';
+import type { SeccompFilter } from '../images/index.js';
 import { isSysError } from '../sys/native.js';
 import { seccompGetFilter, seccompGetFlags } from '../sys/ptrace.js';
 
 export class SeccompFilters {
-  readonly filters: Entry[] = [];
+  readonly filters: SeccompFilter[] = [];
 
   /** Adds tid's filter chain; returns the position of its newest filter. */
   addThread(tid: number): number {
-    const chain: Entry[] = [];
+    const chain: SeccompFilter[] = [];
     for (let index = 0; ; index++) {
       let filter: Buffer;
       try {

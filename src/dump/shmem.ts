@@ -3,7 +3,7 @@
 // different addresses. Its pages are saved once, as CRIU does, in pagemap-shmem-<ino>.img
 // with offsets in the object as addresses, from whichever task has each page mapped.
 import path from 'node:path';
-import type { Entry } from '../images/index.js';
+import type { EntriesOf } from '../images/index.js';
 import { PAGE_SIZE, PageWriter, type MemoryStats } from './page-writer.js';
 
 interface Source {
@@ -29,7 +29,7 @@ export class SharedAnonMemory {
   }
 
   /** Writes every object's pagemap-shmem and pages images; pagesId() names each pages file. */
-  write(dir: string, pagesId: () => number, writePagemap: (file: string, entries: Entry[]) => void): MemoryStats[] {
+  write(dir: string, pagesId: () => number, writePagemap: (file: string, entries: EntriesOf<'pagemap'>) => void): MemoryStats[] {
     const stats: MemoryStats[] = [];
     for (const [shmid, pages] of this.objects) {
       const id = pagesId();

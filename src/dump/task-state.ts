@@ -3,9 +3,9 @@
 // only the task itself can tell, asked through the parasite (sigactions, itimers, POSIX
 // timer values, brk, clear-tid address, sigaltstack, securebits, subreaper, pdeath signal).
 import fs from 'node:fs';
-import type { ArchDescriptor, RawRegs } from '../arch/descriptor.js';
+import type { ArchDescriptor, ArchRegs, RawRegs } from '../arch/descriptor.js';
 import { TASK_ALIVE, TASK_STOPPED } from '../images/format.js';
-import type { Entry } from '../images/index.js';
+import type { CoreEntry, CoreEntryMarch, CredsEntry, PosixTimerEntry, SignalQueueEntry, ThreadCoreEntry } from '../images/index.js';
 import type { Logger } from '../log.js';
 import { injectFault } from '../fault.js';
 import * as ptrace from '../sys/ptrace.js';
@@ -25,7 +25,7 @@ const SECCOMP_MODE_FILTER = 2;
 /** What the task reports about itself, through the parasite. */
 interface TaskSelfReport {
   task: TaskReply;
-  posixTimers: Entry[];
+  posixTimers: PosixTimerEntry[];
   threads: Map<number, ThreadReply>;
 }
 
@@ -34,7 +34,7 @@ function askTask(arch: ArchDescriptor, task: FrozenTask, regs: Map<number, RawRe
   const insn = findSyscallInsn(task.pid, arch.regs!);
   const threads = new Map<number, ThreadReply>();
   let taskReply: TaskReply | undefined;
-  const posixTimers: Entry[] = [];
+  const posixTimers: PosixTimerEntry[] = [];
   for (const tid of task.threads) {
     const orig = regs.get(tid)!;
     const remote = new RemoteThread(arch, tid, insn, orig);
@@ -69,7 +69,7 @@ function askTask(arch: ArchDescriptor, task: FrozenTask, regs: Map<number, RawRe
 /** Splits a 64-bit capability set into CRIU's two 32-bit words. */
 const capWords = (caps: bigint): number[] => [Number(caps & 0xffffffffn), Number(caps >> 32n)];
 
-function credsOf(status: ProcStatus, secbits: number): Entry {
+function credsOf(status: ProcStatus, secbits: number): CredsEntry {
   return {
     uid: status.uid[0], gid: status.gid[0], euid: status.uid[1], egid: status.gid[1],
     suid: status.uid[2], sgid: status.gid[2], fsuid: status.uid[3], fsgid: status.gid[3],
@@ -79,13 +79,16 @@ function credsOf(status: ProcStatus, secbits: number): Entry {
   };
 }
 
-const signalQueue = (infos: Buffer[]): Entry => ({ signals: infos.map((siginfo) => ({ siginfo: Buffer.from(siginfo) })) });
+const signalQueue = (infos: Buffer[]): SignalQueueEntry => ({ signals: infos.map((siginfo) => ({ siginfo: Buffer.from(siginfo) })) });
 
 const readProc = (path: string): string => fs.readFileSync(path, 'utf8');
 
+/** core_entry.mtype: ArchRegs types it as a string, but every arch sets one of the enum's names. */
+export const coreMtype = (archRegs: ArchRegs): CoreEntryMarch => archRegs.mtype as CoreEntryMarch;
+
 export interface TaskCores {
   /** core-<tid>.img entry per thread. */
-  cores: Map<number, Entry>;
+  cores: Map<number, CoreEntry>;
   /** The current program break, dumpable flag and THP-disable (for mm-<pid>.img). */
   brk: bigint;
   dumpable: number;
@@ -110,7 +113,7 @@ export function dumpTaskCores(arch: ArchDescriptor, task: FrozenTask, regs: Map<
   const status = parseStatus(readProc(`/proc/${pid}/status`));
   const self = askTask(arch, task, regs);
   log.debug(`task ${pid}: ${self.posixTimers.length} POSIX timers, brk 0x${self.task.brk.toString(16)}`);
-  const cores = new Map<number, Entry>();
+  const cores = new Map<number, CoreEntry>();
   for (const tid of task.threads) {
     const leader = tid === pid;
     const stat = parseStat(readProc(`/proc/${pid}/task/${tid}/stat`));
@@ -119,7 +122,8 @@ export function dumpTaskCores(arch: ArchDescriptor, task: FrozenTask, regs: Map<
     const robust = getRobustList(tid);
     const rseq = ptrace.getRseqConfiguration(tid);
     const sigmask = ptrace.getSigmask(tid);
-    const threadCore: Entry = {
+    const comm = readProc(`/proc/${pid}/task/${tid}/comm`).replace(/\n$/, '');
+    const threadCore: ThreadCoreEntry = {
       futex_rla: BigInt(robust.head), futex_rla_len: robust.len,
       sched_nice: stat.nice, sched_policy: stat.policy,
       ...(stat.policy === 1 || stat.policy === 2 ? { sched_prio: stat.rtPriority } : {}),
@@ -128,24 +132,24 @@ export function dumpTaskCores(arch: ArchDescriptor, task: FrozenTask, regs: Map<
       ...(mine.pdeathSig ? { pdeath_sig: mine.pdeathSig } : {}),
       signals_p: signalQueue(ptrace.peekSiginfo(tid, false)),
       creds: credsOf(tstatus, self.task.secbits),
-      comm: readProc(`/proc/${pid}/task/${tid}/comm`).replace(/\n$/, ''),
+      comm,
       ...(tstatus.seccomp === SECCOMP_MODE_STRICT ? { seccomp_mode: 'strict' } : {}),
       ...(tstatus.seccomp === SECCOMP_MODE_FILTER ? { seccomp_mode: 'filter', seccomp_filter: seccomp.addThread(tid) } : {}),
       ...(rseq.rseqAbiSize ? { rseq_entry: { rseq_abi_pointer: rseq.rseqAbiPointer, rseq_abi_size: rseq.rseqAbiSize, signature: rseq.signature } } : {}),
     };
-    const core: Entry = {
-      mtype: archRegs.mtype,
+    const core: CoreEntry = {
+      mtype: coreMtype(archRegs),
       [archRegs.threadInfoField]: { clear_tid_addr: mine.clearTidAddr, ...archRegs.threadInfo(tid, archRegs.checkpointRegs(regs.get(tid)!)) },
       thread_core: threadCore,
     };
     if (leader) {
-      core['tc'] = {
+      core.tc = {
         task_state: task.stateBefore === 'T' ? TASK_STOPPED : TASK_ALIVE,
         exit_code: 0,
         personality: parseInt(readProc(`/proc/${pid}/personality`), 16),
         flags: stat.flags,
         blk_sigset: sigmask,
-        comm: threadCore['comm'],
+        comm,
         timers: { real: self.task.itimers[0], virt: self.task.itimers[1], prof: self.task.itimers[2], posix: self.posixTimers },
         rlimits: { rlimits: parseLimits(readProc(`/proc/${pid}/limits`)) },
         signals_s: signalQueue(ptrace.peekSiginfo(tid, true)),

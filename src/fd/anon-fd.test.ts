@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readImage, type Entry } from '../images/index.js';
+import { readImage } from '../images/index.js';
+import type { FdTypes, FileEntry } from '../images/entries.js';
 import { readTreeImages } from '../restore/task-images.js';
 import { epollAddAt, epollCreate, eventfd, inotifyAddWatch, inotifyInit, inotifyRmWatch, signalfd, timerfdCreate, timerfdSettime } from '../sys/anon-fd.js';
 import { O_NONBLOCK } from '../sys/fcntl.js';
@@ -43,7 +44,7 @@ describe('eventfd', () => {
     v.writeBigUInt64LE(0x123456789n);
     fs.writeSync(fd, v);
     const t = trip(dumpOwn(fd));
-    expect(t.dump.files.entries[0]!['efd']['counter']).toBe(0x123456789n);
+    expect(t.dump.files.entries[0]!.efd!.counter).toBe(0x123456789n);
     const back = eventfdFile.open(t.ctx, t.id);
     expect(body(back).filter((l) => !l.startsWith('eventfd-id'))).toEqual(body(fd).filter((l) => !l.startsWith('eventfd-id')));
     expect(fdinfo(back)).toContain('eventfd-semaphore: 1');
@@ -66,7 +67,7 @@ describe('timerfd', () => {
     timerfdSettime(fd, 0, { valueSec: 0n, valueNsec: 1_000_000n, intervalSec: 30n, intervalNsec: 0n });
     await new Promise((r) => setTimeout(r, 20));
     const t = trip(dumpOwn(fd));
-    const tfd = t.dump.files.entries[0]!['tfd'];
+    const tfd = t.dump.files.entries[0]!.tfd;
     expect(tfd).toMatchObject({ clockid: 1, ticks: 1n, isec: 30n, insec: 0n });
     const back = timerfdFile.open(t.ctx, t.id);
     expect(fdinfo(back)).toMatch(/ticks: 1\n/);
@@ -78,8 +79,8 @@ describe('timerfd', () => {
     const never = (): bigint => {
       throw new Error('a relative timer needs no clock');
     };
-    expect(timerSetting({ vsec: 0n, vnsec: 0n, isec: 2n, insec: 5n }, never)).toEqual({ flags: 0, spec: { valueSec: 2n, valueNsec: 5n, intervalSec: 2n, intervalNsec: 5n } });
-    expect(timerSetting({ vsec: 1n, vnsec: 7n, isec: 0n, insec: 0n }, never).spec).toEqual({ valueSec: 1n, valueNsec: 7n, intervalSec: 0n, intervalNsec: 0n });
+    expect(timerSetting({ vsec: 0n, vnsec: 0n, isec: 2n, insec: 5n, settime_flags: 0 }, never)).toEqual({ flags: 0, spec: { valueSec: 2n, valueNsec: 5n, intervalSec: 2n, intervalNsec: 5n } });
+    expect(timerSetting({ vsec: 1n, vnsec: 7n, isec: 0n, insec: 0n, settime_flags: 0 }, never).spec).toEqual({ valueSec: 1n, valueNsec: 7n, intervalSec: 0n, intervalNsec: 0n });
     expect(timerSetting({ vsec: 0n, vnsec: 0n, isec: 0n, insec: 0n, settime_flags: 1 }, never)).toEqual({ flags: 0, spec: { valueSec: 0n, valueNsec: 0n, intervalSec: 0n, intervalNsec: 0n } });
   });
 
@@ -94,7 +95,7 @@ describe('timerfd', () => {
     const fd = keep(timerfdCreate(0, O_NONBLOCK));
     timerfdSettime(fd, 3, { valueSec: BigInt(Math.floor(Date.now() / 1000) + 100), valueNsec: 0n, intervalSec: 0n, intervalNsec: 0n });
     const t = trip(dumpOwn(fd));
-    expect(t.dump.files.entries[0]!['tfd']['settime_flags']).toBe(3);
+    expect(t.dump.files.entries[0]!.tfd!.settime_flags).toBe(3);
     const back = timerfdFile.open(t.ctx, t.id);
     expect(fdinfo(back)).toMatch(/settime flags: 03\n/);
     expect(fdinfo(back)).toMatch(/it_value: \((99|100), \d+\)/);
@@ -113,7 +114,7 @@ describe('inotify', () => {
     expect([gone, wdFile, wdDir]).toEqual([1, 2, 3]);
     fs.readSync(fd, Buffer.alloc(4096)); // the IN_IGNORED of the removal
     const t = trip(dumpOwn(fd));
-    expect(t.dump.files.entries[0]!['ify']['wd'].map((w: { f_handle: { path: string } }) => w.f_handle.path).sort()).toEqual([dir, path.join(dir, 'f')]);
+    expect(t.dump.files.entries[0]!.ify!.wd!.map((w) => w.f_handle.path).sort()).toEqual([dir, path.join(dir, 'f')]);
     const back = inotifyFile.open(t.ctx, t.id);
     const watches = (x: number): string[] => body(x).map((l) => l.replace(/ ino:.*? (mask:\S+).*/, ' $1')).sort();
     expect(watches(back)).toEqual(watches(fd));
@@ -131,7 +132,7 @@ describe('epoll', () => {
     const ep = keep(epollCreate(0));
     epollAddAt(ep, [{ source: r, fd: r, events: 0x80000001, data: 0xabcd000000000007n }]);
     const t = trip(dumpOwn(ep));
-    expect(t.dump.files.entries[0]!['epfd']['tfd']).toEqual([expect.objectContaining({ tfd: r, events: (0x80000001 | EPOLLERR_HUP) >>> 0, data: 0xabcd000000000007n })]);
+    expect(t.dump.files.entries[0]!.epfd!.tfd).toEqual([expect.objectContaining({ tfd: r, events: (0x80000001 | EPOLLERR_HUP) >>> 0, data: 0xabcd000000000007n })]);
     // Restored as if the pipe were open here at another number: the item still says r.
     const elsewhere = keep(fs.openSync(`/proc/self/fd/${r}`, 'r'));
     fs.writeSync(w, 'x');
@@ -167,9 +168,8 @@ describe('epoll', () => {
 
 describe('the entries, next to what CRIU 4.2 wrote for the same kinds (fixtures/criu-4.2/zoo)', () => {
   const zoo = path.join(packageRoot(), '..', 'shared', 'fixtures', 'criu-4.2', 'zoo', 'img');
-  const criu = (type: string): Entry => readImage(zoo, 'files.img').entries.find((e) => e['type'] === type)!;
-  const keys = (e: Entry, field: string): string[] => Object.keys(e[field]).sort();
-  const deep = (e: Entry, field: string, list: string): string[] => Object.keys(e[field][list][0]).sort();
+  const criu = (type: FdTypes): FileEntry => readImage(zoo, 'files.img', 'files').entries.find((e) => e.type === type)!;
+  const keys = (o: object): string[] => Object.keys(o).sort();
 
   it.skipIf(!fs.existsSync(zoo))('have the same fields', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'criu-ts-zoo-'));
@@ -181,14 +181,16 @@ describe('the entries, next to what CRIU 4.2 wrote for the same kinds (fixtures/
     const ino = keep(inotifyInit(0));
     inotifyAddWatch(ino, dir, 0x300);
     const ours = dumpOwn([efd, tfd, sfd, ep, ino]).dump.files;
-    const mine = (type: string): Entry => ours.entries.find((e) => e['type'] === type)!;
+    const mine = (type: FdTypes): FileEntry => ours.entries.find((e) => e.type === type)!;
     for (const [type, field] of [['EVENTFD', 'efd'], ['TIMERFD', 'tfd'], ['SIGNALFD', 'sgfd'], ['EVENTPOLL', 'epfd'], ['INOTIFY', 'ify']] as const) {
-      expect(keys(mine(type), field), type).toEqual(keys(criu(type), field));
+      expect(keys(mine(type)[field]!), type).toEqual(keys(criu(type)[field]!));
     }
-    expect(deep(mine('EVENTPOLL'), 'epfd', 'tfd')).toEqual(deep(criu('EVENTPOLL'), 'epfd', 'tfd'));
-    expect(deep(mine('INOTIFY'), 'ify', 'wd')).toEqual(deep(criu('INOTIFY'), 'ify', 'wd'));
+    const target = (e: FileEntry) => e.epfd!.tfd![0]!;
+    const watch = (e: FileEntry) => e.ify!.wd![0]!;
+    expect(keys(target(mine('EVENTPOLL')))).toEqual(keys(target(criu('EVENTPOLL'))));
+    expect(keys(watch(mine('INOTIFY')))).toEqual(keys(watch(criu('INOTIFY'))));
     // Both record an EPOLLIN target with the error and hangup bits the kernel adds.
-    expect(mine('EVENTPOLL')['epfd']['tfd'][0]['events']).toBe(criu('EVENTPOLL')['epfd']['tfd'][0]['events']);
+    expect(target(mine('EVENTPOLL')).events).toBe(target(criu('EVENTPOLL')).events);
     fs.rmSync(dir, { recursive: true });
   });
 });
@@ -200,7 +202,7 @@ describe('files CRIU 4.2 dumped (fixtures/criu-4.2/zoo)', () => {
     const tree = readTreeImages(zoo);
     const ctx = openContext(tree, { shellJob: false });
     trips.push({ ctx } as RoundTrip);
-    const idOf = (type: string): number => [...tree.files.values()].find((e) => e['type'] === type)!['id'];
+    const idOf = (type: FdTypes): number => [...tree.files.values()].find((e) => e.type === type)!.id;
 
     const efd = eventfdFile.open(ctx, idOf('EVENTFD'));
     expect(fdinfo(efd)).toMatch(/eventfd-count:\s+7\n/);

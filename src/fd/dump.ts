@@ -3,11 +3,13 @@
 // keeps its state for the whole dump and takes part in the dump's end (KindDumpState).
 // Kinds not handled are refused with an error that names the fd and what it is.
 import fs from 'node:fs';
-import { writeImage, type Entry } from '../images/index.js';
+import { writeImage } from '../images/index.js';
+import type { FdinfoEntry } from '../images/entries.js';
+import type { NamespaceIdFields } from '../dump/namespaces.js';
 import { parseFdInfo } from '../proc/fdinfo.js';
 import { kcmpFiles } from '../sys/proc-ops.js';
 import { FD_CLOEXEC, O_CLOEXEC } from '../sys/fcntl.js';
-import { FileTable } from './file-table.js';
+import { type FileBody, FileTable } from './file-table.js';
 import { describeOwner, type Holder, type Owner, ownedWithin, readOwner } from './fown.js';
 import type { FdDumpContext, FdDumpOptions, FdKind, FinishContext, KindDumpState, OpenFd } from './kind.js';
 import { fdKinds } from './registry.js';
@@ -33,13 +35,13 @@ class Owners {
   private readonly owned = new Map<number, { owner: Owner; settable: boolean; by: string }>();
   private readonly read = new Set<number>();
 
-  see(id: number, body: Entry | undefined, pid: number, fd: number): void {
+  see(id: number, body: FileBody | undefined, pid: number, fd: number): void {
     if (!body || !('fown' in body)) return;
     if (!this.read.has(id)) {
       this.read.add(id);
       const owner = readOwner(pid, fd);
       if (owner) {
-        body['fown'] = owner;
+        body.fown = owner;
         this.owned.set(id, { owner, settable: false, by: `fd ${fd} of ${pid}` });
       }
     }
@@ -71,7 +73,7 @@ export class FilesDump {
 
   constructor(
     readonly options: FdDumpOptions,
-    private readonly ourNamespaceIds: Readonly<Record<string, number>>,
+    private readonly ourNamespaceIds: Readonly<NamespaceIdFields>,
   ) {}
 
   /** The state of kind in this dump, made on first use. */
@@ -82,13 +84,13 @@ export class FilesDump {
   }
 
   /** fdinfo entries of task pid, in fd order. */
-  dumpFds(pid: number): Entry[] {
+  dumpFds(pid: number): FdinfoEntry[] {
     const fds = fs.readdirSync(`/proc/${pid}/fd`).map(Number).sort((a, b) => a - b);
     return fds.map((n) => this.dumpFd(pid, n));
   }
 
   /** The fdinfo entry of fd n of task pid (or of this process), its file dumped. */
-  dumpFd(pid: number, n: number): Entry {
+  dumpFd(pid: number, n: number): FdinfoEntry {
     const link = fs.readlinkSync(`/proc/${pid}/fd/${n}`);
     const info = parseFdInfo(fs.readFileSync(`/proc/${pid}/fdinfo/${n}`, 'utf8'));
     const fd: OpenFd = {
@@ -113,7 +115,7 @@ export class FilesDump {
       state: this.stateOf(kind),
       options: this.options,
       stateOf: (other) => this.stateOf(other),
-      dumpPassedFd: (fd) => this.dumpFd(process.pid, fd)['id'],
+      dumpPassedFd: (fd) => this.dumpFd(process.pid, fd).id,
       ourNamespaceIds: this.ourNamespaceIds,
     };
   }

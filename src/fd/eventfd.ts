@@ -27,11 +27,11 @@ export const eventfd: FdKind = {
       fileEntry(tree, fileId, 'EVENTFD');
     },
     open(ctx, fileId) {
-      const efd = fileEntry(ctx.tree, fileId, 'EVENTFD')['efd'];
-      const flags = Number(efd['flags']);
+      const efd = fileEntry(ctx.tree, fileId, 'EVENTFD').efd;
+      const flags = efd.flags;
       const fd = eventfdCreate((flags & (O_NONBLOCK | EFD_SEMAPHORE)) | O_CLOEXEC);
       ctx.opened.push(fd);
-      const counter = BigInt(efd['counter'] ?? 0);
+      const counter = efd.counter;
       if (counter !== 0n) {
         const buf = Buffer.alloc(8);
         writeU64(buf, counter);

@@ -6,7 +6,7 @@
 // closed or moved) when dumped. See epollAddAt in native/src/anon-fd.cc for how a number
 // busy in this process is used.
 import fs from 'node:fs';
-import type { Entry } from '../images/index.js';
+import type { EventpollFileEntry, EventpollTfdEntry } from '../images/entries.js';
 import { fdInfoRecords } from '../proc/fdinfo.js';
 import { epollAddAt, epollCreate, kcmpEpollTarget } from '../sys/anon-fd.js';
 import { O_CLOEXEC } from '../sys/fcntl.js';
@@ -14,7 +14,7 @@ import { fileEntry } from '../restore/task-images.js';
 import { noOwner } from './file-table.js';
 import type { FdKind, OpenFd } from './kind.js';
 
-function targets(fd: OpenFd): Entry[] {
+function targets(fd: OpenFd): EventpollTfdEntry[] {
   const text = fs.readFileSync(`/proc/${fd.pid}/fdinfo/${fd.fd}`, 'utf8');
   return fdInfoRecords(text, 'tfd:').map((r) => {
     const tfd = Number(r.get('tfd'));
@@ -33,7 +33,7 @@ function targets(fd: OpenFd): Entry[] {
   });
 }
 
-const targetsOf = (epfd: Entry): Entry[] => (epfd['tfd'] ?? []) as Entry[];
+const targetsOf = (epfd: EventpollFileEntry): EventpollTfdEntry[] => epfd.tfd ?? [];
 
 export const eventpoll: FdKind = {
   type: 'EVENTPOLL',
@@ -57,11 +57,11 @@ export const eventpoll: FdKind = {
       const done = `epoll-filled:${fileId}`;
       if (ctx.state.has(done)) return;
       ctx.state.set(done, true);
-      const epfd = fileEntry(ctx.tree, fileId, 'EVENTPOLL')['epfd'];
+      const epfd = fileEntry(ctx.tree, fileId, 'EVENTPOLL').epfd;
       const targets = targetsOf(epfd).map((t) => {
-        const target = taskFds.get(t['tfd']);
-        if (target === undefined) throw new Error(`criu-ts: epoll (file ${fileId}) watches fd ${t['tfd']}, which the task does not have`);
-        return { source: target, fd: t['tfd'], events: Number(t['events']), data: BigInt(t['data']) };
+        const target = taskFds.get(t.tfd);
+        if (target === undefined) throw new Error(`criu-ts: epoll (file ${fileId}) watches fd ${t.tfd}, which the task does not have`);
+        return { source: target, fd: t.tfd, events: t.events, data: t.data };
       });
       if (targets.length > 0) epollAddAt(source, targets);
     },

@@ -4,6 +4,7 @@
 // sets the size, refills the unread data and is the other end that lets the dumped read-only or
 // write-only opens go through without blocking; the data stays while the task holds its end.
 import fs from 'node:fs';
+import { ImageError } from '../images/index.js';
 import { O_NONBLOCK, O_RDWR } from '../sys/fcntl.js';
 import { usablePath } from '../restore/beneath.js';
 import { fileEntry, type TreeImages } from '../restore/task-images.js';
@@ -11,9 +12,10 @@ import type { FdKind, OpenContext } from './kind.js';
 import { PipeData, refillPipe } from './pipe.js';
 
 function pathOf(tree: TreeImages, fileId: number): { name: string; flags: number; pipeId: number } {
-  const fifo = fileEntry(tree, fileId, 'FIFO')['fifo'];
-  const reg = fileEntry(tree, fifo['regf_id'], 'REG')['reg'];
-  return { name: usablePath(reg['name']), flags: Number(reg['flags']), pipeId: fifo['pipe_id'] };
+  const fifo = fileEntry(tree, fileId, 'FIFO').fifo;
+  if (fifo.regf_id === undefined) throw new ImageError('files.img', 0, `FIFO ${fileId} with the regf_id of its path`);
+  const reg = fileEntry(tree, fifo.regf_id, 'REG').reg;
+  return { name: usablePath(reg.name), flags: reg.flags, pipeId: fifo.pipe_id };
 }
 
 function keeper(ctx: OpenContext, name: string, pipeId: number): number {

@@ -47,7 +47,7 @@ describe('file locks', () => {
       { flag: FL_OFD, type: 1, pid: 42, fd: 4, start: 10n, len: 20n },
     ]);
     const tree = { dir: images } as TreeImages;
-    const task = { pid: 42, fds: [{ fd: 3 }, { fd: 4 }] } as unknown as TaskImages;
+    const task = { pid: 42, fds: [{ fd: 3 }, { fd: 4 }] } as TaskImages;
     const [a, b, other] = [fs.openSync(file, 'r+'), fs.openSync(file, 'r+'), fs.openSync(file, 'r+')];
     try {
       takeFileLocks(tree, task, [{ fd: 3, source: a, cloexec: false }, { fd: 4, source: b, cloexec: false }]);

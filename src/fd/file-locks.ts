@@ -7,7 +7,8 @@
 // restorer blob takes them in the new task (posixLocks).
 import fs from 'node:fs';
 import path from 'node:path';
-import { readImage, writeImage, type Entry } from '../images/index.js';
+import { readImage, writeImage } from '../images/index.js';
+import type { FdinfoEntry, FileLockEntry } from '../images/entries.js';
 import { flock, setRecordLock } from '../sys/anon-fd.js';
 import { F_OFD_SETLK, F_RDLCK, F_WRLCK, LOCK_EX, LOCK_NB, LOCK_SH } from '../sys/fcntl.js';
 import type { TaskImages, TreeImages } from '../restore/task-images.js';
@@ -35,25 +36,25 @@ export function parseLockLine(line: string): { flag: number; type: number; pid: 
 }
 
 export class FileLocks {
-  readonly entries: Entry[] = [];
+  readonly entries: FileLockEntry[] = [];
   private readonly seen = new Set<string>();
 
   constructor(private readonly enabled: boolean) {}
 
   /** Adds the locks held through task pid's fds (its fdinfo entries, with their file ids). */
-  collect(pid: number, fds: Entry[]): void {
+  collect(pid: number, fds: readonly Pick<FdinfoEntry, 'id' | 'fd'>[]): void {
     for (const e of fds) {
-      const text = fs.readFileSync(`/proc/${pid}/fdinfo/${e['fd']}`, 'utf8');
+      const text = fs.readFileSync(`/proc/${pid}/fdinfo/${e.fd}`, 'utf8');
       for (const line of text.split('\n')) {
         if (!line.startsWith('lock:')) continue;
-        if (!this.enabled) throw new Error(`criu-ts: task ${pid} holds a file lock through fd ${e['fd']}; dump with --file-locks`);
+        if (!this.enabled) throw new Error(`criu-ts: task ${pid} holds a file lock through fd ${e.fd}; dump with --file-locks`);
         const lock = parseLockLine(line.slice('lock:'.length));
         // flock and OFD locks belong to the open file; POSIX ones to the process.
-        const owner = lock.flag === FL_POSIX ? `pid:${pid}` : `file:${e['id']}`;
+        const owner = lock.flag === FL_POSIX ? `pid:${pid}` : `file:${e.id}`;
         const key = `${owner}:${lock.flag}:${lock.type}:${lock.start}:${lock.len}`;
         if (this.seen.has(key)) continue;
         this.seen.add(key);
-        this.entries.push({ flag: lock.flag, type: lock.type, pid, fd: e['fd'], start: lock.start, len: lock.len });
+        this.entries.push({ flag: lock.flag, type: lock.type, pid, fd: e.fd, start: lock.start, len: lock.len });
       }
     }
   }
@@ -63,12 +64,12 @@ export class FileLocks {
   }
 }
 
-const cache = new WeakMap<TreeImages, Entry[]>();
+const cache = new WeakMap<TreeImages, FileLockEntry[]>();
 
-function locksOf(tree: TreeImages): Entry[] {
+function locksOf(tree: TreeImages): FileLockEntry[] {
   let locks = cache.get(tree);
   if (!locks) {
-    locks = fs.existsSync(path.join(tree.dir, 'filelocks.img')) ? readImage(tree.dir, 'filelocks.img').entries : [];
+    locks = fs.existsSync(path.join(tree.dir, 'filelocks.img')) ? readImage(tree.dir, 'filelocks.img', 'filelocks').entries : [];
     cache.set(tree, locks);
   }
   return locks;
@@ -77,9 +78,9 @@ function locksOf(tree: TreeImages): Entry[] {
 /** Throws if a lock of task cannot be restored. */
 export function checkFileLocks(tree: TreeImages, task: TaskImages): void {
   for (const l of locksOf(tree)) {
-    if (l['pid'] !== task.pid) continue;
-    if (l['flag'] !== FL_POSIX && l['flag'] !== FL_FLOCK && l['flag'] !== FL_OFD) throw new Error(`criu-ts: file lock of kind ${l['flag']} (fd ${l['fd']} of ${task.pid}) is not supported`);
-    if (!task.fds.some((f) => f['fd'] === l['fd'])) throw new Error(`criu-ts: file lock on fd ${l['fd']} of ${task.pid}, which the task does not have`);
+    if (l.pid !== task.pid) continue;
+    if (l.flag !== FL_POSIX && l.flag !== FL_FLOCK && l.flag !== FL_OFD) throw new Error(`criu-ts: file lock of kind ${l.flag} (fd ${l.fd} of ${task.pid}) is not supported`);
+    if (!task.fds.some((f) => f.fd === l.fd)) throw new Error(`criu-ts: file lock on fd ${l.fd} of ${task.pid}, which the task does not have`);
   }
 }
 
@@ -87,18 +88,18 @@ export function checkFileLocks(tree: TreeImages, task: TaskImages): void {
 export function takeFileLocks(tree: TreeImages, task: TaskImages, fds: TaskFd[]): void {
   checkFileLocks(tree, task);
   for (const l of locksOf(tree)) {
-    if (l['pid'] !== task.pid) continue;
-    if (l['flag'] === FL_POSIX) continue;
-    const source = fds.find((f) => f.fd === l['fd'])!.source;
-    const exclusive = l['type'] === F_WRLCK;
-    if (l['flag'] === FL_FLOCK) flock(source, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB);
-    else setRecordLock(source, F_OFD_SETLK, l['type'], BigInt(l['start']), BigInt(l['len']));
+    if (l.pid !== task.pid) continue;
+    if (l.flag === FL_POSIX) continue;
+    const source = fds.find((f) => f.fd === l.fd)!.source;
+    const exclusive = l.type === F_WRLCK;
+    if (l.flag === FL_FLOCK) flock(source, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB);
+    else setRecordLock(source, F_OFD_SETLK, l.type, l.start, l.len);
   }
 }
 
 /** The task's POSIX locks, for the restorer blob to take (struct rst_posix_lock). */
 export function posixLocks(tree: TreeImages, task: TaskImages): { fd: number; type: number; start: bigint; len: bigint }[] {
   return locksOf(tree)
-    .filter((l) => l['pid'] === task.pid && l['flag'] === FL_POSIX)
-    .map((l) => ({ fd: l['fd'], type: l['type'], start: BigInt(l['start']), len: BigInt(l['len']) }));
+    .filter((l) => l.pid === task.pid && l.flag === FL_POSIX)
+    .map((l) => ({ fd: l.fd, type: l.type, start: l.start, len: l.len }));
 }

@@ -1,32 +1,44 @@
 // The dump's files.img under construction: file ids (shared by fdinfo entries, VMAs,
 // exe/cwd/root references) and their file_entry records.
 import fs from 'node:fs';
-import type { Entry } from '../images/index.js';
+import type { FdTypes, FileEntry, FownEntry, RegFileEntry } from '../images/entries.js';
+
+/** A file_entry field holding a per-kind message ("reg", "pipe"...). */
+export type FileBodyField = Exclude<keyof FileEntry, 'type' | 'id'>;
+
+/** The per-kind message under field F. */
+export type FileBodyOf<F extends FileBodyField> = NonNullable<FileEntry[F]>;
+
+/** Any per-kind message of a file entry. */
+export type FileBody = FileBodyOf<FileBodyField>;
 
 /** fown_entry of a file nobody set an owner on (the dump fills in a real owner: fown.ts). */
-export const noOwner = (): Entry => ({ uid: 0, euid: 0, signum: 0, pid_type: 0, pid: 0 });
+export const noOwner = (): FownEntry => ({ uid: 0, euid: 0, signum: 0, pid_type: 0, pid: 0 });
 
 export class FileTable {
   private nextId = 1;
   /** files.img entries, in id order. */
-  readonly entries: Entry[] = [];
+  readonly entries: FileEntry[] = [];
   private readonly byKey = new Map<string, number>();
-  private readonly bodies = new Map<number, Entry>();
+  private readonly bodies = new Map<number, FileBody>();
 
   /** A fresh id for a file that is its own entry. */
   allocId(): number {
     return this.nextId++;
   }
 
-  /** Adds a file_entry of `type` whose per-kind message goes under `field` ("reg", "pipe"...). */
-  add(type: string, field: string, id: number, body: Entry): void {
-    const own = { id, ...body };
-    this.entries.push({ type, id, [field]: own });
+  /** Adds a file_entry of `type` whose per-kind message (given without its id) goes under `field`. */
+  add<F extends FileBodyField>(type: FdTypes, field: F, id: number, body: Omit<FileBodyOf<F>, 'id'>): void {
+    // Every per-kind message has an id: body and id make one whole.
+    const own = { id, ...body } as FileBodyOf<F>;
+    const entry: FileEntry = { type, id };
+    entry[field] = own;
+    this.entries.push(entry);
     this.bodies.set(id, own);
   }
 
   /** The per-kind message of file id, as added. */
-  bodyOf(id: number): Entry | undefined {
+  bodyOf(id: number): FileBody | undefined {
     return this.bodies.get(id);
   }
 
@@ -54,7 +66,7 @@ export class FileTable {
 }
 
 /** reg_file_entry fields (without id) for a file at name with stat st. */
-export function regFileBody(name: string, flags: number, pos: bigint, st: fs.Stats): Entry {
+export function regFileBody(name: string, flags: number, pos: bigint, st: fs.Stats): Omit<RegFileEntry, 'id'> {
   return {
     flags, pos, fown: noOwner(), name,
     ...(st.isFile() ? { size: BigInt(st.size) } : {}),

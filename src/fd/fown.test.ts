@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Entry } from '../images/index.js';
+import type { FileEntry } from '../images/entries.js';
 import type { TaskImages, TreeImages } from '../restore/task-images.js';
 import { F_OWNER_PGRP, F_OWNER_PID, F_OWNER_TID, F_SETOWN, F_SETSIG, O_ASYNC } from '../sys/fcntl.js';
 import { fcntl, pipe2 } from '../sys/proc-ops.js';
@@ -13,9 +13,9 @@ afterEach(() => {
 
 const owner = (o: Partial<Owner>): Owner => ({ pid_type: F_OWNER_PID, pid: 0, signum: 0, uid: 0, euid: 0, ...o });
 const task = (pid: number, pgid: number, fds: [fd: number, id: number][], threads = [pid]): TaskImages =>
-  ({ pid, ppid: 1, pgid, sid: pgid, threads, fds: fds.map(([fd, id]) => ({ fd, id })) }) as unknown as TaskImages;
-const pipeFile = (id: number, fown: Owner, flags = 0): Entry => ({ type: 'PIPE', id, pipe: { id, pipe_id: 1, flags, fown } });
-const tree = (tasks: TaskImages[], files: Entry[]): TreeImages => ({ tasks, files: new Map(files.map((f) => [f['id'], f])) }) as unknown as TreeImages;
+  ({ pid, ppid: 1, pgid, sid: pgid, threads, fds: fds.map(([fd, id]) => ({ fd, id })) }) as TaskImages;
+const pipeFile = (id: number, fown: Owner, flags = 0): FileEntry => ({ type: 'PIPE', id, pipe: { id, pipe_id: 1, flags, fown } });
+const tree = (tasks: TaskImages[], files: FileEntry[]): TreeImages => ({ tasks, files: new Map(files.map((f) => [f.id, f])) }) as TreeImages;
 
 describe('readOwner', () => {
   it('reads F_SETOWN, F_SETSIG and the ids the owner was set with; none when unset', () => {

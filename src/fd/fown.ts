@@ -4,11 +4,12 @@
 // per description at dump, set again at restore by one task holding it, from its restorer,
 // where the owner exists (the task itself, one of its threads, or its process group).
 import fs from 'node:fs';
-import type { Entry } from '../images/index.js';
+import type { FileEntry, FownEntry } from '../images/entries.js';
 import { F_GETOWN_EX, F_GETOWNER_UIDS, F_GETSIG, F_OWNER_PGRP, F_OWNER_PID, F_OWNER_TID, F_GETFL, O_ASYNC, O_PATH } from '../sys/fcntl.js';
 import { hostOrder } from '../sys/host-order.js';
 import { borrowFd, fcntl, fcntlRead } from '../sys/proc-ops.js';
 import type { TaskImages, TreeImages } from '../restore/task-images.js';
+import type { FileBody, FileBodyField } from './file-table.js';
 
 export interface Owner {
   pid_type: number;
@@ -52,17 +53,29 @@ export function readOwner(pid: number, fd: number): Owner | undefined {
   }
 }
 
-/** The per-kind message of a file entry that has fown (every kind's but a few). */
-function bodyOf(file: Entry): Entry | undefined {
-  for (const [k, v] of Object.entries(file)) {
-    if (k !== 'id' && k !== 'type' && typeof v === 'object' && v !== null && 'fown' in v) return v as Entry;
+/** A per-kind message that has an owner. */
+type OwnedBody = Extract<FileBody, { fown: FownEntry }>;
+
+type OwnedField = { [K in FileBodyField]: NonNullable<FileEntry[K]> extends OwnedBody ? K : never }[FileBodyField];
+
+/** The file_entry fields whose message has fown (every kind's but a few), in the schema's order. */
+const OWNED_FIELDS: { readonly [K in OwnedField]: K } = {
+  reg: 'reg', isk: 'isk', psk: 'psk', nlsk: 'nlsk', efd: 'efd', epfd: 'epfd', sgfd: 'sgfd', tfd: 'tfd', ify: 'ify',
+  ffy: 'ffy', ext: 'ext', usk: 'usk', pipe: 'pipe', tty: 'tty', memfd: 'memfd', bpf: 'bpf', pidfd: 'pidfd',
+};
+
+/** The per-kind message of a file entry that has fown. */
+function bodyOf(file: FileEntry): OwnedBody | undefined {
+  for (const k of Object.values(OWNED_FIELDS)) {
+    const v = file[k];
+    if (typeof v === 'object' && v !== null && 'fown' in v) return v;
   }
   return undefined;
 }
 
 /** The owner of a file entry, if one is set. */
-export function ownerOf(file: Entry): Owner | undefined {
-  const o = bodyOf(file)?.['fown'] as Owner | undefined;
+export function ownerOf(file: FileEntry): Owner | undefined {
+  const o = bodyOf(file)?.fown;
   return o && o.pid !== 0 ? o : undefined;
 }
 
@@ -94,10 +107,11 @@ export function ownersByTask(tree: TreeImages, credsOf: (task: TaskImages) => { 
   const pending = new Map<number, Owner>();
   for (const task of tree.tasks) {
     for (const e of task.fds) {
-      const id: number = e['id'];
+      const id = e.id;
       const file = tree.files.get(id);
       const o = file && ownerOf(file);
-      const async = ((file && bodyOf(file)?.['flags']) & O_ASYNC) !== 0;
+      const body = file && bodyOf(file);
+      const async = ((body && 'flags' in body ? body.flags : 0) & O_ASYNC) !== 0;
       if ((!o && !async) || done.has(id)) continue;
       if (o && !ownedWithin(o, task)) {
         pending.set(id, o);
@@ -108,7 +122,7 @@ export function ownersByTask(tree: TreeImages, credsOf: (task: TaskImages) => { 
       if (o && !late && (o.uid !== 0 || o.euid !== 0)) {
         throw new Error(`criu-ts: file ${id} of task ${task.pid} has its owner (F_SETOWN) set with uid ${o.uid} euid ${o.euid}, which are neither the task's nor root's; that cannot be restored`);
       }
-      out.get(task.pid)!.push({ fd: e['fd'], ...(o ? { owner: o } : {}), async, early: !late });
+      out.get(task.pid)!.push({ fd: e.fd, ...(o ? { owner: o } : {}), async, early: !late });
       done.add(id);
       pending.delete(id);
     }

@@ -42,7 +42,7 @@ describe('ghost files', () => {
     fs.unlinkSync(file);
     const t = dumpGhost(fd, images);
     fs.closeSync(fd);
-    expect(t.dump.files.entries[0]!['reg']['name']).toBe(file);
+    expect(t.dump.files.entries[0]!.reg!.name).toBe(file);
     expect(readImage(images, 'remap-fpath.img').entries).toEqual([{ orig_id: t.id, remap_id: 1, remap_type: 'GHOST' }]);
 
     const kind = regFile.restore!;

@@ -7,7 +7,8 @@
 // plain REG file. Both fds and mappings of unlinked files come here (see reg-file.ts, memory.ts).
 import fs from 'node:fs';
 import path from 'node:path';
-import { ImageError, readImage, writeImage, type Entry } from '../images/index.js';
+import { ImageError, readImage, writeImage } from '../images/index.js';
+import type { GhostChunkEntry, GhostFileEntry, RemapFilePathEntry, Timeval } from '../images/entries.js';
 import { isSysError } from '../sys/native.js';
 import { O_CLOEXEC, O_CREAT, O_EXCL, O_RDONLY, O_RDWR } from '../sys/fcntl.js';
 import { lseek, SEEK_DATA, SEEK_HOLE } from '../sys/restore.js';
@@ -23,7 +24,7 @@ export const GHOST_LIMIT = 1 << 20;
 /** True for a /proc link naming an unlinked file (memfds read so too, but are no files of a directory). */
 export const isUnlinkedPath = (link: string): boolean => link.startsWith('/') && link.endsWith(DELETED) && !link.startsWith('/memfd:');
 
-const timeval = (ns: bigint): Entry => ({ tv_sec: ns / 1_000_000_000n, tv_usec: (ns % 1_000_000_000n) / 1000n });
+const timeval = (ns: bigint): Timeval => ({ tv_sec: ns / 1_000_000_000n, tv_usec: (ns % 1_000_000_000n) / 1000n });
 
 /** [offset, length] of each data extent of the open file fd of `size` bytes. */
 function dataExtents(fd: number, size: bigint): [bigint, bigint][] {
@@ -44,8 +45,8 @@ function dataExtents(fd: number, size: bigint): [bigint, bigint][] {
 }
 
 interface Ghost {
-  head: Entry;
-  chunks: Entry[];
+  head: GhostFileEntry;
+  chunks: GhostChunkEntry[];
   data: Buffer[];
 }
 
@@ -53,7 +54,7 @@ function ghostOf(openPath: string, st: fs.BigIntStats, limit: number, unsupporte
   if (st.size > BigInt(limit)) throw unsupported(`an unlinked file of ${st.size} bytes (over the ghost limit of ${limit}; see --ghost-limit)`);
   const fd = fs.openSync(openPath, O_RDONLY);
   try {
-    const chunks: Entry[] = [];
+    const chunks: GhostChunkEntry[] = [];
     const data: Buffer[] = [];
     for (const [off, len] of dataExtents(fd, st.size)) {
       const buf = Buffer.alloc(Number(len));
@@ -65,7 +66,7 @@ function ghostOf(openPath: string, st: fs.BigIntStats, limit: number, unsupporte
       chunks.push({ len, off });
       data.push(buf);
     }
-    const head: Entry = {
+    const head: GhostFileEntry = {
       uid: Number(st.uid), gid: Number(st.gid), mode: Number(st.mode),
       dev: Number(st.dev), ino: st.ino,
       atim: timeval(st.atimeNs), mtim: timeval(st.mtimeNs),
@@ -82,7 +83,7 @@ export class GhostFiles implements KindDumpState {
   /** Ghost number by "dev:ino" of the unlinked file. */
   private readonly ghosts = new Map<string, Ghost>();
   private readonly numbers = new Map<string, number>();
-  private readonly remaps: Entry[] = [];
+  private readonly remaps: RemapFilePathEntry[] = [];
 
   /** limit: the largest file carried, in bytes (--ghost-limit). */
   constructor(private readonly limit: number) {}
@@ -125,10 +126,10 @@ function ghostsOf(tree: TreeImages): Map<number, number> {
   if (m) return m;
   m = new Map();
   if (fs.existsSync(path.join(tree.dir, 'remap-fpath.img'))) {
-    for (const r of readImage(tree.dir, 'remap-fpath.img').entries) {
-      const type = r['remap_type'] ?? 'LINKED';
-      if (type !== 'GHOST') throw new ImageError('remap-fpath.img', 0, `GHOST remaps only (file ${r['orig_id']} is ${type})`);
-      m.set(r['orig_id'], r['remap_id']);
+    for (const r of readImage(tree.dir, 'remap-fpath.img', 'remap-fpath').entries) {
+      const type = r.remap_type ?? 'LINKED';
+      if (type !== 'GHOST') throw new ImageError('remap-fpath.img', 0, `GHOST remaps only (file ${r.orig_id} is ${type})`);
+      m.set(r.orig_id, r.remap_id);
     }
   }
   remapCache.set(tree, m);
@@ -139,21 +140,21 @@ function ghostsOf(tree: TreeImages): Map<number, number> {
 export const ghostNumber = (tree: TreeImages, fileId: number): number | undefined => ghostsOf(tree).get(fileId);
 
 /** A ghost's size and its data as (offset, bytes) pieces, all inside the size: nothing allocated by what the image claims. */
-function readGhost(tree: TreeImages, ghost: number): { head: Entry; size: number; pieces: [number, Buffer][] } {
+function readGhost(tree: TreeImages, ghost: number): { head: GhostFileEntry; size: number; pieces: [number, Buffer][] } {
   const file = `ghost-file-${ghost}.img`;
-  const img = readImage(tree.dir, file);
-  const head = img.entries[0];
+  const img = readImage(tree.dir, file, 'ghost-file');
+  const [head, ...chunks] = img.entries;
   if (!head) throw new ImageError(file, 0, 'a ghost_file_entry');
-  if (!head['chunks']) {
+  if (!head.chunks) {
     const data = img.payloads[0] ?? Buffer.alloc(0);
     return { head, size: data.length, pieces: [[0, data]] };
   }
-  const size = Number(head['size'] ?? 0);
-  if (!Number.isSafeInteger(size) || size < 0) throw new ImageError(file, img.offsets[0]!, `a file size, found ${head['size']}`);
-  const pieces = img.entries.slice(1).map((c, i): [number, Buffer] => {
-    const off = Number(c['off']);
+  const size = Number(head.size ?? 0);
+  if (!Number.isSafeInteger(size) || size < 0) throw new ImageError(file, img.offsets[0]!, `a file size, found ${head.size}`);
+  const pieces = chunks.map((c, i): [number, Buffer] => {
+    const off = Number(c.off);
     const data = img.payloads[i + 1] ?? Buffer.alloc(0);
-    if (!Number.isSafeInteger(off) || off < 0 || off + data.length > size) throw new ImageError(file, img.offsets[i + 1]!, `a chunk inside the file's ${size} bytes, found ${data.length} at ${c['off']}`);
+    if (!Number.isSafeInteger(off) || off < 0 || off + data.length > size) throw new ImageError(file, img.offsets[i + 1]!, `a chunk inside the file's ${size} bytes, found ${data.length} at ${c.off}`);
     return [off, data];
   });
   return { head, size, pieces };
@@ -161,7 +162,7 @@ function readGhost(tree: TreeImages, ghost: number): { head: Entry; size: number
 
 /** Throws unless ghost can be recreated for file fileId. */
 export function checkGhost(tree: TreeImages, fileId: number, ghost: number): void {
-  const name: string = fileEntry(tree, fileId, 'REG')['reg']['name'];
+  const name = fileEntry(tree, fileId, 'REG').reg.name;
   let where: Beneath;
   try {
     where = resolveBeneath(name, trustedOwners(tree));
@@ -173,7 +174,7 @@ export function checkGhost(tree: TreeImages, fileId: number, ghost: number): voi
   readGhost(tree, ghost);
 }
 
-const seconds = (t: Entry | undefined): number => Number(t?.['tv_sec'] ?? 0) + Number(t?.['tv_usec'] ?? 0) / 1e6;
+const seconds = (t: Timeval | undefined): number => Number(t?.tv_sec ?? 0) + Number(t?.tv_usec ?? 0) / 1e6;
 
 /** An fd here on the recreated and unlinked inode of `ghost`, made once per restore. */
 export function ghostInode(ctx: OpenContext, ghost: number, name: string): number {
@@ -197,9 +198,9 @@ export function ghostInode(ctx: OpenContext, ghost: number, name: string): numbe
     // The size first: what no piece covers stays a hole.
     fs.ftruncateSync(fd, size);
     for (const [off, data] of pieces) for (let done = 0; done < data.length; ) done += fs.writeSync(fd, data, done, data.length - done, off + done);
-    fs.fchownSync(fd, head['uid'], head['gid']);
-    fs.fchmodSync(fd, head['mode'] & 0o7777);
-    fs.futimesSync(fd, seconds(head['atim']), seconds(head['mtim']));
+    fs.fchownSync(fd, head.uid, head.gid);
+    fs.fchmodSync(fd, head.mode & 0o7777);
+    fs.futimesSync(fd, seconds(head.atim), seconds(head.mtim));
   } finally {
     fs.unlinkSync(where);
     dir.close();

@@ -20,7 +20,9 @@ import {
 import { fileEntry } from '../restore/task-images.js';
 import { noOwner } from './file-table.js';
 import { inetDiagRequest, type InetDiag, parseInetDiag } from '../proc/net-inet-diag.js';
-import type { Entry, FdDumpOptions, FdKind, FinishContext, KindDumpState } from './kind.js';
+import type { Entry } from '../images/index.js';
+import type { InetSkEntry } from '../images/entries.js';
+import type { FdDumpOptions, FdKind, FinishContext, KindDumpState } from './kind.js';
 import {
   finishSocketState, applySocketOpts, checkSocketOpts, dumpSocketOpts, setIntOptIfDiffers, socketDomain, withSocket,
 } from './socket-opts.js';
@@ -78,9 +80,9 @@ function ipOpts(sk: number, family: number): Entry {
 }
 
 /** Address words as CRIU stores them (host u32 of network-order bytes) back to bytes. */
-export function wordsToAddr(words: number[], family: number): Buffer {
+export function wordsToAddr(words: readonly number[] | undefined, family: number): Buffer {
   const b = Buffer.alloc(family === AF_INET6 ? 16 : 4);
-  words.forEach((w, i) => { if (i * 4 < b.length) writeU32(b, w >>> 0, i * 4); });
+  (words ?? []).forEach((w, i) => { if (i * 4 < b.length) writeU32(b, w >>> 0, i * 4); });
   return b;
 }
 
@@ -187,7 +189,7 @@ export const inetSocket: FdKind<InetDumpState> = {
           const shut = inet.shutdownOf(sk, fd.info.ino, family, proto);
           if (shut) entry['shutdown'] = shut;
         }
-        files.add('INETSK', 'isk', id, entry);
+        files.add('INETSK', 'isk', id, entry as Omit<InetSkEntry, 'id'>);
       }));
     },
   },
@@ -197,7 +199,7 @@ export const inetSocket: FdKind<InetDumpState> = {
       const [family, type, proto, state] = [isk['family'], isk['type'], isk['proto'], isk['state']].map(Number);
       const what = `inet socket ${isk['ino']}`;
       if (family !== AF_INET && family !== AF_INET6) throw new Error(`criu-ts: ${what} has family ${family}, which cannot be restored`);
-      for (const k of ['src_port', 'dst_port']) {
+      for (const k of ['src_port', 'dst_port'] as const) {
         const port = Number(isk[k] ?? 0);
         if (!Number.isInteger(port) || port < 0 || port > 0xffff) throw new Error(`criu-ts: ${what} has ${k} ${isk[k]}, which is no port`);
       }

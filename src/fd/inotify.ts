@@ -6,7 +6,7 @@
 // descriptor is below the dumped one; the removals' IN_IGNORED events are then drained,
 // since the task never saw them.
 import fs from 'node:fs';
-import type { Entry } from '../images/index.js';
+import type { InotifyFileEntry, InotifyWdEntry } from '../images/entries.js';
 import { fdInfoRecords } from '../proc/fdinfo.js';
 import { inotifyAddWatch, inotifyInit, inotifyRmWatch, openByHandleAt } from '../sys/anon-fd.js';
 import { fcntl } from '../sys/proc-ops.js';
@@ -58,7 +58,7 @@ function pathOf(pid: number, sdev: number, type: number, handle: Buffer): string
   }
 }
 
-function watches(fd: OpenFd): Entry[] {
+function watches(fd: OpenFd): InotifyWdEntry[] {
   const text = fs.readFileSync(`/proc/${fd.pid}/fdinfo/${fd.fd}`, 'utf8');
   return fdInfoRecords(text, 'inotify ').map((r) => {
     const sdev = hex(r, 'sdev');
@@ -79,11 +79,11 @@ function watches(fd: OpenFd): Entry[] {
   });
 }
 
-function watchesOf(ify: Entry): Entry[] {
-  return [...((ify['wd'] ?? []) as Entry[])].sort((a, b) => a['wd'] - b['wd']);
+function watchesOf(ify: InotifyFileEntry): InotifyWdEntry[] {
+  return [...(ify.wd ?? [])].sort((a, b) => a.wd - b.wd);
 }
 
-const watchPath = (w: Entry): string | undefined => w['f_handle']?.['path'];
+const watchPath = (w: InotifyWdEntry): string | undefined => w.f_handle.path;
 
 /** Adds a watch on path that gets descriptor wd; returns how many were removed on the way. */
 function addWatchAs(fd: number, path: string, mask: number, wd: number): number {
@@ -117,18 +117,18 @@ export const inotify: FdKind = {
   },
   restore: {
     check(tree, fileId) {
-      for (const w of watchesOf(fileEntry(tree, fileId, 'INOTIFY')['ify'])) {
+      for (const w of watchesOf(fileEntry(tree, fileId, 'INOTIFY').ify)) {
         const p = watchPath(w);
-        if (p === undefined) throw new Error(`criu-ts: inotify watch ${w['wd']} (file ${fileId}) has no path; watches by file handle alone are not supported`);
-        if (!fs.existsSync(p)) throw new Error(`criu-ts: inotify watch ${w['wd']} is on ${p}, which is missing`);
+        if (p === undefined) throw new Error(`criu-ts: inotify watch ${w.wd} (file ${fileId}) has no path; watches by file handle alone are not supported`);
+        if (!fs.existsSync(p)) throw new Error(`criu-ts: inotify watch ${w.wd} is on ${p}, which is missing`);
       }
     },
     open(ctx, fileId) {
-      const ify = fileEntry(ctx.tree, fileId, 'INOTIFY')['ify'];
-      const fd = inotifyInit((Number(ify['flags']) & O_NONBLOCK) | O_CLOEXEC);
+      const ify = fileEntry(ctx.tree, fileId, 'INOTIFY').ify;
+      const fd = inotifyInit((ify.flags & O_NONBLOCK) | O_CLOEXEC);
       ctx.opened.push(fd);
       let removed = 0;
-      for (const w of watchesOf(ify)) removed += addWatchAs(fd, watchPath(w)!, Number(w['mask']), w['wd']);
+      for (const w of watchesOf(ify)) removed += addWatchAs(fd, watchPath(w)!, w.mask, w.wd);
       if (removed > 0) drain(fd);
       return fd;
     },

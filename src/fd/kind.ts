@@ -3,7 +3,8 @@
 // checks the entry and opens a file description like it, in this process, for the new
 // task to take. Every kind is listed once in ./registry.ts.
 import type fs from 'node:fs';
-import type { Entry } from '../images/index.js';
+import type { FdTypes } from '../images/entries.js';
+import type { NamespaceIdFields } from '../dump/namespaces.js';
 import type { FdInfo } from '../proc/fdinfo.js';
 import type { TreeImages } from '../restore/task-images.js';
 import type { MemoryStats } from '../dump/page-writer.js';
@@ -83,7 +84,7 @@ export interface FdDumpContext<S> {
   /** Dumps a file open in this very process (e.g. passed in a socket queue); returns its id. */
   dumpPassedFd(fd: number): number;
   /** The *_ns_id of the dumper's own namespaces (inventory root_ids), by field name. */
-  ourNamespaceIds: Readonly<Record<string, number>>;
+  ourNamespaceIds: Readonly<NamespaceIdFields>;
 }
 
 export interface FdDumper<S> {
@@ -147,7 +148,7 @@ export interface FdRefusal {
 
 export interface FdKind<S extends KindDumpState | undefined = undefined> {
   /** fd_types name: fdinfo_entry.type and file_entry.type. */
-  readonly type: string;
+  readonly type: FdTypes;
   /** The kind's state in one dump; kinds without one leave it out. */
   readonly newState?: (options: FdDumpOptions) => S;
   readonly dump?: FdDumper<S>;
@@ -156,4 +157,3 @@ export interface FdKind<S extends KindDumpState | undefined = undefined> {
   readonly refuse?: FdRefusal;
 }
 
-export type { Entry };

@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readImage, type Entry } from '../images/index.js';
-import { readTreeImages } from '../restore/task-images.js';
+import { readImage } from '../images/index.js';
+import { readTreeImages, type SharedMemoryPages } from '../restore/task-images.js';
 import { F_ADD_SEALS, F_GET_SEALS } from '../sys/fcntl.js';
 import { packageRoot } from '../sys/native.js';
 import { fcntl, memfdCreate } from '../sys/proc-ops.js';
@@ -43,10 +43,10 @@ describe('memfd', () => {
     });
     t = dumpOwn(fd, dir);
     finishInto(t.dump, dir);
-    const shmem = new Map<bigint, { pagesId: number; pagemap: Entry[] }>();
+    const shmem = new Map<bigint, SharedMemoryPages>();
     for (const f of fs.readdirSync(dir).filter((n) => n.startsWith('pagemap-shmem-'))) {
-      const [head, ...pagemap] = readImage(dir, f).entries;
-      shmem.set(BigInt(/(\d+)/.exec(f)![1]!), { pagesId: head!['pages_id'], pagemap });
+      const [head, ...pagemap] = readImage(dir, f, 'pagemap-shmem').entries;
+      shmem.set(BigInt(/(\d+)/.exec(f)![1]!), { pagesId: head!.pages_id, pagemap });
     }
     Object.assign(t.ctx.tree, { shmem });
 
@@ -77,7 +77,7 @@ describe('a memfd CRIU 4.2 dumped (fixtures/criu-4.2/zoo)', () => {
     const ctx = openContext(tree, { shellJob: false });
     cleanup.push(() => ctx.opened.forEach((fd) => fs.closeSync(fd)));
     // zoo.c: memfd_create("zoo-memfd"), ftruncate 8192, write "memfd".
-    const id = [...tree.files.values()].find((e) => e['type'] === 'MEMFD' && e['memfd']['pos'] === 5n)!['id'];
+    const id = [...tree.files.values()].find((e) => e.type === 'MEMFD' && e.memfd?.pos === 5n)!.id;
     const fd = memfdFile.open(ctx, id);
     expect(fs.readlinkSync(`/proc/self/fd/${fd}`)).toBe('/memfd:zoo-memfd (deleted)');
     expect(fs.fstatSync(fd).size).toBe(8192);

@@ -6,7 +6,8 @@
 // is a fresh open of it through /proc/self/fd, as a plain REG file.
 import fs from 'node:fs';
 import path from 'node:path';
-import { ImageError, readImage, writeImage, type Entry } from '../images/index.js';
+import { ImageError, readImage, writeImage } from '../images/index.js';
+import type { MemfdInodeEntry } from '../images/entries.js';
 import { PAGE_SIZE, PageWriter } from '../dump/page-writer.js';
 import { F_ADD_SEALS, F_GET_SEALS } from '../sys/fcntl.js';
 import { MFD_ALLOW_SEALING, MFD_CLOEXEC } from '../sys/mman.js';
@@ -24,7 +25,7 @@ interface MemfdInode {
   fd: number;
   ino: number;
   size: number;
-  entry: Entry;
+  entry: MemfdInodeEntry;
 }
 
 /** The memfd inodes of one dump, named by MEMFD entries of fds and of mappings. */
@@ -41,7 +42,7 @@ export class Memfds implements KindDumpState {
     if (!inode) {
       const fd = fs.openSync(openPath, 'r');
       const name = link.replace(/^\/memfd:/, '').replace(/ \(deleted\)$/, '');
-      const entry: Entry = {
+      const entry: MemfdInodeEntry = {
         name, uid: st.uid, gid: st.gid, size: BigInt(st.size), shmid: st.ino, seals: fcntl(fd, F_GET_SEALS),
         inode_id: BigInt(this.inodes.size + 1), mode: st.mode,
       };
@@ -80,45 +81,45 @@ export class Memfds implements KindDumpState {
   }
 }
 
-const cache = new WeakMap<TreeImages, Map<number, Entry>>();
+const cache = new WeakMap<TreeImages, Map<number, MemfdInodeEntry>>();
 
 /** memfd.img entries by inode_id. */
-function inodesOf(tree: TreeImages): Map<number, Entry> {
+function inodesOf(tree: TreeImages): Map<number, MemfdInodeEntry> {
   let m = cache.get(tree);
   if (!m) {
-    m = new Map(readImage(tree.dir, 'memfd.img').entries.map((e) => [Number(e['inode_id']), e]));
+    m = new Map(readImage(tree.dir, 'memfd.img', 'memfd').entries.map((e) => [Number(e.inode_id), e]));
     cache.set(tree, m);
   }
   return m;
 }
 
-function inodeEntry(tree: TreeImages, fileId: number): Entry {
-  const id = Number(fileEntry(tree, fileId, 'MEMFD')['memfd']['inode_id']);
+function inodeEntry(tree: TreeImages, fileId: number): MemfdInodeEntry {
+  const id = fileEntry(tree, fileId, 'MEMFD').memfd.inode_id;
   const inode = inodesOf(tree).get(id);
   if (!inode) throw new ImageError('memfd.img', 0, `memfd inode ${id} (of file ${fileId})`);
   return inode;
 }
 
 /** The memfd of inode, created and filled the first time. */
-function memfdOf(ctx: OpenContext, inode: Entry): number {
-  const key = `memfd-inode:${inode['inode_id']}`;
+function memfdOf(ctx: OpenContext, inode: MemfdInodeEntry): number {
+  const key = `memfd-inode:${inode.inode_id}`;
   const known = ctx.state.get(key) as number | undefined;
   if (known !== undefined) return known;
-  const fd = memfdCreate(inode['name'], MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  const fd = memfdCreate(inode.name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
   ctx.opened.push(fd);
-  const size = Number(inode['size']);
-  if (!Number.isSafeInteger(size) || size < 0) throw new ImageError('memfd.img', 0, `a file size for memfd inode ${inode['inode_id']}, found ${inode['size']}`);
+  const size = Number(inode.size);
+  if (!Number.isSafeInteger(size) || size < 0) throw new ImageError('memfd.img', 0, `a file size for memfd inode ${inode.inode_id}, found ${inode.size}`);
   // Pages are whole: the last one is filled up to its end, then cut back to the size.
   const pagesEnd = Math.ceil(size / PAGE_SIZE) * PAGE_SIZE;
   fs.ftruncateSync(fd, pagesEnd);
-  const shmid = BigInt(inode['shmid']);
+  const shmid = BigInt(inode.shmid);
   const pages = ctx.tree.shmem.get(shmid);
   if (pages) fillSharedMemory(fd, BigInt(pagesEnd), shmid, ctx.tree.dir, pages);
   fs.ftruncateSync(fd, size);
-  fs.fchownSync(fd, inode['uid'], inode['gid']);
-  if (inode['mode'] !== undefined) fs.fchmodSync(fd, inode['mode'] & 0o7777);
+  fs.fchownSync(fd, inode.uid, inode.gid);
+  if (inode.mode !== undefined) fs.fchmodSync(fd, inode.mode & 0o7777);
   // Last: a seal may forbid the writes and resizes above.
-  if (inode['seals']) fcntl(fd, F_ADD_SEALS, Number(inode['seals']));
+  if (inode.seals) fcntl(fd, F_ADD_SEALS, inode.seals);
   ctx.state.set(key, fd);
   return fd;
 }
@@ -144,8 +145,8 @@ export const memfd: FdKind<Memfds> = {
       inodeEntry(tree, fileId);
     },
     open(ctx, fileId) {
-      const m = fileEntry(ctx.tree, fileId, 'MEMFD')['memfd'];
-      return reopen(ctx, fileId, Number(m['flags']), BigInt(m['pos'] ?? 0));
+      const m = fileEntry(ctx.tree, fileId, 'MEMFD').memfd;
+      return reopen(ctx, fileId, m.flags, m.pos);
     },
     reopen: (ctx, fileId, flags) => reopen(ctx, fileId, flags, 0n),
   },

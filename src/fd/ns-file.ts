@@ -17,11 +17,11 @@ function kindOfLink(link: string): NamespaceKind | undefined {
 
 /** The namespace kind file `fileId` is of, which must be one of the dumper's (what a restore reopens). */
 function ourNamespace(tree: TreeImages, fileId: number): NamespaceKind {
-  const nsf = fileEntry(tree, fileId, 'NS')['nsf'];
-  const kind = namespaceKinds.find((k) => k.flag === nsf['ns_cflag']);
-  if (!kind) throw new Error(`criu-ts: file ${fileId} is a namespace file of an unknown kind (ns_cflag 0x${Number(nsf['ns_cflag']).toString(16)})`);
-  if (tree.inventory['root_ids']?.[kind.field] !== nsf['ns_id']) {
-    throw new Error(`criu-ts: file ${fileId} is a ${kind.kind} namespace file of the tree's own namespace ${nsf['ns_id']}, which cannot be restored yet`);
+  const nsf = fileEntry(tree, fileId, 'NS').nsf;
+  const kind = namespaceKinds.find((k) => k.flag === nsf.ns_cflag);
+  if (!kind) throw new Error(`criu-ts: file ${fileId} is a namespace file of an unknown kind (ns_cflag 0x${nsf.ns_cflag.toString(16)})`);
+  if (tree.inventory.root_ids?.[kind.field] !== nsf.ns_id) {
+    throw new Error(`criu-ts: file ${fileId} is a ${kind.kind} namespace file of the tree's own namespace ${nsf.ns_id}, which cannot be restored yet`);
   }
   return kind;
 }
@@ -33,8 +33,10 @@ export const nsFile: FdKind = {
     dump(fd, { files, ourNamespaceIds }) {
       const kind = kindOfLink(fd.link)!;
       if (fd.stat().ino !== fs.statSync(`/proc/self/ns/${kind.kind}`).ino) throw fd.unsupported(`a file of a ${kind.kind} namespace other than criu-ts's`);
-      return files.shared(fd.fileKey, (id) =>
-        files.add('NS', 'nsf', id, { ns_id: ourNamespaceIds[kind.field], ns_cflag: kind.flag, flags: fd.flags }));
+      const nsId = ourNamespaceIds[kind.field];
+      // The dumper's ids name every namespace kind its /proc/self/ns has.
+      if (nsId === undefined) throw fd.unsupported(`a ${kind.kind} namespace criu-ts has no id for`);
+      return files.shared(fd.fileKey, (id) => files.add('NS', 'nsf', id, { ns_id: nsId, ns_cflag: kind.flag, flags: fd.flags }));
     },
   },
   restore: {

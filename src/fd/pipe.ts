@@ -5,7 +5,8 @@
 // mode names (further ids of one end get their own description through /proc/self/fd, as
 // they had their own before).
 import fs from 'node:fs';
-import { writeImage, type Entry } from '../images/index.js';
+import { writeImage } from '../images/index.js';
+import type { PipeDataEntry } from '../images/entries.js';
 import { isSysError } from '../sys/native.js';
 import { borrowFd, fcntl, pipe2, tee } from '../sys/proc-ops.js';
 import { F_GETFL, F_GETPIPE_SZ, F_SETFL, F_SETPIPE_SZ, O_ACCMODE, O_CLOEXEC, O_NONBLOCK, O_RDONLY, O_WRONLY, SPLICE_F_NONBLOCK } from '../sys/fcntl.js';
@@ -45,7 +46,7 @@ export function borrowReadEnd(fd: OpenFd): number {
 /** The unread bytes of the pipes (or FIFOs) of a dump, once per pipe inode, for pipes-data.img (fifo-data.img). */
 export class PipeData implements KindDumpState {
   private readonly seen = new Set<number>();
-  private readonly entries: Entry[] = [];
+  private readonly entries: PipeDataEntry[] = [];
   private readonly payloads: Buffer[] = [];
 
   constructor(private readonly file: 'pipes-data' | 'fifo-data') {}
@@ -129,9 +130,9 @@ export const pipe: FdKind<PipeData> = {
       fileEntry(tree, fileId, 'PIPE');
     },
     open(ctx, fileId) {
-      const pipe = fileEntry(ctx.tree, fileId, 'PIPE')['pipe'];
-      const flags = Number(pipe['flags']);
-      const p = pipeOf(ctx, pipe['pipe_id']);
+      const pipe = fileEntry(ctx.tree, fileId, 'PIPE').pipe;
+      const flags = pipe.flags;
+      const p = pipeOf(ctx, pipe.pipe_id);
       const end = (flags & O_ACCMODE) === O_WRONLY ? 1 : 0;
       let fd = p.ends[end];
       if (p.used[end]) {

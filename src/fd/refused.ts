@@ -1,6 +1,7 @@
 // fd kinds criu-ts recognises but cannot dump yet: refused by name, so the user learns what
 // stopped the dump (and the tree runs on). Each leaves the table once it has both halves.
 import { AF_NETLINK, AF_PACKET } from '../sys/socket.js';
+import type { FdTypes } from '../images/entries.js';
 import type { FdKind } from './kind.js';
 import { socketDomain } from './socket-opts.js';
 
@@ -9,7 +10,7 @@ const TUN_RDEV = (10 << 8) | 200;
 
 const anon = (name: string) => (link: string) => link === `anon_inode:${name}`;
 
-function refused(type: string, what: string, matches: (link: string) => boolean): FdKind {
+function refused(type: FdTypes, what: string, matches: (link: string) => boolean): FdKind {
   return { type, refuse: { what, matches: (fd) => matches(fd.link) } };
 }
 

@@ -2,30 +2,31 @@
 // dumped as REG with their path, open flags and offset, reopened by path with those flags
 // at that offset. A file unlinked while open is a REG too, remapped to a ghost (ghost-file.ts).
 import fs from 'node:fs';
+import type { RegFileEntry } from '../images/entries.js';
 import { lseek } from '../sys/restore.js';
 import { O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC } from '../sys/fcntl.js';
 import { fileEntry } from '../restore/task-images.js';
 import { usablePath } from '../restore/beneath.js';
 import { regFileBody } from './file-table.js';
 import { checkGhost, GhostFiles, ghostInode, ghostNumber, isUnlinkedPath } from './ghost-file.js';
-import type { Entry, FdKind, OpenContext } from './kind.js';
+import type { FdKind, OpenContext } from './kind.js';
 
 // Flags open(2) takes only at creation; the kernel drops them from f_flags anyway.
 const CREATION_FLAGS = O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC;
 
 /** Opens the file a reg_file_entry names, with its flags, at its position. */
-export function openReg(ctx: OpenContext, reg: Entry): number {
-  const fd = fs.openSync(usablePath(reg['name']), Number(reg['flags']) & ~CREATION_FLAGS);
+export function openReg(ctx: OpenContext, reg: Pick<RegFileEntry, 'name' | 'flags' | 'pos'>): number {
+  const fd = fs.openSync(usablePath(reg.name), reg.flags & ~CREATION_FLAGS);
   ctx.opened.push(fd);
-  const pos = BigInt(reg['pos'] ?? 0);
+  const pos = reg.pos;
   if (pos !== 0n) lseek(fd, pos);
   return fd;
 }
 
 /** File fileId, a deleted file, opened on the recreated inode of its ghost (its entry changed by `change`). */
-function openGhost(ctx: OpenContext, fileId: number, ghost: number, change: Entry): number {
-  const reg = fileEntry(ctx.tree, fileId, 'REG')['reg'];
-  const inode = ghostInode(ctx, ghost, reg['name']);
+function openGhost(ctx: OpenContext, fileId: number, ghost: number, change: Partial<RegFileEntry>): number {
+  const reg = fileEntry(ctx.tree, fileId, 'REG').reg;
+  const inode = ghostInode(ctx, ghost, reg.name);
   return openReg(ctx, { ...reg, ...change, name: `/proc/self/fd/${inode}` });
 }
 
@@ -46,13 +47,13 @@ export const regFile: FdKind<GhostFiles> = {
     check(tree, fileId) {
       const ghost = ghostNumber(tree, fileId);
       if (ghost !== undefined) return checkGhost(tree, fileId, ghost);
-      const name = usablePath(fileEntry(tree, fileId, 'REG')['reg']['name']);
+      const name = usablePath(fileEntry(tree, fileId, 'REG').reg.name);
       if (name.endsWith(' (deleted)')) throw new Error(`criu-ts: cannot restore the deleted file ${name} yet`);
       if (!fs.existsSync(name)) throw new Error(`criu-ts: file ${name} (id ${fileId}) is missing`);
     },
     open(ctx, fileId) {
       const ghost = ghostNumber(ctx.tree, fileId);
-      return ghost === undefined ? openReg(ctx, fileEntry(ctx.tree, fileId, 'REG')['reg']) : openGhost(ctx, fileId, ghost, {});
+      return ghost === undefined ? openReg(ctx, fileEntry(ctx.tree, fileId, 'REG').reg) : openGhost(ctx, fileId, ghost, {});
     },
     reopen: (ctx, fileId, flags) => openGhost(ctx, fileId, ghostNumber(ctx.tree, fileId)!, { flags, pos: 0n }),
   },

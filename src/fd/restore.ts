@@ -1,6 +1,6 @@
 // The fd plan of a task: every fdinfo entry checked against the kinds of the registry,
 // then opened here so the new task only has to move them into place.
-import type { Entry } from '../images/index.js';
+import type { FdinfoEntry } from '../images/entries.js';
 import { FD_CLOEXEC } from '../sys/fcntl.js';
 import type { TaskImages, TreeImages } from '../restore/task-images.js';
 import type { FdRestoreOptions, FdRestorer, OpenContext } from './kind.js';
@@ -14,12 +14,12 @@ export interface TaskFd {
   cloexec: boolean;
 }
 
-const fdRestorer = (e: Entry, pid: number): FdRestorer => restorerOf(String(e['type']), `fd ${e['fd']} of task ${pid}`);
+const fdRestorer = (e: FdinfoEntry, pid: number): FdRestorer => restorerOf(String(e.type), `fd ${e.fd} of task ${pid}`);
 
-const fileRestorer = (tree: TreeImages, fileId: number): FdRestorer => restorerOf(String(tree.files.get(fileId)?.['type']), `file ${fileId}`);
+const fileRestorer = (tree: TreeImages, fileId: number): FdRestorer => restorerOf(String(tree.files.get(fileId)?.type), `file ${fileId}`);
 
 export function checkFds(task: TaskImages, tree: TreeImages, options: FdRestoreOptions): void {
-  for (const e of task.fds) fdRestorer(e, task.pid).check(tree, e['id'], options);
+  for (const e of task.fds) fdRestorer(e, task.pid).check(tree, e.id, options);
 }
 
 /** A fresh context for the openers of one restore. */
@@ -44,18 +44,18 @@ function openFile(ctx: OpenContext, id: number, kind: FdRestorer, check: boolean
 /** Opens a file the restore makes (memfd, deleted file) anew with flags, for a mapping. */
 export function reopenRecreated(ctx: OpenContext, fileId: number, flags: number): number {
   const kind = fileRestorer(ctx.tree, fileId);
-  if (!kind.reopen) throw new Error(`criu-ts: file ${fileId} (${ctx.tree.files.get(fileId)?.['type']}) cannot be mapped again`);
+  if (!kind.reopen) throw new Error(`criu-ts: file ${fileId} (${ctx.tree.files.get(fileId)?.type}) cannot be mapped again`);
   return kind.reopen(ctx, fileId, flags);
 }
 
 /** Opens the task's files. */
 export function openFds(task: TaskImages, ctx: OpenContext): TaskFd[] {
   const out: TaskFd[] = task.fds.map((e) => ({
-    fd: e['fd'],
-    source: openFile(ctx, e['id'], fdRestorer(e, task.pid), false),
-    cloexec: (e['flags'] & FD_CLOEXEC) !== 0,
+    fd: e.fd,
+    source: openFile(ctx, e.id, fdRestorer(e, task.pid), false),
+    cloexec: (e.flags & FD_CLOEXEC) !== 0,
   }));
   const byNumber = new Map(out.map((f) => [f.fd, f.source]));
-  for (const e of task.fds) fdRestorer(e, task.pid).afterOpen?.(ctx, e['id'], byNumber.get(e['fd'])!, byNumber);
+  for (const e of task.fds) fdRestorer(e, task.pid).afterOpen?.(ctx, e.id, byNumber.get(e.fd)!, byNumber);
   return out.sort((a, b) => a.fd - b.fd);
 }

@@ -22,8 +22,8 @@ export const signalfd: FdKind = {
       fileEntry(tree, fileId, 'SIGNALFD');
     },
     open(ctx, fileId) {
-      const sgfd = fileEntry(ctx.tree, fileId, 'SIGNALFD')['sgfd'];
-      const fd = signalfdCreate(BigInt(sgfd['sigmask']), (Number(sgfd['flags']) & O_NONBLOCK) | O_CLOEXEC);
+      const sgfd = fileEntry(ctx.tree, fileId, 'SIGNALFD').sgfd;
+      const fd = signalfdCreate(sgfd.sigmask, (sgfd.flags & O_NONBLOCK) | O_CLOEXEC);
       ctx.opened.push(fd);
       return fd;
     },

@@ -3,7 +3,7 @@
 // that was left and its interval, then its unread expirations. A timer set with
 // TFD_TIMER_ABSTIME stays absolute (so that a clock set still cancels it under
 // TFD_TIMER_CANCEL_ON_SET): its expiry is now + the time left.
-import type { Entry } from '../images/index.js';
+import type { TimerfdEntry } from '../images/entries.js';
 import type { FdInfo } from '../proc/fdinfo.js';
 import { clockNowNs, timerfdCreate, timerfdSetTicks, timerfdSettime, type TimerSpec } from '../sys/anon-fd.js';
 import { O_CLOEXEC, O_NONBLOCK } from '../sys/fcntl.js';
@@ -25,13 +25,12 @@ function pair(info: FdInfo, key: string): [bigint, bigint] {
  * timer that expired and was not read since shows 0 left (the kernel moves it on at the
  * next read); 0 would disarm it, so it gets a whole interval instead.
  */
-export function timerSetting(tfd: Entry, nowNs: () => bigint): { flags: number; spec: TimerSpec } {
-  const n = (v: unknown): bigint => BigInt((v as bigint | number | undefined) ?? 0);
-  const interval = { intervalSec: n(tfd['isec']), intervalNsec: n(tfd['insec']) };
-  let left = n(tfd['vsec']) * NS + n(tfd['vnsec']);
+export function timerSetting(tfd: Pick<TimerfdEntry, 'vsec' | 'vnsec' | 'isec' | 'insec' | 'settime_flags'>, nowNs: () => bigint): { flags: number; spec: TimerSpec } {
+  const interval = { intervalSec: tfd.isec, intervalNsec: tfd.insec };
+  let left = tfd.vsec * NS + tfd.vnsec;
   if (left === 0n) left = interval.intervalSec * NS + interval.intervalNsec;
   if (left === 0n) return { flags: 0, spec: { valueSec: 0n, valueNsec: 0n, ...interval } }; // disarmed
-  const flags = Number(tfd['settime_flags'] ?? 0);
+  const flags = tfd.settime_flags;
   const value = flags & TFD_TIMER_ABSTIME ? nowNs() + left : left;
   return { flags, spec: { valueSec: value / NS, valueNsec: value % NS, ...interval } };
 }
@@ -59,14 +58,14 @@ export const timerfd: FdKind = {
       fileEntry(tree, fileId, 'TIMERFD');
     },
     open(ctx, fileId) {
-      const tfd = fileEntry(ctx.tree, fileId, 'TIMERFD')['tfd'];
-      const clockid = Number(tfd['clockid']);
-      const fd = timerfdCreate(clockid, (Number(tfd['flags']) & O_NONBLOCK) | O_CLOEXEC);
+      const tfd = fileEntry(ctx.tree, fileId, 'TIMERFD').tfd;
+      const clockid = tfd.clockid;
+      const fd = timerfdCreate(clockid, (tfd.flags & O_NONBLOCK) | O_CLOEXEC);
       ctx.opened.push(fd);
       const { flags, spec } = timerSetting(tfd, () => clockNowNs(clockid));
       timerfdSettime(fd, flags, spec);
       // After settime, which clears the count.
-      const ticks = BigInt(tfd['ticks'] ?? 0);
+      const ticks = tfd.ticks;
       if (ticks !== 0n) timerfdSetTicks(fd, ticks);
       return fd;
     },

@@ -6,7 +6,8 @@
 // that led the terminal's foreground group takes the foreground back (see foregroundOf).
 // Without --shell-job, or for other terminals, the fd is refused.
 import fs from 'node:fs';
-import { ImageError, readImage, writeImage, type Entry } from '../images/index.js';
+import { ImageError, readImage, writeImage } from '../images/index.js';
+import type { TtyFileEntry, TtyInfoEntry, WinsizeEntry } from '../images/entries.js';
 import { parseStat } from '../proc/stat.js';
 import { O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC } from '../sys/fcntl.js';
 import { readU16, writeU16 } from '../sys/host-order.js';
@@ -30,7 +31,7 @@ export function isTerminal(st: fs.Stats): boolean {
   return st.isCharacterDevice() && TTY_MAJORS.has(major(st.rdev));
 }
 
-function ttyInfo(fd: OpenFd, id: number, rdev: number): Entry {
+function ttyInfo(fd: OpenFd, id: number, rdev: number): TtyInfoEntry {
   const own = borrowFd(fd.pid, fd.fd);
   try {
     const ws = ioctlRead(own, abi.getWinsize, 8);
@@ -53,20 +54,20 @@ function ttyInfo(fd: OpenFd, id: number, rdev: number): Entry {
 
 /** The terminals of one dump: a tty-info.img entry each. */
 export class TtyInfos implements KindDumpState {
-  readonly entries: Entry[] = [];
+  readonly entries: TtyInfoEntry[] = [];
 
   finish({ dir }: { dir: string }): void {
     if (this.entries.length) writeImage(dir, 'tty-info.img', 'tty-info', this.entries);
   }
 }
 
-const infoCache = new WeakMap<TreeImages, Map<number, Entry>>();
+const infoCache = new WeakMap<TreeImages, Map<number, TtyInfoEntry>>();
 
 /** tty-info.img entry `id`. */
-function ttyInfoOf(tree: TreeImages, id: number): Entry {
+function ttyInfoOf(tree: TreeImages, id: number): TtyInfoEntry {
   let m = infoCache.get(tree);
   if (!m) {
-    m = new Map(readImage(tree.dir, 'tty-info.img').entries.map((e) => [Number(e['id']), e]));
+    m = new Map(readImage(tree.dir, 'tty-info.img', 'tty-info').entries.map((e) => [e.id, e]));
     infoCache.set(tree, m);
   }
   const info = m.get(id);
@@ -74,9 +75,9 @@ function ttyInfoOf(tree: TreeImages, id: number): Entry {
   return info;
 }
 
-const ttyOf = (tree: TreeImages, fileId: number): { tty: Entry; info: Entry } => {
-  const tty = fileEntry(tree, fileId, 'TTY')['tty'];
-  return { tty, info: ttyInfoOf(tree, Number(tty['tty_info_id'])) };
+const ttyOf = (tree: TreeImages, fileId: number): { tty: TtyFileEntry; info: TtyInfoEntry } => {
+  const tty = fileEntry(tree, fileId, 'TTY').tty;
+  return { tty, info: ttyInfoOf(tree, tty.tty_info_id) };
 };
 
 /** Our stdio fds that are our controlling terminal (rdev). */
@@ -94,7 +95,7 @@ function stdioOnTerminal(rdev: number): number[] {
  * /dev/tty instead (the same terminal, another file).
  */
 export function keepTerminalSettings(tree: TreeImages): void {
-  if (![...tree.files.values()].some((f) => f['type'] === 'TTY')) return;
+  if (![...tree.files.values()].some((f) => f.type === 'TTY')) return;
   const rdev = parseStat(fs.readFileSync('/proc/self/stat', 'utf8')).ttyNr;
   for (const fd of stdioOnTerminal(rdev)) {
     const tty = fs.openSync('/dev/tty', fs.constants.O_RDWR | fs.constants.O_NOCTTY);
@@ -118,23 +119,26 @@ function ourTerminal(): string {
 // Flags open(2) takes only at creation, and O_NOCTTY: the terminal is ours already.
 const REOPEN_DROPPED = O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC;
 
+/** struct winsize, in its order. */
+const WINSIZE_FIELDS = ['ws_row', 'ws_col', 'ws_xpixel', 'ws_ypixel'] as const satisfies readonly (keyof WinsizeEntry)[];
+
 /** Puts the dumped termios, locked termios and window size on terminal fd. */
-function applySettings(fd: number, info: Entry): void {
-  if (info['termios']) ioctlWrite(fd, abi.setTermios, encodeTermios(info['termios'], abi.termios.size));
-  if (info['termios_locked']) ioctlWrite(fd, abi.setLockedTermios, encodeTermios(info['termios_locked'], abi.lockedSize));
-  const ws = info['winsize'];
+function applySettings(fd: number, info: TtyInfoEntry): void {
+  if (info.termios) ioctlWrite(fd, abi.setTermios, encodeTermios(info.termios, abi.termios.size));
+  if (info.termios_locked) ioctlWrite(fd, abi.setLockedTermios, encodeTermios(info.termios_locked, abi.lockedSize));
+  const ws = info.winsize;
   if (ws) {
     const b = Buffer.alloc(8);
-    ['ws_row', 'ws_col', 'ws_xpixel', 'ws_ypixel'].forEach((k, i) => writeU16(b, Number(ws[k]) & 0xffff, 2 * i));
+    WINSIZE_FIELDS.forEach((k, i) => writeU16(b, ws[k] & 0xffff, 2 * i));
     ioctlWrite(fd, abi.setWinsize, b);
   }
 }
 
 function openTerminal(ctx: OpenContext, fileId: number): number {
   const { tty, info } = ttyOf(ctx.tree, fileId);
-  const fd = fs.openSync(ourTerminal(), Number(tty['flags']) & ~REOPEN_DROPPED);
+  const fd = fs.openSync(ourTerminal(), tty.flags & ~REOPEN_DROPPED);
   ctx.opened.push(fd);
-  const key = `tty-settings:${info['id']}`;
+  const key = `tty-settings:${info.id}`;
   if (!ctx.state.has(key)) {
     ctx.state.set(key, true);
     applySettings(fd, info);
@@ -148,7 +152,7 @@ function openTerminal(ctx: OpenContext, fileId: number): number {
  */
 export function foregroundOf(tree: TreeImages, fileId: number): number {
   const { info } = ttyOf(tree, fileId);
-  return info['sid'] ? Number(info['pgrp']) : 0;
+  return info.sid ? info.pgrp : 0;
 }
 
 export const tty: FdKind<TtyInfos> = {
@@ -168,7 +172,7 @@ export const tty: FdKind<TtyInfos> = {
   restore: {
     check(tree, fileId, options) {
       const { info } = ttyOf(tree, fileId);
-      if (info['type'] !== 'PTY') throw new Error(`criu-ts: terminal file ${fileId} is a ${info['type']} terminal; only pseudo-terminals of a shell job can be restored yet`);
+      if (info.type !== 'PTY') throw new Error(`criu-ts: terminal file ${fileId} is a ${info.type} terminal; only pseudo-terminals of a shell job can be restored yet`);
       if (!options.shellJob) throw new Error(`criu-ts: file ${fileId} is the terminal of a shell job; restore it with --shell-job (-j)`);
     },
     open: openTerminal,

@@ -100,7 +100,7 @@ describe('named unix sockets', () => {
     } finally {
       process.chdir(cwd);
     }
-    const usk = t.files.entries[0]!['usk'];
+    const usk = t.files.entries[0]!.usk!;
     expect(usk).toMatchObject({ state: 10, backlog: 3, name_dir: fs.realpathSync(dir) });
     expect(usk['deleted']).toBeUndefined();
     const nl = t.open(0);
@@ -119,7 +119,7 @@ describe('named unix sockets', () => {
     connect(c, sockaddrUn(Buffer.from(name)));
     fs.unlinkSync(name);
     const t = roundTrip([l, c]);
-    expect(t.files.entries[0]!['usk']['deleted']).toBe(true);
+    expect(t.files.entries[0]!.usk!.deleted).toBe(true);
     fs.closeSync(ours.splice(ours.indexOf(l), 1)[0]!);
     const [nl, nc] = [t.open(0), t.open(1)];
     expect(fs.existsSync(name)).toBe(true); // bound for the client to connect through
@@ -207,7 +207,7 @@ describe('named unix sockets', () => {
     bind(server, sockaddrUn(name));
     connect(client, sockaddrUn(name));
     const t = roundTrip([client], true);
-    expect(t.files.entries.map((e) => e['usk']['uflags'])).toEqual([0, 1]);
+    expect(t.files.entries.map((e) => e.usk!.uflags)).toEqual([0, 1]);
     send(t.open(0), Buffer.from('from the restored client'));
     expect(read(server)).toBe('from the restored client');
   });
@@ -251,7 +251,7 @@ describe('unix socket queues beyond a pair', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'criu-ts-unix-'));
     dirs.push(dir);
     const running = dumpOwn([l, c], dir, { leaveRunning: true });
-    expect(running.dump.files.entries[1]!['usk']['peer']).toBe(fs.fstatSync(l).ino);
+    expect(running.dump.files.entries[1]!.usk!.peer).toBe(fs.fstatSync(l).ino);
     expect(() => finishInto(running.dump, dir)).toThrow(/not accepted yet/);
     const { dump } = dumpOwn([], dir);
     const ids = [l, c].map((fd) => dump.dumpFd(process.pid, fd)['id']);

@@ -14,6 +14,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { readImage, writeImage, type Entry } from '../images/index.js';
+import type { UnixSkEntry } from '../images/entries.js';
 import { parseUnixDiag, type UnixDiag, unixDiagRequest } from '../proc/net-unix-diag.js';
 import { F_GETFL, F_SETFL, O_ACCMODE, O_CLOEXEC, O_NONBLOCK, O_PATH } from '../sys/fcntl.js';
 import { isSysError } from '../sys/native.js';
@@ -217,7 +218,7 @@ function unixState(ctx: OpenContext): UnixRestore {
 
 function indexByIno(tree: TreeImages): Map<number, Entry> {
   const out = new Map<number, Entry>();
-  for (const f of tree.files.values()) if (f['type'] === 'UNIXSK') out.set(f['usk']['ino'], f['usk']);
+  for (const f of tree.files.values()) if (f.type === 'UNIXSK' && f.usk) out.set(f.usk.ino, f.usk);
   return out;
 }
 
@@ -461,7 +462,7 @@ export const unixSocket: FdKind<UnixSockets> = {
             for (const p of peekQueue(borrowed, sk.type, (sk.shutdown & RCV_SHUTDOWN) !== 0)) state.queuePacket(id, p, dumpPassedFd);
           }
         });
-        files.add('UNIXSK', 'usk', id, entry);
+        files.add('UNIXSK', 'usk', id, entry as Omit<UnixSkEntry, 'id'>);
         state.add(sk.ino, entry['peer'], { pid: fd.pid, fd: fd.fd }, listener && sk.wqueue ? id : undefined);
       });
     },

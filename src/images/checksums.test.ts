@@ -39,10 +39,10 @@ describe('checksums.img', () => {
   };
 
   it('covers every image file, the pages by pagemap entry, and verifies', () => {
-    const listed = readImage(dir, CHECKSUMS_FILE).entries;
-    expect(listed.map((e) => e['file'])).toEqual(['pagemap-7.img', 'pstree.img']);
-    expect(listed[0]!['pages_file']).toBe(PAGES);
-    expect(listed[0]!['pages_sha256']).toHaveLength(2);
+    const listed = readImage(dir, CHECKSUMS_FILE, 'checksums').entries;
+    expect(listed.map((e) => e.file)).toEqual(['pagemap-7.img', 'pstree.img']);
+    expect(listed[0]!.pages_file).toBe(PAGES);
+    expect(listed[0]!.pages_sha256).toHaveLength(2);
     expect(verifyImages(dir)).toEqual({ files: 2, pageEntries: 2, pages: 3 });
   });
 

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PE_PARENT, PE_PRESENT } from './format.js';
 import { ImageError } from './error.js';
-import { decodeImage, readImage, writeImage, type Entry } from './index.js';
+import { decodeImage, readImage, writeImage, type ImageChecksumEntry, type ImageFile, type ImageOf, type PagemapEntry } from './index.js';
 import { KINDS, RAW_PAGES_KIND, kindOfFile } from './kinds.js';
 import { PAGE_SIZE } from '../sys/page-size.js';
 
@@ -29,15 +29,20 @@ function sealable(dir: string): string[] {
   }).sort();
 }
 
+/** Whether img holds a pagemap (its head, then pagemap entries), as its magic says. */
+function isPagemap(img: ImageFile): img is ImageOf<'pagemap' | 'pagemap-shmem'> {
+  return KINDS[img.kind]?.magic === 'PAGEMAP';
+}
+
 /** A pagemap entry's pages in its pages file, or none (pages in a parent image or absent). */
-function pagesOf(pe: Entry): bigint {
-  const flags: number = pe['flags'] ?? PE_PRESENT;
-  if (flags & PE_PARENT || pe['in_parent'] || !(flags & PE_PRESENT)) return 0n;
-  return BigInt(pe['nr_pages'] ?? pe['compat_nr_pages'] ?? 0);
+function pagesOf(pe: PagemapEntry): bigint {
+  const flags = pe.flags ?? PE_PRESENT;
+  if (flags & PE_PARENT || pe.in_parent || !(flags & PE_PRESENT)) return 0n;
+  return BigInt(pe.nr_pages ?? pe.compat_nr_pages ?? 0);
 }
 
 /** Hashes the pages of each pagemap entry in turn from the pages file, calling got(i, at, digest). */
-function hashPages(dir: string, pagesFile: string, pagemap: Entry[], got: (i: number, at: number, digest: Buffer) => void): number {
+function hashPages(dir: string, pagesFile: string, pagemap: PagemapEntry[], got: (i: number, at: number, digest: Buffer) => void): number {
   let fd: number;
   try {
     fd = fs.openSync(path.join(dir, pagesFile), 'r');
@@ -53,7 +58,7 @@ function hashPages(dir: string, pagesFile: string, pagemap: Entry[], got: (i: nu
       const h = createHash('sha256');
       while (left > 0) {
         const n = fs.readSync(fd, buf, 0, Math.min(left, CHUNK), at);
-        if (n === 0) throw new ImageError(pagesFile, at, `truncated pages of entry ${i} (vaddr ${hex(BigInt(pe['vaddr'] ?? 0))}): ${left} bytes missing`);
+        if (n === 0) throw new ImageError(pagesFile, at, `truncated pages of entry ${i} (vaddr ${hex(BigInt(pe.vaddr ?? 0))}): ${left} bytes missing`);
         h.update(buf.subarray(0, n));
         at += n;
         left -= n;
@@ -66,22 +71,24 @@ function hashPages(dir: string, pagesFile: string, pagemap: Entry[], got: (i: nu
   }
 }
 
-function checksumOf(dir: string, file: string): Entry {
+function checksumOf(dir: string, file: string): ImageChecksumEntry {
   const buf = fs.readFileSync(path.join(dir, file));
   const img = decodeImage(buf, file);
   const bounds = [...img.offsets, buf.length];
-  const entry: Entry = {
+  const entry: ImageChecksumEntry = {
     file,
     size: BigInt(buf.length),
     sha256: sha256(buf),
     entry_offsets: img.offsets,
     entry_sha256: img.offsets.map((o, i) => sha256(buf.subarray(o, bounds[i + 1]))),
   };
-  if (KINDS[img.kind]?.magic === 'PAGEMAP' && img.entries[0]?.['pages_id'] !== undefined) {
-    entry['pages_file'] = `pages-${img.entries[0]['pages_id']}.img`;
+  if (isPagemap(img) && img.entries[0]?.pages_id !== undefined) {
+    const [head, ...pagemap] = img.entries;
+    const pagesFile = `pages-${head.pages_id}.img`;
+    entry.pages_file = pagesFile;
     const digests: Buffer[] = [];
-    hashPages(dir, entry['pages_file'], img.entries.slice(1), (_i, _at, d) => digests.push(d));
-    entry['pages_sha256'] = digests;
+    hashPages(dir, pagesFile, pagemap, (_i, _at, d) => digests.push(d));
+    entry.pages_sha256 = digests;
   }
   return entry;
 }
@@ -100,14 +107,14 @@ export interface Verified {
 }
 
 /** Where in file the bytes differ from what its checksum says, as an ImageError. */
-function mismatch(c: Entry, buf: Buffer): ImageError {
-  const file: string = c['file'];
-  const size = Number(c['size']);
+function mismatch(c: ImageChecksumEntry, buf: Buffer): ImageError {
+  const file = c.file;
+  const size = Number(c.size);
   if (buf.length !== size) return new ImageError(file, Math.min(buf.length, size), `expected ${size} bytes as checksums.img says, found ${buf.length}`);
-  const offsets: number[] = c['entry_offsets'] ?? [];
+  const offsets = c.entry_offsets ?? [];
   const bounds = [...offsets, size];
   for (const [i, o] of offsets.entries()) {
-    if (!sha256(buf.subarray(o, bounds[i + 1])).equals(c['entry_sha256']?.[i] ?? Buffer.alloc(0))) {
+    if (!sha256(buf.subarray(o, bounds[i + 1])).equals(c.entry_sha256?.[i] ?? Buffer.alloc(0))) {
       return new ImageError(file, o, `entry ${i} does not match its checksum in checksums.img`);
     }
   }
@@ -121,11 +128,11 @@ function mismatch(c: Entry, buf: Buffer): ImageError {
  */
 export function verifyImages(dir: string): Verified | undefined {
   if (!fs.existsSync(path.join(dir, CHECKSUMS_FILE))) return undefined;
-  const listed = readImage(dir, CHECKSUMS_FILE).entries;
+  const listed = readImage(dir, CHECKSUMS_FILE, 'checksums').entries;
   const out: Verified = { files: 0, pageEntries: 0, pages: 0 };
   const names = new Set<string>();
   for (const c of listed) {
-    const file: string = c['file'];
+    const file = c.file;
     if (path.basename(file) !== file || names.has(file)) throw new ImageError(CHECKSUMS_FILE, 0, `a plain file name listed once, found "${file}"`);
     names.add(file);
     let buf: Buffer;
@@ -134,18 +141,20 @@ export function verifyImages(dir: string): Verified | undefined {
     } catch (e) {
       throw new ImageError(file, 0, `expected the file checksums.img lists (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
     }
-    if (buf.length !== Number(c['size']) || !sha256(buf).equals(c['sha256'])) throw mismatch(c, buf);
+    if (buf.length !== Number(c.size) || !sha256(buf).equals(c.sha256)) throw mismatch(c, buf);
     out.files++;
-    const pagesFile: string | undefined = c['pages_file'];
+    const pagesFile = c.pages_file;
     if (pagesFile === undefined) continue;
     if (!/^pages-\d+\.img$/.test(pagesFile)) throw new ImageError(CHECKSUMS_FILE, 0, `a pages file name, found "${pagesFile}"`);
-    const pagemap = decodeImage(buf, file).entries.slice(1);
-    const digests: Buffer[] = c['pages_sha256'] ?? [];
+    const img = decodeImage(buf, file);
+    if (!isPagemap(img)) throw new ImageError(CHECKSUMS_FILE, 0, `a pages file only for a pagemap image, found one for "${file}"`);
+    const [, ...pagemap] = img.entries;
+    const digests = c.pages_sha256 ?? [];
     if (digests.length !== pagemap.length) throw new ImageError(file, 0, `${digests.length} pagemap entries as checksums.img says, found ${pagemap.length}`);
     const size = hashPages(dir, pagesFile, pagemap, (i, at, d) => {
       if (!d.equals(digests[i]!)) {
         const pe = pagemap[i]!;
-        throw new ImageError(pagesFile, at, `pages of ${file} entry ${i + 1} (vaddr ${hex(BigInt(pe['vaddr'] ?? 0))}, ${pagesOf(pe)} pages) do not match their checksum in checksums.img`);
+        throw new ImageError(pagesFile, at, `pages of ${file} entry ${i + 1} (vaddr ${hex(BigInt(pe.vaddr ?? 0))}, ${pagesOf(pe)} pages) do not match their checksum in checksums.img`);
       }
       out.pageEntries++;
       out.pages += Number(pagesOf(pagemap[i]!));

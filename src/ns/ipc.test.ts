@@ -51,9 +51,9 @@ describe.runIf(process.getuid?.() === 0)('a program in an IPC namespace of its o
     await counterAdvances(t.statusFile);
     const dir = newDir();
     await dump({ pid: t.pid, imagesDir: dir });
-    const id = readImage(dir, `ids-${t.pid}.img`).entries[0]!['ipc_ns_id'];
+    const id = readImage(dir, `ids-${t.pid}.img`, 'ids').entries[0]!.ipc_ns_id;
     expect(fs.readdirSync(dir).filter((f) => f.startsWith('ipcns-')).sort()).toEqual(['msg', 'sem', 'shm', 'var'].map((k) => `ipcns-${k}-${id}.img`));
-    expect(readImage(dir, `ipcns-var-${id}.img`).entries[0]!['msg_ctlmax']).toBe(12345);
+    expect(readImage(dir, `ipcns-var-${id}.img`, 'ipcns-var').entries[0]!.msg_ctlmax).toBe(12345);
     for (let i = 0; i < 250 && fs.existsSync(`/proc/${t.pid}`); i++) await new Promise((r) => setTimeout(r, 20));
     expect((await restore({ imagesDir: dir, detached: true })).pid).toBe(t.pid);
     await counterAdvances(t.statusFile);

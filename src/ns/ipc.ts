@@ -21,7 +21,7 @@ const SCALARS = {
 type Scalar = keyof typeof SCALARS;
 const SEM = `${K}sem`;
 /** Kept only when set (-1, the default, does not fit the field). */
-const NEXT_IDS: readonly Scalar[] = ['msg_next_id', 'sem_next_id', 'shm_next_id'];
+const NEXT_IDS = ['msg_next_id', 'sem_next_id', 'shm_next_id'] as const;
 /** Fixed at 0 by the kernel these days; writing it only logs a warning. */
 const NOT_WRITTEN: readonly Scalar[] = ['auto_msgmni'];
 const SYSV = { 'shared memory segments': '/proc/sysvipc/shm', 'message queues': '/proc/sysvipc/msg', 'semaphore sets': '/proc/sysvipc/sem' };
@@ -41,20 +41,26 @@ export function ipcStateOf(pid: number): IpcVarEntry {
   const queues = mqueueNames(pid);
   if (queues.length) throw new Error(`criu-ts: task ${pid}'s ipc namespace holds POSIX message queues (${queues.join(', ')}); dumping them is not supported yet`);
   if (sem === undefined || rest.slice(0, scalars.length).some((v) => v === undefined)) throw new Error(`criu-ts: cannot read the sysctls of task ${pid}'s ipc namespace`);
-  const entry: Record<string, unknown> = { sem_ctls: sem.trim().split(/\s+/).map(Number) };
-  scalars.forEach((k, i) => {
-    const v = rest[i]!.trim();
-    if (NEXT_IDS.includes(k) && v === '-1') return;
-    entry[k] = k === 'shm_ctlmax' || k === 'shm_ctlall' ? BigInt(v) : Number(v);
-  });
-  return entry as unknown as IpcVarEntry;
+  const text = new Map(scalars.map((k, i) => [k, rest[i]!.trim()]));
+  const int = (k: Scalar): number => Number(text.get(k));
+  const entry: IpcVarEntry = {
+    sem_ctls: sem.trim().split(/\s+/).map(Number),
+    msg_ctlmax: int('msg_ctlmax'), msg_ctlmnb: int('msg_ctlmnb'), msg_ctlmni: int('msg_ctlmni'), auto_msgmni: int('auto_msgmni'),
+    shm_ctlmax: BigInt(text.get('shm_ctlmax')!), shm_ctlall: BigInt(text.get('shm_ctlall')!), shm_ctlmni: int('shm_ctlmni'),
+    shm_rmid_forced: int('shm_rmid_forced'), mq_queues_max: int('mq_queues_max'), mq_msg_max: int('mq_msg_max'),
+    mq_msgsize_max: int('mq_msgsize_max'), mq_msg_default: int('mq_msg_default'), mq_msgsize_default: int('mq_msgsize_default'),
+  };
+  for (const k of NEXT_IDS) if (text.get(k) !== '-1') entry[k] = int(k);
+  return entry;
 }
 
 /** Writes ipcns-var-ID.img (and empty object images) for each IPC namespace of the tree that is not ours. */
 export function dumpIpcNamespaces(dir: string, tasks: readonly { pid: number; nsId: number }[]): void {
   for (const t of namespacesToDump('ipc', tasks)) {
     writeImage(dir, `ipcns-var-${t.nsId}.img`, 'ipcns-var', [ipcStateOf(t.pid)]);
-    for (const kind of ['ipcns-shm', 'ipcns-msg', 'ipcns-sem'] as const) writeImage(dir, `${kind}-${t.nsId}.img`, kind, []);
+    writeImage(dir, `ipcns-shm-${t.nsId}.img`, 'ipcns-shm', []);
+    writeImage(dir, `ipcns-msg-${t.nsId}.img`, 'ipcns-msg', []);
+    writeImage(dir, `ipcns-sem-${t.nsId}.img`, 'ipcns-sem', []);
   }
 }
 

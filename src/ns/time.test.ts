@@ -47,7 +47,7 @@ describe.runIf(process.getuid?.() === 0)('a program in a time namespace of its o
     await counterAdvances(t.statusFile);
     const dir = newDir();
     await dump({ pid: t.pid, imagesDir: dir });
-    const id = readImage(dir, `ids-${t.pid}.img`).entries[0]!['time_ns_id'];
+    const id = readImage(dir, `ids-${t.pid}.img`, 'ids').entries[0]!.time_ns_id;
     const clocks = readImage(dir, `timens-${id}.img`, 'timens').entries[0]!;
     expect(Number(clocks.monotonic.tv_sec - clockNowNs(CLOCK_MONOTONIC) / S)).toBeGreaterThan(490);
     for (let i = 0; i < 250 && fs.existsSync(`/proc/${t.pid}`); i++) await new Promise((r) => setTimeout(r, 20));

@@ -4,7 +4,7 @@
 // had stopped while the tree was down, then enters it; its children are born in it.
 import fs from 'node:fs';
 import { ImageError, writeImage } from '../images/index.js';
-import type { TimensEntry } from '../images/entries.js';
+import type { TimensEntry, Timespec } from '../images/entries.js';
 import { clockNowNs } from '../sys/anon-fd.js';
 import { CLOCK_BOOTTIME, CLOCK_MONOTONIC } from '../sys/time.js';
 import { namespacesToDump, readNamespaceImages } from './tree.js';
@@ -27,13 +27,13 @@ function offsetsOf(pid: number): Map<string, bigint> {
 /** What pid's namespace clocks read now: ours plus its offsets. */
 export function timensClocksOf(pid: number): TimensEntry {
   const offsets = offsetsOf(pid);
-  const [monotonic, boottime] = CLOCKS.map(([name, clock]) => {
+  const now = ([name, clock]: (typeof CLOCKS)[number]): Timespec => {
     const off = offsets.get(name);
     if (off === undefined) throw new Error(`criu-ts: /proc/${pid}/timens_offsets has no ${name} offset`);
     const t = clockNowNs(clock) + off;
     return { tv_sec: t / NS_PER_S, tv_nsec: t % NS_PER_S };
-  }) as [TimensEntry['monotonic'], TimensEntry['boottime']];
-  return { monotonic, boottime };
+  };
+  return { monotonic: now(CLOCKS[0]), boottime: now(CLOCKS[1]) };
 }
 
 /** Writes timens-ID.img for each time namespace of the tree that is not ours. */

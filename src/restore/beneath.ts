@@ -120,7 +120,7 @@ export function resolveBeneath(p: string, trustedUids: ReadonlySet<number>, root
 /** root, the restoring user and the owner of the dumped tree (its root task's uid): whose symlinks a restore follows. */
 export function trustedOwners(tree: TreeImages): Set<number> {
   const out = new Set([0, process.geteuid?.() ?? 0]);
-  const uid = tree.tasks?.[0]?.cores[0]?.['thread_core']?.['creds']?.['uid'];
+  const uid = tree.tasks?.[0]?.cores[0]?.thread_core?.creds?.uid;
   if (typeof uid === 'number') out.add(uid);
   return out;
 }

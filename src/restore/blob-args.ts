@@ -75,7 +75,7 @@ export function buildBlobRegion(
   const layout = restorerLayout();
   const argsStruct = structOf(layout, 'rst_args');
   const size = (name: string): number => structOf(layout, name).size;
-  const auxv: bigint[] = ((plan.task.mm['mm_saved_auxv'] ?? []) as (number | bigint)[]).map((v) => BigInt(v));
+  const auxv: bigint[] = (plan.task.mm.mm_saved_auxv ?? []).map((v) => BigInt(v));
   const threadStack = constantOf(layout, 'RST_THREAD_STACK');
   const frameRoom = plan.threads.map((t) => BigInt(Math.ceil(arch.sigframeSize(t.regs.fp.length) / 64) * 64));
   const arrays: Arrays = {
@@ -198,9 +198,9 @@ export function buildBlobRegion(
     vmas: vmasAt, nr_vmas: arrays.vmas.length,
     runs: runsAt, nr_runs: arrays.runs.length,
     mm: {
-      start_code: mm['mm_start_code'], end_code: mm['mm_end_code'], start_data: mm['mm_start_data'], end_data: mm['mm_end_data'],
-      start_brk: mm['mm_start_brk'], brk: mm['mm_brk'], start_stack: mm['mm_start_stack'],
-      arg_start: mm['mm_arg_start'], arg_end: mm['mm_arg_end'], env_start: mm['mm_env_start'], env_end: mm['mm_env_end'],
+      start_code: mm.mm_start_code, end_code: mm.mm_end_code, start_data: mm.mm_start_data, end_data: mm.mm_end_data,
+      start_brk: mm.mm_start_brk, brk: mm.mm_brk, start_stack: mm.mm_start_stack,
+      arg_start: mm.mm_arg_start, arg_end: mm.mm_arg_end, env_start: mm.mm_env_start, env_end: mm.mm_env_end,
       auxv: auxvAt, auxv_size: auxv.length * 8, exe_fd: fds.exe,
     },
     close_fds: closeAt, nr_close_fds: arrays.closeFds.length,

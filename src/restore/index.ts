@@ -176,8 +176,8 @@ function sessionSteps(members: Member[], opts: RestoreOptions): Pick<TaskSteps, 
 
 /** A terminal fd of a task of the group that had its terminal's foreground (a shell job): it takes the foreground back. */
 function foregroundFd(tree: TreeImages, task: TaskImages): { foregroundFd?: number } {
-  const fd = task.fds.find((e) => e['type'] === 'TTY' && foregroundOf(tree, e['id']) === task.pgid);
-  return fd ? { foregroundFd: fd['fd'] } : {};
+  const fd = task.fds.find((e) => e.type === 'TTY' && foregroundOf(tree, e.id) === task.pgid);
+  return fd ? { foregroundFd: fd.fd } : {};
 }
 
 /** The namespaces each task creates (with what it writes into them), by pid. */
@@ -192,7 +192,7 @@ function namespaceSteps(tree: TreeImages, plans: TaskPlan[], members: Member[]):
   ] as const;
   for (const [kind, images] of kinds) {
     const { field, flag } = namespaceKinds.find((k) => k.kind === kind)!;
-    const creators = namespacesToCreate(kind, members.map((m) => ({ ...m, nsId: ids.get(m.pid)?.[field] as number | undefined })), images);
+    const creators = namespacesToCreate(kind, members.map((m) => ({ ...m, nsId: ids.get(m.pid)?.[field] })), images);
     for (const [pid, writes] of creators) {
       const ns = out.get(pid) ?? { flags: 0, writes: [] };
       out.set(pid, { flags: ns.flags | flag, writes: [...ns.writes, ...writes] });
@@ -223,7 +223,7 @@ function fdTableParents(plans: TaskPlan[], members: Member[]): Map<number, TaskP
   const out = new Map<number, TaskPlan>();
   const owners = new Map<number, TaskPlan>();
   for (const p of plans) {
-    const id = p.task.ids['files_id'];
+    const id = p.task.ids.files_id;
     if (id === undefined) continue;
     const parent = byPid.get(p.task.ppid);
     const owner = owners.get(id);
@@ -231,7 +231,7 @@ function fdTableParents(plans: TaskPlan[], members: Member[]): Map<number, TaskP
       owners.set(id, p);
       continue;
     }
-    if (!parent || parent.task.ids['files_id'] !== id) throw new Error(`criu-ts: task ${p.task.pid} shares its fd table with task ${owner.task.pid}, which is not its parent; that cannot be restored yet`);
+    if (!parent || parent.task.ids.files_id !== id) throw new Error(`criu-ts: task ${p.task.pid} shares its fd table with task ${owner.task.pid}, which is not its parent; that cannot be restored yet`);
     out.set(p.task.pid, parent);
   }
   for (const m of members) {

@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import type { FsEntry, MmEntry, PagemapEntry, TaskKobjIdsEntry, VmaEntry } from '../images/entries.js';
 import type { Vma } from '../proc/maps.js';
 import { planMemory, planSpecialMoves, type MemoryPlan } from './memory.js';
 import type { TaskImages, TreeImages } from './task-images.js';
 
 const PAGE = 0x1000n;
-const anon = (start: bigint, end: bigint, status = (1 << 0) | (1 << 9), prot = 3) => ({ start, end, pgoff: 0n, shmid: 0n, prot, flags: 0x22, status, fd: -1n });
+const anon = (start: bigint, end: bigint, status = (1 << 0) | (1 << 9), prot = 3): VmaEntry => ({ start, end, pgoff: 0n, shmid: 0n, prot, flags: 0x22, status, fd: -1n });
 
-function task(vmas: object[], pagemap: object[]): TaskImages {
-  return { pid: 1, ppid: 0, pgid: 1, sid: 1, threads: [1], cores: [], ids: {}, mm: { vmas }, pagesId: 1, pagemap, fs: {}, fds: [] };
+function task(vmas: VmaEntry[], pagemap: Partial<PagemapEntry>[]): TaskImages {
+  return {
+    pid: 1, ppid: 0, pgid: 1, sid: 1, threads: [1], cores: [], ids: {} as TaskKobjIdsEntry, mm: { vmas } as MmEntry,
+    pagesId: 1, pagemap: pagemap as PagemapEntry[], fs: {} as FsEntry, fds: [],
+  };
 }
 const tree = { files: new Map() } as unknown as TreeImages;
 

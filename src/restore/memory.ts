@@ -1,7 +1,7 @@
 // The memory plan of a task: which VMAs to map and how, which bytes of pages-<id>.img
 // go where (from pagemap-<pid>.img), and how the kernel's vDSO/vvar mappings of the new
 // task move to where the old ones were.
-import { ImageError, type Entry } from '../images/index.js';
+import { ImageError } from '../images/index.js';
 import type { Vma } from '../proc/maps.js';
 import { ghostNumber } from '../fd/ghost-file.js';
 import { PE_PARENT, PE_PRESENT, VMA } from '../images/format.js';
@@ -67,12 +67,12 @@ export function planMemory(task: TaskImages, tree: TreeImages): MemoryPlan {
   const vmas: VmaPlan[] = [];
   const vdso: Range[] = [];
   const vvar: Range[] = [];
-  const areas = task.mm['vmas'] as Entry[] | undefined;
+  const areas = task.mm.vmas;
   if (!Array.isArray(areas) || areas.length === 0) throw new ImageError(`mm-${task.pid}.img`, 0, 'the memory areas (vmas) of the task');
   for (const v of areas) {
-    const start = BigInt(v['start']);
-    const end = BigInt(v['end']);
-    const status: number = v['status'];
+    const start = BigInt(v.start);
+    const end = BigInt(v.end);
+    const status = v.status;
     if (status & VMA.AREA_VSYSCALL) continue; // the kernel provides it at a fixed address
     if (status & VMA.AREA_VDSO) {
       vdso.push({ start, end });
@@ -86,17 +86,17 @@ export function planMemory(task: TaskImages, tree: TreeImages): MemoryPlan {
     if (what || !(status & VMA.AREA_REGULAR)) {
       throw new Error(`criu-ts: task ${task.pid}: cannot restore ${what ?? 'an irregular mapping'} at ${hex(start)}-${hex(end)} yet`);
     }
-    const flags = (v['flags'] as number) & MAP_KEPT;
-    const plan: VmaPlan = { start, end, pgoff: BigInt(v['pgoff']), prot: v['prot'], mapProt: v['prot'], flags, madv: BigInt(v['madv'] ?? 0) };
+    const flags = v.flags & MAP_KEPT;
+    const plan: VmaPlan = { start, end, pgoff: BigInt(v.pgoff), prot: v.prot, mapProt: v.prot, flags, madv: BigInt(v.madv ?? 0) };
     if (status & (VMA.FILE_PRIVATE | VMA.FILE_SHARED)) {
       const writable = (status & VMA.FILE_SHARED) !== 0 && (plan.prot & PROT_WRITE) !== 0;
       const openFlags = writable ? O_RDWR : O_RDONLY;
-      const fileId = Number(v['shmid']);
-      if (tree.files.get(fileId)?.['type'] === 'MEMFD' || ghostNumber(tree, fileId) !== undefined) plan.recreated = { fileId, openFlags };
-      else plan.file = { path: usablePath((fileEntry(tree, fileId, 'REG')['reg'] as Entry)['name']), openFlags };
+      const fileId = Number(v.shmid);
+      if (tree.files.get(fileId)?.type === 'MEMFD' || ghostNumber(tree, fileId) !== undefined) plan.recreated = { fileId, openFlags };
+      else plan.file = { path: usablePath(fileEntry(tree, fileId, 'REG').reg.name), openFlags };
     }
     if (status & VMA.ANON_SHARED) {
-      plan.shmem = BigInt(v['shmid']);
+      plan.shmem = BigInt(v.shmid);
       plan.flags &= ~MAP_ANONYMOUS; // mapped from the object's fd
     }
     vmas.push(plan);
@@ -112,11 +112,11 @@ function planPages(task: TaskImages, vmas: VmaPlan[], special: Range[]): { runs:
   let off = 0n;
   let pages = 0;
   for (const pe of task.pagemap) {
-    const flags: number = pe['flags'] ?? PE_PRESENT;
-    const nr = BigInt(pe['nr_pages'] ?? pe['compat_nr_pages'] ?? 0);
-    const start = BigInt(pe['vaddr']);
+    const flags = pe.flags ?? PE_PRESENT;
+    const nr = BigInt(pe.nr_pages ?? pe.compat_nr_pages ?? 0);
+    const start = BigInt(pe.vaddr);
     const end = start + nr * PAGE_SIZE;
-    if (flags & PE_PARENT || pe['in_parent']) {
+    if (flags & PE_PARENT || pe.in_parent) {
       throw new Error(`criu-ts: pagemap-${task.pid}.img: pages at ${hex(start)} are in a parent image; incremental restore is not supported yet`);
     }
     if (!(flags & PE_PRESENT)) continue;

@@ -4,12 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { archByName } from '../arch/index.js';
 import { threadInfoOf } from '../../arch/aarch64/regs.js';
+import type { CoreEntry, ThreadInfoX86 } from '../images/entries.js';
 import { planTracerRegsets } from './plan.js';
 
 const aarch64 = archByName('aarch64');
 const x86_64 = archByName('x86_64');
 const regs = { gp: Buffer.alloc(34 * 8), fp: Buffer.alloc(32 * 16 + 24) };
-const core = (address: Buffer) => ({ mtype: 'AARCH64', ti_aarch64: { clear_tid_addr: 0n, ...threadInfoOf(0, regs, { address, enabled: 0xfn }) } });
+const core = (address: Buffer): CoreEntry => ({ mtype: 'AARCH64', ti_aarch64: { clear_tid_addr: 0n, ...threadInfoOf(0, regs, { address, enabled: 0xfn }) } });
 
 describe('planTracerRegsets', () => {
   const keys = randomBytes(64);
@@ -28,9 +29,9 @@ describe('planTracerRegsets', () => {
   });
 
   it('has nothing for a task without keys, or on an arch without tracer regsets', () => {
-    const bare = { mtype: 'AARCH64', ti_aarch64: threadInfoOf(0, regs, {}) };
+    const bare: CoreEntry = { mtype: 'AARCH64', ti_aarch64: { clear_tid_addr: 0n, ...threadInfoOf(0, regs, {}) } };
     expect(planTracerRegsets({ pid: 10, threads: [10], cores: [bare] }, aarch64)).toEqual([]);
     expect(x86_64.restorer!.tracerRegsets).toBeUndefined();
-    expect(planTracerRegsets({ pid: 10, threads: [10], cores: [{ mtype: 'X86_64', thread_info: {} }] }, x86_64)).toEqual([]);
+    expect(planTracerRegsets({ pid: 10, threads: [10], cores: [{ mtype: 'X86_64', thread_info: {} as ThreadInfoX86 }] }, x86_64)).toEqual([]);
   });
 });

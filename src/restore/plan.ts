@@ -3,7 +3,9 @@
 import fs from 'node:fs';
 import type { ArchDescriptor, ArchRegs, RawRegs, SigframeInput, TracerRegset } from '../arch/descriptor.js';
 import { TASK_ALIVE, TASK_STOPPED } from '../images/format.js';
-import type { Entry } from '../images/index.js';
+import type {
+  CoreEntry, CredsEntry, ItimerEntry, PosixTimerEntry, SaEntry, SeccompFilter, SignalQueueEntry, TaskCoreEntry, TaskTimersEntry, ThreadCoreEntry,
+} from '../images/entries.js';
 import { checkFileLocks, posixLocks } from '../fd/file-locks.js';
 import { type OwnerPlan, ownersByTask } from '../fd/fown.js';
 import type { FdRestoreOptions } from '../fd/kind.js';
@@ -104,93 +106,93 @@ export interface TaskPlan {
   tracerRegsets: TracerRegset[];
 }
 
-const n64 = (v: unknown): bigint => BigInt((v as number | bigint | undefined) ?? 0);
+const n64 = (v: number | bigint | undefined): bigint => BigInt(v ?? 0);
 const NSIG = 64;
 const SIGKILL = 9;
 const SIGSTOP = 19;
 // task_core_entry.task_state values (CRIU's TASK_ALIVE, TASK_STOPPED).
 
 function regName(tree: TreeImages, id: number): string {
-  return usablePath(fileEntry(tree, id, 'REG')['reg']['name']);
+  return usablePath(fileEntry(tree, id, 'REG').reg.name);
 }
 
 /** A periodic timer caught at the instant it fired reads 0 left; 0 would disarm it, so it fires at once. */
-function itimer(e: Entry | undefined): Itimer {
-  const t = { interval_sec: n64(e?.['isec']), interval_usec: n64(e?.['iusec']), value_sec: n64(e?.['vsec']), value_usec: n64(e?.['vusec']) };
+function itimer(e: ItimerEntry | undefined): Itimer {
+  const t = { interval_sec: n64(e?.isec), interval_usec: n64(e?.iusec), value_sec: n64(e?.vsec), value_usec: n64(e?.vusec) };
   const periodic = t.interval_sec !== 0n || t.interval_usec !== 0n;
   return periodic && t.value_sec === 0n && t.value_usec === 0n ? { ...t, value_usec: 1n } : t;
 }
 
 /** uid and euid the main thread of task ends up with, if its image says. */
 function mainCreds(task: TaskImages): { uid: number; euid: number } | undefined {
-  const c: Entry | undefined = task.cores[0]?.['thread_core']?.['creds'];
-  return c ? { uid: c['uid'], euid: c['euid'] } : undefined;
+  const c = task.cores[0]?.thread_core?.creds;
+  return c ? { uid: c.uid, euid: c.euid } : undefined;
 }
 
-function credsOf(c: Entry): Creds {
+function credsOf(c: CredsEntry): Creds {
   const words = (v: number[] | undefined): number[] => [v?.[0] ?? 0, v?.[1] ?? 0];
   return {
-    uid: c['uid'], euid: c['euid'], suid: c['suid'], fsuid: c['fsuid'],
-    gid: c['gid'], egid: c['egid'], sgid: c['sgid'], fsgid: c['fsgid'],
-    groups: c['groups'] ?? [],
-    ...(c['cap_prm']?.length
-      ? { caps: { inh: words(c['cap_inh']), prm: words(c['cap_prm']), eff: words(c['cap_eff']), bnd: words(c['cap_bnd']), amb: words(c['cap_amb']), secbits: c['secbits'] ?? 0 } }
+    uid: c.uid, euid: c.euid, suid: c.suid, fsuid: c.fsuid,
+    gid: c.gid, egid: c.egid, sgid: c.sgid, fsgid: c.fsgid,
+    groups: c.groups ?? [],
+    ...(c.cap_prm?.length
+      ? { caps: { inh: words(c.cap_inh), prm: words(c.cap_prm), eff: words(c.cap_eff), bnd: words(c.cap_bnd), amb: words(c.cap_amb), secbits: c.secbits ?? 0 } }
       : {}),
-    noNewPrivs: (c['no_new_privs'] ?? 0) !== 0,
+    noNewPrivs: (c.no_new_privs ?? 0) !== 0,
   };
 }
 
 /** A periodic timer caught with nothing left would be disarmed by 0: it fires at once instead. */
-function posixTimer(e: Entry): PosixTimer {
-  const [isec, insec, vsec, vnsec] = [n64(e['isec']), n64(e['insec']), n64(e['vsec']), n64(e['vnsec'])];
+function posixTimer(e: PosixTimerEntry): PosixTimer {
+  const [isec, insec, vsec, vnsec] = [n64(e.isec), n64(e.insec), n64(e.vsec), n64(e.vnsec)];
   const firesNow = (isec !== 0n || insec !== 0n) && vsec === 0n && vnsec === 0n;
   return {
-    id: e['it_id'], clock_id: e['clock_id'], signo: e['si_signo'], notify: e['it_sigev_notify'], sival: n64(e['sival_ptr']),
-    notify_tid: e['notify_thread_id'] ?? 0,
+    id: e.it_id, clock_id: e.clock_id, signo: e.si_signo, notify: e.it_sigev_notify, sival: n64(e.sival_ptr),
+    notify_tid: e.notify_thread_id ?? 0,
     interval_sec: isec, interval_nsec: insec, value_sec: vsec, value_nsec: firesNow ? 1n : vnsec,
   };
 }
 
-const siginfos = (q: Entry | undefined): Buffer[] => ((q?.['signals'] ?? []) as Entry[]).map((e) => e['siginfo'] as Buffer);
+const siginfos = (q: SignalQueueEntry | undefined): Buffer[] => (q?.signals ?? []).map((e) => e.siginfo);
 
 /** The thread's filter chain, oldest first, following `prev` from its newest filter. */
-function seccompChain(tid: number, th: Entry, tc: Entry, filters: Entry[]): ThreadPlan['seccomp'] {
-  const mode = th['seccomp_mode'] ?? tc['old_seccomp_mode'];
+function seccompChain(tid: number, th: Partial<ThreadCoreEntry>, tc: Partial<TaskCoreEntry>, filters: SeccompFilter[]): ThreadPlan['seccomp'] {
+  const mode = th.seccomp_mode ?? tc.old_seccomp_mode;
   if (mode === undefined || mode === 'disabled' || mode === 0) return [];
   if (mode !== 'filter' && mode !== 2) throw new Error(`criu-ts: thread ${tid} runs under strict seccomp, which cannot be restored yet`);
   const chain: ThreadPlan['seccomp'] = [];
-  for (let i: number | undefined = th['seccomp_filter'] ?? tc['old_seccomp_filter']; i !== undefined; i = filters[i]!['prev']) {
+  for (let i: number | undefined = th.seccomp_filter ?? tc.old_seccomp_filter; i !== undefined; i = filters[i]!.prev) {
     const f = filters[i];
     if (!f || chain.length > filters.length) throw new Error(`criu-ts: seccomp.img has no filter ${i} (thread ${tid})`);
-    chain.unshift({ prog: f['filter'], flags: f['flags'] ?? 0 });
+    chain.unshift({ prog: f.filter, flags: f.flags ?? 0 });
   }
   return chain;
 }
 
-function planThread(tid: number, core: Entry, tc: Entry, regs: ArchRegs, tree: TreeImages): ThreadPlan {
-  const schedOf = (th: Entry): ThreadPlan['sched'] =>
-    th['sched_policy'] === undefined ? undefined : { policy: th['sched_policy'], prio: th['sched_prio'] ?? 0, nice: th['sched_nice'] ?? 0 };
-  if (core['mtype'] !== regs.mtype) throw new Error(`criu-ts: core-${tid}.img is for ${core['mtype']}, this is ${regs.mtype}`);
-  const th: Entry = core['thread_core'] ?? {};
-  const ti: Entry = core[regs.threadInfoField];
+function planThread(tid: number, core: CoreEntry, tc: Partial<TaskCoreEntry>, regs: ArchRegs, tree: TreeImages): ThreadPlan {
+  const schedOf = (th: Partial<ThreadCoreEntry>): ThreadPlan['sched'] =>
+    th.sched_policy === undefined ? undefined : { policy: th.sched_policy, prio: th.sched_prio ?? 0, nice: th.sched_nice ?? 0 };
+  if (core.mtype !== regs.mtype) throw new Error(`criu-ts: core-${tid}.img is for ${core.mtype}, this is ${regs.mtype}`);
+  const th: Partial<ThreadCoreEntry> = core.thread_core ?? {};
+  const ti = core[regs.threadInfoField];
   if (!ti) throw new Error(`criu-ts: core-${tid}.img has no ${regs.threadInfoField}`);
-  const rs: Entry | undefined = th['rseq_entry'];
-  const sas: Entry | undefined = th['sas'];
+  const rs = th.rseq_entry;
+  const sas = th.sas;
   return {
     tid,
     regs: regs.regsFromThreadInfo(ti),
     signal: {
-      sigmask: n64(th['blk_sigset'] ?? tc['blk_sigset']),
-      ...(sas && (sas['ss_flags'] !== SS_DISABLE || n64(sas['ss_sp']) !== 0n) ? { altstack: { sp: n64(sas['ss_sp']), size: n64(sas['ss_size']), flags: sas['ss_flags'] } } : {}),
+      sigmask: n64(th.blk_sigset ?? tc.blk_sigset),
+      ...(sas && (sas.ss_flags !== SS_DISABLE || n64(sas.ss_sp) !== 0n) ? { altstack: { sp: n64(sas.ss_sp), size: n64(sas.ss_size), flags: sas.ss_flags } } : {}),
     },
-    ...(rs && n64(rs['rseq_abi_pointer']) !== 0n ? { rseq: { ptr: n64(rs['rseq_abi_pointer']), size: rs['rseq_abi_size'], sig: rs['signature'] } } : {}),
-    clearTid: n64(ti['clear_tid_addr']),
-    robustList: { head: n64(th['futex_rla']), len: n64(th['futex_rla_len']) },
-    comm: th['comm'] ?? tc['comm'] ?? '',
+    ...(rs && n64(rs.rseq_abi_pointer) !== 0n ? { rseq: { ptr: n64(rs.rseq_abi_pointer), size: rs.rseq_abi_size, sig: rs.signature } } : {}),
+    clearTid: n64(ti.clear_tid_addr),
+    robustList: { head: n64(th.futex_rla), len: n64(th.futex_rla_len) },
+    comm: th.comm ?? tc.comm ?? '',
     ...(schedOf(th) ? { sched: schedOf(th)! } : {}),
-    signals: siginfos(th['signals_p']),
+    signals: siginfos(th.signals_p),
     seccomp: seccompChain(tid, th, tc, tree.seccompFilters),
-    ...(th['creds'] ? { creds: credsOf(th['creds']) } : {}),
+    ...(th.creds ? { creds: credsOf(th.creds) } : {}),
   };
 }
 
@@ -209,7 +211,10 @@ function ownCreds(threads: ThreadPlan[]): ThreadPlan[] {
  * inherit them: a thread whose own differ (one that reset its PAC keys) cannot be restored.
  */
 export function planTracerRegsets(task: Pick<TaskImages, 'pid' | 'threads' | 'cores'>, arch: ArchDescriptor): TracerRegset[] {
-  const of = (i: number): TracerRegset[] => arch.restorer!.tracerRegsets?.(task.cores[i]![arch.regs!.threadInfoField] ?? {}) ?? [];
+  const of = (i: number): TracerRegset[] => {
+    const ti = task.cores[i]![arch.regs!.threadInfoField];
+    return (ti && arch.restorer!.tracerRegsets?.(ti)) ?? [];
+  };
   const main = of(0);
   task.threads.forEach((tid, i) => {
     if (i === 0) return;
@@ -225,53 +230,53 @@ export function planTracerRegsets(task: Pick<TaskImages, 'pid' | 'threads' | 'co
 export function planTask(task: TaskImages, tree: TreeImages, arch: ArchDescriptor, options: FdRestoreOptions): TaskPlan {
   if (!arch.regs || !arch.restorer) throw new Error(`criu-ts: restore is not supported on ${arch.name} yet`);
   const core = task.cores[0]!;
-  const tc: Entry = core['tc'] ?? {};
-  if (tc['task_state'] !== undefined && tc['task_state'] !== TASK_ALIVE && tc['task_state'] !== TASK_STOPPED) {
-    throw new Error(`criu-ts: task ${task.pid} is in state ${tc['task_state']}; only running and stopped tasks can be restored yet`);
+  const tc: Partial<TaskCoreEntry> = core.tc ?? {};
+  if (tc.task_state !== undefined && tc.task_state !== TASK_ALIVE && tc.task_state !== TASK_STOPPED) {
+    throw new Error(`criu-ts: task ${task.pid} is in state ${tc.task_state}; only running and stopped tasks can be restored yet`);
   }
-  const th: Entry = core['thread_core'] ?? {};
+  const th: Partial<ThreadCoreEntry> = core.thread_core ?? {};
   const memory = planMemory(task, tree);
   checkFds(task, tree, options);
   checkFileLocks(tree, task);
   // Both as seen from our root: the task goes to its cwd first, then chroots.
-  const root = regName(tree, task.fs['root_id']);
+  const root = regName(tree, task.fs.root_id);
   if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`criu-ts: task ${task.pid} had the root ${root}, which is gone`);
-  const cwd = regName(tree, task.fs['cwd_id']);
+  const cwd = regName(tree, task.fs.cwd_id);
   if (!fs.statSync(cwd, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`criu-ts: task ${task.pid} worked in ${cwd}, which is gone`);
 
   // The image lists signals 1..64 in order, leaving out SIGKILL and SIGSTOP.
-  const sa: Entry[] = [...(tc['sigactions'] ?? [])];
+  const sa: SaEntry[] = [...(tc.sigactions ?? [])];
   const sigactions: Sigaction[] = [];
   for (let sig = 1; sig <= NSIG; sig++) {
     const e = sig === SIGKILL || sig === SIGSTOP ? undefined : sa.shift();
-    sigactions.push({ handler: n64(e?.['sigaction']), flags: n64(e?.['flags']), restorer: n64(e?.['restorer']), mask: n64(e?.['mask']) });
+    sigactions.push({ handler: n64(e?.sigaction), flags: n64(e?.flags), restorer: n64(e?.restorer), mask: n64(e?.mask) });
   }
-  const timers: Entry = tc['timers'] ?? {};
-  const exeId = task.mm['exe_file_id'];
+  const timers: Partial<TaskTimersEntry> = tc.timers ?? {};
+  const exeId = task.mm.exe_file_id;
   return {
     task,
     memory,
     cwd,
     root,
-    umask: task.fs['umask'] ?? 0o22,
-    rlimits: ((tc['rlimits']?.['rlimits'] ?? []) as Entry[]).map((r, i) => [i, n64(r['cur']), n64(r['max'])]),
+    umask: task.fs.umask ?? 0o22,
+    rlimits: (tc.rlimits?.rlimits ?? []).map((r, i) => [i, n64(r.cur), n64(r.max)]),
     ...(exeId !== undefined ? { exePath: regName(tree, exeId) } : {}),
     threads: ownCreds(task.threads.map((tid, i) => planThread(tid, task.cores[i]!, tc, arch.regs!, tree))),
     sigactions,
     itimers: (['real', 'virt', 'prof'] as const).map((k) => itimer(timers[k])), // the blob takes the CPU timers' extra tick off
     // Ascending ids: kernels without PR_TIMER_CREATE_RESTORE_IDS hand them out in that order.
-    posixTimers: ((timers['posix'] ?? []) as Entry[]).map(posixTimer).sort((x, y) => x.id - y.id),
+    posixTimers: (timers.posix ?? []).map(posixTimer).sort((x, y) => x.id - y.id),
     posixLocks: posixLocks(tree, task),
     owners: ownersByTask(tree, mainCreds).get(task.pid) ?? [],
-    pdeathSig: th['pdeath_sig'] ?? 0,
-    dumpable: task.mm['dumpable'] ?? 1,
-    personality: tc['personality'] ?? 0,
-    ...(tc['task_state'] === TASK_STOPPED ? { stopSignal: tc['stop_signo'] || SIGSTOP } : {}),
-    childSubreaper: tc['child_subreaper'] === true,
-    thpDisabled: task.mm['thp_disabled'] === true,
-    ...(tc['oom_score_adj'] !== undefined ? { oomScoreAdj: tc['oom_score_adj'] } : {}),
-    signals: siginfos(tc['signals_s']),
-    ...(th['creds'] ? { creds: credsOf(th['creds']) } : {}),
+    pdeathSig: th.pdeath_sig ?? 0,
+    dumpable: task.mm.dumpable ?? 1,
+    personality: tc.personality ?? 0,
+    ...(tc.task_state === TASK_STOPPED ? { stopSignal: tc.stop_signo || SIGSTOP } : {}),
+    childSubreaper: tc.child_subreaper === true,
+    thpDisabled: task.mm.thp_disabled === true,
+    ...(tc.oom_score_adj !== undefined ? { oomScoreAdj: tc.oom_score_adj } : {}),
+    signals: siginfos(tc.signals_s),
+    ...(th.creds ? { creds: credsOf(th.creds) } : {}),
     tracerRegsets: planTracerRegsets(task, arch),
   };
 }

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { faultPoints, type FaultPoint } from '../fault.js';
-import { kindOfFile, readImage, writeImage } from '../images/index.js';
+import { readImage, writeImage } from '../images/index.js';
 import { packageRoot } from '../sys/native.js';
 import { restore } from './index.js';
 
@@ -18,10 +18,10 @@ const ZOMBIE = 20530; // added to the tree by one test
 /** Size of each file the fixture's sleep maps, as files.img recorded it. */
 function binariesMatch(): boolean {
   if (!fs.existsSync(FIXTURE) || process.getuid?.() !== 0) return false;
-  for (const f of readImage(FIXTURE, 'files.img').entries) {
-    const reg = f['reg'];
-    if (!reg?.['build_id'] || reg['size'] === undefined) continue;
-    if (!fs.existsSync(reg['name']) || fs.statSync(reg['name']).size !== Number(reg['size'])) return false;
+  for (const f of readImage(FIXTURE, 'files.img', 'files').entries) {
+    const reg = f.reg;
+    if (!reg?.build_id || reg.size === undefined) continue;
+    if (!fs.existsSync(reg.name) || fs.statSync(reg.name).size !== Number(reg.size)) return false;
   }
   return true;
 }
@@ -35,15 +35,15 @@ function prepareImages(dir: string, cwd: string, single: boolean): void {
   for (const f of fs.readdirSync(FIXTURE)) fs.copyFileSync(path.join(FIXTURE, f), path.join(dir, f));
   for (const f of fs.readdirSync(dir)) fs.chmodSync(path.join(dir, f), 0o644);
   if (single) writeImage(dir, 'pstree.img', 'pstree', [{ pid: PID, ppid: 0, pgid: PID, sid: PID, threads: [PID] }]);
-  const files = readImage(dir, 'files.img').entries;
+  const files = readImage(dir, 'files.img', 'files').entries;
   for (const pid of TREE) {
-    const core = readImage(dir, `core-${pid}.img`).entries;
-    delete core[0]!['thread_info']['fpregs']['xsave']['pkru'];
+    const core = readImage(dir, `core-${pid}.img`, 'core').entries;
+    delete core[0]!.thread_info!.fpregs.xsave!.pkru;
     writeImage(dir, `core-${pid}.img`, 'core', core);
-    const fsEntry = readImage(dir, `fs-${pid}.img`).entries[0]!;
-    files.find((f) => f['id'] === fsEntry['cwd_id'])!['reg']['name'] = cwd;
+    const fsEntry = readImage(dir, `fs-${pid}.img`, 'fs').entries[0]!;
+    files.find((f) => f.id === fsEntry.cwd_id)!.reg!.name = cwd;
   }
-  writeImage(dir, 'files.img', kindOfFile('files.img'), files);
+  writeImage(dir, 'files.img', 'files', files);
 }
 
 function state(pid: number): string | undefined {
@@ -105,15 +105,15 @@ describe.runIf(binariesMatch())('restore of a CRIU-dumped task', () => {
     const stat = fs.readFileSync(`/proc/${PID}/stat`, 'utf8').split(') ')[1]!.split(' ');
     expect([Number(stat[2]), Number(stat[3])]).toEqual([PID, PID]); // pgid, sid
     const maps = fs.readFileSync(`/proc/${PID}/maps`, 'utf8');
-    const vmas = readImage(dir, `mm-${PID}.img`).entries[0]!['vmas'] as Record<string, bigint>[];
+    const vmas = readImage(dir, `mm-${PID}.img`, 'mm').entries[0]!.vmas!;
     const range = (status: number): string => {
-      const v = vmas.find((e) => Number(e['status']) & status)!;
-      return `${v['start']!.toString(16)}-${v['end']!.toString(16)}`;
+      const v = vmas.find((e) => Number(e.status) & status)!;
+      return `${v.start.toString(16)}-${v.end.toString(16)}`;
     };
     expect(maps).toMatch(new RegExp(`^${range(1 << 3)} r-xp .*\\[vdso\\]$`, 'm')); // VMA_AREA_VDSO
     expect(maps).toMatch(new RegExp(`^${range(1 << 5)} rw-p .*\\[heap\\]$`, 'm')); // VMA_AREA_HEAP
-    const stats = readImage(dir, 'stats-restore').entries[0]!['restore'];
-    expect(Number(stats['pages_restored'])).toBeGreaterThan(0);
+    const stats = readImage(dir, 'stats-restore', 'stats').entries[0]!.restore!;
+    expect(Number(stats.pages_restored)).toBeGreaterThan(0);
     process.kill(PID, 'SIGTERM');
     expect(await waitGone(PID)).toBe(true);
   });
@@ -134,7 +134,7 @@ describe.runIf(binariesMatch())('restore of a CRIU-dumped task', () => {
 
   it('brings back a zombie for its parent to reap', async () => {
     prepareImages(dir, cwd, false);
-    const pstree = readImage(dir, 'pstree.img').entries;
+    const pstree = readImage(dir, 'pstree.img', 'pstree').entries;
     pstree.push({ pid: ZOMBIE, ppid: TREE[1], pgid: TREE[0], sid: TREE[0], threads: [ZOMBIE] });
     writeImage(dir, 'pstree.img', 'pstree', pstree);
     // What CRIU keeps of a zombie: its core, with TASK_DEAD and the wait status (exit 3).
@@ -154,8 +154,8 @@ describe.runIf(binariesMatch())('restore of a CRIU-dumped task', () => {
   });
 
   it('refuses an fd kind it cannot restore before creating anything', async () => {
-    const fdinfo = readImage(dir, 'fdinfo-4.img').entries;
-    fdinfo[0]!['type'] = 'BPFMAP';
+    const fdinfo = readImage(dir, 'fdinfo-4.img', 'fdinfo').entries;
+    fdinfo[0]!.type = 'BPFMAP';
     writeImage(dir, 'fdinfo-4.img', 'fdinfo', fdinfo);
     await expect(restore({ imagesDir: dir, detached: true })).rejects.toThrow(/fd 0 of task \d+ is a BPF map \(BPFMAP\), which cannot be restored yet/);
     expect(state(PID)).toBeUndefined();
@@ -167,8 +167,8 @@ describe.runIf(binariesMatch())('restore of a CRIU-dumped task', () => {
   });
 
   it('names the task, the step and the syscall with its arguments when a step fails', async () => {
-    const mm = readImage(dir, `mm-${PID}.img`).entries;
-    mm[0]!['mm_brk'] = BigInt(mm[0]!['mm_start_brk']) - 4096n; // the kernel wants start_brk <= brk
+    const mm = readImage(dir, `mm-${PID}.img`, 'mm').entries;
+    mm[0]!.mm_brk = BigInt(mm[0]!.mm_start_brk) - 4096n; // the kernel wants start_brk <= brk
     writeImage(dir, `mm-${PID}.img`, 'mm', mm);
     await expect(restore({ imagesDir: dir, detached: true })).rejects.toThrow(
       new RegExp(`task ${PID} failed at MM: prctl\\(35, 14, 0x[0-9a-f]+, 104, 0\\) failed with EINVAL \\(22\\)`),

@@ -8,6 +8,7 @@ import { shmemCreate } from '../sys/restore.js';
 import type { OpenContext } from '../fd/kind.js';
 import { PAGE_SIZE } from './memory.js';
 import type { TaskPlan } from './plan.js';
+import type { SharedMemoryPages } from './task-images.js';
 
 const CHUNK = 8 << 20;
 
@@ -31,18 +32,18 @@ export function createSharedMemory(plans: TaskPlan[], ctx: OpenContext): Map<big
 }
 
 /** Writes an object's dumped pages (pages file + pagemap, offsets as addresses) into fd. */
-export function fillSharedMemory(fd: number, size: bigint, shmid: bigint, dir: string, pages: { pagesId: number; pagemap: Record<string, any>[] }): void {
+export function fillSharedMemory(fd: number, size: bigint, shmid: bigint, dir: string, pages: SharedMemoryPages): void {
   const { pagemap } = pages;
   const pagesFile = path.join(dir, `pages-${pages.pagesId}.img`);
   const src = fs.openSync(pagesFile, 'r');
   // No bigger than the pages to copy (often one), and not zeroed: every byte used is read first.
-  const total = pagemap.reduce((n, pe) => n + BigInt(pe['nr_pages'] ?? 0) * PAGE_SIZE, 0n);
+  const total = pagemap.reduce((n, pe) => n + BigInt(pe.nr_pages ?? 0) * PAGE_SIZE, 0n);
   const buf = Buffer.allocUnsafe(Number(total < BigInt(CHUNK) ? total : BigInt(CHUNK)) || 1);
   try {
     let off = 0;
     for (const pe of pagemap) {
-      const at = BigInt(pe['vaddr']);
-      const len = Number(BigInt(pe['nr_pages'] ?? 0) * PAGE_SIZE);
+      const at = BigInt(pe.vaddr);
+      const len = Number(BigInt(pe.nr_pages ?? 0) * PAGE_SIZE);
       if (at + BigInt(len) > size) throw new ImageError(`pagemap-shmem-${shmid}.img`, 0, `pages within the ${size}-byte object`);
       for (let done = 0; done < len; ) {
         const n = fs.readSync(src, buf, 0, Math.min(CHUNK, len - done), off + done);

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readImage, writeImage } from '../images/index.js';
+import type { FileEntry } from '../images/entries.js';
 import { packageRoot } from '../sys/native.js';
 import { readTreeImages } from './task-images.js';
 
@@ -13,11 +14,11 @@ afterEach(() => {
 });
 
 /** A copy of CRIU's zoo images with files.img entries changed by edit. */
-function withFiles(edit: (files: Record<string, any>[]) => void): string {
+function withFiles(edit: (files: FileEntry[]) => void): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'criu-ts-ti-'));
   dirs.push(dir);
   for (const f of fs.readdirSync(ZOO)) fs.copyFileSync(path.join(ZOO, f), path.join(dir, f));
-  const files = readImage(dir, 'files.img').entries;
+  const files = readImage(dir, 'files.img', 'files').entries;
   edit(files);
   writeImage(dir, 'files.img', 'files', files);
   return dir;
@@ -30,7 +31,7 @@ describe.skipIf(!fs.existsSync(ZOO))('files.img as readTreeImages takes it', () 
 
   it('refuses an entry without the message of its type (a REG without reg)', () => {
     const dir = withFiles((files) => {
-      delete files.find((f) => f['type'] === 'REG')!['reg'];
+      delete files.find((f) => f.type === 'REG')!.reg;
     });
     expect(() => readTreeImages(dir)).toThrow(/files\.img.*of type REG with its reg message/);
   });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { archByName } from '../arch/index.js';
-import { decodeTermios, encodeTermios, ttyAbiOf, type Termios } from './tty.js';
+import type { TermiosEntry } from '../images/entries.js';
+import { decodeTermios, encodeTermios, ttyAbiOf } from './tty.js';
 
-const t: Termios = {
+const t: TermiosEntry = {
   c_iflag: 0x11, c_oflag: 0x22, c_cflag: 0x33, c_lflag: 0x44, c_line: 7,
   c_cc: Array.from({ length: 19 }, (_, i) => 100 + i), c_ispeed: 38400, c_ospeed: 9600,
 };

@@ -1,6 +1,7 @@
 // Terminal ioctls and the termios struct they move, as this arch's kernel defines them:
 // asm-generic's unless the arch descriptor has its own (powerpc does).
 import type { ArchDescriptor, TtyAbi } from '../arch/descriptor.js';
+import type { TermiosEntry } from '../images/entries.js';
 import { knownHostArch } from '../arch/index.js';
 import { readU32, writeU32 } from './host-order.js';
 
@@ -22,22 +23,10 @@ export const ttyAbiOf = (arch: ArchDescriptor | undefined): TtyAbi => arch?.tty 
 
 export const hostTty = ttyAbiOf(knownHostArch());
 
-/** The fields of a termios struct (the names of CRIU's termios_entry). */
-export interface Termios {
-  c_iflag: number;
-  c_oflag: number;
-  c_cflag: number;
-  c_lflag: number;
-  c_line: number;
-  c_cc?: number[];
-  c_ispeed: number;
-  c_ospeed: number;
-}
-
 const FLAGS = ['c_iflag', 'c_oflag', 'c_cflag', 'c_lflag'] as const;
 
 /** The termios in `b`, `b.length` bytes of the arch's struct; speeds past its end read as 0. */
-export function decodeTermios(b: Buffer, abi: TtyAbi = hostTty): Termios {
+export function decodeTermios(b: Buffer, abi: TtyAbi = hostTty): TermiosEntry {
   const l = abi.termios;
   const word = (off: number) => (off + 4 <= b.length ? readU32(b, off) : 0);
   return {
@@ -48,7 +37,7 @@ export function decodeTermios(b: Buffer, abi: TtyAbi = hostTty): Termios {
 }
 
 /** The first `size` bytes of the arch's struct holding `t` (fields past them are left out). */
-export function encodeTermios(t: Termios, size: number, abi: TtyAbi = hostTty): Buffer {
+export function encodeTermios(t: TermiosEntry, size: number, abi: TtyAbi = hostTty): Buffer {
   const l = abi.termios;
   const b = Buffer.alloc(l.size);
   FLAGS.forEach((k, i) => writeU32(b, t[k] >>> 0, 4 * i));

@@ -1,24 +1,25 @@
 // Round trips of fds of this very process: dumped through the fd-kind registry (as if we
 // were the target) into a file table, then reopened by the restore half of their kind.
 import fs from 'node:fs';
-import { NamespaceIds } from '../dump/namespaces.js';
+import { NamespaceIds, type NamespaceIdFields } from '../dump/namespaces.js';
 import { FilesDump } from '../fd/dump.js';
 import { GHOST_LIMIT } from '../fd/ghost-file.js';
-import type { Entry, FdDumpOptions, OpenContext } from '../fd/kind.js';
+import type { FdDumpOptions, OpenContext } from '../fd/kind.js';
+import type { FdinfoEntry } from '../images/entries.js';
 import { silentLogger } from '../log.js';
 import { openContext } from '../fd/restore.js';
 import type { TreeImages } from '../restore/task-images.js';
 
 /** The *_ns_id of our namespaces, numbered as a dump numbers them. */
-export const ourNamespaceIds = (): Entry => new NamespaceIds().of(process.pid);
+export const ourNamespaceIds = (): NamespaceIdFields => new NamespaceIds().of(process.pid);
 
 export const noDumpOptions: FdDumpOptions = { shellJob: false, tcpEstablished: false, extUnixSk: false, leaveRunning: false, ghostLimit: GHOST_LIMIT, skipInFlight: false, networkLock: 'skip', networkLockExplicit: false, log: silentLogger };
 
 export interface RoundTrip {
   dump: FilesDump;
   /** The fdinfo entry of the (first) fd dumped. */
-  entry: Entry;
-  /** The file id the dump gave it. */
+  entry: FdinfoEntry;
+  /** The file id the dump gave it (0 when no fd was dumped). */
   id: number;
   /** A restore context whose tree holds the dumped files.img entries (dir for extra images). */
   ctx: OpenContext;
@@ -26,14 +27,14 @@ export interface RoundTrip {
 
 /** A restore context over the file entries of dump, with dir for the images they need. */
 export function contextOf(dump: FilesDump, dir = '/nonexistent', tree: Partial<TreeImages> = {}): OpenContext {
-  return openContext({ dir, files: new Map(dump.files.entries.map((e) => [e['id'], e])), ...tree } as TreeImages, { shellJob: false });
+  return openContext({ dir, files: new Map(dump.files.entries.map((e) => [e.id, e])), ...tree } as TreeImages, { shellJob: false });
 }
 
 /** Dumps our fds (the first is the one of interest; none for a dump to fill by hand) with these dump options. */
 export function dumpOwn(fd: number | number[], dir = '/nonexistent', options: Partial<FdDumpOptions> = {}): RoundTrip {
   const dump = new FilesDump({ ...noDumpOptions, ...options }, ourNamespaceIds());
   const entries = [fd].flat().map((n) => dump.dumpFd(process.pid, n));
-  return { dump, entry: entries[0]!, id: entries[0]?.['id'], ctx: contextOf(dump, dir) };
+  return { dump, entry: entries[0]!, id: entries[0]?.id ?? 0, ctx: contextOf(dump, dir) };
 }
 
 export function closeAll(ctx: OpenContext): void {

@@ -1,7 +1,7 @@
 // Structure-aware mutations of an image set (file name -> bytes): each case picks one file and
 // one way to damage it that knows the format (entries, fields, magics, the tree), so damage
 // reaches the checks behind the decoder, not only the decoder's framing.
-import { decodeImage, encodeImage, type Entry } from '../../src/images/index.js';
+import { decodeImage, encodeImage, type Entry, type ImageFile, type ImageOf } from '../../src/images/index.js';
 import { KINDS, kindOfFile } from '../../src/images/kinds.js';
 import { MAGICS } from '../../src/images/magic.js';
 import { CHECKSUMS_FILE } from '../../src/images/checksums.js';
@@ -67,15 +67,18 @@ function mutateValue(rng: Rng, v: unknown): unknown {
   return v;
 }
 
+/** A message or array of an entry, as leaves() walks it. */
+type Node = Record<string | number, unknown>;
+
 function setAt(e: Entry, at: (string | number)[], value: unknown): void {
-  let o: any = e;
-  for (const k of at.slice(0, -1)) o = o[k];
+  let o: Node = e;
+  for (const k of at.slice(0, -1)) o = o[k] as Node;
   o[at[at.length - 1]!] = value;
 }
 
 function getAt(e: Entry, at: (string | number)[]): unknown {
-  let o: any = e;
-  for (const k of at) o = o?.[k];
+  let o: unknown = e;
+  for (const k of at) o = (o as Node | undefined)?.[k];
   return o;
 }
 
@@ -177,35 +180,35 @@ const mutators: Record<string, Mutator> = {
   },
   tree(rng, set) {
     const buf = set.get('pstree.img');
-    const img = buf && tryDecode('pstree.img', buf);
+    const img = buf && tryDecodePstree(buf);
     if (!img || img.entries.length === 0) return undefined;
     const entries = img.entries.map((e) => structuredClone(e));
-    const pids = entries.map((e) => e['pid'] as number);
+    const pids = entries.map((e) => e.pid);
     const a = rng.int(entries.length);
     const b = rng.int(entries.length);
     let what: string;
     switch (rng.int(5)) {
       case 0: // a cycle: the root's parent is one of its descendants, or a task its own parent
-        entries[a]!['ppid'] = pids[b];
-        if (a !== b) entries[b]!['ppid'] = pids[a];
+        entries[a]!.ppid = pids[b];
+        if (a !== b) entries[b]!.ppid = pids[a];
         what = `ppid cycle ${pids[a]} <-> ${pids[b]}`;
         break;
       case 1:
-        entries[a]!['pid'] = pids[b];
+        entries[a]!.pid = pids[b];
         what = `pid ${pids[a]} duplicated as ${pids[b]}`;
         break;
       case 2:
-        entries[a]!['threads'] = [...(entries[a]!['threads'] ?? []), pids[b]];
+        entries[a]!.threads = [...(entries[a]!.threads ?? []), pids[b]];
         what = `task ${pids[b]} also a thread of ${pids[a]}`;
         break;
       case 3:
-        entries[a]!['pgid'] = pids[b];
-        entries[a]!['sid'] = rng.next() < 0.5 ? pids[b] : 0;
+        entries[a]!.pgid = pids[b];
+        entries[a]!.sid = rng.next() < 0.5 ? pids[b] : 0;
         what = `task ${pids[a]} moved to group/session of ${pids[b]}`;
         break;
       default:
-        entries[a]!['pid'] = rng.pick([0, 1, -1, 2 ** 22 + 1, 2 ** 31 - 1]);
-        what = `pid ${pids[a]} set to ${entries[a]!['pid']}`;
+        entries[a]!.pid = rng.pick([0, 1, -1, 2 ** 22 + 1, 2 ** 31 - 1]);
+        what = `pid ${pids[a]} set to ${entries[a]!.pid}`;
     }
     const out = reencode('pstree', entries, img.payloads);
     if (!out) return undefined;
@@ -227,10 +230,18 @@ const mutators: Record<string, Mutator> = {
   },
 };
 
-function tryDecode(file: string, buf: Buffer): ReturnType<typeof decodeImage> | undefined {
+function tryDecode(file: string, buf: Buffer): ImageFile | undefined {
   if (!(kindOfFile(file) in KINDS)) return undefined;
   try {
     return decodeImage(buf, file);
+  } catch {
+    return undefined;
+  }
+}
+
+function tryDecodePstree(buf: Buffer): ImageOf<'pstree'> | undefined {
+  try {
+    return decodeImage(buf, 'pstree.img', 'pstree');
   } catch {
     return undefined;
   }
