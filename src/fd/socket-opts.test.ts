@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeU16, writeU32 } from '../sys/host-order.js';
 import {
-  AF_INET, attachSocketFilter, setIntOpt, SO_LOCK_FILTER, SOCK_DGRAM, socket, socketFilter, SOL_SOCKET,
+  AF_INET, attachSocketFilter, getIntOpt, setIntOpt, SO_LOCK_FILTER, SO_MARK, SOCK_DGRAM, socket, socketFilter, SOL_SOCKET,
 } from '../sys/socket.js';
-import { checkSocketOpts, dumpSocketOpts, finishSocketState } from './socket-opts.js';
+import { checkSocketOpts, dumpSocketOpts, finishSocketState, setIntOptIfDiffers } from './socket-opts.js';
 
 /** A classic BPF instruction {u16 code, u8 jt, u8 jf, u32 k} in host order. */
 function insn(code: number, k: number): Buffer {
@@ -47,5 +47,17 @@ describe('socket filters (SO_ATTACH_FILTER)', () => {
     setIntOpt(sk, SOL_SOCKET, SO_LOCK_FILTER, 1);
     expect(() => dumpSocketOpts(sk, AF_INET)).toThrow(/locked \(SO_LOCK_FILTER\)/);
     expect(() => checkSocketOpts({ so_filter: new Array(4097).fill(6n) }, 'socket 9')).toThrow(/socket 9 has a socket filter of 4097 instructions/);
+  });
+});
+
+describe('int options kept in uint32 fields', () => {
+  it('puts back a mark the image holds as 0xffffffff (the kernel gave -1; the fuzzer met it as a RangeError)', () => {
+    const sk = socket(AF_INET, SOCK_DGRAM, 0);
+    try {
+      setIntOptIfDiffers(sk, SOL_SOCKET, SO_MARK, 0xffffffff);
+      expect(getIntOpt(sk, SOL_SOCKET, SO_MARK)).toBe(-1);
+    } finally {
+      fs.closeSync(sk);
+    }
   });
 });

@@ -106,7 +106,8 @@ function dumpFilter(sk: number): bigint[] {
 /** Sets an int option to value unless the socket already has it. */
 export function setIntOptIfDiffers(sk: number, level: number, name: number, value: number | boolean | undefined): void {
   if (value === undefined) return;
-  const v = Number(value);
+  // The images keep the kernel's int in a uint32 field (a mark of 0xffffffff reads as -1): the same bits go back.
+  const v = typeof value === 'boolean' ? Number(value) : value | 0;
   if (getIntOpt(sk, level, name) !== v) setIntOpt(sk, level, name, v);
 }
 
