@@ -11,6 +11,7 @@ import {
 } from '../sys/socket.js';
 import { TCP_KEEPIDLE, TCP_NODELAY } from '../sys/tcp.js';
 import { readImage } from '../images/index.js';
+import type { InetSkEntry } from '../images/entries.js';
 import { packageRoot } from '../sys/native.js';
 import { closeAll, contextOf, dumpOwn, finishInto, type RoundTrip } from '../testing/own-fd.js';
 import { inetSocket } from './inet-socket.js';
@@ -34,7 +35,7 @@ function boundSocket(type: number): { fd: number; port: number } {
 }
 
 /** Dumps fd, closes it (its port is free again, as once the task is gone), restores it. */
-function roundTrip(fd: number): { entry: Record<string, any>; restored: number } {
+function roundTrip(fd: number): { entry: InetSkEntry; restored: number } {
   const t = dumpOwn(fd);
   trips.push(t);
   fs.closeSync(ours.splice(ours.indexOf(fd), 1)[0]!);
@@ -50,7 +51,7 @@ describe('TCP', () => {
     listen(fd, 5);
     const { entry, restored } = roundTrip(fd);
     expect(entry).toMatchObject({ family: AF_INET, proto: 6, state: 10, backlog: 5, src_port: port, src_addr: [0x0100007f] });
-    expect(entry['tcp_opts']).toMatchObject({ nodelay: true });
+    expect(entry.tcp_opts).toMatchObject({ nodelay: true });
     expect(getIntOpt(restored, SOL_SOCKET, SO_ACCEPTCONN)).toBe(1);
     expect(getIntOpt(restored, SOL_SOCKET, SO_REUSEADDR)).toBe(1);
     expect(getIntOpt(restored, IPPROTO_TCP, TCP_NODELAY)).toBe(1);
@@ -101,15 +102,15 @@ describe('UDP', () => {
     const v4 = boundSocket(SOCK_DGRAM).fd;
     setIntOpt(v4, IPPROTO_IP, IP_PKTINFO, 1);
     const four = roundTrip(v4);
-    expect(four.entry['ip_opts']).toMatchObject({ pktinfo: true });
+    expect(four.entry.ip_opts).toMatchObject({ pktinfo: true });
     expect(getIntOpt(four.restored, IPPROTO_IP, IP_PKTINFO)).toBe(1);
     const v6 = keep(socket(AF_INET6, SOCK_DGRAM));
     setIntOpt(v6, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
     const six = roundTrip(v6);
-    expect(six.entry['ip_opts']).toMatchObject({ pktinfo: true });
+    expect(six.entry.ip_opts).toMatchObject({ pktinfo: true });
     expect(getIntOpt(six.restored, IPPROTO_IPV6, IPV6_RECVPKTINFO)).toBe(1);
     const plain = roundTrip(boundSocket(SOCK_DGRAM).fd);
-    expect(plain.entry['ip_opts']['pktinfo']).toBeUndefined();
+    expect(plain.entry.ip_opts!.pktinfo).toBeUndefined();
     expect(getIntOpt(plain.restored, IPPROTO_IP, IP_PKTINFO)).toBe(0);
   });
 
@@ -149,7 +150,7 @@ describe('established TCP', () => {
 
   function dumpBoth(fds: number[]): { t: RoundTrip; ids: number[] } {
     const t = dumpOwn(fds, '/nonexistent', { tcpEstablished: true });
-    return { t, ids: fds.map((fd) => t.dump.dumpFd(process.pid, fd)['id']) };
+    return { t, ids: fds.map((fd) => t.dump.dumpFd(process.pid, fd).id) };
   }
 
   it('is refused without --tcp-established', () => {
@@ -194,19 +195,19 @@ describe('CRIU 4.2 images (fixtures/criu-4.2/zoo)', () => {
   const dir = path.join(packageRoot(), '..', 'shared', 'fixtures', 'criu-4.2', 'zoo', 'img');
 
   it.skipIf(!fs.existsSync(dir))('our entries for a TCP listener and a UDP socket have the fields CRIU wrote (but ns_id)', () => {
-    const criu = readImage(dir, 'files.img').entries.filter((e) => e['type'] === 'INETSK').map((e) => e['isk']);
+    const criu = readImage(dir, 'files.img', 'files').entries.filter((e) => e.type === 'INETSK').map((e) => e.isk!);
     const tcp = boundSocket(SOCK_STREAM);
     listen(tcp.fd, 4);
     const udp = boundSocket(SOCK_DGRAM);
-    const keys = (e: Record<string, unknown>) => Object.keys(e).filter((k) => k !== 'ns_id').sort();
+    const keys = (e: object) => Object.keys(e).filter((k) => k !== 'ns_id').sort();
     for (const [fd, theirs] of [[tcp.fd, criu[0]], [udp.fd, criu[1]]] as const) {
       const t = dumpOwn(fd);
       trips.push(t);
       const ours = t.dump.files.entries[0]!.isk!;
       expect(keys({ ...ours })).toEqual(keys(theirs));
-      expect(keys({ ...ours.opts })).toEqual(keys(theirs['opts']));
-      expect(ours['tcp_opts']).toEqual(theirs['tcp_opts']);
-      expect(ours['ip_opts']).toEqual(theirs['ip_opts']);
+      expect(keys({ ...ours.opts })).toEqual(keys(theirs.opts));
+      expect(ours.tcp_opts).toEqual(theirs.tcp_opts);
+      expect(ours.ip_opts).toEqual(theirs.ip_opts);
     }
   });
 });

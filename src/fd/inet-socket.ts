@@ -20,8 +20,7 @@ import {
 import { fileEntry } from '../restore/task-images.js';
 import { noOwner } from './file-table.js';
 import { inetDiagRequest, type InetDiag, parseInetDiag } from '../proc/net-inet-diag.js';
-import type { Entry } from '../images/index.js';
-import type { InetSkEntry } from '../images/entries.js';
+import type { InetSkEntry, IpOptsEntry, TcpOptsEntry } from '../images/entries.js';
 import type { FdDumpOptions, FdKind, FinishContext, KindDumpState } from './kind.js';
 import {
   finishSocketState, applySocketOpts, checkSocketOpts, dumpSocketOpts, setIntOptIfDiffers, socketDomain, withSocket,
@@ -56,26 +55,26 @@ function peerName(sk: number): Buffer | undefined {
   }
 }
 
-function tcpOpts(sk: number): Entry {
-  const opts: Entry = {};
-  if (getIntOpt(sk, IPPROTO_TCP, TCP_CORK)) opts['cork'] = true;
-  if (getIntOpt(sk, IPPROTO_TCP, TCP_NODELAY)) opts['nodelay'] = true;
-  opts['keepcnt'] = getIntOpt(sk, IPPROTO_TCP, TCP_KEEPCNT);
-  opts['keepidle'] = getIntOpt(sk, IPPROTO_TCP, TCP_KEEPIDLE);
-  opts['keepintvl'] = getIntOpt(sk, IPPROTO_TCP, TCP_KEEPINTVL);
+function tcpOpts(sk: number): TcpOptsEntry {
+  const opts: TcpOptsEntry = {};
+  if (getIntOpt(sk, IPPROTO_TCP, TCP_CORK)) opts.cork = true;
+  if (getIntOpt(sk, IPPROTO_TCP, TCP_NODELAY)) opts.nodelay = true;
+  opts.keepcnt = getIntOpt(sk, IPPROTO_TCP, TCP_KEEPCNT);
+  opts.keepidle = getIntOpt(sk, IPPROTO_TCP, TCP_KEEPIDLE);
+  opts.keepintvl = getIntOpt(sk, IPPROTO_TCP, TCP_KEEPINTVL);
   return opts;
 }
 
 /** Where a family keeps "hand me the destination of each datagram" (ip_opts pktinfo). */
 const pktinfoOpt = (family: number): [number, number] => (family === AF_INET6 ? [IPPROTO_IPV6, IPV6_RECVPKTINFO] : [IPPROTO_IP, IP_PKTINFO]);
 
-function ipOpts(sk: number, family: number): Entry {
-  const opts: Entry = {};
-  if (getIntOpt(sk, IPPROTO_IP, IP_FREEBIND)) opts['freebind'] = true;
-  if (getIntOpt(sk, ...pktinfoOpt(family))) opts['pktinfo'] = true;
+function ipOpts(sk: number, family: number): IpOptsEntry {
+  const opts: IpOptsEntry = {};
+  if (getIntOpt(sk, IPPROTO_IP, IP_FREEBIND)) opts.freebind = true;
+  if (getIntOpt(sk, ...pktinfoOpt(family))) opts.pktinfo = true;
   const tos = getIntOpt(sk, IPPROTO_IP, IP_TOS);
-  if (tos) opts['tos'] = tos;
-  opts['ttl'] = getIntOpt(sk, IPPROTO_IP, IP_TTL);
+  if (tos) opts.tos = tos;
+  opts.ttl = getIntOpt(sk, IPPROTO_IP, IP_TTL);
   return opts;
 }
 
@@ -88,22 +87,22 @@ export function wordsToAddr(words: readonly number[] | undefined, family: number
 
 const isZero = (b: Buffer): boolean => b.every((x) => x === 0);
 
-function restoreIpOpts(sk: number, isk: Entry): void {
-  const ip = isk['ip_opts'] ?? {};
-  setIntOptIfDiffers(sk, IPPROTO_IP, IP_FREEBIND, ip['freebind']);
-  const [level, name] = pktinfoOpt(Number(isk['family']));
-  setIntOptIfDiffers(sk, level, name, ip['pktinfo']);
-  setIntOptIfDiffers(sk, IPPROTO_IP, IP_TOS, ip['tos']);
-  setIntOptIfDiffers(sk, IPPROTO_IP, IP_TTL, ip['ttl']);
-  if (Number(isk['proto']) !== IPPROTO_TCP) return;
-  const tcp = isk['tcp_opts'] ?? {};
-  setIntOptIfDiffers(sk, IPPROTO_TCP, TCP_NODELAY, tcp['nodelay']);
-  setIntOptIfDiffers(sk, IPPROTO_TCP, TCP_CORK, tcp['cork']);
+function restoreIpOpts(sk: number, isk: InetSkEntry): void {
+  const ip: IpOptsEntry = isk.ip_opts ?? {};
+  setIntOptIfDiffers(sk, IPPROTO_IP, IP_FREEBIND, ip.freebind);
+  const [level, name] = pktinfoOpt(isk.family);
+  setIntOptIfDiffers(sk, level, name, ip.pktinfo);
+  setIntOptIfDiffers(sk, IPPROTO_IP, IP_TOS, ip.tos);
+  setIntOptIfDiffers(sk, IPPROTO_IP, IP_TTL, ip.ttl);
+  if (isk.proto !== IPPROTO_TCP) return;
+  const tcp: TcpOptsEntry = isk.tcp_opts ?? {};
+  setIntOptIfDiffers(sk, IPPROTO_TCP, TCP_NODELAY, tcp.nodelay);
+  setIntOptIfDiffers(sk, IPPROTO_TCP, TCP_CORK, tcp.cork);
   // Old images kept the keepalive knobs in sk_opts.
-  const opts = isk['opts'] ?? {};
-  setIntOptIfDiffers(sk, IPPROTO_TCP, TCP_KEEPCNT, tcp['keepcnt'] ?? opts['tcp_keepcnt']);
-  setIntOptIfDiffers(sk, IPPROTO_TCP, TCP_KEEPIDLE, tcp['keepidle'] ?? opts['tcp_keepidle']);
-  setIntOptIfDiffers(sk, IPPROTO_TCP, TCP_KEEPINTVL, tcp['keepintvl'] ?? opts['tcp_keepintvl']);
+  const opts = isk.opts;
+  setIntOptIfDiffers(sk, IPPROTO_TCP, TCP_KEEPCNT, tcp.keepcnt ?? opts.tcp_keepcnt);
+  setIntOptIfDiffers(sk, IPPROTO_TCP, TCP_KEEPIDLE, tcp.keepidle ?? opts.tcp_keepidle);
+  setIntOptIfDiffers(sk, IPPROTO_TCP, TCP_KEEPINTVL, tcp.keepintvl ?? opts.tcp_keepintvl);
 }
 
 /** One dump's inet sockets: the established TCP streams, and inet_diag read once per family and protocol. */
@@ -177,73 +176,73 @@ export const inetSocket: FdKind<InetDumpState> = {
             inet.tcp.dump(fd, sk, info, { family, local: src.addr, localPort: src.port, remote: dst.addr, remotePort: dst.port });
           } else if (state !== TCP_CLOSE) throw fd.unsupported(`a TCP connection in state ${state}`);
         }
-        const entry: Entry = {
+        const entry: Omit<InetSkEntry, 'id'> = {
           ino: fd.info.ino, family, type, proto, state, src_port: src.port, dst_port: dst.port, flags: fd.flags, backlog,
           src_addr: addrWords(src.addr), dst_addr: addrWords(dst.addr), fown: noOwner(), opts: dumpSocketOpts(sk, family),
         };
-        if (family === AF_INET6) entry['v6only'] = getIntOpt(sk, IPPROTO_IPV6, IPV6_V6ONLY) !== 0;
-        entry['ip_opts'] = ipOpts(sk, family);
-        entry['tcp_opts'] = proto === IPPROTO_TCP ? tcpOpts(sk) : {};
+        if (family === AF_INET6) entry.v6only = getIntOpt(sk, IPPROTO_IPV6, IPV6_V6ONLY) !== 0;
+        entry.ip_opts = ipOpts(sk, family);
+        entry.tcp_opts = proto === IPPROTO_TCP ? tcpOpts(sk) : {};
         // A TCP socket shut down for writing is past ESTABLISHED (refused above); for reading it is not.
         if (proto === IPPROTO_UDP || state === TCP_ESTABLISHED) {
           const shut = inet.shutdownOf(sk, fd.info.ino, family, proto);
-          if (shut) entry['shutdown'] = shut;
+          if (shut) entry.shutdown = shut;
         }
-        files.add('INETSK', 'isk', id, entry as Omit<InetSkEntry, 'id'>);
+        files.add('INETSK', 'isk', id, entry);
       }));
     },
   },
   restore: {
     check(tree, fileId, options) {
-      const isk = fileEntry(tree, fileId, 'INETSK')['isk'];
-      const [family, type, proto, state] = [isk['family'], isk['type'], isk['proto'], isk['state']].map(Number);
-      const what = `inet socket ${isk['ino']}`;
+      const isk = fileEntry(tree, fileId, 'INETSK').isk;
+      const { family, type, proto, state } = isk;
+      const what = `inet socket ${isk.ino}`;
       if (family !== AF_INET && family !== AF_INET6) throw new Error(`criu-ts: ${what} has family ${family}, which cannot be restored`);
       for (const k of ['src_port', 'dst_port'] as const) {
-        const port = Number(isk[k] ?? 0);
-        if (!Number.isInteger(port) || port < 0 || port > 0xffff) throw new Error(`criu-ts: ${what} has ${k} ${isk[k]}, which is no port`);
+        const port = isk[k];
+        if (!Number.isInteger(port) || port < 0 || port > 0xffff) throw new Error(`criu-ts: ${what} has ${k} ${port}, which is no port`);
       }
       const tcp = type === SOCK_STREAM && proto === IPPROTO_TCP;
       if (!tcp && !(type === SOCK_DGRAM && proto === IPPROTO_UDP)) throw new Error(`criu-ts: ${what} (type ${type}, protocol ${proto}) cannot be restored yet`);
-      if (tcp && state === TCP_ESTABLISHED) { if (!options.tcpClose) readTcpStream(tree, Number(isk['ino'])); }
+      if (tcp && state === TCP_ESTABLISHED) { if (!options.tcpClose) readTcpStream(tree, isk.ino); }
       else if (tcp && state !== TCP_LISTEN && state !== TCP_CLOSE) throw new Error(`criu-ts: ${what} is a TCP connection in state ${state}, which cannot be restored`);
       if (!tcp && state !== TCP_ESTABLISHED && state !== TCP_CLOSE) throw new Error(`criu-ts: ${what} is in state ${state}, which cannot be restored`);
-      checkSocketOpts(isk['opts'], what);
+      checkSocketOpts(isk.opts, what);
     },
     open(ctx, fileId) {
-      const isk = fileEntry(ctx.tree, fileId, 'INETSK')['isk'];
-      const family = Number(isk['family']);
-      const sk = socket(family, Number(isk['type']) | SOCK_CLOEXEC, Number(isk['proto']));
+      const isk = fileEntry(ctx.tree, fileId, 'INETSK').isk;
+      const family = isk.family;
+      const sk = socket(family, isk.type | SOCK_CLOEXEC, isk.proto);
       ctx.opened.push(sk);
-      if (family === AF_INET6 && isk['v6only'] !== undefined) setIntOptIfDiffers(sk, IPPROTO_IPV6, IPV6_V6ONLY, isk['v6only']);
-      const src = wordsToAddr(isk['src_addr'], family);
-      const established = Number(isk['state']) === TCP_ESTABLISHED;
-      const connection = established && Number(isk['proto']) === IPPROTO_TCP;
+      if (family === AF_INET6 && isk.v6only !== undefined) setIntOptIfDiffers(sk, IPPROTO_IPV6, IPV6_V6ONLY, isk.v6only);
+      const src = wordsToAddr(isk.src_addr, family);
+      const established = isk.state === TCP_ESTABLISHED;
+      const connection = established && isk.proto === IPPROTO_TCP;
       // --tcp-close: the connection comes back as a fresh, unbound socket that never connected.
       const closed = connection && ctx.options.tcpClose === true;
-      const stream = connection && !closed ? readTcpStream(ctx.tree, Number(isk['ino'])) : undefined;
-      const bound = !closed && (isk['src_port'] || !isZero(src));
+      const stream = connection && !closed ? readTcpStream(ctx.tree, isk.ino) : undefined;
+      const bound = !closed && (isk.src_port || !isZero(src));
       // The old socket's port may linger (TIME_WAIT); the dumped SO_REUSEADDR is applied below.
       if (bound) setIntOpt(sk, SOL_SOCKET, SO_REUSEADDR, 1);
       // After SO_REUSEADDR, which would undo it: repair mode lets the bind share the port even
       // with a listener of the same tree (an accepted connection of a restored server).
       if (stream) setIntOpt(sk, IPPROTO_TCP, TCP_REPAIR, 1);
-      if (bound) bind(sk, sockaddrIn(family, src, Number(isk['src_port'])));
-      applySocketOpts(sk, isk['opts']);
+      if (bound) bind(sk, sockaddrIn(family, src, isk.src_port));
+      applySocketOpts(sk, isk.opts);
       restoreIpOpts(sk, isk);
-      const dst = sockaddrIn(family, wordsToAddr(isk['dst_addr'], family), Number(isk['dst_port']));
-      if (Number(isk['state']) === TCP_LISTEN) listen(sk, Number(isk['backlog']));
+      const dst = sockaddrIn(family, wordsToAddr(isk.dst_addr, family), isk.dst_port);
+      if (isk.state === TCP_LISTEN) listen(sk, isk.backlog);
       else if (stream) repairConnection(sk, stream, dst);
       else if (established && !closed) connect(sk, dst);
       if (connection) {
         // The socket owns its addresses again (or, closed, lets the peer's next packet be reset).
         unlockConnection(
-          { family, local: src, localPort: Number(isk['src_port']), remote: wordsToAddr(isk['dst_addr'], family), remotePort: Number(isk['dst_port']) },
+          { family, local: src, localPort: isk.src_port, remote: wordsToAddr(isk.dst_addr, family), remotePort: isk.dst_port },
           ctx.options.networkLock ?? 'iptables', ctx.options.log ?? silentLogger,
         );
       }
       if (!closed) finishSocketState(sk, isk, !established);
-      fcntl(sk, F_SETFL, Number(isk['flags']) & ~O_ACCMODE);
+      fcntl(sk, F_SETFL, isk.flags & ~O_ACCMODE);
       return sk;
     },
   },

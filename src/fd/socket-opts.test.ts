@@ -4,6 +4,7 @@ import { writeU16, writeU32 } from '../sys/host-order.js';
 import {
   AF_INET, attachSocketFilter, getIntOpt, setIntOpt, SO_LOCK_FILTER, SO_MARK, SOCK_DGRAM, socket, socketFilter, SOL_SOCKET,
 } from '../sys/socket.js';
+import type { SkOptsEntry } from '../images/entries.js';
 import { checkSocketOpts, dumpSocketOpts, finishSocketState, setIntOptIfDiffers } from './socket-opts.js';
 
 /** A classic BPF instruction {u16 code, u8 jt, u8 jf, u32 k} in host order. */
@@ -30,14 +31,14 @@ describe('socket filters (SO_ATTACH_FILTER)', () => {
     const from = udp();
     attachSocketFilter(from, prog);
     const opts = dumpSocketOpts(from, AF_INET);
-    expect(opts['so_filter']).toHaveLength(2);
+    expect(opts.so_filter).toHaveLength(2);
     const to = udp();
     finishSocketState(to, { opts });
     expect(socketFilter(to)).toEqual(prog);
   });
 
   it('writes no so_filter for a socket without one', () => {
-    expect(dumpSocketOpts(udp(), AF_INET)['so_filter']).toBeUndefined();
+    expect(dumpSocketOpts(udp(), AF_INET).so_filter).toBeUndefined();
     expect(socketFilter(open[0]!).length).toBe(0);
   });
 
@@ -46,7 +47,7 @@ describe('socket filters (SO_ATTACH_FILTER)', () => {
     attachSocketFilter(sk, insn(BPF_RET_K, 0xffff));
     setIntOpt(sk, SOL_SOCKET, SO_LOCK_FILTER, 1);
     expect(() => dumpSocketOpts(sk, AF_INET)).toThrow(/locked \(SO_LOCK_FILTER\)/);
-    expect(() => checkSocketOpts({ so_filter: new Array(4097).fill(6n) }, 'socket 9')).toThrow(/socket 9 has a socket filter of 4097 instructions/);
+    expect(() => checkSocketOpts({ so_filter: new Array<bigint>(4097).fill(6n) } as SkOptsEntry, 'socket 9')).toThrow(/socket 9 has a socket filter of 4097 instructions/);
   });
 });
 

@@ -4,7 +4,7 @@
 // socket's value differs from the dumped one, so defaults that follow sysctls stay defaults;
 // once its queues are refilled, its shutdown bits and its filter (which would sift the refill).
 import fs from 'node:fs';
-import type { Entry } from '../images/index.js';
+import type { InetSkEntry, SkOptsEntry, SkShutdown, UnixSkEntry } from '../images/entries.js';
 import { isSysError } from '../sys/native.js';
 import { borrowFd } from '../sys/proc-ops.js';
 import { readI32, readI64, readU64, writeI32, writeI64, writeU64 } from '../sys/host-order.js';
@@ -48,10 +48,10 @@ function timeval(sk: number, name: number): [bigint, bigint] {
 }
 
 /** sk_opts_entry of a socket, with the fields CRIU writes for its family. */
-export function dumpSocketOpts(sk: number, family: number): Entry {
+export function dumpSocketOpts(sk: number, family: number): SkOptsEntry {
   const [sndSec, sndUsec] = timeval(sk, SO_SNDTIMEO);
   const [rcvSec, rcvUsec] = timeval(sk, SO_RCVTIMEO);
-  const opts: Entry = {
+  const opts: SkOptsEntry = {
     so_sndbuf: getIntOpt(sk, SOL_SOCKET, SO_SNDBUF),
     so_rcvbuf: getIntOpt(sk, SOL_SOCKET, SO_RCVBUF),
     so_snd_tmo_sec: sndSec, so_snd_tmo_usec: sndUsec, so_rcv_tmo_sec: rcvSec, so_rcv_tmo_usec: rcvUsec,
@@ -60,25 +60,25 @@ export function dumpSocketOpts(sk: number, family: number): Entry {
     so_rcvlowat: getIntOpt(sk, SOL_SOCKET, SO_RCVLOWAT),
   };
   const mark = getIntOpt(sk, SOL_SOCKET, SO_MARK) >>> 0;
-  if (mark) opts['so_mark'] = mark;
+  if (mark) opts.so_mark = mark;
   if (family === AF_UNIX) {
-    opts['so_passcred'] = bool(sk, SO_PASSCRED);
-    opts['so_passsec'] = bool(sk, SO_PASSSEC);
+    opts.so_passcred = bool(sk, SO_PASSCRED);
+    opts.so_passsec = bool(sk, SO_PASSSEC);
   }
-  opts['so_dontroute'] = bool(sk, SO_DONTROUTE);
-  opts['so_no_check'] = bool(sk, SO_NO_CHECK);
+  opts.so_dontroute = bool(sk, SO_DONTROUTE);
+  opts.so_no_check = bool(sk, SO_NO_CHECK);
   const dev = getsockopt(sk, SOL_SOCKET, SO_BINDTODEVICE, 16);
   const devName = dev.subarray(0, dev.indexOf(0) < 0 ? dev.length : dev.indexOf(0)).toString();
-  if (devName) opts['so_bound_dev'] = devName;
-  opts['so_reuseport'] = bool(sk, SO_REUSEPORT);
-  opts['so_broadcast'] = bool(sk, SO_BROADCAST);
-  opts['so_keepalive'] = bool(sk, SO_KEEPALIVE);
-  opts['so_oobinline'] = getIntOpt(sk, SOL_SOCKET, SO_OOBINLINE);
+  if (devName) opts.so_bound_dev = devName;
+  opts.so_reuseport = bool(sk, SO_REUSEPORT);
+  opts.so_broadcast = bool(sk, SO_BROADCAST);
+  opts.so_keepalive = bool(sk, SO_KEEPALIVE);
+  opts.so_oobinline = getIntOpt(sk, SOL_SOCKET, SO_OOBINLINE);
   const linger = getsockopt(sk, SOL_SOCKET, SO_LINGER, 8);
-  if (readI32(linger, 0)) opts['so_linger'] = readI32(linger, 4);
-  opts['so_buf_lock'] = getIntOpt(sk, SOL_SOCKET, SO_BUF_LOCK);
+  if (readI32(linger, 0)) opts.so_linger = readI32(linger, 4);
+  opts.so_buf_lock = getIntOpt(sk, SOL_SOCKET, SO_BUF_LOCK);
   const filter = dumpFilter(sk);
-  if (filter.length) opts['so_filter'] = filter;
+  if (filter.length) opts.so_filter = filter;
   return opts;
 }
 
@@ -116,54 +116,54 @@ function setBuffer(sk: number, get: number, force: number, value: number): void 
   if (getIntOpt(sk, SOL_SOCKET, get) !== value) setIntOpt(sk, SOL_SOCKET, force, Math.floor(value / 2));
 }
 
-function setTimeval(sk: number, name: number, sec: bigint | number, usec: bigint | number): void {
+function setTimeval(sk: number, name: number, sec: bigint, usec: bigint): void {
   if (!sec && !usec) return;
   const tv = Buffer.alloc(16);
-  writeI64(tv, BigInt(sec), 0);
-  writeI64(tv, BigInt(usec), 8);
+  writeI64(tv, sec, 0);
+  writeI64(tv, usec, 8);
   setsockopt(sk, SOL_SOCKET, name, tv);
 }
 
 /** Throws if the options hold something we cannot restore. */
-export function checkSocketOpts(o: Entry, what: string): void {
-  const n = o['so_filter']?.length ?? 0;
+export function checkSocketOpts(o: SkOptsEntry, what: string): void {
+  const n = o.so_filter?.length ?? 0;
   if (n > MAX_FILTER_INSNS) throw new Error(`criu-ts: ${what} has a socket filter of ${n} instructions (at most ${MAX_FILTER_INSNS})`);
 }
 
-export function applySocketOpts(sk: number, o: Entry): void {
-  setBuffer(sk, SO_SNDBUF, SO_SNDBUFFORCE, Number(o['so_sndbuf']));
-  setBuffer(sk, SO_RCVBUF, SO_RCVBUFFORCE, Number(o['so_rcvbuf']));
-  setTimeval(sk, SO_SNDTIMEO, o['so_snd_tmo_sec'] ?? 0, o['so_snd_tmo_usec'] ?? 0);
-  setTimeval(sk, SO_RCVTIMEO, o['so_rcv_tmo_sec'] ?? 0, o['so_rcv_tmo_usec'] ?? 0);
-  const ints: [number, unknown][] = [
-    [SO_REUSEADDR, o['reuseaddr']], [SO_PRIORITY, o['so_priority']], [SO_RCVLOWAT, o['so_rcvlowat']], [SO_MARK, o['so_mark']],
-    [SO_PASSCRED, o['so_passcred']], [SO_PASSSEC, o['so_passsec']], [SO_DONTROUTE, o['so_dontroute']],
-    [SO_NO_CHECK, o['so_no_check']], [SO_REUSEPORT, o['so_reuseport']], [SO_BROADCAST, o['so_broadcast']],
-    [SO_KEEPALIVE, o['so_keepalive']], [SO_OOBINLINE, o['so_oobinline']],
+export function applySocketOpts(sk: number, o: SkOptsEntry): void {
+  setBuffer(sk, SO_SNDBUF, SO_SNDBUFFORCE, o.so_sndbuf);
+  setBuffer(sk, SO_RCVBUF, SO_RCVBUFFORCE, o.so_rcvbuf);
+  setTimeval(sk, SO_SNDTIMEO, o.so_snd_tmo_sec, o.so_snd_tmo_usec);
+  setTimeval(sk, SO_RCVTIMEO, o.so_rcv_tmo_sec, o.so_rcv_tmo_usec);
+  const ints: [number, number | boolean | undefined][] = [
+    [SO_REUSEADDR, o.reuseaddr], [SO_PRIORITY, o.so_priority], [SO_RCVLOWAT, o.so_rcvlowat], [SO_MARK, o.so_mark],
+    [SO_PASSCRED, o.so_passcred], [SO_PASSSEC, o.so_passsec], [SO_DONTROUTE, o.so_dontroute],
+    [SO_NO_CHECK, o.so_no_check], [SO_REUSEPORT, o.so_reuseport], [SO_BROADCAST, o.so_broadcast],
+    [SO_KEEPALIVE, o.so_keepalive], [SO_OOBINLINE, o.so_oobinline],
   ];
-  for (const [name, value] of ints) setIntOptIfDiffers(sk, SOL_SOCKET, name, value as number | boolean | undefined);
-  if (o['so_bound_dev']) setsockopt(sk, SOL_SOCKET, SO_BINDTODEVICE, Buffer.from(`${o['so_bound_dev']}\0`));
-  if (o['so_linger'] !== undefined) {
+  for (const [name, value] of ints) setIntOptIfDiffers(sk, SOL_SOCKET, name, value);
+  if (o.so_bound_dev) setsockopt(sk, SOL_SOCKET, SO_BINDTODEVICE, Buffer.from(`${o.so_bound_dev}\0`));
+  if (o.so_linger !== undefined) {
     const l = Buffer.alloc(8);
     writeI32(l, 1, 0);
-    writeI32(l, o['so_linger'], 4);
+    writeI32(l, o.so_linger, 4);
     setsockopt(sk, SOL_SOCKET, SO_LINGER, l);
   }
   // Last: setting the sizes above locked them; put back the locks that were there.
-  setIntOptIfDiffers(sk, SOL_SOCKET, SO_BUF_LOCK, o['so_buf_lock']);
+  setIntOptIfDiffers(sk, SOL_SOCKET, SO_BUF_LOCK, o.so_buf_lock);
 }
 
 /** sk_shutdown values (decoded as names, encoded as numbers). */
-const shutdownBits: Record<string, number> = { NONE: 0, READ: RCV_SHUTDOWN, WRITE: SEND_SHUTDOWN, BOTH: RCV_SHUTDOWN | SEND_SHUTDOWN };
+const shutdownBits: Record<SkShutdown, number> = { NONE: 0, READ: RCV_SHUTDOWN, WRITE: SEND_SHUTDOWN, BOTH: RCV_SHUTDOWN | SEND_SHUTDOWN };
 
 /**
  * What goes onto a socket once its queues are refilled: its shutdown halves (an unconnected
  * inet socket keeps them although the call fails with ENOTCONN, so with `unconnected` that
  * error is its success) and its filter.
  */
-export function finishSocketState(sk: number, entry: Entry, unconnected = false): void {
-  const v = entry['shutdown'] ?? 0;
-  const how = typeof v === 'string' ? shutdownBits[v] ?? 0 : Number(v);
+export function finishSocketState(sk: number, entry: Pick<UnixSkEntry | InetSkEntry, 'shutdown' | 'opts'>, unconnected = false): void {
+  const v = entry.shutdown ?? 0;
+  const how = typeof v === 'string' ? shutdownBits[v] : v;
   const shut = (half: number): void => {
     try {
       shutdown(sk, half);
@@ -173,10 +173,10 @@ export function finishSocketState(sk: number, entry: Entry, unconnected = false)
   };
   if (how & SEND_SHUTDOWN) shut(SHUT_WR);
   if (how & RCV_SHUTDOWN) shut(SHUT_RD);
-  const filter: (bigint | number | string)[] = entry['opts']?.['so_filter'] ?? [];
+  const filter = entry.opts.so_filter ?? [];
   if (filter.length) {
     const prog = Buffer.alloc(filter.length * 8);
-    filter.forEach((w, i) => writeU64(prog, BigInt.asUintN(64, BigInt(w)), i * 8));
+    filter.forEach((w, i) => writeU64(prog, BigInt.asUintN(64, w), i * 8));
     attachSocketFilter(sk, prog);
   }
 }

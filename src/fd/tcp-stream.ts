@@ -5,7 +5,8 @@
 // the connection in repair mode: sequence numbers, connect without a handshake, options,
 // both queues refilled, the window; then it leaves repair mode and runs.
 import fs from 'node:fs';
-import { ImageError, readImage, writeImage, type Entry } from '../images/index.js';
+import { ImageError, readImage, writeImage } from '../images/index.js';
+import type { TcpStreamEntry } from '../images/entries.js';
 import { readI32, readU32, writeU32 } from '../sys/host-order.js';
 import { borrowFd, ioctlRead } from '../sys/proc-ops.js';
 import { connect, getIntOpt, getsockopt, IPPROTO_TCP, MSG_DONTWAIT, MSG_PEEK, recv, send, setIntOpt, setsockopt, SIOCINQ, SIOCOUTQ } from '../sys/socket.js';
@@ -40,7 +41,7 @@ export class TcpStreams implements KindDumpState {
 
   constructor(private readonly options: FdDumpOptions) {}
   /** tcp-stream-<ino>.img contents by inode. */
-  private readonly streams = new Map<number, { entry: Entry; payload: Buffer }>();
+  private readonly streams = new Map<number, { entry: TcpStreamEntry; payload: Buffer }>();
 
   /**
    * Freezes fd's connection (sk is our copy of it, info its tcp_info), locks it (tcp-lock.ts)
@@ -60,7 +61,7 @@ export class TcpStreams implements KindDumpState {
     const outqSeq = getIntOpt(sk, IPPROTO_TCP, TCP_QUEUE_SEQ) >>> 0;
     setIntOpt(sk, IPPROTO_TCP, TCP_REPAIR_QUEUE, 0);
     const win = getsockopt(sk, IPPROTO_TCP, TCP_REPAIR_WINDOW, 20);
-    const entry: Entry = {
+    const entry: TcpStreamEntry = {
       inq_len: inqLen, inq_seq: inqSeq, outq_len: outqLen, outq_seq: outqSeq,
       opt_mask: info[TCPI_OPTIONS]!, snd_wscale: info[TCPI_WSCALE]! & 0xf, mss_clamp: getIntOpt(sk, IPPROTO_TCP, TCP_MAXSEG),
       rcv_wscale: info[TCPI_WSCALE]! >> 4, timestamp: getIntOpt(sk, IPPROTO_TCP, TCP_TIMESTAMP) >>> 0, unsq_len: unsqLen,
@@ -94,19 +95,19 @@ export class TcpStreams implements KindDumpState {
 }
 
 export interface TcpStream {
-  entry: Entry;
+  entry: TcpStreamEntry;
   inq: Buffer;
   outq: Buffer;
 }
 
 export function readTcpStream(tree: TreeImages, ino: number): TcpStream {
   const file = `tcp-stream-${ino.toString(16)}.img`;
-  const img = readImage(tree.dir, file);
+  const img = readImage(tree.dir, file, 'tcp-stream');
   const entry = img.entries[0];
   if (!entry) throw new ImageError(file, 0, 'a tcp_stream_entry');
   const data = img.payloads[0] ?? Buffer.alloc(0);
-  const inqLen = Number(entry['inq_len']);
-  return { entry, inq: data.subarray(0, inqLen), outq: data.subarray(inqLen, inqLen + Number(entry['outq_len'])) };
+  const inqLen = entry.inq_len;
+  return { entry, inq: data.subarray(0, inqLen), outq: data.subarray(inqLen, inqLen + entry.outq_len) };
 }
 
 /** Puts bytes into the selected repair queue (recv: as if received; send: as if sent, unacknowledged). */
@@ -119,25 +120,26 @@ function fillQueue(sk: number, queue: number, data: Buffer): void {
 export function repairConnection(sk: number, { entry: e, inq, outq }: TcpStream, dst: Buffer): void {
   // Queue sequence numbers are where the queues start; refilling them moves them to where they were.
   setIntOpt(sk, IPPROTO_TCP, TCP_REPAIR_QUEUE, TCP_RECV_QUEUE);
-  setIntOpt(sk, IPPROTO_TCP, TCP_QUEUE_SEQ, (Number(e['inq_seq']) - inq.length) | 0);
+  setIntOpt(sk, IPPROTO_TCP, TCP_QUEUE_SEQ, (e.inq_seq - inq.length) | 0);
   setIntOpt(sk, IPPROTO_TCP, TCP_REPAIR_QUEUE, TCP_SEND_QUEUE);
-  setIntOpt(sk, IPPROTO_TCP, TCP_QUEUE_SEQ, (Number(e['outq_seq']) - outq.length) | 0);
+  setIntOpt(sk, IPPROTO_TCP, TCP_QUEUE_SEQ, (e.outq_seq - outq.length) | 0);
   connect(sk, dst);
-  const mask = Number(e['opt_mask']);
-  const opts: [number, number][] = [[TCPOPT_MSS, Number(e['mss_clamp'])]];
-  if (mask & TCPI_OPT_WSCALE) opts.push([TCPOPT_WINDOW, Number(e['snd_wscale']) | (Number(e['rcv_wscale'] ?? 0) << 16)]);
+  const mask = e.opt_mask;
+  const opts: [number, number][] = [[TCPOPT_MSS, e.mss_clamp]];
+  if (mask & TCPI_OPT_WSCALE) opts.push([TCPOPT_WINDOW, e.snd_wscale | ((e.rcv_wscale ?? 0) << 16)]);
   if (mask & TCPI_OPT_SACK) opts.push([TCPOPT_SACK_PERM, 0]);
   if (mask & TCPI_OPT_TIMESTAMPS) opts.push([TCPOPT_TIMESTAMP, 0]);
   const raw = Buffer.alloc(8 * opts.length);
   opts.forEach(([code, val], i) => { writeU32(raw, code, 8 * i); writeU32(raw, val >>> 0, 8 * i + 4); });
   setsockopt(sk, IPPROTO_TCP, TCP_REPAIR_OPTIONS, raw);
-  if (e['timestamp'] !== undefined) setIntOpt(sk, IPPROTO_TCP, TCP_TIMESTAMP, Number(e['timestamp']) | 0);
+  if (e.timestamp !== undefined) setIntOpt(sk, IPPROTO_TCP, TCP_TIMESTAMP, e.timestamp | 0);
   fillQueue(sk, TCP_RECV_QUEUE, inq);
   fillQueue(sk, TCP_SEND_QUEUE, outq);
   setIntOpt(sk, IPPROTO_TCP, TCP_REPAIR_QUEUE, 0);
-  if (e['snd_wl1'] !== undefined) {
+  if (e.snd_wl1 !== undefined) {
     const win = Buffer.alloc(20);
-    ['snd_wl1', 'snd_wnd', 'max_window', 'rcv_wnd', 'rcv_wup'].forEach((k, i) => writeU32(win, Number(e[k]) >>> 0, 4 * i));
+    // The others may be absent: Number(undefined) >>> 0 is 0.
+    (['snd_wl1', 'snd_wnd', 'max_window', 'rcv_wnd', 'rcv_wup'] as const).forEach((k, i) => writeU32(win, Number(e[k]) >>> 0, 4 * i));
     setsockopt(sk, IPPROTO_TCP, TCP_REPAIR_WINDOW, win);
   }
   // Without a window probe: the peer may be restored after this socket (a loopback pair), and a probe

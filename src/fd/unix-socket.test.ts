@@ -38,7 +38,7 @@ function roundTrip(fds: number[], allowExternal = false): { ids: number[]; open:
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'criu-ts-unix-'));
   dirs.push(dir);
   const { dump } = dumpOwn([], dir, { extUnixSk: allowExternal, leaveRunning: true });
-  const ids = fds.map((fd) => dump.dumpFd(process.pid, fd)['id']);
+  const ids = fds.map((fd) => dump.dumpFd(process.pid, fd).id);
   finishInto(dump, dir);
   const ctx = contextOf(dump, dir, { tasks: [] });
   for (const id of ids) unixSocketFile.check(ctx.tree, id, ctx.options);
@@ -102,7 +102,7 @@ describe('named unix sockets', () => {
     }
     const usk = t.files.entries[0]!.usk!;
     expect(usk).toMatchObject({ state: 10, backlog: 3, name_dir: fs.realpathSync(dir) });
-    expect(usk['deleted']).toBeUndefined();
+    expect(usk.deleted).toBeUndefined();
     const nl = t.open(0);
     expect(getsockname(nl).subarray(2).toString().replace(/\0+$/, '')).toBe('listen.sock');
     const [c] = keep(socket(AF_UNIX, SOCK_STREAM));
@@ -224,13 +224,13 @@ describe('unix socket queues beyond a pair', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'criu-ts-unix-'));
     dirs.push(dir);
     const { dump } = dumpOwn([], dir);
-    const ids = [a, b].map((fd) => dump.dumpFd(process.pid, fd)['id']);
+    const ids = [a, b].map((fd) => dump.dumpFd(process.pid, fd).id);
     finishInto(dump, dir);
     dump.killed(dir);
-    const pipeEntry = dump.files.entries.find((e) => e['type'] === 'PIPE')!;
-    expect(readImage(dir, 'sk-queues.img').entries).toEqual([{ id_for: ids[1], length: 3, scm: [{ type: 1, rights: [pipeEntry['id']] }] }]);
-    const pipesData = readImage(dir, 'pipes-data.img');
-    const ctx = contextOf(dump, dir, { tasks: [], pipeData: new Map(pipesData.entries.map((e, i) => [e['pipe_id'], { data: pipesData.payloads[i]! }])) });
+    const pipeEntry = dump.files.entries.find((e) => e.type === 'PIPE')!;
+    expect(readImage(dir, 'sk-queues.img', 'sk-queues').entries).toEqual([{ id_for: ids[1], length: 3, scm: [{ type: 1, rights: [pipeEntry.id] }] }]);
+    const pipesData = readImage(dir, 'pipes-data.img', 'pipes-data');
+    const ctx = contextOf(dump, dir, { tasks: [], pipeData: new Map(pipesData.entries.map((e, i) => [e.pipe_id, { data: pipesData.payloads[i]! }])) });
     contexts.push(ctx);
     const nb = unixSocketFile.open(ctx, ids[1]!);
     const got = recvmsg(nb, 16, MSG_DONTWAIT);
@@ -254,7 +254,7 @@ describe('unix socket queues beyond a pair', () => {
     expect(running.dump.files.entries[1]!.usk!.peer).toBe(fs.fstatSync(l).ino);
     expect(() => finishInto(running.dump, dir)).toThrow(/not accepted yet/);
     const { dump } = dumpOwn([], dir);
-    const ids = [l, c].map((fd) => dump.dumpFd(process.pid, fd)['id']);
+    const ids = [l, c].map((fd) => dump.dumpFd(process.pid, fd).id);
     finishInto(dump, dir);
     for (const fd of ours.splice(0)) fs.closeSync(fd); // the tree dies; our copy of the listener lives on
     dump.killed(dir);
@@ -271,7 +271,7 @@ describe('CRIU 4.2 images (fixtures/criu-4.2/zoo)', () => {
   const dir = path.join(packageRoot(), '..', 'shared', 'fixtures', 'criu-4.2', 'zoo', 'img');
 
   it.skipIf(!fs.existsSync(dir))('a socketpair with queued data dumped by CRIU comes back with its data', () => {
-    const files = new Map(readImage(dir, 'files.img').entries.map((e) => [e['id'], e]));
+    const files = new Map(readImage(dir, 'files.img', 'files').entries.map((e) => [e.id, e]));
     const tree = { dir, files, tasks: [] } as unknown as TreeImages;
     const ctx = openContext(tree, { shellJob: false });
     contexts.push(ctx);
@@ -286,12 +286,12 @@ describe('CRIU 4.2 images (fixtures/criu-4.2/zoo)', () => {
     const [a, b] = keep(...socketpair(AF_UNIX, SOCK_STREAM));
     send(a, Buffer.from('queued'));
     const t = roundTrip([a, b]);
-    const criu = [...readImage(dir, 'files.img').entries.filter((e) => e['type'] === 'UNIXSK')];
-    const keys = (e: Record<string, unknown>) => Object.keys(e).filter((k) => k !== 'ns_id').sort();
-    for (const [ours, theirs] of t.files.entries.map((e, i) => [e['usk'], criu[i]!['usk']])) {
+    const criu = readImage(dir, 'files.img', 'files').entries.filter((e) => e.type === 'UNIXSK');
+    const keys = (e: object) => Object.keys(e).filter((k) => k !== 'ns_id').sort();
+    for (const [ours, theirs] of t.files.entries.map((e, i) => [e.usk!, criu[i]!.usk!] as const)) {
       expect(keys(ours)).toEqual(keys(theirs));
-      expect(keys(ours['opts'])).toEqual(keys(theirs['opts']));
+      expect(keys(ours.opts)).toEqual(keys(theirs.opts));
     }
-    expect(readImage(t.dir, 'sk-queues.img').entries).toEqual([{ id_for: t.ids[1], length: 6 }]);
+    expect(readImage(t.dir, 'sk-queues.img', 'sk-queues').entries).toEqual([{ id_for: t.ids[1], length: 6 }]);
   });
 });

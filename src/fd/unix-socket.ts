@@ -13,8 +13,8 @@
 // from name_dir, a stale socket file at the path is removed first.
 import fs from 'node:fs';
 import path from 'node:path';
-import { readImage, writeImage, type Entry } from '../images/index.js';
-import type { UnixSkEntry } from '../images/entries.js';
+import { readImage, writeImage } from '../images/index.js';
+import type { FilePermsEntry, SkPacketEntry, UnixSkEntry } from '../images/entries.js';
 import { parseUnixDiag, type UnixDiag, unixDiagRequest } from '../proc/net-unix-diag.js';
 import { F_GETFL, F_SETFL, O_ACCMODE, O_CLOEXEC, O_NONBLOCK, O_PATH } from '../sys/fcntl.js';
 import { isSysError } from '../sys/native.js';
@@ -41,7 +41,7 @@ const trimNul = (b: Buffer): Buffer => {
 };
 
 /** Mode and owner of the bound socket file, if it is still the file the socket made. */
-function filePerms(pid: number, name: string, ino: number): Entry | undefined {
+function filePerms(pid: number, name: string, ino: number): FilePermsEntry | undefined {
   const st = fs.statSync(path.resolve(fs.readlinkSync(`/proc/${pid}/cwd`), name), { throwIfNoEntry: false });
   if (!st || st.ino !== ino) return undefined;
   return { mode: st.mode, uid: st.uid, gid: st.gid };
@@ -59,7 +59,7 @@ export class UnixSockets implements KindDumpState {
   /** Dumped sockets: inode -> peer inode (0 for none). */
   private readonly dumped = new Map<number, number>();
   /** sk-queues.img entries with their payloads. */
-  private readonly queues: { entry: Entry; payload: Buffer }[] = [];
+  private readonly queues: { entry: SkPacketEntry; payload: Buffer }[] = [];
   /** Where each dumped socket was found: inode -> task and fd. */
   private readonly found = new Map<number, { pid: number; fd: number }>();
   /** Unaccepted connections that sent data: client inode -> its file id. */
@@ -91,12 +91,12 @@ export class UnixSockets implements KindDumpState {
 
   /** Adds a sk-queues entry for packet p waiting on socket file `id`; files passed with it are dumped (and closed here). */
   queuePacket(id: number, p: QueuedPacket, dumpPassedFd: (fd: number) => number): void {
-    const entry: Entry = { id_for: id, length: p.data.length };
+    const entry: SkPacketEntry = { id_for: id, length: p.data.length };
     // sun_path as the kernel gave it: a path's trailing NUL dropped, as names are kept.
     const sender = p.from.subarray(2);
-    if (sender.length) entry['addr'] = sender[0] === 0 ? sender : trimNul(sender);
+    if (sender.length) entry.addr = sender[0] === 0 ? sender : trimNul(sender);
     try {
-      if (p.fds.length) entry['scm'] = [{ type: SCM_RIGHTS, rights: p.fds.map(dumpPassedFd) }];
+      if (p.fds.length) entry.scm = [{ type: SCM_RIGHTS, rights: p.fds.map(dumpPassedFd) }];
     } finally {
       for (const fd of p.fds) fs.closeSync(fd);
     }
@@ -189,7 +189,7 @@ interface Packet {
 
 interface UnixRestore {
   /** usk entries by socket inode (file id in .id). */
-  byIno: Map<number, Entry>;
+  byIno: Map<number, UnixSkEntry>;
   /** Sockets created here, by inode. */
   open: Map<number, number>;
   /** Queued packets by the file id of the socket they wait on. */
@@ -201,23 +201,25 @@ function unixState(ctx: OpenContext): UnixRestore {
   if (s) return s;
   s = { byIno: indexByIno(ctx.tree), open: new Map(), queues: new Map() };
   if (fs.existsSync(path.join(ctx.tree.dir, 'sk-queues.img'))) {
-    const img = readImage(ctx.tree.dir, 'sk-queues.img');
+    const img = readImage(ctx.tree.dir, 'sk-queues.img', 'sk-queues');
     img.entries.forEach((e, i) => {
-      const list = s!.queues.get(e['id_for']) ?? [];
-      const rights = (e['scm'] ?? []).flatMap((m: Entry) => {
-        if (m['type'] !== SCM_RIGHTS) throw new Error(`criu-ts: sk-queues.img: control message type ${m['type']} cannot be restored`);
-        return m['rights'] as number[];
+      const list = s!.queues.get(e.id_for) ?? [];
+      const rights = (e.scm ?? []).flatMap((m) => {
+        if (m.type !== SCM_RIGHTS) throw new Error(`criu-ts: sk-queues.img: control message type ${m.type} cannot be restored`);
+        // An empty rights list decodes as absent: such a message is refused, not sent without files.
+        if (!m.rights) throw new Error('criu-ts: sk-queues.img: an SCM_RIGHTS message passes no file ids');
+        return m.rights;
       });
-      list.push({ data: img.payloads[i] ?? Buffer.alloc(0), rights, ...(e['addr']?.length ? { addr: e['addr'] as Buffer } : {}) });
-      s!.queues.set(e['id_for'], list);
+      list.push({ data: img.payloads[i] ?? Buffer.alloc(0), rights, ...(e.addr?.length ? { addr: e.addr } : {}) });
+      s!.queues.set(e.id_for, list);
     });
   }
   ctx.state.set('unix-sockets', s);
   return s;
 }
 
-function indexByIno(tree: TreeImages): Map<number, Entry> {
-  const out = new Map<number, Entry>();
+function indexByIno(tree: TreeImages): Map<number, UnixSkEntry> {
+  const out = new Map<number, UnixSkEntry>();
   for (const f of tree.files.values()) if (f.type === 'UNIXSK' && f.usk) out.set(f.usk.ino, f.usk);
   return out;
 }
@@ -231,16 +233,16 @@ const isPath = (name: Buffer): boolean => name.length > 0 && name[0] !== 0;
  * bind itself takes the name as it was (getsockname shows it), so the directory is looked up
  * again afterwards and must be the one checked.
  */
-function bindName(ctx: OpenContext, sk: number, usk: Entry): void {
-  const name: Buffer = usk['name'];
+function bindName(ctx: OpenContext, sk: number, usk: UnixSkEntry): void {
+  const name = usk.name;
   if (!isPath(name)) {
     bind(sk, sockaddrUn(name));
     return;
   }
-  const dir: string = usk['name_dir'] ?? '/';
+  const dir = usk.name_dir ?? '/';
   const trusted = trustedOwners(ctx.tree);
   const refused = (e: unknown): never => {
-    throw e instanceof PathRefused ? new Error(`criu-ts: cannot bind unix socket ${usk['ino']}: ${e.message}`) : e;
+    throw e instanceof PathRefused ? new Error(`criu-ts: cannot bind unix socket ${usk.ino}: ${e.message}`) : e;
   };
   let where: Beneath;
   try {
@@ -250,9 +252,9 @@ function bindName(ctx: OpenContext, sk: number, usk: Entry): void {
   }
   try {
     const st = fs.lstatSync(where.at, { throwIfNoEntry: false });
-    if (st && usk['deleted']) throw new Error(`criu-ts: cannot bind unix socket ${usk['ino']} to ${where.path}: its file was deleted before the dump and another file has that name now`);
+    if (st && usk.deleted) throw new Error(`criu-ts: cannot bind unix socket ${usk.ino} to ${where.path}: its file was deleted before the dump and another file has that name now`);
     if (st?.isSocket()) fs.unlinkSync(where.at);
-    else if (st) throw new Error(`criu-ts: cannot bind unix socket ${usk['ino']} to ${where.path}: a file that is not a socket is there`);
+    else if (st) throw new Error(`criu-ts: cannot bind unix socket ${usk.ino} to ${where.path}: a file that is not a socket is there`);
     const before = fs.fstatSync(where.dirFd);
     // A relative name stays relative (getsockname shows it as bound): bind from its directory.
     const cwd = process.cwd();
@@ -271,18 +273,18 @@ function bindName(ctx: OpenContext, sk: number, usk: Entry): void {
     const after = fs.fstatSync(again.dirFd);
     if (after.dev !== before.dev || after.ino !== before.ino) {
       again.close();
-      throw new Error(`criu-ts: cannot bind unix socket ${usk['ino']}: the directory of ${where.path} changed while it was bound`);
+      throw new Error(`criu-ts: cannot bind unix socket ${usk.ino}: the directory of ${where.path} changed while it was bound`);
     }
-    if (usk['deleted']) unlinkAtEnd(ctx, again, usk);
+    if (usk.deleted) unlinkAtEnd(ctx, again, usk);
     else again.close();
-    const perms = usk['file_perms'];
+    const perms = usk.file_perms;
     if (perms) {
       // Through an O_PATH fd of the socket file itself: a symlink put there meanwhile is not followed.
       const file = fs.openSync(where.at, O_PATH | O_CLOEXEC | fs.constants.O_NOFOLLOW);
       try {
-        if (!fs.fstatSync(file).isSocket()) throw new Error(`criu-ts: cannot bind unix socket ${usk['ino']}: ${where.path} is no longer its socket file`);
-        fs.chmodSync(`/proc/self/fd/${file}`, perms['mode'] & 0o7777);
-        fs.chownSync(`/proc/self/fd/${file}`, perms['uid'], perms['gid']);
+        if (!fs.fstatSync(file).isSocket()) throw new Error(`criu-ts: cannot bind unix socket ${usk.ino}: ${where.path} is no longer its socket file`);
+        fs.chmodSync(`/proc/self/fd/${file}`, perms.mode & 0o7777);
+        fs.chownSync(`/proc/self/fd/${file}`, perms.uid, perms.gid);
       } finally {
         fs.closeSync(file);
       }
@@ -296,15 +298,15 @@ function bindName(ctx: OpenContext, sk: number, usk: Entry): void {
  * The file of a socket deleted before the dump goes once every peer has connected through
  * it; only if it is still the file bind made (dir holds its directory open till then).
  */
-function unlinkAtEnd(ctx: OpenContext, dir: Beneath, usk: Entry): void {
+function unlinkAtEnd(ctx: OpenContext, dir: Beneath, usk: UnixSkEntry): void {
   const made = fs.lstatSync(dir.at);
   ctx.atEnd.push(() => {
     try {
       const now = fs.lstatSync(dir.at, { throwIfNoEntry: false });
       if (now?.isSocket() && now.ino === made.ino && now.dev === made.dev) fs.unlinkSync(dir.at);
-      else ctx.options.log?.warn(`restore: unix socket ${usk['ino']}: ${dir.path} is no longer the file it was bound to; left as it is`);
+      else ctx.options.log?.warn(`restore: unix socket ${usk.ino}: ${dir.path} is no longer the file it was bound to; left as it is`);
     } catch (e) {
-      ctx.options.log?.warn(`restore: unix socket ${usk['ino']}: cannot unlink ${dir.path}: ${(e as Error).message}`);
+      ctx.options.log?.warn(`restore: unix socket ${usk.ino}: cannot unlink ${dir.path}: ${(e as Error).message}`);
     } finally {
       dir.close();
     }
@@ -314,22 +316,22 @@ function unlinkAtEnd(ctx: OpenContext, dir: Beneath, usk: Entry): void {
 const isAbsolute = (name: Buffer): boolean => name[0] === 0x2f;
 
 /** The address to connect to for a peer with this name. */
-function peerAddress(peer: Entry): Buffer {
-  const name: Buffer = peer['name'];
+function peerAddress(peer: UnixSkEntry): Buffer {
+  const name = peer.name;
   if (!isPath(name)) return sockaddrUn(name);
-  return sockaddrUn(Buffer.from(path.resolve(peer['name_dir'] ?? '/', name.toString())));
+  return sockaddrUn(Buffer.from(path.resolve(peer.name_dir ?? '/', name.toString())));
 }
 
 /** Two mutual peers with no listener between them: restored as one socketpair. */
-function isPair(usk: Entry, peer: Entry | undefined): peer is Entry {
-  return peer !== undefined && peer['peer'] === usk['ino'] && usk['state'] !== TCP_LISTEN && peer['state'] !== TCP_LISTEN;
+function isPair(usk: UnixSkEntry, peer: UnixSkEntry): boolean {
+  return peer.peer === usk.ino && usk.state !== TCP_LISTEN && peer.state !== TCP_LISTEN;
 }
 
-function finishSocket(ctx: OpenContext, s: UnixRestore, usk: Entry, sk: number): void {
+function finishSocket(ctx: OpenContext, s: UnixRestore, usk: UnixSkEntry, sk: number): void {
   ctx.opened.push(sk);
-  s.open.set(usk['ino'], sk);
-  applySocketOpts(sk, usk['opts']);
-  fcntl(sk, F_SETFL, Number(usk['flags']) & ~O_ACCMODE);
+  s.open.set(usk.ino, sk);
+  applySocketOpts(sk, usk.opts);
+  fcntl(sk, F_SETFL, usk.flags & ~O_ACCMODE);
 }
 
 function sendAll(ctx: OpenContext, from: number, packets: Packet[], type: number): void {
@@ -357,14 +359,14 @@ function sendAll(ctx: OpenContext, from: number, packets: Packet[], type: number
   }
 }
 
-function createPair(ctx: OpenContext, s: UnixRestore, a: Entry, b: Entry): void {
-  const [fa, fb] = socketpair(AF_UNIX, Number(a['type']) | SOCK_CLOEXEC);
+function createPair(ctx: OpenContext, s: UnixRestore, a: UnixSkEntry, b: UnixSkEntry): void {
+  const [fa, fb] = socketpair(AF_UNIX, a.type | SOCK_CLOEXEC);
   finishSocket(ctx, s, a, fa);
   finishSocket(ctx, s, b, fb);
-  if (a['name']?.length) bindName(ctx, fa, a);
-  if (b['name']?.length) bindName(ctx, fb, b);
-  sendAll(ctx, fb, s.queues.get(a['id']) ?? [], Number(a['type']));
-  sendAll(ctx, fa, s.queues.get(b['id']) ?? [], Number(b['type']));
+  if (a.name.length) bindName(ctx, fa, a);
+  if (b.name.length) bindName(ctx, fb, b);
+  sendAll(ctx, fb, s.queues.get(a.id) ?? [], a.type);
+  sendAll(ctx, fa, s.queues.get(b.id) ?? [], b.type);
   finishSocketState(fa, a);
   finishSocketState(fb, b);
 }
@@ -374,19 +376,19 @@ function createPair(ctx: OpenContext, s: UnixRestore, a: Entry, b: Entry): void 
  * from its sender when that is a socket of the images connected to this one (so the
  * receiver sees the same name), else from an unnamed socket (a sender outside the tree).
  */
-function refillByName(ctx: OpenContext, s: UnixRestore, usk: Entry): void {
-  if (Number(usk['type']) !== SOCK_DGRAM || !usk['name']?.length) {
-    throw new Error(`criu-ts: unix socket ${usk['ino']} has queued data but no peer in the images to re-send it from`);
+function refillByName(ctx: OpenContext, s: UnixRestore, usk: UnixSkEntry): void {
+  if (usk.type !== SOCK_DGRAM || !usk.name.length) {
+    throw new Error(`criu-ts: unix socket ${usk.ino} has queued data but no peer in the images to re-send it from`);
   }
   let anonymous: number | undefined;
   try {
-    for (const p of s.queues.get(usk['id'])!) {
+    for (const p of s.queues.get(usk.id)!) {
       const sender = p.addr && connectedSender(s, usk, p.addr);
       if (sender) {
         sendAll(ctx, create(ctx, s, sender), [p], SOCK_DGRAM);
         continue;
       }
-      if (p.addr) ctx.options.log?.warn(`restore: unix socket ${usk['ino']}: a datagram from ${JSON.stringify(p.addr.toString())}, which is not connected to it in the images, comes back from an unnamed socket`);
+      if (p.addr) ctx.options.log?.warn(`restore: unix socket ${usk.ino}: a datagram from ${JSON.stringify(p.addr.toString())}, which is not connected to it in the images, comes back from an unnamed socket`);
       if (anonymous === undefined) {
         anonymous = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC);
         connect(anonymous, peerAddress(usk));
@@ -399,31 +401,31 @@ function refillByName(ctx: OpenContext, s: UnixRestore, usk: Entry): void {
 }
 
 /** The socket of the images named `name` and connected to usk, if there is one. */
-function connectedSender(s: UnixRestore, usk: Entry, name: Buffer): Entry | undefined {
-  for (const e of s.byIno.values()) if (e['peer'] === usk['ino'] && (e['name'] as Buffer | undefined)?.equals(name)) return e;
+function connectedSender(s: UnixRestore, usk: UnixSkEntry, name: Buffer): UnixSkEntry | undefined {
+  for (const e of s.byIno.values()) if (e.peer === usk.ino && e.name.equals(name)) return e;
   return undefined;
 }
 
-function create(ctx: OpenContext, s: UnixRestore, usk: Entry): number {
-  const done = s.open.get(usk['ino']);
+function create(ctx: OpenContext, s: UnixRestore, usk: UnixSkEntry): number {
+  const done = s.open.get(usk.ino);
   if (done !== undefined) return done;
-  const peer = usk['peer'] ? s.byIno.get(usk['peer']) : undefined;
-  if (isPair(usk, peer)) {
+  const peer = usk.peer ? s.byIno.get(usk.peer) : undefined;
+  if (peer && isPair(usk, peer)) {
     createPair(ctx, s, usk, peer);
-    return s.open.get(usk['ino'])!;
+    return s.open.get(usk.ino)!;
   }
-  const sk = socket(AF_UNIX, Number(usk['type']) | SOCK_CLOEXEC);
+  const sk = socket(AF_UNIX, usk.type | SOCK_CLOEXEC);
   finishSocket(ctx, s, usk, sk);
-  if (usk['name']?.length) bindName(ctx, sk, usk);
-  if (usk['state'] === TCP_LISTEN) listen(sk, Number(usk['backlog']));
+  if (usk.name.length) bindName(ctx, sk, usk);
+  if (usk.state === TCP_LISTEN) listen(sk, usk.backlog);
   if (peer) {
     // A named socket of its own: a listener (the connection was not accepted yet), a datagram
     // server, or a socket outside the tree (USK_EXTERN), which is only connected to.
-    if (!(Number(peer['uflags']) & USK_EXTERN)) create(ctx, s, peer);
+    if (!(peer.uflags & USK_EXTERN)) create(ctx, s, peer);
     connect(sk, peerAddress(peer));
     // Not accepted when dumped: what it had sent is recorded on it, to be sent again.
-    if (peer['state'] === TCP_LISTEN) sendAll(ctx, sk, s.queues.get(usk['id']) ?? [], Number(usk['type']));
-  } else if (s.queues.get(usk['id'])?.length) {
+    if (peer.state === TCP_LISTEN) sendAll(ctx, sk, s.queues.get(usk.id) ?? [], usk.type);
+  } else if (s.queues.get(usk.id)?.length) {
     refillByName(ctx, s, usk);
   }
   finishSocketState(sk, usk);
@@ -440,48 +442,49 @@ export const unixSocket: FdKind<UnixSockets> = {
         const sk = state.diagOf(fd.info.ino);
         // An abstract name keeps every byte; a path loses the NUL the kernel counts.
         const name = sk.name ? (sk.name[0] === 0 ? sk.name : trimNul(sk.name)) : Buffer.alloc(0);
-        const entry: Entry = {
+        // opts is read once the socket is borrowed, below.
+        const entry: Omit<UnixSkEntry, 'id' | 'opts'> = {
           ino: sk.ino, type: sk.type, state: sk.state, flags: fd.flags, uflags: 0,
-          backlog: sk.wqueue, peer: sk.peer, fown: noOwner(), opts: {}, name,
+          backlog: sk.wqueue, peer: sk.peer, fown: noOwner(), name,
         };
         const listener = state.listenerOf(sk.ino);
         // Its kernel peer has no inode; the listener is what restore connects it to again.
-        if (listener) entry['peer'] = listener;
-        if (sk.shutdown) entry['shutdown'] = sk.shutdown;
+        if (listener) entry.peer = listener;
+        if (sk.shutdown) entry.shutdown = sk.shutdown;
         if (name.length && name[0] !== 0) {
-          if (!path.isAbsolute(name.toString())) entry['name_dir'] = fs.readlinkSync(`/proc/${fd.pid}/cwd`);
+          if (!path.isAbsolute(name.toString())) entry.name_dir = fs.readlinkSync(`/proc/${fd.pid}/cwd`);
           const perms = sk.vfs && filePerms(fd.pid, name.toString(), sk.vfs.ino);
-          if (perms) entry['file_perms'] = perms;
+          if (perms) entry.file_perms = perms;
           // Its file is gone (or another one took the name): restored bound, then unlinked.
-          else if (sk.vfs) entry['deleted'] = true;
+          else if (sk.vfs) entry.deleted = true;
         }
-        withSocket(fd, (borrowed) => {
-          entry['opts'] = dumpSocketOpts(borrowed, AF_UNIX);
+        const opts = withSocket(fd, (borrowed) => {
+          const opts = dumpSocketOpts(borrowed, AF_UNIX);
           // A stream or seqpacket socket reads only once connected (else EINVAL/ENOTCONN); a listener's queue holds connections.
           if (sk.type === SOCK_DGRAM || sk.state === TCP_ESTABLISHED) {
             for (const p of peekQueue(borrowed, sk.type, (sk.shutdown & RCV_SHUTDOWN) !== 0)) state.queuePacket(id, p, dumpPassedFd);
           }
+          return opts;
         });
-        files.add('UNIXSK', 'usk', id, entry as Omit<UnixSkEntry, 'id'>);
-        state.add(sk.ino, entry['peer'], { pid: fd.pid, fd: fd.fd }, listener && sk.wqueue ? id : undefined);
+        files.add('UNIXSK', 'usk', id, { ...entry, opts });
+        state.add(sk.ino, entry.peer, { pid: fd.pid, fd: fd.fd }, listener && sk.wqueue ? id : undefined);
       });
     },
   },
   restore: {
     check(tree, fileId) {
-      const usk = fileEntry(tree, fileId, 'UNIXSK')['usk'];
-      const type = Number(usk['type']);
-      if (type !== SOCK_STREAM && type !== SOCK_DGRAM && type !== SOCK_SEQPACKET) throw new Error(`criu-ts: unix socket ${usk['ino']} has type ${type}, which cannot be restored`);
-      const state = Number(usk['state']);
-      if (state !== TCP_ESTABLISHED && state !== TCP_CLOSE && state !== TCP_LISTEN) throw new Error(`criu-ts: unix socket ${usk['ino']} is in state ${state}, which cannot be restored`);
-      checkSocketOpts(usk['opts'], `unix socket ${usk['ino']}`);
-      const peer = usk['peer'] ? indexByIno(tree).get(usk['peer']) : undefined;
-      if (usk['peer'] && !peer) {
-        throw new Error(`criu-ts: unix socket ${usk['ino']} is connected to socket ${usk['peer']}, which is not in the images`);
+      const usk = fileEntry(tree, fileId, 'UNIXSK').usk;
+      const { type, state } = usk;
+      if (type !== SOCK_STREAM && type !== SOCK_DGRAM && type !== SOCK_SEQPACKET) throw new Error(`criu-ts: unix socket ${usk.ino} has type ${type}, which cannot be restored`);
+      if (state !== TCP_ESTABLISHED && state !== TCP_CLOSE && state !== TCP_LISTEN) throw new Error(`criu-ts: unix socket ${usk.ino} is in state ${state}, which cannot be restored`);
+      checkSocketOpts(usk.opts, `unix socket ${usk.ino}`);
+      const peer = usk.peer ? indexByIno(tree).get(usk.peer) : undefined;
+      if (usk.peer && !peer) {
+        throw new Error(`criu-ts: unix socket ${usk.ino} is connected to socket ${usk.peer}, which is not in the images`);
       }
     },
     open(ctx, fileId) {
-      const usk = fileEntry(ctx.tree, fileId, 'UNIXSK')['usk'];
+      const usk = fileEntry(ctx.tree, fileId, 'UNIXSK').usk;
       return create(ctx, unixState(ctx), usk);
     },
   },

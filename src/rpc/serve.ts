@@ -104,7 +104,7 @@ async function answer(req: CriuReq, channel: RpcChannel, opts: ServeOptions, log
 async function check(req: CriuReq, channel: RpcChannel): Promise<CriuResp> {
   const { features } = await import('../cli/features.js');
   const { runChecks } = await import('../cli/commands.js');
-  const session = req.opts?.['log_file'] ? openSession(readOptions(req.opts, 'dump'), channel) : undefined;
+  const session = req.opts?.log_file ? openSession(readOptions(req.opts, 'dump'), channel) : undefined;
   try {
     const [status, verdict] = runChecks(features.filter((f) => f.basic), session?.log ?? silentLogger);
     if (status !== 0) throw new Error(`criu-ts: check: ${verdict.split('\n')[0]}`);
