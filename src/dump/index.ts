@@ -33,7 +33,7 @@ import { dumpTimeNamespaces } from '../ns/time.js';
 import { dumpUtsNamespaces } from '../ns/uts.js';
 import { SeccompFilters } from './seccomp.js';
 import { seizeTree } from './seize.js';
-import { coreMtype, dumpTaskCores } from './task-state.js';
+import { dumpTaskCores } from './task-state.js';
 
 const IMG_VERSION = 2;
 
@@ -134,7 +134,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     for (const z of tree.zombies) {
       pstree.push({ pid: z.pid, ppid: z.ppid, pgid: z.pgid, sid: z.sid, threads: [z.pid] });
       writeImage(dir, `core-${z.pid}.img`, 'core', [{
-        mtype: coreMtype(archRegs),
+        mtype: archRegs.mtype,
         tc: { task_state: TASK_DEAD, exit_code: z.exitCode, personality: 0, flags: 0, blk_sigset: 0n, comm: z.comm },
       }]);
     }

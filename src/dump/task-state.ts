@@ -3,9 +3,9 @@
 // only the task itself can tell, asked through the parasite (sigactions, itimers, POSIX
 // timer values, brk, clear-tid address, sigaltstack, securebits, subreaper, pdeath signal).
 import fs from 'node:fs';
-import type { ArchDescriptor, ArchRegs, RawRegs } from '../arch/descriptor.js';
+import type { ArchDescriptor, RawRegs } from '../arch/descriptor.js';
 import { TASK_ALIVE, TASK_STOPPED } from '../images/format.js';
-import type { CoreEntry, CoreEntryMarch, CredsEntry, PosixTimerEntry, SignalQueueEntry, ThreadCoreEntry } from '../images/index.js';
+import type { CoreEntry, CredsEntry, PosixTimerEntry, SignalQueueEntry, ThreadCoreEntry } from '../images/index.js';
 import type { Logger } from '../log.js';
 import { injectFault } from '../fault.js';
 import * as ptrace from '../sys/ptrace.js';
@@ -83,9 +83,6 @@ const signalQueue = (infos: Buffer[]): SignalQueueEntry => ({ signals: infos.map
 
 const readProc = (path: string): string => fs.readFileSync(path, 'utf8');
 
-/** core_entry.mtype: ArchRegs types it as a string, but every arch sets one of the enum's names. */
-export const coreMtype = (archRegs: ArchRegs): CoreEntryMarch => archRegs.mtype as CoreEntryMarch;
-
 export interface TaskCores {
   /** core-<tid>.img entry per thread. */
   cores: Map<number, CoreEntry>;
@@ -138,7 +135,7 @@ export function dumpTaskCores(arch: ArchDescriptor, task: FrozenTask, regs: Map<
       ...(rseq.rseqAbiSize ? { rseq_entry: { rseq_abi_pointer: rseq.rseqAbiPointer, rseq_abi_size: rseq.rseqAbiSize, signature: rseq.signature } } : {}),
     };
     const core: CoreEntry = {
-      mtype: coreMtype(archRegs),
+      mtype: archRegs.mtype,
       [archRegs.threadInfoField]: { clear_tid_addr: mine.clearTidAddr, ...archRegs.threadInfo(tid, archRegs.checkpointRegs(regs.get(tid)!)) },
       thread_core: threadCore,
     };

@@ -5,11 +5,12 @@
 import fs from 'node:fs';
 import { writeImage } from '../images/index.js';
 import type { FdinfoEntry } from '../images/entries.js';
+import type { FileBody } from '../images/index.js';
 import type { NamespaceIdFields } from '../dump/namespaces.js';
 import { parseFdInfo } from '../proc/fdinfo.js';
 import { kcmpFiles } from '../sys/proc-ops.js';
 import { FD_CLOEXEC, O_CLOEXEC } from '../sys/fcntl.js';
-import { type FileBody, FileTable } from './file-table.js';
+import { FileTable } from './file-table.js';
 import { describeOwner, type Holder, type Owner, ownedWithin, readOwner } from './fown.js';
 import type { FdDumpContext, FdDumpOptions, FdKind, FinishContext, KindDumpState, OpenFd } from './kind.js';
 import { fdKinds } from './registry.js';

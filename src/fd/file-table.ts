@@ -2,15 +2,7 @@
 // exe/cwd/root references) and their file_entry records.
 import fs from 'node:fs';
 import type { FdTypes, FileEntry, FownEntry, RegFileEntry } from '../images/entries.js';
-
-/** A file_entry field holding a per-kind message ("reg", "pipe"...). */
-export type FileBodyField = Exclude<keyof FileEntry, 'type' | 'id'>;
-
-/** The per-kind message under field F. */
-export type FileBodyOf<F extends FileBodyField> = NonNullable<FileEntry[F]>;
-
-/** Any per-kind message of a file entry. */
-export type FileBody = FileBodyOf<FileBodyField>;
+import type { FileBody, FileBodyField, FileBodyOf } from '../images/index.js';
 
 /** fown_entry of a file nobody set an owner on (the dump fills in a real owner: fown.ts). */
 export const noOwner = (): FownEntry => ({ uid: 0, euid: 0, signum: 0, pid_type: 0, pid: 0 });

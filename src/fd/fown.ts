@@ -8,8 +8,8 @@ import type { FileEntry, FownEntry } from '../images/entries.js';
 import { F_GETOWN_EX, F_GETOWNER_UIDS, F_GETSIG, F_OWNER_PGRP, F_OWNER_PID, F_OWNER_TID, F_GETFL, O_ASYNC, O_PATH } from '../sys/fcntl.js';
 import { hostOrder } from '../sys/host-order.js';
 import { borrowFd, fcntl, fcntlRead } from '../sys/proc-ops.js';
-import type { TaskImages, TreeImages } from '../restore/task-images.js';
-import type { FileBody, FileBodyField } from './file-table.js';
+import type { FileBody } from '../images/index.js';
+import { fileBody, type TaskImages, type TreeImages } from '../restore/task-images.js';
 
 export interface Owner {
   pid_type: number;
@@ -53,24 +53,10 @@ export function readOwner(pid: number, fd: number): Owner | undefined {
   }
 }
 
-/** A per-kind message that has an owner. */
-type OwnedBody = Extract<FileBody, { fown: FownEntry }>;
-
-type OwnedField = { [K in FileBodyField]: NonNullable<FileEntry[K]> extends OwnedBody ? K : never }[FileBodyField];
-
-/** The file_entry fields whose message has fown (every kind's but a few), in the schema's order. */
-const OWNED_FIELDS: { readonly [K in OwnedField]: K } = {
-  reg: 'reg', isk: 'isk', psk: 'psk', nlsk: 'nlsk', efd: 'efd', epfd: 'epfd', sgfd: 'sgfd', tfd: 'tfd', ify: 'ify',
-  ffy: 'ffy', ext: 'ext', usk: 'usk', pipe: 'pipe', tty: 'tty', memfd: 'memfd', bpf: 'bpf', pidfd: 'pidfd',
-};
-
-/** The per-kind message of a file entry that has fown. */
-function bodyOf(file: FileEntry): OwnedBody | undefined {
-  for (const k of Object.values(OWNED_FIELDS)) {
-    const v = file[k];
-    if (typeof v === 'object' && v !== null && 'fown' in v) return v;
-  }
-  return undefined;
+/** The per-kind message of a file entry, when its kind has an owner (every kind's but a few). */
+function bodyOf(file: FileEntry): Extract<FileBody, { fown?: FownEntry }> | undefined {
+  const body = fileBody(file);
+  return body && 'fown' in body ? body : undefined;
 }
 
 /** The owner of a file entry, if one is set. */

@@ -11,7 +11,7 @@ import type { EntriesOf, Entry, Kind } from './kinds.js';
 
 export { ImageError } from './error.js';
 export { kindOfFile } from './kinds.js';
-export type { EntriesOf, Entry, EntryOf, Kind } from './kinds.js';
+export type { EntriesOf, Entry, EntryOf, FileBody, FileBodyField, FileBodyOf, Kind } from './kinds.js';
 export type * from './entries.js';
 export type { ImageFile } from './framing.js';
 

@@ -2,9 +2,18 @@
 // magic, the protobuf message of its entries and where raw payload follows an entry.
 // The table also types entries: EntriesOf<'core'> is CoreEntry[] (entries.ts).
 import { readU32, type ByteOrder } from './byte-order.js';
-import type { IpcMsg, MessageName, Messages } from './entries.js';
+import type { FileEntry, IpcMsg, MessageName, Messages } from './entries.js';
 import type { MagicName } from './magic.js';
 import { messageType } from './schema.js';
+
+/** A file_entry field holding a per-kind message ("reg", "pipe"...). */
+export type FileBodyField = Exclude<keyof FileEntry, 'type' | 'id'>;
+
+/** The per-kind message under field F. */
+export type FileBodyOf<F extends FileBodyField> = NonNullable<FileEntry[F]>;
+
+/** Any per-kind message of a file entry. */
+export type FileBody = FileBodyOf<FileBodyField>;
 
 /** An entry of no particular kind, for code that walks the schema (crit, the codec). */
 export type Entry = Record<string, any>;

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { TASK_DEAD } from '../images/format.js';
-import { ImageError, readImage, type EntryOf, type Kind } from '../images/index.js';
+import { ImageError, readImage, type EntryOf, type FileBody, type FileBodyField, type Kind } from '../images/index.js';
 import type {
   CoreEntry, FdinfoEntry, FdTypes, FileEntry, FsEntry, InventoryEntry, MmEntry, PagemapEntry, PstreeEntry, SeccompFilter,
   TaskKobjIdsEntry, TimensEntry, UtsnsEntry,
@@ -179,7 +179,7 @@ export function readTreeImages(dir: string): TreeImages {
   checkTreeShape(pstree);
   const files = new Map<number, FileEntry>();
   for (const f of readImage(dir, 'files.img', 'files').entries) {
-    const field = (BODY_FIELDS as Partial<Record<string, FileBodyField>>)[String(f.type)];
+    const field = bodyField(f);
     if (field === undefined || typeof f[field] !== 'object') throw new ImageError('files.img', 0, `file ${f.id} of type ${f.type} with its ${field ?? 'per-kind'} message`);
     if (files.has(f.id)) throw new ImageError('files.img', 0, `file id ${f.id} once, found it twice`);
     files.set(f.id, f);
@@ -220,7 +220,13 @@ const BODY_FIELDS = {
 /** The fd types whose files carry a message of their own. */
 export type FileType = keyof typeof BODY_FIELDS;
 
-type FileBodyField = Exclude<keyof FileEntry, 'type' | 'id'>;
+const bodyField = (f: FileEntry): FileBodyField | undefined => (BODY_FIELDS as Partial<Record<string, FileBodyField>>)[String(f.type)];
+
+/** The per-kind message of a file entry (of its type's field), if it has one. */
+export const fileBody = (f: FileEntry): FileBody | undefined => {
+  const field = bodyField(f);
+  return field && f[field];
+};
 
 /** A file entry of type T: its per-kind message is there (readTreeImages checked it). */
 export type FileOf<T extends FileType> = FileEntry & Required<Pick<FileEntry, (typeof BODY_FIELDS)[T]>>;
