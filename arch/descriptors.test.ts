@@ -99,7 +99,9 @@ const ttyProbe = `#include <stddef.h>
 #define SET TCSETS
 #endif
 unsigned v[] = { GET, SET, TIOCGLCKTRMIOS, TIOCSLCKTRMIOS, TIOCGWINSZ, TIOCSWINSZ, sizeof(T),
-  offsetof(T, c_line), offsetof(T, c_cc), offsetof(T, c_ispeed), offsetof(T, c_ospeed), sizeof(struct termios), NCCS };
+  offsetof(T, c_line), offsetof(T, c_cc), offsetof(T, c_ispeed), offsetof(T, c_ospeed), sizeof(struct termios), NCCS,
+  TIOCGPTN, TIOCGPTLCK, TIOCSPTLCK, TIOCGPKT, TIOCPKT, TIOCGEXCL, TIOCEXCL, TIOCGPTPEER,
+  ICANON, IEXTEN, VEOF, VEOL, VEOL2, VMIN, VTIME };
 `;
 
 describe('terminal ioctls and termios layout', () => {
@@ -111,7 +113,9 @@ describe('terminal ioctls and termios layout', () => {
       const t = ttyAbiOf(arch);
       const l = t.termios;
       expect(words).toEqual([t.getTermios, t.setTermios, t.getLockedTermios, t.setLockedTermios, t.getWinsize, t.setWinsize,
-        l.size, l.c_line, l.c_cc, l.c_ispeed, l.c_ospeed, t.lockedSize, 19]);
+        l.size, l.c_line, l.c_cc, l.c_ispeed, l.c_ospeed, t.lockedSize, 19,
+        t.pty.getIndex, t.pty.getLock, t.pty.setLock, t.pty.getPacket, t.pty.setPacket, t.pty.getExclusive, t.pty.setExclusive, t.pty.openPeer,
+        t.lflag.ICANON, t.lflag.IEXTEN, t.cc.VEOF, t.cc.VEOL, t.cc.VEOL2, t.cc.VMIN, t.cc.VTIME]);
     });
   }
 });

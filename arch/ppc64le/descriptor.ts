@@ -32,6 +32,13 @@ export const ppc64le: ArchDescriptor = {
     getWinsize: 0x40087468, setWinsize: 0x80087467, // _IOR('t', 104), _IOW('t', 103, struct winsize)
     termios: { size: 44, c_cc: 16, c_line: 35, c_ispeed: 36, c_ospeed: 40 },
     lockedSize: 44,
+    // _IOR is 0x40000000 and _IOW 0x80000000 here (the reverse of asm-generic), _IO 0x20000000.
+    pty: {
+      getIndex: 0x40045430, getLock: 0x40045439, setLock: 0x80045431, getPacket: 0x40045438, setPacket: 0x5420,
+      getExclusive: 0x40045440, setExclusive: 0x540c, openPeer: 0x20005441,
+    },
+    lflag: { ICANON: 0x100, IEXTEN: 0x400 },
+    cc: { VEOF: 4, VEOL: 6, VEOL2: 8, VMIN: 5, VTIME: 7 },
   },
   socketOptions: { SO_RCVLOWAT: 16, SO_SNDLOWAT: 17, SO_RCVTIMEO: 18, SO_SNDTIMEO: 19, SO_PASSCRED: 20, SO_PEERCRED: 21 },
   regs: ppc64leRegs,

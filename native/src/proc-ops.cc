@@ -119,6 +119,17 @@ static Napi::Value IoctlRead(const Napi::CallbackInfo& info) {
 }
 CRIU_TS_EXPORT("ioctlRead", IoctlRead);
 
+// ioctlValue(fd, request, arg) -> the ioctl's result, for requests that take a plain int
+// (TIOCGPTPEER's open flags, TIOCEXCL's none).
+static Napi::Value IoctlValue(const Napi::CallbackInfo& info) {
+  int fd = IntArg(info, 0);
+  unsigned long req = static_cast<unsigned long>(info[1].As<Napi::Number>().Int64Value());
+  long r = ioctl(fd, req, static_cast<unsigned long>(IntArg(info, 2)));
+  if (r < 0) return ThrowErrno(info.Env(), errno, "ioctl(" + std::to_string(fd) + ", " + std::to_string(req) + ")");
+  return Napi::Number::New(info.Env(), static_cast<double>(r));
+}
+CRIU_TS_EXPORT("ioctlValue", IoctlValue);
+
 // dup3(oldfd, newfd, flags): node's fs has no way to put a file at a given fd number.
 static Napi::Value Dup3(const Napi::CallbackInfo& info) {
   int r = dup3(IntArg(info, 0), IntArg(info, 1), IntArg(info, 2));

@@ -68,9 +68,9 @@ static Napi::Value Shutdown(const Napi::CallbackInfo& info) {
 }
 CRIU_TS_EXPORT("shutdown", Shutdown);
 
-// pollEvents(fd) -> the revents of poll({fd, POLLIN | POLLOUT | POLLRDHUP}) at once, never waiting
+// pollEvents(fd) -> the revents of poll({fd, POLLIN | POLLPRI | POLLOUT | POLLRDHUP}) at once, never waiting
 static Napi::Value PollEvents(const Napi::CallbackInfo& info) {
-  struct pollfd p = {IntArg(info, 0), POLLIN | POLLOUT | POLLRDHUP, 0};
+  struct pollfd p = {IntArg(info, 0), POLLIN | POLLPRI | POLLOUT | POLLRDHUP, 0};
   if (poll(&p, 1, 0) < 0) return ThrowErrno(info.Env(), errno, "poll(" + Fd(p.fd) + ")");
   return Napi::Number::New(info.Env(), p.revents);
 }

@@ -151,6 +151,28 @@ export interface TtyAbi {
   termios: TermiosLayout;
   /** Bytes of that struct the locked-termios ioctls move (asm-generic's struct termios has no speeds). */
   lockedSize: number;
+  pty: PtyIoctls;
+  /** ICANON and IEXTEN of c_lflag (powerpc numbers its flags differently). */
+  lflag: { ICANON: number; IEXTEN: number };
+  /** The c_cc slots of the characters that end lines, and VMIN/VTIME (their order differs on powerpc). */
+  cc: { VEOF: number; VEOL: number; VEOL2: number; VMIN: number; VTIME: number };
+}
+
+/** The ioctls of a pseudo-terminal pair. */
+export interface PtyIoctls {
+  /** TIOCGPTN: the pair's index (N of /dev/pts/N), asked of the master. */
+  getIndex: number;
+  /** TIOCGPTLCK, TIOCSPTLCK: the lock that keeps the slave from being opened. */
+  getLock: number;
+  setLock: number;
+  /** TIOCGPKT, TIOCPKT: the master's packet mode. */
+  getPacket: number;
+  setPacket: number;
+  /** TIOCGEXCL, TIOCEXCL: exclusive mode (no further opens). */
+  getExclusive: number;
+  setExclusive: number;
+  /** TIOCGPTPEER: opens the master's slave (flags as open's) and returns the fd. */
+  openPeer: number;
 }
 
 export interface ArchDescriptor {

@@ -51,6 +51,33 @@ describe.runIf(isRoot)('checkpoint and restore of a live program', () => {
     expect(fs.existsSync(`${q.images}/inventory.img`)).toBe(false);
   });
 
+  it('puts the bytes queued in a pty pair back when a dump fails after reading them', async () => {
+    const q = (p = await start('pty'));
+    process.env['CRIU_TS_FAULT'] = 'dump-images-written';
+    try {
+      await expect(dump({ pid: q.pid, imagesDir: q.images })).rejects.toThrow(/injected fault at dump-images-written/);
+    } finally {
+      delete process.env['CRIU_TS_FAULT'];
+    }
+    expect(alive(q.pid)).toBe(true);
+    fs.writeFileSync(`${q.out}.go`, '');
+    expect(await until('the verdict', () => lines(q).length > 0 && lines(q))).toEqual(['PASS']);
+  });
+
+  it('keeps the bytes queued in a pty pair across checkpoint and restore', async () => {
+    p = await start('pty');
+    await checkpointRestore(p);
+    fs.writeFileSync(`${p.out}.go`, '');
+    expect(await until('the verdict', () => lines(p!).length > 0 && lines(p!))).toEqual(['PASS']);
+  });
+
+  it('refuses a pty master whose slave is not open in the tree, running on', async () => {
+    const q = (p = await start('pty', ['-DMASTER_ONLY']));
+    await expect(dump({ pid: q.pid, imagesDir: q.images })).rejects.toThrow(/pseudo-terminal master whose slave \(\/dev\/pts\/\d+\) is not open in the tree/);
+    expect(alive(q.pid)).toBe(true);
+    expect(fs.existsSync(`${q.images}/inventory.img`)).toBe(false);
+  });
+
   it('keeps 64 MiB of data intact', async () => {
     p = await start('bigmem');
     const before = await moreLines(p, 1);

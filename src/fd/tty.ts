@@ -1,63 +1,67 @@
-// Terminals. A pseudo-terminal slave the tree got from its shell (--shell-job) is dumped
-// as CRIU does: a TTY file naming a tty-info record (termios, window size, session and
-// foreground group, pty index) and a REG entry for its path. Restore (with --shell-job
-// again) puts the tree on the terminal criu-ts itself runs on: each TTY fd is an open of
-// our controlling terminal, which gets the dumped termios and window size, and the task
-// that led the terminal's foreground group takes the foreground back (see foregroundOf).
-// Without --shell-job, or for other terminals, the fd is refused.
+// Terminals. Two cases are dumped, as CRIU dumps them (a TTY file naming a tty-info record
+// with termios, window size, session, foreground group and pty index, and a REG entry for its
+// path): pseudo-terminal pairs the tree holds both ends of (./pty-pair.ts), and a slave the
+// tree got from its shell (--shell-job), whose master is outside. Restore (with --shell-job
+// again) puts a shell job on the terminal criu-ts itself runs on: each such fd is an open of
+// our controlling terminal, which gets the dumped termios and window size, and the task that
+// led the terminal's foreground group takes the foreground back (see foregroundOf).
+// Other terminals (consoles, virtual terminals, serial lines) are refused.
 import fs from 'node:fs';
 import { ImageError, readImage, writeImage } from '../images/index.js';
-import type { TtyFileEntry, TtyInfoEntry, WinsizeEntry } from '../images/entries.js';
+import type { TtyFileEntry, TtyInfoEntry } from '../images/entries.js';
 import { parseStat } from '../proc/stat.js';
 import { O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC } from '../sys/fcntl.js';
-import { readU16, writeU16 } from '../sys/host-order.js';
-import { borrowFd, dup3, ioctlRead, ioctlWrite } from '../sys/proc-ops.js';
-import { decodeTermios, encodeTermios, hostTty as abi } from '../sys/tty.js';
+import { borrowFd, dup3 } from '../sys/proc-ops.js';
 import { fileEntry, type TreeImages } from '../restore/task-images.js';
 import { noOwner } from './file-table.js';
-import type { FdKind, KindDumpState, OpenContext, OpenFd } from './kind.js';
+import type { FdDumpOptions, FdKind, KindDumpState, OpenContext, OpenFd } from './kind.js';
+import {
+  applySettings, checkPair, isPtyMaster, isPtySlave, major, masterIndex, openPairEnd, pairOfInfo, ptyIndex, PtyPairs, readSettings,
+} from './pty-pair.js';
 
 const TTY_MAJORS = new Set([4, 5, 136, 137, 138, 139, 140, 141, 142, 143]);
-const PTS_MAJOR_FIRST = 136;
-const PTS_MAJOR_LAST = 143;
-
-const major = (rdev: number) => Math.floor(rdev / 256) & 0xfff;
-const minor = (rdev: number) => (rdev & 0xff) | ((rdev >> 12) & 0xfff00);
-const isPtySlave = (rdev: number) => major(rdev) >= PTS_MAJOR_FIRST && major(rdev) <= PTS_MAJOR_LAST;
-const ptyIndex = (rdev: number) => (major(rdev) - PTS_MAJOR_FIRST) * 256 + minor(rdev);
 
 /** True for the character devices that are terminals. */
 export function isTerminal(st: fs.Stats): boolean {
   return st.isCharacterDevice() && TTY_MAJORS.has(major(st.rdev));
 }
 
-function ttyInfo(fd: OpenFd, id: number, rdev: number): TtyInfoEntry {
+function ttyInfo(fd: OpenFd, id: number, st: fs.Stats, index: number): TtyInfoEntry {
   const own = borrowFd(fd.pid, fd.fd);
   try {
-    const ws = ioctlRead(own, abi.getWinsize, 8);
     // Session and foreground group: only a task whose controlling terminal this is may ask
     // the terminal, but /proc tells them for the task.
     const stat = parseStat(fs.readFileSync(`/proc/${fd.pid}/stat`, 'utf8'));
-    const ctty = stat.ttyNr === rdev;
+    const ctty = !isPtyMaster(st.rdev) && stat.ttyNr === st.rdev;
     return {
-      id, type: 'PTY', locked: false, exclusive: false, packet_mode: false,
-      sid: ctty ? stat.sid : 0, pgrp: ctty && stat.tpgid > 0 ? stat.tpgid : 0, rdev,
-      termios: decodeTermios(ioctlRead(own, abi.getTermios, abi.termios.size)),
-      termios_locked: decodeTermios(ioctlRead(own, abi.getLockedTermios, abi.lockedSize)),
-      winsize: { ws_row: readU16(ws, 0), ws_col: readU16(ws, 2), ws_xpixel: readU16(ws, 4), ws_ypixel: readU16(ws, 6) },
-      pty: { index: ptyIndex(rdev) },
+      id, type: 'PTY', sid: ctty ? stat.sid : 0, pgrp: ctty && stat.tpgid > 0 ? stat.tpgid : 0, rdev: st.rdev,
+      ...readSettings(own, { master: isPtyMaster(st.rdev) }),
+      pty: { index }, uid: st.uid, gid: st.gid,
     };
   } finally {
     fs.closeSync(own);
   }
 }
 
-/** The terminals of one dump: a tty-info.img entry each. */
+/** The terminals of one dump: a tty-info.img entry each, and the pairs whose queues go to tty-data.img. */
 export class TtyInfos implements KindDumpState {
   readonly entries: TtyInfoEntry[] = [];
+  readonly pairs = new PtyPairs();
+
+  constructor(private readonly options: FdDumpOptions) {}
 
   finish({ dir }: { dir: string }): void {
+    const data = this.pairs.drainAll(this.options.shellJob);
     if (this.entries.length) writeImage(dir, 'tty-info.img', 'tty-info', this.entries);
+    if (data.length) writeImage(dir, 'tty-data.img', 'tty-data', data);
+  }
+
+  resumed(): void {
+    this.pairs.resumed((msg) => this.options.log.warn(msg));
+  }
+
+  close(): void {
+    this.pairs.close();
   }
 }
 
@@ -74,6 +78,8 @@ function ttyInfoOf(tree: TreeImages, id: number): TtyInfoEntry {
   if (!info) throw new ImageError('tty-info.img', 0, `a tty_info_entry with id ${id}`);
   return info;
 }
+
+const infoOf = (tree: TreeImages) => (id: number) => ttyInfoOf(tree, id);
 
 const ttyOf = (tree: TreeImages, fileId: number): { tty: TtyFileEntry; info: TtyInfoEntry } => {
   const tty = fileEntry(tree, fileId, 'TTY').tty;
@@ -119,21 +125,6 @@ function ourTerminal(): string {
 // Flags open(2) takes only at creation, and O_NOCTTY: the terminal is ours already.
 const REOPEN_DROPPED = O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC;
 
-/** struct winsize, in its order. */
-const WINSIZE_FIELDS = ['ws_row', 'ws_col', 'ws_xpixel', 'ws_ypixel'] as const satisfies readonly (keyof WinsizeEntry)[];
-
-/** Puts the dumped termios, locked termios and window size on terminal fd. */
-function applySettings(fd: number, info: TtyInfoEntry): void {
-  if (info.termios) ioctlWrite(fd, abi.setTermios, encodeTermios(info.termios, abi.termios.size));
-  if (info.termios_locked) ioctlWrite(fd, abi.setLockedTermios, encodeTermios(info.termios_locked, abi.lockedSize));
-  const ws = info.winsize;
-  if (ws) {
-    const b = Buffer.alloc(8);
-    WINSIZE_FIELDS.forEach((k, i) => writeU16(b, ws[k] & 0xffff, 2 * i));
-    ioctlWrite(fd, abi.setWinsize, b);
-  }
-}
-
 function openTerminal(ctx: OpenContext, fileId: number): number {
   const { tty, info } = ttyOf(ctx.tree, fileId);
   const fd = fs.openSync(ourTerminal(), tty.flags & ~REOPEN_DROPPED);
@@ -157,14 +148,21 @@ export function foregroundOf(tree: TreeImages, fileId: number): number {
 
 export const tty: FdKind<TtyInfos> = {
   type: 'TTY',
-  newState: () => new TtyInfos(),
+  newState: (options) => new TtyInfos(options),
   dump: {
     matches: (fd) => fd.link.startsWith('/') && isTerminal(fd.stat()),
-    dump(fd, { files, state, options }) {
+    dump(fd, { files, state }) {
       const st = fd.stat();
-      if (!isPtySlave(st.rdev)) throw fd.unsupported('a terminal other than a pseudo-terminal slave');
-      if (!options.shellJob) throw fd.unsupported('a terminal without --shell-job');
-      const infoId = files.shared(`tty-info:${st.rdev}`, (id) => state.entries.push(ttyInfo(fd, id, st.rdev)));
+      const master = isPtyMaster(st.rdev);
+      if (!master && !isPtySlave(st.rdev)) throw fd.unsupported(`a terminal other than a pseudo-terminal (device ${major(st.rdev)}:${st.rdev & 0xff})`);
+      // A master's rdev is ptmx's: the pair it opened is told by its index (and its description).
+      const index = master ? withBorrowed(fd, masterIndex) : ptyIndex(st.rdev);
+      const infoKey = master ? `tty-info:${fd.fileKey}` : `tty-info:${st.rdev}`;
+      let info: TtyInfoEntry | undefined;
+      const infoId = files.shared(infoKey, (id) => state.entries.push((info = ttyInfo(fd, id, st, index))));
+      info ??= state.entries.find((e) => e.id === infoId)!;
+      if (master) state.pairs.addMaster(index, { fd, info });
+      else state.pairs.addSlave(index, { fd, info });
       const regfId = files.pathFile(fd.link, fd.flags, `/proc/${fd.pid}/fd/${fd.fd}`);
       return files.shared(fd.fileKey, (id) => files.add('TTY', 'tty', id, { tty_info_id: infoId, flags: fd.flags, fown: noOwner(), regf_id: regfId }));
     },
@@ -172,9 +170,25 @@ export const tty: FdKind<TtyInfos> = {
   restore: {
     check(tree, fileId, options) {
       const { info } = ttyOf(tree, fileId);
-      if (info.type !== 'PTY') throw new Error(`criu-ts: terminal file ${fileId} is a ${info.type} terminal; only pseudo-terminals of a shell job can be restored yet`);
+      if (info.type !== 'PTY') throw new Error(`criu-ts: terminal file ${fileId} is a ${info.type} terminal; only pseudo-terminals can be restored yet`);
+      const pair = pairOfInfo(tree, info, infoOf(tree));
+      if (pair) return checkPair(tree, pair, infoOf(tree));
+      if (isPtyMaster(info.rdev)) throw new ImageError('tty-info.img', 0, `pseudo-terminal master ${info.id} with a pty index`);
       if (!options.shellJob) throw new Error(`criu-ts: file ${fileId} is the terminal of a shell job; restore it with --shell-job (-j)`);
     },
-    open: openTerminal,
+    open(ctx, fileId) {
+      const { info } = ttyOf(ctx.tree, fileId);
+      const pair = pairOfInfo(ctx.tree, info, infoOf(ctx.tree));
+      return pair ? openPairEnd(ctx, fileId, pair, infoOf(ctx.tree)) : openTerminal(ctx, fileId);
+    },
   },
 };
+
+function withBorrowed<T>(fd: OpenFd, use: (own: number) => T): T {
+  const own = borrowFd(fd.pid, fd.fd);
+  try {
+    return use(own);
+  } finally {
+    fs.closeSync(own);
+  }
+}

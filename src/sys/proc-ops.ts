@@ -15,6 +15,7 @@ interface ProcOpsAddon {
   kcmpFdTables(pid1: number, pid2: number): boolean;
   ioctlRead(fd: number, request: number, size: number): Buffer;
   ioctlWrite(fd: number, request: number, data: Buffer): void;
+  ioctlValue(fd: number, request: number, arg: number): number;
   dup3(oldFd: number, newFd: number, flags: number): number;
   setChildSubreaper(): void;
 }
@@ -57,3 +58,6 @@ export const ioctlRead = (fd: number, request: number, size: number): Buffer => 
 export const dup3 = (oldFd: number, newFd: number, flags = 0): number => native().dup3(oldFd, newFd, flags);
 /** Runs an ioctl that takes a struct (the contents of data). */
 export const ioctlWrite = (fd: number, request: number, data: Buffer): void => native().ioctlWrite(fd, request, data);
+
+/** Runs an ioctl that takes a plain int (or nothing) and returns its result. */
+export const ioctlValue = (fd: number, request: number, arg = 0): number => native().ioctlValue(fd, request, arg);

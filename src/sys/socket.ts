@@ -114,6 +114,7 @@ export const RCV_SHUTDOWN = 1;
 export const SEND_SHUTDOWN = 2;
 
 /** poll revents (the same numbers on every arch criu-ts builds for). */
+export const POLLPRI = 0x2;
 export const POLLHUP = 0x10;
 export const POLLRDHUP = 0x2000;
 
@@ -130,7 +131,7 @@ export const shutdown = (fd: number, how: number): void => native().shutdown(fd,
 /** The classic BPF program on fd (SO_ATTACH_FILTER), 8 bytes per instruction; empty if none. */
 export const socketFilter = (fd: number): Buffer => native().socketFilter(fd);
 export const attachSocketFilter = (fd: number, program: Buffer): void => native().attachSocketFilter(fd, program);
-/** What poll reports of fd right now (POLLIN, POLLOUT, POLLRDHUP, POLLHUP...). */
+/** What poll reports of fd right now (POLLIN, POLLPRI, POLLOUT, POLLRDHUP, POLLHUP...). */
 export const pollEvents = (fd: number): number => native().pollEvents(fd);
 export const getsockname = (fd: number): Buffer => native().getsockname(fd);
 export const getpeername = (fd: number): Buffer => native().getpeername(fd);

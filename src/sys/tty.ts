@@ -16,6 +16,12 @@ const genericTty: TtyAbi = {
   setWinsize: 0x5414,
   termios: { size: 44, c_line: 16, c_cc: 17, c_ispeed: 36, c_ospeed: 40 }, // struct termios2
   lockedSize: 36,
+  pty: {
+    getIndex: 0x80045430, getLock: 0x80045439, setLock: 0x40045431, getPacket: 0x80045438, setPacket: 0x5420,
+    getExclusive: 0x80045440, setExclusive: 0x540c, openPeer: 0x5441,
+  },
+  lflag: { ICANON: 0o2, IEXTEN: 0o100000 },
+  cc: { VEOF: 4, VEOL: 11, VEOL2: 16, VMIN: 6, VTIME: 5 },
 };
 
 /** The terminal ioctls and termios layout of `arch` (asm-generic's for an unknown arch). */
