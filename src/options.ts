@@ -2,6 +2,7 @@
 import type { ActionHook } from './actions.js';
 import type { Logger } from './log.js';
 import type { NetworkLockMethod } from './fd/tcp-lock.js';
+import type { FileValidation } from './fd/file-validation.js';
 
 export interface DumpOptions {
   /** Root of the process tree to dump (criu's -t). */
@@ -29,6 +30,8 @@ export interface DumpOptions {
    * (--network-lock; default iptables, and only a warning when iptables is missing).
    */
   networkLock?: NetworkLockMethod;
+  /** What is kept to check files opened by path on restore (--file-validation; default buildid: size, mode and ELF build-id). */
+  fileValidation?: FileValidation;
   /** Called at each dump stage (pre-dump, network-lock, post-dump, network-unlock). */
   actions?: ActionHook;
   log?: Logger;
@@ -55,6 +58,10 @@ export interface RestoreOptions {
   networkLock?: NetworkLockMethod;
   /** Established TCP connections come back as closed sockets (--tcp-close): the program sees them dropped. */
   tcpClose?: boolean;
+  /** How files opened by path are checked (--file-validation; default buildid: size, mode and build-id where kept). */
+  fileValidation?: FileValidation;
+  /** Files may have other permission bits than at dump (--skip-file-rwx-check). */
+  skipFileRwxCheck?: boolean;
   /** Called at each restore stage (pre-restore ... post-resume). */
   actions?: ActionHook;
   log?: Logger;

@@ -6,6 +6,7 @@ import type { Logger } from '../log.js';
 import type { ParsedArgs } from './argv.js';
 import { NotSupportedError, UsageError } from './errors.js';
 import { NETWORK_LOCK_METHODS, type NetworkLockMethod } from '../fd/tcp-lock.js';
+import { FILE_VALIDATION_METHODS, type FileValidation } from '../fd/file-validation.js';
 
 /** criu's default log level: errors and warnings. */
 export const defaultVerbosity = 2;
@@ -101,11 +102,20 @@ export function dumpOptionsOf(args: ParsedArgs, settings: Settings, log: Logger)
   if (mode !== undefined && mode !== 'splice' && mode !== 'read') throw new UsageError(`--pre-dump-mode takes splice or read, not "${mode}"`);
   const ghostLimit = sizeArg(args, 'ghost-limit');
   if (ghostLimit !== undefined) opts.ghostLimit = ghostLimit;
+  const validation = fileValidationOf(args);
+  if (validation) opts.fileValidation = validation;
   const timeout = positiveInt(args, 'timeout');
   if (timeout !== undefined) opts.timeoutSec = timeout;
   const lock = networkLockOf(args);
   if (lock) opts.networkLock = lock;
   return opts;
+}
+
+function fileValidationOf(args: ParsedArgs): FileValidation | undefined {
+  const v = args.value('file-validation');
+  if (v === undefined) return undefined;
+  if (!(FILE_VALIDATION_METHODS as readonly string[]).includes(v)) throw new UsageError(`--file-validation takes ${FILE_VALIDATION_METHODS.join(' or ')}, not "${v}"`);
+  return v as FileValidation;
 }
 
 function networkLockOf(args: ParsedArgs): NetworkLockMethod | undefined {
@@ -123,6 +133,9 @@ export function restoreOptionsOf(args: ParsedArgs, settings: Settings, log: Logg
   if (detach && !detach.negated) opts.detached = true;
   if (args.flag('shell-job')) opts.shellJob = true;
   if (args.flag('tcp-close')) opts.tcpClose = true;
+  if (args.flag('skip-file-rwx-check')) opts.skipFileRwxCheck = true;
+  const validation = fileValidationOf(args);
+  if (validation) opts.fileValidation = validation;
   const pidfile = args.value('pidfile');
   if (pidfile !== undefined) opts.pidfile = path.resolve(settings.workDir, pidfile);
   const lock = networkLockOf(args);

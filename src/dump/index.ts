@@ -80,7 +80,8 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     shellJob: opts.shellJob === true, tcpEstablished: opts.tcpEstablished === true,
     extUnixSk: opts.extUnixSk === true, leaveRunning: opts.leaveRunning === true,
     ghostLimit: opts.ghostLimit ?? GHOST_LIMIT, skipInFlight: opts.skipInFlight === true,
-    networkLock: opts.networkLock ?? 'iptables', networkLockExplicit: opts.networkLock !== undefined, log,
+    networkLock: opts.networkLock ?? 'iptables', networkLockExplicit: opts.networkLock !== undefined,
+    fileValidation: opts.fileValidation ?? 'buildid', log,
   }, ourNamespaceIds);
   try {
     injectFault('dump-seized');

@@ -96,6 +96,18 @@ describe.runIf(isRoot)('checkpoint and restore of a live program', () => {
     expect(out).toEqual(['PASS']);
   });
 
+  it('refuses to restore onto a file that changed since the dump, and restores once it is back as it was', async () => {
+    const q = (p = await start('files'));
+    await checkpoint(q);
+    fs.appendFileSync(`${q.out}.data`, '!');
+    await expect(restore({ imagesDir: q.images, detached: true })).rejects.toThrow(/file \S+\.data has size 12, not 11: it is not the file that was dumped/);
+    expect(alive(q.pid)).toBe(false);
+    fs.truncateSync(`${q.out}.data`, 11);
+    expect((await restore({ imagesDir: q.images, detached: true })).pid).toBe(q.pid);
+    fs.writeFileSync(`${q.out}.go`, '');
+    expect(await until('the verdict', () => lines(q).length > 0 && lines(q))).toEqual(['PASS']);
+  });
+
   it('when not detached, waits for the restored program and returns its exit code', async () => {
     p = await start('files');
     await checkpoint(p);

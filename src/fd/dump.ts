@@ -66,7 +66,7 @@ function holderOf(pid: number): Holder {
 type AnyKind = FdKind<KindDumpState | undefined>;
 
 export class FilesDump {
-  readonly files = new FileTable();
+  readonly files: FileTable;
   private readonly descriptions = new Descriptions();
   /** Kind states made so far, in the order they were first needed. */
   private readonly states = new Map<AnyKind, KindDumpState | undefined>();
@@ -75,7 +75,9 @@ export class FilesDump {
   constructor(
     readonly options: FdDumpOptions,
     private readonly ourNamespaceIds: Readonly<NamespaceIdFields>,
-  ) {}
+  ) {
+    this.files = new FileTable(options.fileValidation);
+  }
 
   /** The state of kind in this dump, made on first use. */
   stateOf<S extends KindDumpState | undefined>(kind: FdKind<S>): S {

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import type { FdTypes, FileEntry, FownEntry, RegFileEntry } from '../images/entries.js';
 import type { FileBody, FileBodyField, FileBodyOf } from '../images/index.js';
+import { validationOf, type FileValidation } from './file-validation.js';
 
 /** fown_entry of a file nobody set an owner on (the dump fills in a real owner: fown.ts). */
 export const noOwner = (): FownEntry => ({ uid: 0, euid: 0, signum: 0, pid_type: 0, pid: 0 });
@@ -13,6 +14,9 @@ export class FileTable {
   readonly entries: FileEntry[] = [];
   private readonly byKey = new Map<string, number>();
   private readonly bodies = new Map<number, FileBody>();
+
+  /** validation: what REG entries of files opened by path keep to check them on restore. */
+  constructor(private readonly validation: FileValidation = 'buildid') {}
 
   /** A fresh id for a file that is its own entry. */
   allocId(): number {
@@ -52,8 +56,13 @@ export class FileTable {
    */
   pathFile(name: string, flags: number, statPath = name): number {
     const st = fs.statSync(statPath);
-    return this.shared(`path:${st.dev}:${st.ino}:${flags}`, (id) =>
-      this.add('REG', 'reg', id, regFileBody(name, flags, 0n, st)));
+    return this.shared(`path:${st.dev}:${st.ino}:${flags}`, (id) => this.add('REG', 'reg', id, this.pathBody(name, flags, 0n, st, statPath)));
+  }
+
+  /** reg_file_entry fields (without id) of a file restore opens by path, with what checks it is the same file (readable at readPath). */
+  pathBody(name: string, flags: number, pos: bigint, st: fs.Stats, readPath: string): Omit<RegFileEntry, 'id'> {
+    const { size: _size, ...body } = regFileBody(name, flags, pos, st);
+    return { ...body, ...validationOf(readPath, flags, st, this.validation) };
   }
 }
 

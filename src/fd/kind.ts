@@ -11,6 +11,7 @@ import type { MemoryStats } from '../dump/page-writer.js';
 import type { Logger } from '../log.js';
 import type { FileTable } from './file-table.js';
 import type { NetworkLockMethod } from './tcp-lock.js';
+import type { FileValidation, FileValidationOptions } from './file-validation.js';
 
 /** An fd of a frozen task, as the dump half sees it. */
 export interface OpenFd {
@@ -44,6 +45,8 @@ export interface FdDumpOptions {
   /** How established connections are locked while the tree is down (--network-lock), and whether the user said so. */
   networkLock: NetworkLockMethod;
   networkLockExplicit: boolean;
+  /** What the REG entries keep to check their file on restore (--file-validation). */
+  fileValidation: FileValidation;
   log: Logger;
 }
 
@@ -111,7 +114,7 @@ export interface OpenContext {
 }
 
 /** The restore options the fd kinds act on. */
-export interface FdRestoreOptions {
+export interface FdRestoreOptions extends FileValidationOptions {
   /** The tree goes back onto our terminal and session (--shell-job). */
   shellJob: boolean;
   /** How the dump locked established connections, to unlock each once it is back (default iptables). */

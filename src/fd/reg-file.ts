@@ -7,7 +7,7 @@ import { lseek } from '../sys/restore.js';
 import { O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC } from '../sys/fcntl.js';
 import { fileEntry } from '../restore/task-images.js';
 import { usablePath } from '../restore/beneath.js';
-import { regFileBody } from './file-table.js';
+import { validateOpened } from './file-validation.js';
 import { checkGhost, GhostFiles, ghostInode, ghostNumber, isUnlinkedPath } from './ghost-file.js';
 import type { FdKind, OpenContext } from './kind.js';
 
@@ -20,6 +20,14 @@ export function openReg(ctx: OpenContext, reg: Pick<RegFileEntry, 'name' | 'flag
   ctx.opened.push(fd);
   const pos = reg.pos;
   if (pos !== 0n) lseek(fd, pos);
+  return fd;
+}
+
+/** Opens REG file fileId by its path with `flags` (at offset 0), refused if it is not the file that was dumped. */
+export function openPathFile(ctx: OpenContext, fileId: number, flags: number): number {
+  const reg = fileEntry(ctx.tree, fileId, 'REG').reg;
+  const fd = openReg(ctx, { name: reg.name, flags, pos: 0n });
+  validateOpened(fd, reg, ctx.options);
   return fd;
 }
 
@@ -40,7 +48,7 @@ export const regFile: FdKind<GhostFiles> = {
       if (fd.link.endsWith(' (deleted)')) throw fd.unsupported('an unlinked file');
       const st = fd.stat();
       if (st.isSocket()) throw fd.unsupported('a socket file');
-      return files.shared(fd.fileKey, (id) => files.add('REG', 'reg', id, regFileBody(fd.link, fd.flags, fd.info.pos, st)));
+      return files.shared(fd.fileKey, (id) => files.add('REG', 'reg', id, files.pathBody(fd.link, fd.flags, fd.info.pos, st, `/proc/${fd.pid}/fd/${fd.fd}`)));
     },
   },
   restore: {
@@ -53,7 +61,11 @@ export const regFile: FdKind<GhostFiles> = {
     },
     open(ctx, fileId) {
       const ghost = ghostNumber(ctx.tree, fileId);
-      return ghost === undefined ? openReg(ctx, fileEntry(ctx.tree, fileId, 'REG').reg) : openGhost(ctx, fileId, ghost, {});
+      if (ghost !== undefined) return openGhost(ctx, fileId, ghost, {});
+      const reg = fileEntry(ctx.tree, fileId, 'REG').reg;
+      const fd = openReg(ctx, reg);
+      validateOpened(fd, reg, ctx.options);
+      return fd;
     },
     reopen: (ctx, fileId, flags) => openGhost(ctx, fileId, ghostNumber(ctx.tree, fileId)!, { flags, pos: 0n }),
   },

@@ -19,7 +19,8 @@ import { parseLimits } from '../proc/limits.js';
 import { parseMaps } from '../proc/maps.js';
 import { parseStat } from '../proc/stat.js';
 import { isSysError } from '../sys/native.js';
-import { O_CLOEXEC } from '../sys/fcntl.js';
+import { O_CLOEXEC, O_RDONLY } from '../sys/fcntl.js';
+import { openPathFile } from '../fd/reg-file.js';
 import { pipe2 } from '../sys/proc-ops.js';
 import { wait, WNOHANG } from '../sys/ptrace.js';
 import { restoreSpawn, type SpawnSpec, type TaskSteps, type ZombieSpec } from '../sys/restore.js';
@@ -258,7 +259,7 @@ function prepareTask(
   if (!shared) takeFileLocks(ctx.tree, task, fds);
   const keep = (fd: number): number => (ctx.opened.push(fd), fd);
   const pagesFd = keep(fs.openSync(path.join(ctx.tree.dir, `pages-${task.pagesId}.img`), 'r'));
-  const exeFd = plan.exePath ? keep(fs.openSync(plan.exePath, 'r')) : -1;
+  const exeFd = plan.exeFileId !== undefined ? openPathFile(ctx, plan.exeFileId, O_RDONLY) : -1;
 
   // Service fds sit above the table's own: the report pipe, pages, exe, mapped files.
   const table: FdTable = shared ?? { moves: fds.map((f) => [f.source, f.fd, f.cloexec ? 1 : 0]), next: fds.reduce((m, f) => Math.max(m, f.fd + 1), 0) };
@@ -271,7 +272,7 @@ function prepareTask(
   for (const v of plan.memory.vmas) {
     const key = v.file ? `${v.file.openFlags}:${v.file.path}` : v.shmem !== undefined ? `shmem:${v.shmem}` : v.recreated ? `recreated:${v.recreated.fileId}:${v.recreated.openFlags}` : undefined;
     if (key === undefined) continue;
-    if (!byFile.has(key)) byFile.set(key, service(v.file ? keep(fs.openSync(v.file.path, v.file.openFlags)) : v.recreated ? reopenRecreated(ctx, v.recreated.fileId, v.recreated.openFlags) : shmem.get(v.shmem!)!));
+    if (!byFile.has(key)) byFile.set(key, service(v.file ? openPathFile(ctx, v.file.fileId, v.file.openFlags) : v.recreated ? reopenRecreated(ctx, v.recreated.fileId, v.recreated.openFlags) : shmem.get(v.shmem!)!));
     serviceFds.vma.set(v, byFile.get(key)!);
   }
   serviceFds.close = [serviceFds.pages, ...(exeFd >= 0 ? [serviceFds.exe] : []), ...byFile.values()];
@@ -312,6 +313,8 @@ const fdRestoreOptions = (opts: RestoreOptions): FdRestoreOptions => ({
   shellJob: opts.shellJob === true,
   networkLock: opts.networkLock ?? 'iptables',
   tcpClose: opts.tcpClose === true,
+  fileValidation: opts.fileValidation ?? 'buildid',
+  skipFileRwxCheck: opts.skipFileRwxCheck === true,
   log: opts.log ?? silentLogger,
 });
 

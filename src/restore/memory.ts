@@ -27,7 +27,7 @@ export interface VmaPlan {
   flags: number;
   madv: bigint;
   /** The file mapped, opened by path with these open flags. */
-  file?: { path: string; openFlags: number };
+  file?: { path: string; openFlags: number; fileId: number };
   /** The shared anonymous memory object mapped (its shmid), recreated once for the tree. */
   shmem?: bigint;
   /** A file the restore makes (memfd, deleted file): its file id, opened with these flags through its kind. */
@@ -93,7 +93,7 @@ export function planMemory(task: TaskImages, tree: TreeImages): MemoryPlan {
       const openFlags = writable ? O_RDWR : O_RDONLY;
       const fileId = Number(v.shmid);
       if (tree.files.get(fileId)?.type === 'MEMFD' || ghostNumber(tree, fileId) !== undefined) plan.recreated = { fileId, openFlags };
-      else plan.file = { path: usablePath(fileEntry(tree, fileId, 'REG').reg.name), openFlags };
+      else plan.file = { path: usablePath(fileEntry(tree, fileId, 'REG').reg.name), openFlags, fileId };
     }
     if (status & VMA.ANON_SHARED) {
       plan.shmem = BigInt(v.shmid);

@@ -78,7 +78,8 @@ export interface TaskPlan {
   umask: number;
   /** [resource, cur, max] as dumped. */
   rlimits: [number, bigint, bigint][];
-  exePath?: string;
+  /** The REG file of its executable (/proc/PID/exe). */
+  exeFileId?: number;
   /** The main thread first. */
   threads: ThreadPlan[];
   sigactions: Sigaction[];
@@ -260,7 +261,7 @@ export function planTask(task: TaskImages, tree: TreeImages, arch: ArchDescripto
     root,
     umask: task.fs.umask ?? 0o22,
     rlimits: (tc.rlimits?.rlimits ?? []).map((r, i) => [i, n64(r.cur), n64(r.max)]),
-    ...(exeId !== undefined ? { exePath: regName(tree, exeId) } : {}),
+    ...(exeId !== undefined ? { exeFileId: exeId } : {}),
     threads: ownCreds(task.threads.map((tid, i) => planThread(tid, task.cores[i]!, tc, arch.regs!, tree))),
     sigactions,
     itimers: (['real', 'virt', 'prof'] as const).map((k) => itimer(timers[k])), // the blob takes the CPU timers' extra tick off

@@ -107,7 +107,7 @@ export const optionTable: Readonly<Record<string, Row>> = {
   enable_fs: { rule: ignored(mounts) },
   unix_sk_ino: { rule: refused('ext_unix_sk with an inode list') },
   manage_cgroups_mode: { rule: take((v: string | number, c) => manageCgroups(String(v), c)) },
-  ghost_limit: { rule: refused('a limit on unlinked files carried in the images') },
+  ghost_limit: { rule: take((v: number, c) => { c.s.dump.ghostLimit = v; }), on: D },
   irmap_scan_paths: { rule: refused('inotify path mapping') },
   external: { rule: refused('external resources') },
   empty_ns: {
@@ -153,7 +153,7 @@ export const optionTable: Readonly<Record<string, Row>> = {
     }),
   },
   mntns_compat_mode: { rule: ignored(mounts) },
-  skip_file_rwx_check: { rule: refused('skipping the file permission check') },
+  skip_file_rwx_check: { rule: take((v: boolean, c) => { c.s.restore.skipFileRwxCheck = v; }), on: R },
   unprivileged: { rule: refused('unprivileged mode') },
   leave_stopped: { rule: refused('leaving the tree stopped') },
   display_stats: { rule: take((v: boolean, c) => { c.s.displayStats = v; }) },

@@ -14,7 +14,8 @@ static void daemonize(char **argv)
 	if (fork() > 0)
 		exit(0);
 	setsid();
-	int out = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	/* Appending, as a log: a restore does not check the size of a file open so (it grows). */
+	int out = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
 	int null = open("/dev/null", O_RDWR);
 	dup2(null, 0);
 	dup2(out, 1);
