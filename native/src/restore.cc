@@ -65,6 +65,7 @@ struct ChildSpec {
   int reportFd = -1;        // the report pipe's number in node
   int reportFdTarget = -1;  // its number once the fds are in place
   int foregroundFd = -1;    // >= 0: the task's terminal fd whose foreground group it takes (a shell job)
+  int cttyFd = -1;          // >= 0: node's fd (the task has it too) of the terminal a new session's leader makes its controlling one
   bool setsOomScoreAdj = false;
   int oomScoreAdj = 0;
   std::vector<Rlimit> rlimits;
@@ -223,6 +224,12 @@ void CreateChild(const std::vector<ChildSpec>& all, size_t c, int report, Call& 
   }
   long session = s.newSession ? SYS_CALL(last, setsid) : s.ownGroup ? SYS_CALL(last, setpgid, 0, 0) : 0;
   if (session < 0) Die(report, s.pid, RST_STEP_SESSION, session, &last);
+  // Before its children exist: they are born into a session that has its terminal, and the one
+  // that leads the foreground group can take it.
+  if (s.cttyFd >= 0) {
+    long r = SYS_CALL(last, ioctl, s.cttyFd, TIOCSCTTY, 0);
+    if (r < 0) Die(report, s.pid, RST_STEP_TTY, r, &last);
+  }
   long subreaper = s.subreaper ? SYS_CALL(last, prctl, PR_SET_CHILD_SUBREAPER, 1) : 0;
   if (subreaper < 0) Die(report, s.pid, RST_STEP_SESSION, subreaper, &last);
   if (s.unshareFlags) {
@@ -341,6 +348,7 @@ ChildSpec ReadSpec(const Napi::Object& o) {
   s.stagingBase = o.Get("stagingBase").As<Napi::Number>().Int32Value();
   s.reportFdTarget = o.Get("reportFdTarget").As<Napi::Number>().Int32Value();
   if (o.Has("foregroundFd")) s.foregroundFd = o.Get("foregroundFd").As<Napi::Number>().Int32Value();
+  if (o.Has("cttyFd")) s.cttyFd = o.Get("cttyFd").As<Napi::Number>().Int32Value();
   if (o.Has("oomScoreAdj")) {
     s.setsOomScoreAdj = true;
     s.oomScoreAdj = o.Get("oomScoreAdj").As<Napi::Number>().Int32Value();

@@ -4,6 +4,8 @@
 // packet mode and exclusive mode. Bytes queued in either direction go to tty-data.img under the
 // info id of the end that would read them. They are read from the frozen tree once every task is
 // dumped (reading takes them out of the kernel, so they are written back if the tree runs on).
+// A slave that is a session's controlling terminal keeps the session and foreground group in its
+// record; restore has the session's leader take it back (the leader must hold it).
 //
 // The terminal ioctls on a master act on its slave (termios, window size): the master's own line
 // discipline keeps the raw settings it was made with, so only the slave's are dumped and set.
@@ -132,26 +134,27 @@ export interface PairRefill {
   what: string;
 }
 
-/** Queues the bytes back in both directions, then puts the dumped termios back. */
+/** Queues the bytes back in both directions, then puts the dumped termios back (whatever happened). */
 export function refill(p: PairRefill): void {
   const t = p.slaveInfo.termios;
-  if (p.toMaster.length || p.toSlave.length) {
+  try {
+    if (!p.toMaster.length && !p.toSlave.length) return;
     // Termios changes would queue a control status for a packet-mode reader.
     if (p.masterInfo.packet_mode) writeInt(p.master, abi.pty.setPacket, 0);
-    const spare = spareByte(p.toMaster, p.toSlave);
-    if (t) setTermios(p.slave, quiet(t, spare));
+    if (t) setTermios(p.slave, quiet(t, spareByte(p.toMaster, p.toSlave)));
     writeAll(p.master, p.toSlave, p.what);
     writeAll(p.slave, p.toMaster, p.what);
     const deadline = Date.now() + REFILL_WAIT_MS;
     // The slave's line discipline takes its input after the write returned, and must do so
     // under the quiet termios. The master's output was processed by the write itself.
-    while (readInt(p.slave, SIOCINQ) < inputBytes(p.toSlave, p.slaveInfo.termios)) {
+    while (readInt(p.slave, SIOCINQ) < inputBytes(p.toSlave, t)) {
       if (Date.now() > deadline) throw new Error(`criu-ts: ${p.what}: the terminal did not take its queued bytes back`);
       sleep(1);
     }
+  } finally {
+    if (t) setTermios(p.slave, t);
+    if (p.masterInfo.packet_mode) writeInt(p.master, abi.pty.setPacket, 1);
   }
-  if (t) setTermios(p.slave, t);
-  if (p.masterInfo.packet_mode) writeInt(p.master, abi.pty.setPacket, 1);
 }
 
 /**
@@ -235,8 +238,11 @@ export class PtyPairs {
       }
       const slave = p.slaves.find((s) => (s.fd.flags & O_ACCMODE) === O_RDWR) ?? p.slaves[0];
       if (!slave) throw master.fd.unsupported(`a pseudo-terminal master whose slave (/dev/pts/${index}) is not open in the tree`);
-      const leader = p.slaves.find((s) => s.info.sid);
-      if (leader) throw leader.fd.unsupported(`a pseudo-terminal (/dev/pts/${index}) that is the controlling terminal of session ${leader.info.sid} (only --shell-job terminals can be)`);
+      // A controlling terminal comes back through its session's leader, which must hold it.
+      const { sid } = slave.info;
+      if (sid && !p.slaves.some((s) => s.fd.pid === sid)) {
+        throw slave.fd.unsupported(`a pseudo-terminal (/dev/pts/${index}) that is the controlling terminal of session ${sid}, whose leader holds no fd of it`);
+      }
       const m = borrowFd(master.fd.pid, master.fd.fd);
       this.borrowed.push(m);
       const s = borrowFd(slave.fd.pid, slave.fd.fd);

@@ -41,6 +41,9 @@ function openFile(ctx: OpenContext, id: number, kind: FdRestorer, check: boolean
   return source;
 }
 
+/** The description of file id this process opened for the restore, if it did. */
+export const openedFile = (ctx: OpenContext, id: number): number | undefined => ctx.state.get(`file:${id}`) as number | undefined;
+
 /** Opens a file the restore makes (memfd, deleted file) anew with flags, for a mapping. */
 export function reopenRecreated(ctx: OpenContext, fileId: number, flags: number): number {
   const kind = fileRestorer(ctx.tree, fileId);

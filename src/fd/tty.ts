@@ -26,15 +26,21 @@ export function isTerminal(st: fs.Stats): boolean {
   return st.isCharacterDevice() && TTY_MAJORS.has(major(st.rdev));
 }
 
+/**
+ * The session and foreground group of terminal rdev if it is the controlling terminal of fd's
+ * task: only a task of that session may ask the terminal, but /proc tells them for the task.
+ */
+function sessionOf(fd: OpenFd, rdev: number): Pick<TtyInfoEntry, 'sid' | 'pgrp'> {
+  const stat = parseStat(fs.readFileSync(`/proc/${fd.pid}/stat`, 'utf8'));
+  const ctty = !isPtyMaster(rdev) && stat.ttyNr === rdev;
+  return { sid: ctty ? stat.sid : 0, pgrp: ctty && stat.tpgid > 0 ? stat.tpgid : 0 };
+}
+
 function ttyInfo(fd: OpenFd, id: number, st: fs.Stats, index: number): TtyInfoEntry {
   const own = borrowFd(fd.pid, fd.fd);
   try {
-    // Session and foreground group: only a task whose controlling terminal this is may ask
-    // the terminal, but /proc tells them for the task.
-    const stat = parseStat(fs.readFileSync(`/proc/${fd.pid}/stat`, 'utf8'));
-    const ctty = !isPtyMaster(st.rdev) && stat.ttyNr === st.rdev;
     return {
-      id, type: 'PTY', sid: ctty ? stat.sid : 0, pgrp: ctty && stat.tpgid > 0 ? stat.tpgid : 0, rdev: st.rdev,
+      id, type: 'PTY', ...sessionOf(fd, st.rdev), rdev: st.rdev,
       ...readSettings(own, { master: isPtyMaster(st.rdev) }),
       pty: { index }, uid: st.uid, gid: st.gid,
     };
@@ -137,6 +143,12 @@ function openTerminal(ctx: OpenContext, fileId: number): number {
   return fd;
 }
 
+/** The session whose controlling terminal file fileId is, if it is the slave of a pair the tree holds; 0 otherwise. */
+export function pairSessionOf(tree: TreeImages, fileId: number): number {
+  const { info } = ttyOf(tree, fileId);
+  return !isPtyMaster(info.rdev) && pairOfInfo(tree, info, infoOf(tree)) ? info.sid : 0;
+}
+
 /**
  * The foreground process group of the terminal file fileId when it was dumped, if it was
  * the controlling terminal of its session then; 0 otherwise.
@@ -160,7 +172,11 @@ export const tty: FdKind<TtyInfos> = {
       const infoKey = master ? `tty-info:${fd.fileKey}` : `tty-info:${st.rdev}`;
       let info: TtyInfoEntry | undefined;
       const infoId = files.shared(infoKey, (id) => state.entries.push((info = ttyInfo(fd, id, st, index))));
-      info ??= state.entries.find((e) => e.id === infoId)!;
+      if (!info) {
+        // Another holder may be in the session whose controlling terminal this is.
+        info = state.entries.find((e) => e.id === infoId)!;
+        if (!master && !info.sid) Object.assign(info, sessionOf(fd, st.rdev));
+      }
       if (master) state.pairs.addMaster(index, { fd, info });
       else state.pairs.addSlave(index, { fd, info });
       const regfId = files.pathFile(fd.link, fd.flags, `/proc/${fd.pid}/fd/${fd.fd}`);

@@ -27,8 +27,8 @@ import { restoreSpawn, type SpawnSpec, type TaskSteps, type ZombieSpec } from '.
 import { buildBlobRegion, type ServiceFds } from './blob-args.js';
 import type { FdRestoreOptions, OpenContext } from '../fd/kind.js';
 import { takeFileLocks } from '../fd/file-locks.js';
-import { openContext, openFds, reopenRecreated } from '../fd/restore.js';
-import { foregroundOf, keepTerminalSettings } from '../fd/tty.js';
+import { openContext, openedFile, openFds, reopenRecreated } from '../fd/restore.js';
+import { foregroundOf, keepTerminalSettings, pairSessionOf } from '../fd/tty.js';
 import { planSpecialMoves } from './memory.js';
 import { planTask, type TaskPlan } from './plan.js';
 import { restorerBlob } from '../blob/restorer-blob.js';
@@ -181,6 +181,14 @@ function foregroundFd(tree: TreeImages, task: TaskImages): { foregroundFd?: numb
   return fd ? { foregroundFd: fd.fd } : {};
 }
 
+/** The terminal a session leader makes its controlling terminal again: a pty slave the tree holds with its master. */
+function controllingTty(ctx: OpenContext, task: TaskImages): { cttyFd?: number } {
+  if (task.sid !== task.pid) return {};
+  const e = task.fds.find((f) => f.type === 'TTY' && pairSessionOf(ctx.tree, f.id) === task.pid);
+  const source = e && openedFile(ctx, e.id);
+  return source !== undefined ? { cttyFd: source } : {};
+}
+
 /** The namespaces each task creates (with what it writes into them), by pid. */
 function namespaceSteps(tree: TreeImages, plans: TaskPlan[], members: Member[]): Map<number, NonNullable<TaskSteps['namespaces']>> {
   const ids = new Map(plans.map((p) => [p.task.pid, p.task.ids]));
@@ -289,6 +297,7 @@ function prepareTask(
     reportFd: report,
     reportFdTarget: serviceFds.report,
     ...foregroundFd(ctx.tree, task),
+    ...controllingTty(ctx, task),
     ...(plan.oomScoreAdj !== undefined ? { oomScoreAdj: plan.oomScoreAdj } : {}),
     rlimits: clampedRlimits(plan),
     umask: plan.umask,

@@ -43,6 +43,8 @@ export interface SpawnSpec extends TaskSteps {
   reportFdTarget: number;
   /** A terminal fd (target number) through which the task makes its group the foreground one (a shell job). */
   foregroundFd?: number;
+  /** The terminal (an fd of ours, which the task inherits) that the task, a new session's leader, makes its controlling terminal. */
+  cttyFd?: number;
   /** Written to /proc/self/oom_score_adj by the task before it becomes the program. */
   oomScoreAdj?: number;
   /** [resource, cur, max] applied with prlimit. */

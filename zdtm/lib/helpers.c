@@ -203,3 +203,14 @@ int loopback_connect(int backlog, int *lsk, int *client, struct sockaddr_in *add
 		return -1;
 	return connect(*client, (struct sockaddr *)addr, sizeof(*addr));
 }
+
+int pty_pair(int *master, int *slave, int slave_flags)
+{
+	*master = posix_openpt(O_RDWR | O_NOCTTY);
+	if (*master < 0 || grantpt(*master) || unlockpt(*master))
+		return -1;
+	if (!slave)
+		return 0;
+	*slave = open(ptsname(*master), slave_flags);
+	return *slave < 0 ? -1 : 0;
+}

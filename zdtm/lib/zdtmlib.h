@@ -133,4 +133,10 @@ int loopback_socket(int type, struct sockaddr_in *addr);
 /* A TCP listener on 127.0.0.1 (*addr) and a client connected to it, not accepted; 0 or -1. */
 int loopback_connect(int backlog, int *lsk, int *client, struct sockaddr_in *addr);
 
+/* ---- pseudo-terminals ---- */
+
+/* A new unlocked pty master (O_NOCTTY) and, unless slave is NULL, its slave opened with
+ * slave_flags (O_RDWR | O_NOCTTY for one that is nobody's terminal); 0 or -1 (errno set). */
+int pty_pair(int *master, int *slave, int slave_flags);
+
 #endif

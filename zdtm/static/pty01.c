@@ -51,9 +51,7 @@ int main(int argc, char **argv)
 	int master, slave, on = 1;
 
 	test_init(argc, argv);
-	master = posix_openpt(O_RDWR | O_NOCTTY);
-	if (master < 0 || grantpt(master) || unlockpt(master) ||
-	    (slave = open(ptsname(master), O_RDWR | O_NOCTTY)) < 0) {
+	if (pty_pair(&master, &slave, O_RDWR | O_NOCTTY)) {
 		fail_errno("open pty pair");
 		return 1;
 	}

@@ -21,8 +21,7 @@ int main(int argc, char **argv)
 
 	test_init(argc, argv);
 	ready = test_shared_alloc(4096);
-	master = posix_openpt(O_RDWR | O_NOCTTY);
-	if (master < 0 || grantpt(master) || unlockpt(master)) {
+	if (pty_pair(&master, NULL, 0)) {
 		fail_errno("open pty master");
 		return 1;
 	}
