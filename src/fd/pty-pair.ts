@@ -39,7 +39,7 @@ const LDISC_BYTES = 4095;
 const REFILL_WAIT_MS = 2000;
 
 export const major = (rdev: number) => Math.floor(rdev / 256) & 0xfff;
-const minor = (rdev: number) => (rdev & 0xff) | ((rdev >> 12) & 0xfff00);
+export const minor = (rdev: number) => (rdev & 0xff) | ((rdev >> 12) & 0xfff00);
 export const isPtyMaster = (rdev: number) => major(rdev) === PTMX_MAJOR && minor(rdev) === PTMX_MINOR;
 export const isPtySlave = (rdev: number) => major(rdev) >= PTS_MAJOR_FIRST && major(rdev) <= PTS_MAJOR_LAST;
 export const ptyIndex = (rdev: number) => (major(rdev) - PTS_MAJOR_FIRST) * 256 + minor(rdev);

@@ -16,10 +16,21 @@ import { fileEntry, type TreeImages } from '../restore/task-images.js';
 import { noOwner } from './file-table.js';
 import type { FdDumpOptions, FdKind, KindDumpState, OpenContext, OpenFd } from './kind.js';
 import {
-  applySettings, checkPair, isPtyMaster, isPtySlave, major, masterIndex, openPairEnd, pairOfInfo, ptyIndex, PtyPairs, readSettings,
+  applySettings, checkPair, isPtyMaster, isPtySlave, major, masterIndex, minor, openPairEnd, pairOfInfo, ptyIndex, PtyPairs, readSettings,
 } from './pty-pair.js';
 
 const TTY_MAJORS = new Set([4, 5, 136, 137, 138, 139, 140, 141, 142, 143]);
+
+/** What a terminal that is no pseudo-terminal is, as a refusal names it. */
+export function otherTerminal(rdev: number): string {
+  const [maj, min] = [major(rdev), minor(rdev)];
+  const kind = maj === 5 && min === 0 ? '/dev/tty (the controlling terminal by its generic name)'
+    : maj === 5 && min === 1 ? 'the system console (/dev/console)'
+    : maj === 4 && min < 64 ? `a virtual terminal (/dev/tty${min})`
+    : maj === 4 ? `a serial line (/dev/ttyS${min - 64})`
+    : 'a terminal other than a pseudo-terminal';
+  return `${kind}, device ${maj}:${min},`;
+}
 
 /** True for the character devices that are terminals. */
 export function isTerminal(st: fs.Stats): boolean {
@@ -166,7 +177,7 @@ export const tty: FdKind<TtyInfos> = {
     dump(fd, { files, state }) {
       const st = fd.stat();
       const master = isPtyMaster(st.rdev);
-      if (!master && !isPtySlave(st.rdev)) throw fd.unsupported(`a terminal other than a pseudo-terminal (device ${major(st.rdev)}:${st.rdev & 0xff})`);
+      if (!master && !isPtySlave(st.rdev)) throw fd.unsupported(otherTerminal(st.rdev));
       // A master's rdev is ptmx's: the pair it opened is told by its index (and its description).
       const index = master ? withBorrowed(fd, masterIndex) : ptyIndex(st.rdev);
       const infoKey = master ? `tty-info:${fd.fileKey}` : `tty-info:${st.rdev}`;
