@@ -19,6 +19,8 @@ export interface DumpOptions {
   extUnixSk?: boolean;
   /** Dump file locks (-l). */
   fileLocks?: boolean;
+  /** An open file unlinked but still linked elsewhere gets a hard link in its old directory for restore (--link-remap). */
+  linkRemap?: boolean;
   /** The largest unlinked file carried in the images, in bytes (--ghost-limit; default 1 MiB). */
   ghostLimit?: number;
   /** Give up seizing/freezing after this many seconds (--timeout). */

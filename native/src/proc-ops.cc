@@ -130,6 +130,16 @@ static Napi::Value IoctlValue(const Napi::CallbackInfo& info) {
 }
 CRIU_TS_EXPORT("ioctlValue", IoctlValue);
 
+// linkFollow(path, newPath): a hard link to the file path names, following the link
+// (linkat with AT_SYMLINK_FOLLOW): through /proc/PID/fd/N, the very file a task has open.
+static Napi::Value LinkFollow(const Napi::CallbackInfo& info) {
+  std::string from = info[0].As<Napi::String>().Utf8Value();
+  std::string to = info[1].As<Napi::String>().Utf8Value();
+  if (linkat(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), AT_SYMLINK_FOLLOW) < 0) return ThrowErrno(info.Env(), errno, "linkat(" + from + ", " + to + ")");
+  return info.Env().Undefined();
+}
+CRIU_TS_EXPORT("linkFollow", LinkFollow);
+
 // dup3(oldfd, newfd, flags): node's fs has no way to put a file at a given fd number.
 static Napi::Value Dup3(const Napi::CallbackInfo& info) {
   int r = dup3(IntArg(info, 0), IntArg(info, 1), IntArg(info, 2));

@@ -98,6 +98,7 @@ export function dumpOptionsOf(args: ParsedArgs, settings: Settings, log: Logger)
   if (args.flag('ext-unix-sk')) opts.extUnixSk = true;
   if (args.flag('file-locks')) opts.fileLocks = true;
   if (args.flag('skip-in-flight')) opts.skipInFlight = true;
+  if (args.flag('link-remap')) opts.linkRemap = true;
   const mode = args.value('pre-dump-mode');
   if (mode !== undefined && mode !== 'splice' && mode !== 'read') throw new UsageError(`--pre-dump-mode takes splice or read, not "${mode}"`);
   const ghostLimit = sizeArg(args, 'ghost-limit');

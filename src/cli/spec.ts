@@ -91,7 +91,7 @@ export const globalOptions: readonly OptionSpec[] = [
   { long: 'config', arity: 'required', metavar: 'FILE', help: 'read options from FILE', unsupported: true },
   { long: 'status-fd', arity: 'required', metavar: 'FD', help: 'report readiness on FD', unsupported: true },
   { long: 'inherit-fd', arity: 'required', metavar: 'fd[N]:RES', help: 'hand an fd of criu-ts to the restored tree', usedBy: restoreOnly, unsupported: true },
-  { long: 'link-remap', arity: 'none', negatable: true, help: 'allow link remapping of unlinked files', usedBy: crOnly, unsupported: true },
+  { long: 'link-remap', arity: 'none', negatable: true, help: 'an open file unlinked but linked elsewhere gets a hard link (link_remap.N in its old directory) that restore opens and removes', usedBy: crOnly },
 
   { long: 'track-mem', arity: 'none', negatable: true, help: 'track memory changes for incremental dumps', usedBy: dumpish, unsupported: true },
   { long: 'prev-images-dir', arity: 'required', metavar: 'DIR', help: 'images of a previous (pre-)dump, relative to the images dir', usedBy: dumpish, unsupported: true },

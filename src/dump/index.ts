@@ -79,7 +79,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
   const fds = new FilesDump({
     shellJob: opts.shellJob === true, tcpEstablished: opts.tcpEstablished === true,
     extUnixSk: opts.extUnixSk === true, leaveRunning: opts.leaveRunning === true,
-    ghostLimit: opts.ghostLimit ?? GHOST_LIMIT, skipInFlight: opts.skipInFlight === true,
+    ghostLimit: opts.ghostLimit ?? GHOST_LIMIT, skipInFlight: opts.skipInFlight === true, linkRemap: opts.linkRemap === true,
     networkLock: opts.networkLock ?? 'iptables', networkLockExplicit: opts.networkLock !== undefined,
     fileValidation: opts.fileValidation ?? 'buildid', log,
   }, ourNamespaceIds);
@@ -172,6 +172,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     done = true;
   } finally {
     if (!done) {
+      fds.failed();
       fds.resumed();
       fds.close();
       tree.release();

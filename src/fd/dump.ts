@@ -139,6 +139,11 @@ export class FilesDump {
     this.each((s) => s.killed?.(dir));
   }
 
+  /** The dump failed. */
+  failed(): void {
+    this.each((s) => s.failed?.());
+  }
+
   /** The tree runs on (failed dump or --leave-running). */
   resumed(): void {
     this.each((s) => s.resumed?.());

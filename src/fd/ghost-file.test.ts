@@ -30,6 +30,25 @@ function dumpGhost(fd: number, dir: string): RoundTrip {
   return t;
 }
 
+describe('files unlinked but linked elsewhere', () => {
+  it('are refused without linkRemap; with it a link_remap.N is made, and a failed dump takes it away', () => {
+    const work = tmp();
+    const file = path.join(work, 'data');
+    fs.writeFileSync(file, 'kept');
+    const fd = fs.openSync(file, 'r+');
+    fs.linkSync(file, path.join(work, 'other'));
+    fs.unlinkSync(file);
+    expect(() => dumpOwn(fd, tmp())).toThrow(/a file unlinked but still linked elsewhere, without --link-remap/);
+    const t = dumpOwn(fd, tmp(), { linkRemap: true });
+    trips.push(t);
+    const linked = path.join(work, 'link_remap.1');
+    expect(fs.statSync(linked).ino).toBe(fs.fstatSync(fd).ino);
+    t.dump.failed();
+    expect(fs.existsSync(linked)).toBe(false);
+    fs.closeSync(fd);
+  });
+});
+
 describe('ghost files', () => {
   it('come back unlinked with contents, mode, flags and offset', () => {
     const work = tmp();

@@ -5,6 +5,9 @@
 // when that name is taken again), sizes and fills it, gives it its owner, mode and times,
 // and unlinks it; every file id on it then opens that inode through /proc/self/fd as a
 // plain REG file. Both fds and mappings of unlinked files come here (see reg-file.ts, memory.ts).
+// A file unlinked but still linked elsewhere is no ghost: its data is that other name's. With
+// --link-remap the dump links it again in its old directory (link_remap.N, a LINKED remap to a
+// REG entry of that name); restore opens it there and removes the link once the tree runs.
 import fs from 'node:fs';
 import path from 'node:path';
 import { ImageError, readImage, writeImage } from '../images/index.js';
@@ -14,8 +17,9 @@ import { O_CLOEXEC, O_CREAT, O_EXCL, O_RDONLY, O_RDWR } from '../sys/fcntl.js';
 import { lseek, SEEK_DATA, SEEK_HOLE } from '../sys/restore.js';
 import { PathRefused, resolveBeneath, trustedOwners, type Beneath } from '../restore/beneath.js';
 import { fileEntry, type TreeImages } from '../restore/task-images.js';
+import { linkFollow } from '../sys/proc-ops.js';
 import { regFileBody, type FileTable } from './file-table.js';
-import type { KindDumpState, OpenContext } from './kind.js';
+import type { FdDumpOptions, KindDumpState, OpenContext } from './kind.js';
 
 const DELETED = ' (deleted)';
 /** Larger ghosts are refused unless --ghost-limit allows them, as CRIU does. */
@@ -84,9 +88,11 @@ export class GhostFiles implements KindDumpState {
   private readonly ghosts = new Map<string, Ghost>();
   private readonly numbers = new Map<string, number>();
   private readonly remaps: RemapFilePathEntry[] = [];
+  /** The REG id of the link made for an inode, by "dev:ino", and the links made. */
+  private readonly links = new Map<string, number>();
+  private readonly made: string[] = [];
 
-  /** limit: the largest file carried, in bytes (--ghost-limit). */
-  constructor(private readonly limit: number) {}
+  constructor(private readonly options: Pick<FdDumpOptions, 'ghostLimit' | 'linkRemap'>) {}
 
   /**
    * The id of a REG entry for the unlinked file reachable at openPath (an fd or a
@@ -95,8 +101,22 @@ export class GhostFiles implements KindDumpState {
   regFile(files: FileTable, key: string, openPath: string, link: string, flags: number, pos: bigint, unsupported: (what: string) => Error): number {
     const st = fs.statSync(openPath, { bigint: true });
     if (!st.isFile()) throw unsupported('an unlinked file that is not a regular file');
-    if (st.nlink !== 0n) throw unsupported('a file renamed or linked elsewhere after being opened');
     const name = link.slice(0, -DELETED.length);
+    if (st.nlink !== 0n) {
+      if (!this.options.linkRemap) throw unsupported('a file unlinked but still linked elsewhere, without --link-remap');
+      return files.shared(key, (id) => {
+        files.add('REG', 'reg', id, files.pathBody(name, flags, pos, fs.statSync(openPath), openPath));
+        const inode = `${st.dev}:${st.ino}`;
+        let linkId = this.links.get(inode);
+        if (linkId === undefined) {
+          const linked = this.link(openPath, path.dirname(name), unsupported);
+          linkId = files.allocId();
+          files.add('REG', 'reg', linkId, regFileBody(linked, O_RDONLY, 0n, fs.statSync(linked)));
+          this.links.set(inode, linkId);
+        }
+        this.remaps.push({ orig_id: id, remap_id: linkId, remap_type: 'LINKED' });
+      });
+    }
     return files.shared(key, (id) => {
       files.add('REG', 'reg', id, regFileBody(name, flags, pos, fs.statSync(openPath)));
       const inode = `${st.dev}:${st.ino}`;
@@ -104,10 +124,29 @@ export class GhostFiles implements KindDumpState {
       if (ghostId === undefined) {
         ghostId = this.numbers.size + 1;
         this.numbers.set(inode, ghostId);
-        this.ghosts.set(inode, ghostOf(openPath, st, this.limit, unsupported));
+        this.ghosts.set(inode, ghostOf(openPath, st, this.options.ghostLimit, unsupported));
       }
       this.remaps.push({ orig_id: id, remap_id: ghostId, remap_type: 'GHOST' });
     });
+  }
+
+  /** A new hard link in dir to the file open at openPath, named link_remap.N (the first N free). */
+  private link(openPath: string, dir: string, unsupported: (what: string) => Error): string {
+    for (let n = this.made.length + 1; ; n++) {
+      const linked = path.join(dir, `link_remap.${n}`);
+      try {
+        linkFollow(openPath, linked);
+      } catch (e) {
+        if (isSysError(e, 'EEXIST')) continue;
+        throw unsupported(`an unlinked file that cannot be linked again in ${dir} (${(e as Error).message})`);
+      }
+      this.made.push(linked);
+      return linked;
+    }
+  }
+
+  failed(): void {
+    for (const linked of this.made.splice(0)) fs.rmSync(linked, { force: true });
   }
 
   finish({ dir }: { dir: string }): void {
@@ -118,18 +157,25 @@ export class GhostFiles implements KindDumpState {
   }
 }
 
-const remapCache = new WeakMap<TreeImages, Map<number, number>>();
+interface Remaps {
+  /** Ghost number by the file id it stands in for. */
+  ghosts: Map<number, number>;
+  /** The REG id of the link (--link-remap) by the file id it stands in for. */
+  links: Map<number, number>;
+}
 
-/** Ghost number by the file id it stands in for. */
-function ghostsOf(tree: TreeImages): Map<number, number> {
+const remapCache = new WeakMap<TreeImages, Remaps>();
+
+function remapsOf(tree: TreeImages): Remaps {
   let m = remapCache.get(tree);
   if (m) return m;
-  m = new Map();
+  m = { ghosts: new Map(), links: new Map() };
   if (fs.existsSync(path.join(tree.dir, 'remap-fpath.img'))) {
     for (const r of readImage(tree.dir, 'remap-fpath.img', 'remap-fpath').entries) {
       const type = r.remap_type ?? 'LINKED';
-      if (type !== 'GHOST') throw new ImageError('remap-fpath.img', 0, `GHOST remaps only (file ${r.orig_id} is ${type})`);
-      m.set(r.orig_id, r.remap_id);
+      if (type === 'GHOST') m.ghosts.set(r.orig_id, r.remap_id);
+      else if (type === 'LINKED') m.links.set(r.orig_id, r.remap_id);
+      else throw new ImageError('remap-fpath.img', 0, `GHOST or LINKED remaps only (file ${r.orig_id} is ${type})`);
     }
   }
   remapCache.set(tree, m);
@@ -137,7 +183,18 @@ function ghostsOf(tree: TreeImages): Map<number, number> {
 }
 
 /** The ghost number file fileId is remapped to, if it is a deleted file. */
-export const ghostNumber = (tree: TreeImages, fileId: number): number | undefined => ghostsOf(tree).get(fileId);
+export const ghostNumber = (tree: TreeImages, fileId: number): number | undefined => remapsOf(tree).ghosts.get(fileId);
+
+/** The path of the link the dump made for file fileId (--link-remap), if it did. */
+export function linkedPath(tree: TreeImages, fileId: number): string | undefined {
+  const id = remapsOf(tree).links.get(fileId);
+  return id === undefined ? undefined : fileEntry(tree, id, 'REG').reg.name;
+}
+
+/** The tree runs: the links the dump made for it (--link-remap) go, as CRIU removes them. */
+export function removeLinkRemaps(tree: TreeImages): void {
+  for (const id of new Set(remapsOf(tree).links.values())) fs.rmSync(fileEntry(tree, id, 'REG').reg.name, { force: true });
+}
 
 /** A ghost's size and its data as (offset, bytes) pieces, all inside the size: nothing allocated by what the image claims. */
 function readGhost(tree: TreeImages, ghost: number): { head: GhostFileEntry; size: number; pieces: [number, Buffer][] } {

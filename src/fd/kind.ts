@@ -40,6 +40,8 @@ export interface FdDumpOptions {
   leaveRunning: boolean;
   /** The largest unlinked file carried in the images, in bytes (--ghost-limit). */
   ghostLimit: number;
+  /** Files unlinked but still linked elsewhere get a hard link for restore to open (--link-remap). */
+  linkRemap: boolean;
   /** Connections waiting in a listener's accept queue are dropped instead of failing the dump (--skip-in-flight). */
   skipInFlight: boolean;
   /** How established connections are locked while the tree is down (--network-lock), and whether the user said so. */
@@ -72,6 +74,8 @@ export interface KindDumpState {
   killed?(dir: string): void;
   /** The tree runs on (the dump failed, or --leave-running): undo what froze the kind. Never throws. */
   resumed?(): void;
+  /** The dump failed: take away what it made outside the images (before resumed). Never throws. */
+  failed?(): void;
   /** Last of all, whatever happened: drop what the state holds open. */
   close?(): void;
 }

@@ -8,7 +8,7 @@ import { O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC } from '../sys/fcntl.js';
 import { fileEntry } from '../restore/task-images.js';
 import { usablePath } from '../restore/beneath.js';
 import { validateOpened } from './file-validation.js';
-import { checkGhost, GhostFiles, ghostInode, ghostNumber, isUnlinkedPath } from './ghost-file.js';
+import { checkGhost, GhostFiles, ghostInode, ghostNumber, isUnlinkedPath, linkedPath } from './ghost-file.js';
 import type { FdKind, OpenContext } from './kind.js';
 
 // Flags open(2) takes only at creation; the kernel drops them from f_flags anyway.
@@ -26,7 +26,7 @@ export function openReg(ctx: OpenContext, reg: Pick<RegFileEntry, 'name' | 'flag
 /** Opens REG file fileId by its path with `flags` (at offset 0), refused if it is not the file that was dumped. */
 export function openPathFile(ctx: OpenContext, fileId: number, flags: number): number {
   const reg = fileEntry(ctx.tree, fileId, 'REG').reg;
-  const fd = openReg(ctx, { name: reg.name, flags, pos: 0n });
+  const fd = openReg(ctx, { name: linkedPath(ctx.tree, fileId) ?? reg.name, flags, pos: 0n });
   validateOpened(fd, reg, ctx.options);
   return fd;
 }
@@ -40,7 +40,7 @@ function openGhost(ctx: OpenContext, fileId: number, ghost: number, change: Part
 
 export const regFile: FdKind<GhostFiles> = {
   type: 'REG',
-  newState: (options) => new GhostFiles(options.ghostLimit),
+  newState: (options) => new GhostFiles(options),
   dump: {
     matches: (fd) => fd.link.startsWith('/'),
     dump(fd, { files, state }) {
@@ -55,7 +55,7 @@ export const regFile: FdKind<GhostFiles> = {
     check(tree, fileId) {
       const ghost = ghostNumber(tree, fileId);
       if (ghost !== undefined) return checkGhost(tree, fileId, ghost);
-      const name = usablePath(fileEntry(tree, fileId, 'REG').reg.name);
+      const name = usablePath(linkedPath(tree, fileId) ?? fileEntry(tree, fileId, 'REG').reg.name);
       if (name.endsWith(' (deleted)')) throw new Error(`criu-ts: cannot restore the deleted file ${name} yet`);
       if (!fs.existsSync(name)) throw new Error(`criu-ts: file ${name} (id ${fileId}) is missing`);
     },
@@ -63,7 +63,7 @@ export const regFile: FdKind<GhostFiles> = {
       const ghost = ghostNumber(ctx.tree, fileId);
       if (ghost !== undefined) return openGhost(ctx, fileId, ghost, {});
       const reg = fileEntry(ctx.tree, fileId, 'REG').reg;
-      const fd = openReg(ctx, reg);
+      const fd = openReg(ctx, { ...reg, name: linkedPath(ctx.tree, fileId) ?? reg.name });
       validateOpened(fd, reg, ctx.options);
       return fd;
     },

@@ -21,6 +21,7 @@ import { parseStat } from '../proc/stat.js';
 import { isSysError } from '../sys/native.js';
 import { O_CLOEXEC, O_RDONLY } from '../sys/fcntl.js';
 import { openPathFile } from '../fd/reg-file.js';
+import { removeLinkRemaps } from '../fd/ghost-file.js';
 import { pipe2 } from '../sys/proc-ops.js';
 import { wait, WNOHANG } from '../sys/ptrace.js';
 import { restoreSpawn, type SpawnSpec, type TaskSteps, type ZombieSpec } from '../sys/restore.js';
@@ -487,6 +488,7 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
   log.info(`restore: ${plans.length} task(s) from ${pid} restored in ${restoreMs.toFixed(1)} ms`);
   if (opts.pidfile) fs.writeFileSync(opts.pidfile, `${pid}`);
   if (opts.shellJob) keepTerminalSettings(tree);
+  removeLinkRemaps(tree);
   try {
     writeImage(opts.imagesDir, 'stats-restore', 'stats', [
       {

@@ -90,7 +90,7 @@ export const optionTable: Readonly<Record<string, Row>> = {
   track_mem: { rule: refused('memory change tracking') },
   auto_dedup: { rule: refused('deduplication against parent images') },
   work_dir_fd: { rule: take((v: number, c) => { c.s.workDirFd = v; }) },
-  link_remap: { rule: refused('link remapping of unlinked files') },
+  link_remap: { rule: take((v: boolean, c) => { c.s.dump.linkRemap = v; }), on: D },
   veths: { rule: refused('veth pairs (network namespaces are not restored)') },
   cpu_cap: { rule: ignored('criu-ts does not compare CPU features') },
   force_irmap: { rule: ignored('the paths of inotify watches are always resolved at dump') },

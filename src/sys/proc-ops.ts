@@ -16,6 +16,7 @@ interface ProcOpsAddon {
   ioctlRead(fd: number, request: number, size: number): Buffer;
   ioctlWrite(fd: number, request: number, data: Buffer): void;
   ioctlValue(fd: number, request: number, arg: number): number;
+  linkFollow(path: string, newPath: string): void;
   dup3(oldFd: number, newFd: number, flags: number): number;
   setChildSubreaper(): void;
 }
@@ -58,6 +59,9 @@ export const ioctlRead = (fd: number, request: number, size: number): Buffer => 
 export const dup3 = (oldFd: number, newFd: number, flags = 0): number => native().dup3(oldFd, newFd, flags);
 /** Runs an ioctl that takes a struct (the contents of data). */
 export const ioctlWrite = (fd: number, request: number, data: Buffer): void => native().ioctlWrite(fd, request, data);
+
+/** A hard link at newPath to the file path names, following it (through /proc/PID/fd/N: the file a task has open). */
+export const linkFollow = (path: string, newPath: string): void => native().linkFollow(path, newPath);
 
 /** Runs an ioctl that takes a plain int (or nothing) and returns its result. */
 export const ioctlValue = (fd: number, request: number, arg = 0): number => native().ioctlValue(fd, request, arg);
