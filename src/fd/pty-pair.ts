@@ -361,6 +361,11 @@ export function checkPair(tree: TreeImages, pair: ImagePair, infoOf: (id: number
   const index = pair.masterInfo.pty!.index;
   if (!pair.slaveInfo) throw new ImageError('tty-info.img', 0, `a slave record for pseudo-terminal ${index}`);
   const { data } = imagePairs(tree, infoOf);
+  // Masters are opened until one gets the index: an index past the kernel's limit would take them all.
+  const max = Number(fs.readFileSync('/proc/sys/kernel/pty/max', 'utf8'));
+  if (index >= max) throw new ImageError('tty-info.img', 0, `a pty index below this kernel's ${max}, found ${index}`);
+  const input = data.get(pair.slaveInfo.id)?.length ?? 0;
+  if (input > LDISC_BYTES) throw new ImageError('tty-data.img', 0, `at most ${LDISC_BYTES} bytes of input for pseudo-terminal ${index}, found ${input}`);
   const flags = fileEntry(tree, pair.masterFile, 'TTY').tty.flags;
   if ((data.get(pair.slaveInfo.id)?.length || data.get(pair.masterInfo.id)?.length) && (flags & O_ACCMODE) !== O_RDWR) {
     throw new Error(`criu-ts: pseudo-terminal ${index} has queued data but its master is not open for reading and writing`);
