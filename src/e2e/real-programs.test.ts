@@ -1,6 +1,6 @@
 // dump -> restore of programs people run rather than test programs: a node HTTP server with
 // a keep-alive client connected across the checkpoint, redis-server with its keys and a
-// connected client (installed by ci/install-programs.sh), a python3 program, and catalog tests
+// connected client, sqlite3 in a tmux pane (installed by ci/install-programs.sh), a python3 program, and catalog tests
 // linked statically (no ld.so, no libc.so: the static runtime sets up TLS and the vDSO itself).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -29,6 +29,7 @@ const runs = (...argv: string[]): boolean => {
 };
 const hasPython = runs('python3', '-c', '');
 const hasRedis = runs('redis-server', '--version');
+const hasTmux = runs('tmux', '-V') && runs('sqlite3', '--version');
 const hasIptables = runs('iptables', '-w', '-S', 'INPUT');
 /** criu-ts's network-lock rules now in INPUT that name this port. */
 const lockRules = (port: number): string[] =>
@@ -164,6 +165,27 @@ describe.runIf(isRoot)('checkpoint and restore of real programs', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
   const workDir = (name: string): string => (dir = fs.mkdtempSync(path.join(os.tmpdir(), `criu-ts-e2e-${name}-`)));
+
+  // The tmux server holds the pane's pty master, sqlite3 leads a session on its slave.
+  it.runIf(hasTmux)('sqlite3 in a tmux pane keeps its database and answers keys after restore', async () => {
+    const wd = workDir('tmux');
+    const sock = path.join(wd, 'sock');
+    const tmux = (...args: string[]): string => execFileSync('tmux', ['-S', sock, ...args], { encoding: 'utf8' });
+    const screen = (): string => tmux('capture-pane', '-p', '-t', 'q');
+    tmux('new-session', '-d', '-s', 'q', '-x', '80', '-y', '24', `sqlite3 ${path.join(wd, 'db')}`);
+    await until('the sqlite3 prompt', () => screen().includes('sqlite>'));
+    // A trailing ';' would end the tmux command: the space keeps it sqlite's.
+    tmux('send-keys', '-t', 'q', 'create table t(x); insert into t values(21); ', 'Enter');
+    await until('the insert', () => screen().split('sqlite>').length > 2);
+    pid = Number(tmux('display-message', '-p', '#{pid}').trim());
+    const images = path.join(wd, 'img');
+    fs.mkdirSync(images, 0o700);
+    await dump({ pid, imagesDir: images });
+    await until(`pid ${pid} to be free`, () => !alive(pid));
+    expect((await restore({ imagesDir: images, detached: true })).pid).toBe(pid);
+    tmux('send-keys', '-t', 'q', 'select x*2 from t; ', 'Enter');
+    await until('the answer', () => /\n42\n/.test(screen()));
+  });
 
   it('a node HTTP server goes on serving its keep-alive client on the same connection', async () => {
     const wd = workDir('node');
