@@ -1,6 +1,8 @@
 // Fault injection for testing failure paths: CRIU_TS_FAULT=<point> makes the named step
 // throw. Every point is listed here so `criu-ts check --fault-points` can print them and a
 // test can walk them all. Add a point here, then call injectFault() at that step.
+import { sleepMs } from './sys/time.js';
+
 export const faultPoints = {
   // Dump side (in order of the dump's steps).
   'dump-seized': 'after every thread of the tree is seized and stopped',
@@ -35,7 +37,7 @@ export class InjectedFault extends Error {
 export function injectFault(point: FaultPoint): void {
   if (process.env['CRIU_TS_FAULT_HANG'] === point) {
     process.stderr.write(`criu-ts: hanging at ${point} (CRIU_TS_FAULT_HANG)\n`);
-    for (;;) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+    for (;;) sleepMs(1000);
   }
   if (process.env['CRIU_TS_FAULT'] === point) throw new InjectedFault(point);
 }

@@ -6,6 +6,7 @@ import type { Logger } from '../log.js';
 import { parseStat, type ProcStat } from '../proc/stat.js';
 import { isSysError } from '../sys/native.js';
 import * as ptrace from '../sys/ptrace.js';
+import { sleepMs } from '../sys/time.js';
 
 export interface FrozenTask {
   pid: number;
@@ -100,12 +101,6 @@ export class FrozenTree {
       }
     }
   }
-}
-
-const sleepCell = new Int32Array(new SharedArrayBuffer(4));
-/** Blocks this thread (the tracer) without yielding to the event loop. */
-export function sleepMs(ms: number): void {
-  Atomics.wait(sleepCell, 0, 0, ms);
 }
 
 function procStat(pid: number): ProcStat | undefined {

@@ -25,6 +25,7 @@ import { F_GETFL, F_SETFL, O_ACCMODE, O_CLOEXEC, O_CREAT, O_EXCL, O_NOCTTY, O_NO
 import { readU16, readU32, writeU16, writeU32 } from '../sys/host-order.js';
 import { borrowFd, fcntl, ioctlRead, ioctlValue, ioctlWrite } from '../sys/proc-ops.js';
 import { POLLPRI, pollEvents, SIOCINQ } from '../sys/socket.js';
+import { sleepMs } from '../sys/time.js';
 import { decodeTermios, encodeTermios, hostTty as abi } from '../sys/tty.js';
 import { fileEntry, type TreeImages } from '../restore/task-images.js';
 import type { OpenContext, OpenFd } from './kind.js';
@@ -107,8 +108,6 @@ function spareByte(...bufs: Buffer[]): number {
   throw new Error('criu-ts: the queued terminal data holds every byte value; it cannot be put back unprocessed');
 }
 
-const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-
 function writeAll(fd: number, data: Buffer, what: string): void {
   const flags = fcntl(fd, F_GETFL);
   fcntl(fd, F_SETFL, flags | O_NONBLOCK);
@@ -149,7 +148,7 @@ export function refill(p: PairRefill): void {
     // under the quiet termios. The master's output was processed by the write itself.
     while (readInt(p.slave, SIOCINQ) < inputBytes(p.toSlave, t)) {
       if (Date.now() > deadline) throw new Error(`criu-ts: ${p.what}: the terminal did not take its queued bytes back`);
-      sleep(1);
+      sleepMs(1);
     }
   } finally {
     if (t) setTermios(p.slave, t);

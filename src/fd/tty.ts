@@ -48,16 +48,11 @@ function sessionOf(fd: OpenFd, rdev: number): Pick<TtyInfoEntry, 'sid' | 'pgrp'>
 }
 
 function ttyInfo(fd: OpenFd, id: number, st: fs.Stats, index: number): TtyInfoEntry {
-  const own = borrowFd(fd.pid, fd.fd);
-  try {
-    return {
-      id, type: 'PTY', ...sessionOf(fd, st.rdev), rdev: st.rdev,
-      ...readSettings(own, { master: isPtyMaster(st.rdev) }),
-      pty: { index }, uid: st.uid, gid: st.gid,
-    };
-  } finally {
-    fs.closeSync(own);
-  }
+  return {
+    id, type: 'PTY', ...sessionOf(fd, st.rdev), rdev: st.rdev,
+    ...withBorrowed(fd, (own) => readSettings(own, { master: isPtyMaster(st.rdev) })),
+    pty: { index }, uid: st.uid, gid: st.gid,
+  };
 }
 
 /** The terminals of one dump: a tty-info.img entry each, and the pairs whose queues go to tty-data.img. */
