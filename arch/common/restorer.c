@@ -467,6 +467,32 @@ static void wait_for_tracer(struct rst_args *a)
 	}
 }
 
+/*
+ * Pidfds of the tree's tasks can only be opened once those exist: criu-ts opens them when
+ * every task waits here (each after creating its threads, which may be their targets).
+ * Copies of its own open files keep one open file shared by all the fds that shared it.
+ */
+static void take_late_fds(const struct rst_args *a)
+{
+	const struct rst_late_fd *l = (const struct rst_late_fd *)a->late_fds;
+	char go;
+	if (!a->late_wait)
+		return;
+	report(a, RST_WAIT_LATE_FDS, 0, 0);
+	struct call c = CALL(read, a->late_gate, &go, 1);
+	long r = do_call(&c);
+	if (r != 1)
+		fail(a, RST_STEP_LATE_FDS, r < 0 ? r : -32 /* EPIPE: criu-ts went away */, &c);
+	for (u32 i = 0; i < a->nr_late_fds; i++) {
+		c = CALL(pidfd_getfd, a->late_from, l[i].source, 0);
+		long fd = do_call(&c);
+		if (is_err(fd))
+			fail(a, RST_STEP_LATE_FDS, fd, &c);
+		CHECK(a, RST_STEP_LATE_FDS, dup3, fd, l[i].fd, l[i].cloexec ? O_CLOEXEC : 0);
+		SYS(__NR_close, fd);
+	}
+}
+
 static void wait_for_threads(const struct rst_args *a)
 {
 	while (__atomic_load_n(&a->threads_pending, __ATOMIC_ACQUIRE))
@@ -511,6 +537,7 @@ __attribute__((noreturn, used)) void rst_main(struct rst_args *a)
 	const struct rst_thread *main_thread = (const struct rst_thread *)a->threads;
 	wait_for_tracer(a);
 	create_threads(a);
+	take_late_fds(a);
 	restore_posix_timers(a); /* after the threads: a timer may signal one of them */
 	take_posix_locks(a);
 	set_owners(a, 1);

@@ -54,12 +54,18 @@
 #define RST_STEP_OOM_SCORE 32
 #define RST_STEP_FOWN 33
 #define RST_STEP_NAMESPACES 34
+#define RST_STEP_LATE_FDS 35
 
 /*
  * Not a failure: the task waits for criu-ts to write registers only a tracer can set
  * (rst_args.tracer_wait), then to raise tracer_done. It reports again when restored.
  */
 #define RST_WAIT_TRACER 100
+/*
+ * Not a failure either: the task's threads exist and it waits for criu-ts to open the files
+ * that need the whole tree to exist (pidfds of its tasks), then takes them (rst_late_fd).
+ */
+#define RST_WAIT_LATE_FDS 101
 
 /*
  * What a task writes to the report pipe: step 0 means "restored, about to run". A failed
@@ -175,6 +181,17 @@ struct rst_fown {
 	/* Set before the task takes its credentials (they were root's), else after. */
 	u32 early;
 	u32 async;
+};
+
+/*
+ * A file opened only once every task exists: criu-ts holds it at number `source` of its own
+ * table, and the task takes that very open file with pidfd_getfd and puts it at `fd`.
+ */
+struct rst_late_fd {
+	s32 fd;
+	s32 source;
+	u32 cloexec;
+	u32 pad;
 };
 
 struct rst_creds {
@@ -297,6 +314,16 @@ struct rst_args {
 	u32 tracer_wait;
 	u32 tracer_done;
 	u32 pad4;
+	/*
+	 * With late_wait, the task waits for a byte on late_gate, then takes its late files from
+	 * criu-ts (a pidfd of it at late_from). A task sharing the fd table of one that has such
+	 * files waits too, taking none: it must not run before they are in place.
+	 */
+	u64 late_fds;
+	u32 nr_late_fds;
+	s32 late_from;
+	s32 late_gate;
+	u32 late_wait;
 };
 
 #endif /* __ASSEMBLER__ */

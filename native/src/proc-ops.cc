@@ -7,9 +7,12 @@
 #include <sys/prctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <string>
+#include <vector>
 
 namespace criu_ts {
 
@@ -28,13 +31,47 @@ static Napi::Value GetRobustList(const Napi::CallbackInfo& info) {
 }
 CRIU_TS_EXPORT("getRobustList", GetRobustList);
 
+// pidfdOpen(pid, flags) -> fd
 static Napi::Value PidfdOpen(const Napi::CallbackInfo& info) {
-  int pid = IntArg(info, 0);
-  long fd = syscall(SYS_pidfd_open, pid, 0);
-  if (fd < 0) return ThrowErrno(info.Env(), errno, "pidfd_open(" + std::to_string(pid) + ")");
+  int pid = IntArg(info, 0), flags = IntArg(info, 1);
+  long fd = syscall(SYS_pidfd_open, pid, flags);
+  if (fd < 0) return ThrowErrno(info.Env(), errno, "pidfd_open(" + std::to_string(pid) + ", " + std::to_string(flags) + ")");
   return Napi::Number::New(info.Env(), static_cast<double>(fd));
 }
 CRIU_TS_EXPORT("pidfdOpen", PidfdOpen);
+
+// deadPidfds([flags...]) -> [fd...]: pidfds of one process that is dead and reaped by the
+// time they are returned (a child that only waits to be killed), one per flags value.
+static Napi::Value DeadPidfds(const Napi::CallbackInfo& info) {
+  Napi::Array flags = info[0].As<Napi::Array>();
+  pid_t child = fork();
+  if (child < 0) return ThrowErrno(info.Env(), errno, "fork");
+  if (child == 0)
+    for (;;) pause();
+  Napi::Array out = Napi::Array::New(info.Env(), flags.Length());
+  int err = 0;
+  std::string what;
+  std::vector<int> opened;
+  for (uint32_t i = 0; i < flags.Length() && !err; i++) {
+    int f = flags.Get(i).As<Napi::Number>().Int32Value();
+    long fd = syscall(SYS_pidfd_open, child, f);
+    if (fd < 0) {
+      err = errno;
+      what = "pidfd_open(" + std::to_string(child) + ", " + std::to_string(f) + ")";
+    } else {
+      opened.push_back(static_cast<int>(fd));
+    }
+  }
+  kill(child, SIGKILL);
+  while (waitpid(child, nullptr, 0) < 0 && errno == EINTR) {}
+  if (err) {
+    for (int fd : opened) close(fd);
+    return ThrowErrno(info.Env(), err, what);
+  }
+  for (uint32_t i = 0; i < opened.size(); i++) out.Set(i, Napi::Number::New(info.Env(), opened[i]));
+  return out;
+}
+CRIU_TS_EXPORT("deadPidfds", DeadPidfds);
 
 static Napi::Value PidfdGetfd(const Napi::CallbackInfo& info) {
   int pidfd = IntArg(info, 0), target = IntArg(info, 1);

@@ -9,6 +9,7 @@ import { parseFdInfo } from '../proc/fdinfo.js';
 import { parseMaps } from '../proc/maps.js';
 import { EFD_SEMAPHORE, eventfd } from '../sys/anon-fd.js';
 import * as probes from '../sys/check.js';
+import { O_EXCL } from '../sys/fcntl.js';
 import { MFD_CLOEXEC } from '../sys/mman.js';
 import { memfdCreate, pidfdGetfd, pidfdOpen } from '../sys/proc-ops.js';
 import { getRseqConfiguration, interrupt, seize, wait } from '../sys/ptrace.js';
@@ -267,6 +268,15 @@ export const features: readonly Feature[] = [
           }
         }),
       ),
+  },
+  {
+    name: 'pidfd-thread',
+    basic: false,
+    summary: 'pidfds of single threads (PIDFD_THREAD, Linux 6.9+): dumped and restored as such',
+    probe: () => attempt(() => {
+      fs.closeSync(pidfdOpen(process.pid, O_EXCL));
+      return 'pidfd_open takes PIDFD_THREAD';
+    }),
   },
   {
     name: 'eventfd-semaphore',

@@ -82,7 +82,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     ghostLimit: opts.ghostLimit ?? GHOST_LIMIT, skipInFlight: opts.skipInFlight === true, linkRemap: opts.linkRemap === true,
     networkLock: opts.networkLock ?? 'iptables', networkLockExplicit: opts.networkLock !== undefined,
     fileValidation: opts.fileValidation ?? 'buildid', log,
-  }, ourNamespaceIds);
+  }, ourNamespaceIds, new Set([...tree.tasks.flatMap((t) => [t.pid, ...t.threads]), ...tree.zombies.map((z) => z.pid)]));
   try {
     injectFault('dump-seized');
     checkNamespaces(tree.tasks.map((t) => t.pid));

@@ -75,6 +75,8 @@ export class FilesDump {
   constructor(
     readonly options: FdDumpOptions,
     private readonly ourNamespaceIds: Readonly<NamespaceIdFields>,
+    /** Every pid and tid of the tree being dumped. */
+    private readonly members: ReadonlySet<number>,
   ) {
     this.files = new FileTable(options.fileValidation);
   }
@@ -120,6 +122,7 @@ export class FilesDump {
       stateOf: (other) => this.stateOf(other),
       dumpPassedFd: (fd) => this.dumpFd(process.pid, fd).id,
       ourNamespaceIds: this.ourNamespaceIds,
+      inTree: (pid) => this.members.has(pid),
     };
   }
 

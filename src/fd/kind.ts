@@ -92,12 +92,24 @@ export interface FdDumpContext<S> {
   dumpPassedFd(fd: number): number;
   /** The *_ns_id of the dumper's own namespaces (inventory root_ids), by field name. */
   ourNamespaceIds: Readonly<NamespaceIdFields>;
+  /** Whether pid is a task, thread or zombie of the dumped tree. */
+  inTree(pid: number): boolean;
 }
 
 export interface FdDumper<S> {
   matches(fd: OpenFd): boolean;
   /** Adds the file's entry (once per open file description) and returns its id. */
   dump(fd: OpenFd, ctx: FdDumpContext<S>): number;
+}
+
+/** A file that can be opened only once every task of the tree exists (a pidfd of one of them). */
+export interface LateFile {
+  /** Held open here until then; the tasks' fds are placed from it and take the file from its number. */
+  placeholder: number;
+  /** Opens the file; every task exists by then, though their threads may still be starting (ESRCH). */
+  open(): number;
+  /** What it is, for an error that names it. */
+  what: string;
 }
 
 /** State shared by the openers of one restore (e.g. a pipe both of whose ends are used). */
@@ -115,6 +127,8 @@ export interface OpenContext {
    * all of them (the name of a socket whose file was deleted, which peers connect through).
    */
   atEnd: (() => void)[];
+  /** Files opened once the tree exists; their placeholders stay open until the restore ends. */
+  late: LateFile[];
 }
 
 /** The restore options the fd kinds act on. */

@@ -10,6 +10,7 @@ import { inotify } from './inotify.js';
 import type { FdKind, FdRestorer, KindDumpState } from './kind.js';
 import { memfd } from './memfd.js';
 import { nsFile } from './ns-file.js';
+import { pidfd } from './pidfd.js';
 import { pipe } from './pipe.js';
 import { regFile } from './reg-file.js';
 import { refusals } from './refused.js';
@@ -22,7 +23,7 @@ type AnyKind = FdKind<KindDumpState | undefined>;
 
 export const fdKinds: readonly AnyKind[] = [
   ...refusals,
-  tty, fifo, memfd, regFile, pipe, eventfd, signalfd, timerfd, inotify, eventpoll, unixSocket, inetSocket, nsFile,
+  tty, fifo, memfd, regFile, pipe, eventfd, signalfd, timerfd, inotify, eventpoll, unixSocket, inetSocket, nsFile, pidfd,
 ] as AnyKind[];
 
 const restorers = new Map<string, FdRestorer>();

@@ -6,6 +6,7 @@ import type { ArchRestorer } from '../arch/descriptor.js';
 import type { Vma } from '../proc/maps.js';
 import { PAGE_SIZE, type Range, type SpecialMoves, type VmaPlan } from './memory.js';
 import type { Creds, TaskPlan } from './plan.js';
+import type { LateFd } from './late-files.js';
 import { hostLittleEndian, writeI32, writeU64 } from '../sys/host-order.js';
 import { constantOf, restorerLayout, structOf, writeStruct, type StructValue } from '../blob/struct-layout.js';
 
@@ -26,6 +27,8 @@ export interface ServiceFds {
   vma: Map<VmaPlan, number>;
   /** Every service fd but the report pipe: the blob closes them once done. */
   close: number[];
+  /** A task waiting for late files (late-files.ts): our pidfd, the gate, and the files it takes (none when it shares the table of one that takes them). */
+  late?: { from: number; gate: number; fds: LateFd[] };
 }
 
 export interface BlobRegion {
@@ -109,6 +112,7 @@ export function buildBlobRegion(
     plan.posixTimers.length * size('rst_posix_timer'),
     plan.posixLocks.length * size('rst_posix_lock'),
     plan.owners.length * size('rst_fown'),
+    (fds.late?.fds.length ?? 0) * size('rst_late_fd'),
     ...plan.threads.flatMap((t) => [t.seccomp.length * size('rst_seccomp_filter'), ...t.seccomp.map((f) => f.prog.length)]),
     ...plan.threads.flatMap((t) => (t.creds ? [size('rst_creds'), t.creds.groups.length * 4] : [])),
   ];
@@ -227,6 +231,10 @@ export function buildBlobRegion(
     region_start: start,
     fault_step: faultStep,
     tracer_wait: plan.tracerRegsets.length > 0 ? 1 : 0,
+    ...(fds.late ? {
+      late_wait: 1, late_from: fds.late.from, late_gate: fds.late.gate,
+      late_fds: writeArray('rst_late_fd', fds.late.fds.map((l) => ({ fd: l.fd, source: l.source, cloexec: l.cloexec ? 1 : 0 }))), nr_late_fds: fds.late.fds.length,
+    } : {}),
   }, buf, 0, hostLittleEndian);
   return { start, len, argsAddr, stackTop: argsAddr, args: buf };
 }

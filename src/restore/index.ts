@@ -26,6 +26,7 @@ import { pipe2 } from '../sys/proc-ops.js';
 import { wait, WNOHANG } from '../sys/ptrace.js';
 import { restoreSpawn, type SpawnSpec, type TaskSteps, type ZombieSpec } from '../sys/restore.js';
 import { buildBlobRegion, type ServiceFds } from './blob-args.js';
+import { LateFiles, type LateFd } from './late-files.js';
 import type { FdRestoreOptions, OpenContext } from '../fd/kind.js';
 import { takeFileLocks } from '../fd/file-locks.js';
 import { openContext, openedFile, openFds, reopenRecreated } from '../fd/restore.js';
@@ -221,6 +222,8 @@ type TreeFields = 'newSession' | 'ownGroup' | 'pgidByParent' | 'children' | 'sta
 interface FdTable {
   moves: [number, number, number][];
   next: number;
+  /** The late files among its fds (late-files.ts): every task using the table waits for them. */
+  late: LateFd[];
 }
 
 /**
@@ -260,6 +263,7 @@ function prepareTask(
   shmem: Map<bigint, number>,
   arch: ArchDescriptor,
   report: number,
+  late: LateFiles,
   log: Logger,
   shared?: FdTable,
 ): Omit<SpawnSpec, TreeFields | 'fds'> & { table: FdTable } {
@@ -271,12 +275,16 @@ function prepareTask(
   const exeFd = plan.exeFileId !== undefined ? openPathFile(ctx, plan.exeFileId, O_RDONLY) : -1;
 
   // Service fds sit above the table's own: the report pipe, pages, exe, mapped files.
-  const table: FdTable = shared ?? { moves: fds.map((f) => [f.source, f.fd, f.cloexec ? 1 : 0]), next: fds.reduce((m, f) => Math.max(m, f.fd + 1), 0) };
+  const table: FdTable = shared ?? { moves: fds.map((f) => [f.source, f.fd, f.cloexec ? 1 : 0]), next: fds.reduce((m, f) => Math.max(m, f.fd + 1), 0), late: late.of(fds) };
   const service = (source: number): number => {
     table.moves.push([source, table.next, 1]);
     return table.next++;
   };
   const serviceFds: ServiceFds = { report: service(report), pages: service(pagesFd), exe: exeFd >= 0 ? service(exeFd) : -1, vma: new Map(), close: [] };
+  if (table.late.length > 0) {
+    const waiter = late.waiter();
+    serviceFds.late = { from: service(waiter.from), gate: service(waiter.gate), fds: shared ? [] : table.late };
+  }
   const byFile = new Map<string, number>();
   for (const v of plan.memory.vmas) {
     const key = v.file ? `${v.file.openFlags}:${v.file.path}` : v.shmem !== undefined ? `shmem:${v.shmem}` : v.recreated ? `recreated:${v.recreated.fileId}:${v.recreated.openFlags}` : undefined;
@@ -284,7 +292,7 @@ function prepareTask(
     if (!byFile.has(key)) byFile.set(key, service(v.file ? openPathFile(ctx, v.file.fileId, v.file.openFlags) : v.recreated ? reopenRecreated(ctx, v.recreated.fileId, v.recreated.openFlags) : shmem.get(v.shmem!)!));
     serviceFds.vma.set(v, byFile.get(key)!);
   }
-  serviceFds.close = [serviceFds.pages, ...(exeFd >= 0 ? [serviceFds.exe] : []), ...byFile.values()];
+  serviceFds.close = [serviceFds.pages, ...(exeFd >= 0 ? [serviceFds.exe] : []), ...byFile.values(), ...(serviceFds.late ? [serviceFds.late.from, serviceFds.late.gate] : [])];
 
   const ours = parseMaps(fs.readFileSync('/proc/self/maps', 'utf8'));
   const special = planSpecialMoves(plan.memory, ours);
@@ -335,6 +343,7 @@ async function spawnTree(tree: TreeImages, plans: TaskPlan[], arch: ArchDescript
   const members = treeMembers(tree, plans);
   const steps = sessionSteps(members, opts);
   const ctx = openContext(tree, fdRestoreOptions(opts));
+  const late = new LateFiles(ctx);
   const [reportRead, reportWrite] = pipe2(O_CLOEXEC);
   let child: number;
   let prepared: Omit<SpawnSpec, TreeFields>[];
@@ -345,7 +354,7 @@ async function spawnTree(tree: TreeImages, plans: TaskPlan[], arch: ArchDescript
     const tables = new Map<number, FdTable>();
     const withTables = plans.map((plan) => {
       const parent = tableParents.get(plan.task.pid);
-      const spec = prepareTask(plan, ctx, shmem, arch, reportWrite, log, parent && tables.get(parent.task.pid));
+      const spec = prepareTask(plan, ctx, shmem, arch, reportWrite, late, log, parent && tables.get(parent.task.pid));
       tables.set(plan.task.pid, spec.table);
       return spec;
     });
@@ -375,6 +384,7 @@ async function spawnTree(tree: TreeImages, plans: TaskPlan[], arch: ArchDescript
     child = restoreSpawn(opts.detached === true, specs);
   } catch (e) {
     fs.closeSync(reportRead);
+    late.close();
     if (isSysError(e, 'EEXIST')) throw new Error(`criu-ts: pid ${plans[0]!.task.pid} is busy`);
     throw e;
   } finally {
@@ -388,11 +398,20 @@ async function spawnTree(tree: TreeImages, plans: TaskPlan[], arch: ArchDescript
     await action(opts, 'setup-namespaces', { pid: root });
     await action(opts, 'post-setup-namespaces');
     const waitTracer = Number(constantOf(restorerLayout(), 'RST_WAIT_TRACER'));
+    const waitLate = Number(constantOf(restorerLayout(), 'RST_WAIT_LATE_FDS'));
+    const reported = new Set<number>();
+    const lateDeadline = Date.now() + REPORT_TIMEOUT_MS;
     const tracerDone = BigInt(structOf(restorerLayout(), 'rst_args').fields.get('tracer_done')!.offset);
     for (let left = members.length; left > 0; left--) {
       const report = await nextReport(reportRead, REPORT_TIMEOUT_MS);
       if (!report) throw new Error(`criu-ts: a task died while being restored`);
+      reported.add(report.pid);
       const live = plans.findIndex((p) => p.task.pid === report.pid);
+      if (report.step === waitLate) {
+        late.arrived(reported.size === members.length, lateDeadline); // not its last word either
+        left++;
+        continue;
+      }
       if (report.step === waitTracer && live >= 0 && plans[live]!.tracerRegsets.length > 0) {
         // Not its last word: it reports again once restored.
         log.debug(`restore: task ${report.pid}: ${plans[live]!.tracerRegsets.map((r) => r.name).join(', ')} put back by ptrace`);
@@ -405,6 +424,7 @@ async function spawnTree(tree: TreeImages, plans: TaskPlan[], arch: ArchDescript
       }
       if (report.step === Number(constantOf(restorerLayout(), 'RST_STEP_BLOB_MAP')) && report.errno === 17) throw new RegionTaken(report.pid);
       if (report.step !== 0) throw new Error(`criu-ts: restore failed: ${describeFailure(report)}`);
+      late.maybeRelease(reported.size === members.length, lateDeadline);
     }
     // A zombie reports just before it dies: the tree is restored once every one is dead
     // (or already reaped by its parent, which may run by now).
@@ -427,6 +447,7 @@ async function spawnTree(tree: TreeImages, plans: TaskPlan[], arch: ArchDescript
     throw e;
   } finally {
     fs.closeSync(reportRead);
+    late.close();
   }
   return child;
 }

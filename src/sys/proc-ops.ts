@@ -4,7 +4,8 @@ import { addon } from './native.js';
 
 interface ProcOpsAddon {
   getRobustList(tid: number): [number, number];
-  pidfdOpen(pid: number): number;
+  pidfdOpen(pid: number, flags: number): number;
+  deadPidfds(flags: number[]): number[];
   pidfdGetfd(pidfd: number, fd: number): number;
   pipe2(flags: number): [number, number];
   tee(fdIn: number, fdOut: number, len: number, flags: number): number;
@@ -30,7 +31,9 @@ export function getRobustList(tid: number): { head: number; len: number } {
 }
 /** Orphaned descendants become our children (for a harness that must find everything it started). */
 export const setChildSubreaper = (): void => native().setChildSubreaper();
-export const pidfdOpen = (pid: number): number => native().pidfdOpen(pid);
+export const pidfdOpen = (pid: number, flags = 0): number => native().pidfdOpen(pid, flags);
+/** Pidfds (one per flags value) of a single process already dead and reaped: what a pidfd of a reaped process is. */
+export const deadPidfds = (flags: number[]): number[] => native().deadPidfds(flags);
 /** Duplicates fd of the process behind pidfd into our table (pidfd_getfd). */
 export const pidfdGetfd = (pidfd: number, fd: number): number => native().pidfdGetfd(pidfd, fd);
 /** A copy in our table of fd of process pid: the same open file (pidfd_open + pidfd_getfd). */

@@ -30,9 +30,9 @@ export function contextOf(dump: FilesDump, dir = '/nonexistent', tree: Partial<T
   return openContext({ dir, files: new Map(dump.files.entries.map((e) => [e.id, e])), ...tree } as TreeImages, { shellJob: false });
 }
 
-/** Dumps our fds (the first is the one of interest; none for a dump to fill by hand) with these dump options. */
+/** Dumps our fds (the first is the one of interest; none for a dump to fill by hand) with these dump options; the tree dumped is this process. */
 export function dumpOwn(fd: number | number[], dir = '/nonexistent', options: Partial<FdDumpOptions> = {}): RoundTrip {
-  const dump = new FilesDump({ ...noDumpOptions, ...options }, ourNamespaceIds());
+  const dump = new FilesDump({ ...noDumpOptions, ...options }, ourNamespaceIds(), new Set([process.pid]));
   const entries = [fd].flat().map((n) => dump.dumpFd(process.pid, n));
   return { dump, entry: entries[0]!, id: entries[0]?.id ?? 0, ctx: contextOf(dump, dir) };
 }
