@@ -57,7 +57,8 @@ export const regFile: FdKind<GhostFiles> = {
       if (ghost !== undefined) return checkGhost(tree, fileId, ghost);
       const name = usablePath(linkedPath(tree, fileId) ?? fileEntry(tree, fileId, 'REG').reg.name);
       if (name.endsWith(' (deleted)')) throw new Error(`criu-ts: cannot restore the deleted file ${name} yet`);
-      if (!fs.existsSync(name)) throw new Error(`criu-ts: file ${name} (id ${fileId}) is missing`);
+      // The name itself, not what it points to: an O_PATH fd of a dangling symlink is the link.
+      if (!fs.lstatSync(name, { throwIfNoEntry: false })) throw new Error(`criu-ts: file ${name} (id ${fileId}) is missing`);
     },
     open(ctx, fileId) {
       const ghost = ghostNumber(ctx.tree, fileId);
