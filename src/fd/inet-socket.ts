@@ -11,7 +11,7 @@ import { fcntl } from '../sys/proc-ops.js';
 import {
   AF_INET, AF_INET6, bind, connect, getIntOpt, IP_PKTINFO, IPV6_RECVPKTINFO, UDP_CORK, getpeername, getsockname, getsockopt, IP_FREEBIND, IP_TOS, IP_TTL, IPPROTO_IP,
   IPPROTO_IPV6, IPPROTO_TCP, IPPROTO_UDP, IPV6_V6ONLY, listen, parseSockaddr, pollEvents, POLLHUP, POLLRDHUP, RCV_SHUTDOWN,
-  SEND_SHUTDOWN, setIntOpt, SO_PROTOCOL, SO_REUSEADDR, SO_TYPE, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_STREAM, sockaddrIn, sockDiag,
+  SEND_SHUTDOWN, setIntOpt, SO_PROTOCOL, SO_REUSEADDR, SO_REUSEPORT, SO_TYPE, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_STREAM, sockaddrIn, sockDiag,
   socket, SOL_SOCKET,
 } from '../sys/socket.js';
 import {
@@ -227,6 +227,8 @@ export const inetSocket: FdKind<InetDumpState> = {
       // After SO_REUSEADDR, which would undo it: repair mode lets the bind share the port even
       // with a listener of the same tree (an accepted connection of a restored server).
       if (stream) setIntOpt(sk, IPPROTO_TCP, TCP_REPAIR, 1);
+      // Listeners sharing a port through SO_REUSEPORT each need it before their bind, as they had.
+      if (bound && isk.opts.so_reuseport) setIntOpt(sk, SOL_SOCKET, SO_REUSEPORT, 1);
       if (bound) bind(sk, sockaddrIn(family, src, isk.src_port));
       applySocketOpts(sk, isk.opts);
       restoreIpOpts(sk, isk);
