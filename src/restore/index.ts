@@ -377,9 +377,10 @@ async function spawnTree(tree: TreeImages, plans: TaskPlan[], arch: ArchDescript
       return { ...common, exitStatus: tree.zombies.find((z) => z.pid === m.pid)!.exitStatus };
     });
     const index = new Map(members.map((m, i) => [m.pid, i]));
-    members.forEach((m, i) => {
-      if (i > 0) specs[index.get(m.ppid)!]!.children.push(i);
-    });
+    // Group leaders first among siblings: the parent puts a child into a sibling's group, which
+    // must exist by then (a zombie leader holds its group as long as it is not reaped).
+    const leadersFirst = [...members.keys()].sort((a, b) => Number(members[a]!.pgid !== members[a]!.pid) - Number(members[b]!.pgid !== members[b]!.pid));
+    for (const i of leadersFirst) if (i > 0) specs[index.get(members[i]!.ppid)!]!.children.push(i);
     injectFault('restore-open-files');
     child = restoreSpawn(opts.detached === true, specs);
   } catch (e) {
