@@ -9,7 +9,11 @@ import { ImageError, readImage, writeImage } from '../images/index.js';
 import type { TcpStreamEntry } from '../images/entries.js';
 import { readI32, readU32, writeU32 } from '../sys/host-order.js';
 import { borrowFd, ioctlRead } from '../sys/proc-ops.js';
-import { connect, getIntOpt, getsockopt, IPPROTO_TCP, MSG_DONTWAIT, MSG_PEEK, recv, send, setIntOpt, setsockopt, SIOCINQ, SIOCOUTQ } from '../sys/socket.js';
+import {
+  connect, getIntOpt, getsockopt, IPPROTO_TCP, MSG_DONTWAIT, MSG_PEEK, recv, send, setIntOpt, setsockopt, SIOCINQ, SIOCOUTQ, SO_BUF_LOCK, SO_SNDBUF,
+  SO_SNDBUFFORCE, SOL_SOCKET,
+} from '../sys/socket.js';
+import { isSysError } from '../sys/native.js';
 import {
   TCP_MAXSEG, TCP_QUEUE_SEQ, TCP_RECV_QUEUE, TCP_REPAIR, TCP_REPAIR_OFF_NO_WP, TCP_REPAIR_OPTIONS, TCP_REPAIR_QUEUE,
   TCP_REPAIR_WINDOW, TCP_SEND_QUEUE, TCP_TIMESTAMP, TCPI_OPT_SACK, TCPI_OPT_TIMESTAMPS, TCPI_OPT_WSCALE, TCPOPT_MSS,
@@ -111,9 +115,35 @@ export function readTcpStream(tree: TreeImages, ino: number): TcpStream {
 }
 
 /** Puts bytes into the selected repair queue (recv: as if received; send: as if sent, unacknowledged). */
+/** Refills a repair queue; never waits (a send that waits for room pushes what it has out). */
 function fillQueue(sk: number, queue: number, data: Buffer): void {
   setIntOpt(sk, IPPROTO_TCP, TCP_REPAIR_QUEUE, queue);
-  for (let done = 0; done < data.length; ) done += send(sk, data.subarray(done));
+  for (let done = 0; done < data.length; ) {
+    try {
+      done += send(sk, data.subarray(done), MSG_DONTWAIT);
+    } catch (e) {
+      if (isSysError(e, 'EAGAIN')) throw new Error(`criu-ts: the ${queue === TCP_SEND_QUEUE ? 'send' : 'receive'} queue of a TCP connection (${data.length} bytes) does not fit in its socket again`);
+      throw e;
+    }
+  }
+}
+
+/**
+ * The send queue refilled takes more buffer memory than it did (its data laid out anew in
+ * fresh buffers), so a queue that filled the socket's send buffer would not fit: the buffer
+ * is raised for the refill, then set back with its lock, as the dump found them.
+ */
+function fillSendQueue(sk: number, data: Buffer): void {
+  const size = getIntOpt(sk, SOL_SOCKET, SO_SNDBUF);
+  const lock = getIntOpt(sk, SOL_SOCKET, SO_BUF_LOCK);
+  // The kernel doubles what it is given: room for four times the data.
+  setIntOpt(sk, SOL_SOCKET, SO_SNDBUFFORCE, Math.max(size, data.length * 2));
+  try {
+    fillQueue(sk, TCP_SEND_QUEUE, data);
+  } finally {
+    setIntOpt(sk, SOL_SOCKET, SO_SNDBUFFORCE, Math.floor(size / 2));
+    setIntOpt(sk, SOL_SOCKET, SO_BUF_LOCK, lock);
+  }
 }
 
 /** sk is bound and in repair mode: becomes the dumped connection to dst, then leaves repair mode. */
@@ -134,7 +164,7 @@ export function repairConnection(sk: number, { entry: e, inq, outq }: TcpStream,
   setsockopt(sk, IPPROTO_TCP, TCP_REPAIR_OPTIONS, raw);
   if (e.timestamp !== undefined) setIntOpt(sk, IPPROTO_TCP, TCP_TIMESTAMP, e.timestamp | 0);
   fillQueue(sk, TCP_RECV_QUEUE, inq);
-  fillQueue(sk, TCP_SEND_QUEUE, outq);
+  fillSendQueue(sk, outq);
   setIntOpt(sk, IPPROTO_TCP, TCP_REPAIR_QUEUE, 0);
   if (e.snd_wl1 !== undefined) {
     const win = Buffer.alloc(20);
