@@ -14,8 +14,12 @@ import { fileEntry, type PipeContents } from '../restore/task-images.js';
 import { noOwner } from './file-table.js';
 import type { FdKind, KindDumpState, OpenContext, OpenFd } from './kind.js';
 
-/** Reads a pipe's queued bytes through fd (a read end of it) without consuming them. */
-export function peekPipe(fd: number): { data: Buffer; size: number } {
+/**
+ * Reads a pipe's queued bytes through fd (a read end of it) without consuming them. The copy
+ * keeps the buffers' packet marks, so a read of it stops at each packet (packet mode):
+ * `packets` holds their lengths when there are several.
+ */
+export function peekPipe(fd: number): { data: Buffer; size: number; packets?: number[] } {
   const size = fcntl(fd, F_GETPIPE_SZ);
   const [r, w] = pipe2(O_NONBLOCK | O_CLOEXEC);
   try {
@@ -27,9 +31,9 @@ export function peekPipe(fd: number): { data: Buffer; size: number } {
       if (!isSysError(e, 'EAGAIN')) throw e; // EAGAIN: the pipe is empty
     }
     const data = Buffer.alloc(n);
-    let got = 0;
-    while (got < n) got += fs.readSync(r, data, got, n - got, null);
-    return { data, size };
+    const reads: number[] = [];
+    for (let got = 0; got < n; got += reads[reads.length - 1]!) reads.push(fs.readSync(r, data, got, n - got, null));
+    return { data, size, ...(reads.length > 1 ? { packets: reads } : {}) };
   } finally {
     fs.closeSync(r);
     fs.closeSync(w);
@@ -59,9 +63,13 @@ export class PipeData implements KindDumpState {
     const borrowed = borrowReadEnd(fd);
     try {
       // Even an empty pipe has an entry: its size is state of its own.
-      const { data, size } = peekPipe(borrowed);
-      this.entries.push({ pipe_id: pipeId, bytes: data.length, size });
-      this.payloads.push(data);
+      const { data, size, packets = [data.length] } = peekPipe(borrowed);
+      // Several packets: an entry each (the format has no packets; CRIU reads one entry per pipe).
+      let at = 0;
+      for (const len of packets) {
+        this.entries.push({ pipe_id: pipeId, bytes: len, size });
+        this.payloads.push(data.subarray(at, (at += len)));
+      }
     } finally {
       fs.closeSync(borrowed);
     }
@@ -85,9 +93,15 @@ export function refillPipe(fd: number, contents: PipeContents | undefined, what:
   const tooMuch = () => new Error(`criu-ts: ${what}: ${data.length} unread bytes do not fit its ${capacity}-byte buffer`);
   if (data.length > capacity) throw tooMuch();
   const flags = fcntl(fd, F_GETFL);
-  fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+  // Packets go back one write each in packet mode (O_DIRECT), which makes each one packet again.
+  const packets = contents.packets ?? [data.length];
+  fcntl(fd, F_SETFL, flags | O_NONBLOCK | (contents.packets ? fs.constants.O_DIRECT : 0));
   try {
-    for (let done = 0; done < data.length; ) done += fs.writeSync(fd, data, done);
+    let at = 0;
+    for (const len of packets) {
+      const end = at + len;
+      while (at < end) at += fs.writeSync(fd, data, at, end - at);
+    }
   } catch (e) {
     if (isSysError(e, 'EAGAIN')) throw tooMuch();
     throw e;

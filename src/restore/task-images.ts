@@ -122,6 +122,8 @@ function fdEntries(dir: string, file: string): FdinfoEntry[] {
 export interface PipeContents {
   data: Buffer;
   size?: number;
+  /** The lengths of its packets, when the pipe held several (packet mode, O_DIRECT): one entry each. */
+  packets?: number[];
 }
 
 /** pipe_data entries with their payload, by pipe_id; empty when the image is absent. */
@@ -129,7 +131,13 @@ function readPipeData(dir: string, file: string, kind: 'pipes-data' | 'fifo-data
   const data = new Map<number, PipeContents>();
   if (fs.existsSync(path.join(dir, file))) {
     const img = readImage(dir, file, kind);
-    img.entries.forEach((e, i) => data.set(e.pipe_id, { data: img.payloads[i] ?? Buffer.alloc(0), ...(e.size ? { size: e.size } : {}) }));
+    img.entries.forEach((e, i) => {
+      const payload = img.payloads[i] ?? Buffer.alloc(0);
+      const known = data.get(e.pipe_id);
+      // Entries after the first of a pipe are its further packets.
+      if (known) data.set(e.pipe_id, { ...known, data: Buffer.concat([known.data, payload]), packets: [...(known.packets ?? [known.data.length]), payload.length] });
+      else data.set(e.pipe_id, { data: payload, ...(e.size ? { size: e.size } : {}) });
+    });
   }
   return data;
 }
