@@ -9,6 +9,7 @@ import { inetSocket } from './inet-socket.js';
 import { inotify } from './inotify.js';
 import type { FdKind, FdRestorer, KindDumpState } from './kind.js';
 import { memfd } from './memfd.js';
+import { netlinkSocket } from './netlink-socket.js';
 import { nsFile } from './ns-file.js';
 import { pidfd } from './pidfd.js';
 import { pipe } from './pipe.js';
@@ -23,7 +24,7 @@ type AnyKind = FdKind<KindDumpState | undefined>;
 
 export const fdKinds: readonly AnyKind[] = [
   ...refusals,
-  tty, fifo, memfd, regFile, pipe, eventfd, signalfd, timerfd, inotify, eventpoll, unixSocket, inetSocket, nsFile, pidfd,
+  tty, fifo, memfd, regFile, pipe, eventfd, signalfd, timerfd, inotify, eventpoll, unixSocket, inetSocket, netlinkSocket, nsFile, pidfd,
 ] as AnyKind[];
 
 const restorers = new Map<string, FdRestorer>();
