@@ -10,6 +10,7 @@
 #include "restorer.h"
 #include "restorer-arch.h"
 
+#include <linux/eventpoll.h>
 #include <linux/fcntl.h>
 #include <linux/futex.h>
 #include <linux/mman.h>
@@ -493,6 +494,15 @@ static void take_late_fds(const struct rst_args *a)
 	}
 }
 
+static void add_epoll_items(const struct rst_args *a)
+{
+	const struct rst_epoll_item *it = (const struct rst_epoll_item *)a->epoll_items;
+	for (u32 i = 0; i < a->nr_epoll_items; i++) {
+		struct epoll_event ev = { .events = it[i].events, .data = it[i].data };
+		CHECK(a, RST_STEP_EPOLL, epoll_ctl, it[i].epfd, EPOLL_CTL_ADD, it[i].fd, &ev);
+	}
+}
+
 static void wait_for_threads(const struct rst_args *a)
 {
 	while (__atomic_load_n(&a->threads_pending, __ATOMIC_ACQUIRE))
@@ -538,6 +548,7 @@ __attribute__((noreturn, used)) void rst_main(struct rst_args *a)
 	wait_for_tracer(a);
 	create_threads(a);
 	take_late_fds(a);
+	add_epoll_items(a); /* after the late files, which may be targets */
 	restore_posix_timers(a); /* after the threads: a timer may signal one of them */
 	take_posix_locks(a);
 	set_owners(a, 1);

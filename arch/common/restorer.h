@@ -55,6 +55,7 @@
 #define RST_STEP_FOWN 33
 #define RST_STEP_NAMESPACES 34
 #define RST_STEP_LATE_FDS 35
+#define RST_STEP_EPOLL 36
 
 /*
  * Not a failure: the task waits for criu-ts to write registers only a tracer can set
@@ -194,6 +195,15 @@ struct rst_late_fd {
 	u32 pad;
 };
 
+/* An epoll item the task adds itself (a signalfd's wakeups go to whoever adds it). */
+struct rst_epoll_item {
+	s32 epfd;
+	s32 fd;
+	u32 events;
+	u32 pad;
+	u64 data;
+};
+
 struct rst_creds {
 	u32 uid;
 	u32 euid;
@@ -324,6 +334,9 @@ struct rst_args {
 	s32 late_from;
 	s32 late_gate;
 	u32 late_wait;
+	u64 epoll_items;
+	u32 nr_epoll_items;
+	u32 pad6;
 };
 
 #endif /* __ASSEMBLER__ */

@@ -156,6 +156,19 @@ describe('epoll', () => {
     expect(() => dumpOwn(ep)).toThrow(`target fd ${first} was closed or replaced`);
   });
 
+  it('leaves a signalfd target for the task to add (its wakeups go to whoever adds it)', () => {
+    const [r] = pipe2(0).map(keep) as [number, number];
+    const sfd = keep(signalfd(1n << 9n, 0));
+    const ep = keep(epollCreate(0));
+    epollAddAt(ep, [{ source: r, fd: r, events: 1, data: 1n }, { source: sfd, fd: sfd, events: 1, data: 2n }]);
+    const t = trip(dumpOwn(ep));
+    const back = eventpollFile.open(t.ctx, t.id);
+    const items = eventpollFile.afterOpen!(t.ctx, t.id, back, new Map([[r, r], [sfd, sfd], [40, back]]));
+    expect(items).toEqual([{ epfd: 40, fd: sfd, events: 0x19, data: 2n }]);
+    expect(fdinfo(back)).toMatch(new RegExp(`tfd:\\s+${r} `));
+    expect(fdinfo(back)).not.toMatch(new RegExp(`tfd:\\s+${sfd} `));
+  });
+
   it('refuses a target that is not open in the task', () => {
     const ep = keep(epollCreate(0));
     const [r] = pipe2(0).map(keep) as [number, number];

@@ -4,7 +4,9 @@
 // the task had (the kernel keys an epoll item by file and fd number, and the task will use
 // those numbers for EPOLL_CTL_MOD/DEL); so a target must still be open at its number (not
 // closed or moved) when dumped. See epollAddAt in native/src/anon-fd.cc for how a number
-// busy in this process is used.
+// busy in this process is used. A signalfd wakes the epolls of whoever added it (through
+// the adder's signal queue), and a late file (a pidfd) is not open yet: those targets the
+// restored task adds itself (kind.ts TaskEpollItem).
 import fs from 'node:fs';
 import type { EventpollFileEntry, EventpollTfdEntry } from '../images/entries.js';
 import { fdInfoRecords } from '../proc/fdinfo.js';
@@ -63,7 +65,14 @@ export const eventpoll: FdKind = {
         if (target === undefined) throw new Error(`criu-ts: epoll (file ${fileId}) watches fd ${t.tfd}, which the task does not have`);
         return { source: target, fd: t.tfd, events: t.events, data: t.data };
       });
-      if (targets.length > 0) epollAddAt(source, targets);
+      const late = new Set(ctx.late.map((f) => f.placeholder));
+      const byTask = (t: { source: number }): boolean => late.has(t.source) || fs.readlinkSync(`/proc/self/fd/${t.source}`) === 'anon_inode:[signalfd]';
+      const here = targets.filter((t) => !byTask(t));
+      if (here.length > 0) epollAddAt(source, here);
+      const theirs = targets.filter(byTask);
+      if (theirs.length === 0) return [];
+      const number = [...taskFds].find(([, s]) => s === source)![0];
+      return theirs.map((t) => ({ epfd: number, fd: t.fd, events: t.events, data: t.data }));
     },
   },
 };

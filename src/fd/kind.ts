@@ -142,6 +142,18 @@ export interface FdRestoreOptions extends FileValidationOptions {
   log?: Logger;
 }
 
+/**
+ * An epoll item the new task adds itself once its fds are in place (rst_epoll_item), with its
+ * own fd numbers: one whose target's wakeups belong to who adds it (a signalfd's to the
+ * adder's signal queue), or whose target is a late file not open yet.
+ */
+export interface TaskEpollItem {
+  epfd: number;
+  fd: number;
+  events: number;
+  data: bigint;
+}
+
 export interface FdRestorer {
   /** Throws (clearly) if this file cannot be restored; creates nothing. */
   check(tree: TreeImages, fileId: number, options: FdRestoreOptions): void;
@@ -149,9 +161,10 @@ export interface FdRestorer {
   open(ctx: OpenContext, fileId: number): number;
   /**
    * Runs once every fd of a task is open, with `source` (this file, open here) and the
-   * task's fd numbers -> their files open here (e.g. epoll registering its targets).
+   * task's fd numbers -> their files open here (e.g. epoll registering its targets); returns
+   * the epoll items the task must add itself.
    */
-  afterOpen?(ctx: OpenContext, fileId: number, source: number, taskFds: ReadonlyMap<number, number>): void;
+  afterOpen?(ctx: OpenContext, fileId: number, source: number, taskFds: ReadonlyMap<number, number>): TaskEpollItem[] | void;
   /**
    * For files the restore makes (memfds, deleted files), which have no path to map them
    * from: another open file of it with these open flags, registered in ctx.opened.

@@ -3,7 +3,7 @@
 import type { FdinfoEntry } from '../images/entries.js';
 import { FD_CLOEXEC } from '../sys/fcntl.js';
 import type { TaskImages, TreeImages } from '../restore/task-images.js';
-import type { FdRestoreOptions, FdRestorer, OpenContext } from './kind.js';
+import type { FdRestoreOptions, FdRestorer, OpenContext, TaskEpollItem } from './kind.js';
 import { restorerOf } from './registry.js';
 
 export interface TaskFd {
@@ -51,14 +51,14 @@ export function reopenRecreated(ctx: OpenContext, fileId: number, flags: number)
   return kind.reopen(ctx, fileId, flags);
 }
 
-/** Opens the task's files. */
-export function openFds(task: TaskImages, ctx: OpenContext): TaskFd[] {
+/** Opens the task's files; with the epoll items the task adds itself. */
+export function openFds(task: TaskImages, ctx: OpenContext): { fds: TaskFd[]; epollItems: TaskEpollItem[] } {
   const out: TaskFd[] = task.fds.map((e) => ({
     fd: e.fd,
     source: openFile(ctx, e.id, fdRestorer(e, task.pid), false),
     cloexec: (e.flags & FD_CLOEXEC) !== 0,
   }));
   const byNumber = new Map(out.map((f) => [f.fd, f.source]));
-  for (const e of task.fds) fdRestorer(e, task.pid).afterOpen?.(ctx, e.id, byNumber.get(e.fd)!, byNumber);
-  return out.sort((a, b) => a.fd - b.fd);
+  const epollItems = task.fds.flatMap((e) => fdRestorer(e, task.pid).afterOpen?.(ctx, e.id, byNumber.get(e.fd)!, byNumber) ?? []);
+  return { fds: out.sort((a, b) => a.fd - b.fd), epollItems };
 }

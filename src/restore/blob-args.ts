@@ -7,6 +7,7 @@ import type { Vma } from '../proc/maps.js';
 import { PAGE_SIZE, type Range, type SpecialMoves, type VmaPlan } from './memory.js';
 import type { Creds, TaskPlan } from './plan.js';
 import type { LateFd } from './late-files.js';
+import type { TaskEpollItem } from '../fd/kind.js';
 import { hostLittleEndian, writeI32, writeU64 } from '../sys/host-order.js';
 import { constantOf, restorerLayout, structOf, writeStruct, type StructValue } from '../blob/struct-layout.js';
 
@@ -29,6 +30,8 @@ export interface ServiceFds {
   close: number[];
   /** A task waiting for late files (late-files.ts): our pidfd, the gate, and the files it takes (none when it shares the table of one that takes them). */
   late?: { from: number; gate: number; fds: LateFd[] };
+  /** Epoll items the task adds itself (kind.ts TaskEpollItem). */
+  epoll: TaskEpollItem[];
 }
 
 export interface BlobRegion {
@@ -113,6 +116,7 @@ export function buildBlobRegion(
     plan.posixLocks.length * size('rst_posix_lock'),
     plan.owners.length * size('rst_fown'),
     (fds.late?.fds.length ?? 0) * size('rst_late_fd'),
+    fds.epoll.length * size('rst_epoll_item'),
     ...plan.threads.flatMap((t) => [t.seccomp.length * size('rst_seccomp_filter'), ...t.seccomp.map((f) => f.prog.length)]),
     ...plan.threads.flatMap((t) => (t.creds ? [size('rst_creds'), t.creds.groups.length * 4] : [])),
   ];
@@ -231,6 +235,8 @@ export function buildBlobRegion(
     region_start: start,
     fault_step: faultStep,
     tracer_wait: plan.tracerRegsets.length > 0 ? 1 : 0,
+    epoll_items: writeArray('rst_epoll_item', fds.epoll.map((e) => ({ epfd: e.epfd, fd: e.fd, events: e.events, data: e.data }))),
+    nr_epoll_items: fds.epoll.length,
     ...(fds.late ? {
       late_wait: 1, late_from: fds.late.from, late_gate: fds.late.gate,
       late_fds: writeArray('rst_late_fd', fds.late.fds.map((l) => ({ fd: l.fd, source: l.source, cloexec: l.cloexec ? 1 : 0 }))), nr_late_fds: fds.late.fds.length,

@@ -268,7 +268,7 @@ function prepareTask(
   shared?: FdTable,
 ): Omit<SpawnSpec, TreeFields | 'fds'> & { table: FdTable } {
   const task = plan.task;
-  const fds = shared ? [] : openFds(task, ctx);
+  const { fds, epollItems } = shared ? { fds: [], epollItems: [] } : openFds(task, ctx);
   if (!shared) takeFileLocks(ctx.tree, task, fds);
   const keep = (fd: number): number => (ctx.opened.push(fd), fd);
   const pagesFd = keep(fs.openSync(path.join(ctx.tree.dir, `pages-${task.pagesId}.img`), 'r'));
@@ -280,7 +280,7 @@ function prepareTask(
     table.moves.push([source, table.next, 1]);
     return table.next++;
   };
-  const serviceFds: ServiceFds = { report: service(report), pages: service(pagesFd), exe: exeFd >= 0 ? service(exeFd) : -1, vma: new Map(), close: [] };
+  const serviceFds: ServiceFds = { report: service(report), pages: service(pagesFd), exe: exeFd >= 0 ? service(exeFd) : -1, vma: new Map(), close: [], epoll: epollItems };
   if (table.late.length > 0) {
     const waiter = late.waiter();
     serviceFds.late = { from: service(waiter.from), gate: service(waiter.gate), fds: shared ? [] : table.late };
