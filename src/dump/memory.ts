@@ -24,6 +24,7 @@ import { restorerBlob } from '../blob/restorer-blob.js';
 import { MAP_ANONYMOUS, MAP_DROPPABLE, MAP_GROWSDOWN, MAP_LOCKED, MAP_NORESERVE, MAP_PRIVATE, MAP_SHARED, PROT_EXEC, PROT_READ, PROT_WRITE } from '../sys/mman.js';
 import { PAGE_SIZE, PageWriter, type MemoryStats } from './page-writer.js';
 import type { SharedAnonMemory } from './shmem.js';
+import { dataExtents } from '../sys/file-extents.js';
 
 /** smaps VmFlags -> madvise advice numbers (the image keeps 1 << advice). */
 const madvByFlag: Record<string, number> = { rr: 1, sr: 2, dc: 10, mg: 12, hg: 14, nh: 15, dd: 16, wf: 18 };
@@ -113,6 +114,24 @@ function planVma(pid: number, vma: Vma, fds: FilesDump): VmaPlan {
 }
 
 /** Which pages of a VMA to save, as runs of [first page address, page count]. */
+/**
+ * The pages a shared memory object holds in the window pid maps, as [addr, count] runs of
+ * that mapping: its data extents, not the pages present in the mapping (a page of the
+ * object no task touched since a restore filled it is in none of their page tables).
+ */
+function objectRuns(pid: number, plan: VmaPlan): [number, number][] {
+  const { start, end, offset } = plan.vma;
+  const fd = fs.openSync(`/proc/${pid}/map_files/${start.toString(16)}-${end.toString(16)}`, 'r');
+  try {
+    return dataExtents(fd, offset + end - start, offset).map(([off, len]) => {
+      const first = off - (off % BigInt(PAGE_SIZE));
+      return [Number(start + first - offset), Number((off + len - first + BigInt(PAGE_SIZE) - 1n) / BigInt(PAGE_SIZE))];
+    });
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 function pageRuns(pagemapFd: number, plan: VmaPlan): [number, number][] {
   const runs: [number, number][] = [];
   // Nothing resident or swapped (smaps says so): skip the pagemap walk, which matters for
@@ -179,7 +198,7 @@ export function dumpMemory(pid: number, dir: string, pagesId: number, fds: Files
   let planned: [number, number, boolean][] = [];
   try {
     for (const p of plans) {
-      const runs = pageRuns(pagemapFd, p);
+      const runs = p.pages === 'shared' ? objectRuns(pid, p) : pageRuns(pagemapFd, p);
       if (p.pages === 'shared') shmem.note(p.entry.shmid, pid, Number(p.vma.start), Number(p.vma.offset), runs);
       else for (const [a, n] of runs) planned.push([a, n, p.zeroSkippable]);
     }

@@ -14,7 +14,7 @@ import { ImageError, readImage, writeImage } from '../images/index.js';
 import type { GhostChunkEntry, GhostFileEntry, RemapFilePathEntry, Timeval } from '../images/entries.js';
 import { isSysError } from '../sys/native.js';
 import { O_CLOEXEC, O_CREAT, O_EXCL, O_RDONLY, O_RDWR } from '../sys/fcntl.js';
-import { lseek, SEEK_DATA, SEEK_HOLE } from '../sys/restore.js';
+import { dataExtents } from '../sys/file-extents.js';
 import { PathRefused, resolveBeneath, trustedOwners, type Beneath } from '../restore/beneath.js';
 import { fileEntry, type TreeImages } from '../restore/task-images.js';
 import { linkFollow } from '../sys/proc-ops.js';
@@ -29,24 +29,6 @@ export const GHOST_LIMIT = 1 << 20;
 export const isUnlinkedPath = (link: string): boolean => link.startsWith('/') && link.endsWith(DELETED) && !link.startsWith('/memfd:');
 
 const timeval = (ns: bigint): Timeval => ({ tv_sec: ns / 1_000_000_000n, tv_usec: (ns % 1_000_000_000n) / 1000n });
-
-/** [offset, length] of each data extent of the open file fd of `size` bytes. */
-function dataExtents(fd: number, size: bigint): [bigint, bigint][] {
-  const out: [bigint, bigint][] = [];
-  for (let at = 0n; at < size; ) {
-    let start: bigint;
-    try {
-      start = lseek(fd, at, SEEK_DATA);
-    } catch (e) {
-      if (isSysError(e, 'ENXIO')) break; // only a hole is left
-      throw e;
-    }
-    const end = lseek(fd, start, SEEK_HOLE);
-    out.push([start, (end < size ? end : size) - start]);
-    at = end;
-  }
-  return out;
-}
 
 interface Ghost {
   head: GhostFileEntry;
