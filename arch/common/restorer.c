@@ -503,6 +503,18 @@ static void add_epoll_items(const struct rst_args *a)
 	}
 }
 
+/*
+ * Late: a low address-space or data limit would fail the mappings above, and a low thread
+ * or signal limit the threads and queued signals (all of which the task had under them).
+ * Before the seccomp filters, which may forbid prlimit64.
+ */
+static void set_rlimits(const struct rst_args *a)
+{
+	const struct rst_rlimit *l = (const struct rst_rlimit *)a->rlimits;
+	for (u32 i = 0; i < a->nr_rlimits; i++)
+		CHECK(a, RST_STEP_RLIMITS, prlimit64, 0, l[i].resource, &l[i].cur, 0);
+}
+
 static void wait_for_threads(const struct rst_args *a)
 {
 	while (__atomic_load_n(&a->threads_pending, __ATOMIC_ACQUIRE))
@@ -560,6 +572,7 @@ __attribute__((noreturn, used)) void rst_main(struct rst_args *a)
 	close_service_fds(a);
 	wait_for_threads(a);
 	queue_signals(a, 0, a->signals, a->nr_signals);
+	set_rlimits(a);
 	maybe_fault(a, RST_STEP_FINISH);
 	restore_seccomp(a, main_thread);
 	report(a, 0, 0, 0);

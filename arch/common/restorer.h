@@ -195,6 +195,14 @@ struct rst_late_fd {
 	u32 pad;
 };
 
+/* A resource limit (prlimit64 on the task), set once its memory and threads are back. */
+struct rst_rlimit {
+	u32 resource;
+	u32 pad;
+	u64 cur;
+	u64 max;
+};
+
 /* An epoll item the task adds itself (a signalfd's wakeups go to whoever adds it). */
 struct rst_epoll_item {
 	s32 epfd;
@@ -336,7 +344,8 @@ struct rst_args {
 	u32 late_wait;
 	u64 epoll_items;
 	u32 nr_epoll_items;
-	u32 pad6;
+	u32 nr_rlimits;
+	u64 rlimits;
 };
 
 #endif /* __ASSEMBLER__ */

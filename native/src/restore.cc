@@ -1,5 +1,5 @@
 // Creates a task to be restored: clone3 with the old PID, then, in the child, only raw
-// syscalls (it is a fork of a multithreaded node): session, rlimits, fds into place,
+// syscalls (it is a fork of a multithreaded node): session, fds into place,
 // cwd, umask, then map the restorer blob with its argument block and jump to it.
 // Everything the child does was decided by the TypeScript planner and is read from
 // memory prepared here before the clone. Failures reach the parent as struct
@@ -40,10 +40,6 @@ struct FdMove {
   bool cloexec;
 };
 
-struct Rlimit {
-  int resource;
-  struct rlimit64 value;
-};
 
 // Everything the child needs, prepared before clone so the child only reads memory.
 struct ChildSpec {
@@ -68,7 +64,6 @@ struct ChildSpec {
   int cttyFd = -1;          // >= 0: node's fd (the task has it too) of the terminal a new session's leader makes its controlling one
   bool setsOomScoreAdj = false;
   int oomScoreAdj = 0;
-  std::vector<Rlimit> rlimits;
   mode_t umask = 022;
   std::string cwd;
   std::string root;  // chroot() after the chdir, unless "/"
@@ -281,12 +276,6 @@ void CreateChild(const std::vector<ChildSpec>& all, size_t c, int report, Call& 
     r = SYS_CALL(last, ioctl, s.foregroundFd, TIOCSPGRP, reinterpret_cast<long>(&group));
     if (r < 0) Die(report, s.pid, RST_STEP_TTY, r, &last);
   }
-  // After the fd shuffle, whose staging range may lie above the task's own fd limit.
-  for (const Rlimit& l : s.rlimits) {
-    r = SYS_CALL(last, prlimit64, 0, l.resource, reinterpret_cast<long>(&l.value), 0);
-    if (r < 0) Die(report, s.pid, RST_STEP_RLIMITS, r, &last);
-  }
-
   // The blobs' own syscall, which knows the arch's form of mmap.
   last = Call{"mmap", 6, {static_cast<long>(s.region), static_cast<long>(s.regionLen), PROT_READ | PROT_WRITE,
                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0}};
@@ -355,11 +344,6 @@ ChildSpec ReadSpec(const Napi::Object& o) {
   }
   Napi::Int32Array fds = o.Get("fds").As<Napi::Int32Array>();
   for (size_t i = 0; i + 2 < fds.ElementLength(); i += 3) s.fds.push_back({fds[i], fds[i + 1], fds[i + 2] != 0});
-  Napi::Array limits = o.Get("rlimits").As<Napi::Array>();
-  for (uint32_t i = 0; i < limits.Length(); i++) {
-    Napi::Array l = limits.Get(i).As<Napi::Array>();
-    s.rlimits.push_back({l.Get(0u).As<Napi::Number>().Int32Value(), {BigU64(l.Get(1u)), BigU64(l.Get(2u))}});
-  }
   s.umask = o.Get("umask").As<Napi::Number>().Uint32Value();
   s.cwd = o.Get("cwd").As<Napi::String>().Utf8Value();
   s.root = o.Get("root").As<Napi::String>().Utf8Value();

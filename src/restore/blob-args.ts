@@ -77,6 +77,7 @@ export function buildBlobRegion(
   special: SpecialMoves,
   fds: ServiceFds,
   faultStep: number,
+  rlimits: [number, bigint, bigint][],
 ): BlobRegion {
   const layout = restorerLayout();
   const argsStruct = structOf(layout, 'rst_args');
@@ -117,6 +118,7 @@ export function buildBlobRegion(
     plan.owners.length * size('rst_fown'),
     (fds.late?.fds.length ?? 0) * size('rst_late_fd'),
     fds.epoll.length * size('rst_epoll_item'),
+    rlimits.length * size('rst_rlimit'),
     ...plan.threads.flatMap((t) => [t.seccomp.length * size('rst_seccomp_filter'), ...t.seccomp.map((f) => f.prog.length)]),
     ...plan.threads.flatMap((t) => (t.creds ? [size('rst_creds'), t.creds.groups.length * 4] : [])),
   ];
@@ -237,6 +239,8 @@ export function buildBlobRegion(
     tracer_wait: plan.tracerRegsets.length > 0 ? 1 : 0,
     epoll_items: writeArray('rst_epoll_item', fds.epoll.map((e) => ({ epfd: e.epfd, fd: e.fd, events: e.events, data: e.data }))),
     nr_epoll_items: fds.epoll.length,
+    rlimits: writeArray('rst_rlimit', rlimits.map(([resource, cur, max]) => ({ resource, cur, max }))),
+    nr_rlimits: rlimits.length,
     ...(fds.late ? {
       late_wait: 1, late_from: fds.late.from, late_gate: fds.late.gate,
       late_fds: writeArray('rst_late_fd', fds.late.fds.map((l) => ({ fd: l.fd, source: l.source, cloexec: l.cloexec ? 1 : 0 }))), nr_late_fds: fds.late.fds.length,

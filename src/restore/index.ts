@@ -298,7 +298,7 @@ function prepareTask(
   const special = planSpecialMoves(plan.memory, ours);
   const code = restorerBlob(arch);
   const faultStep = childFaultStep();
-  const region = buildBlobRegion(plan, arch.restorer!, code.length, ours, special, serviceFds, faultStep);
+  const region = buildBlobRegion(plan, arch.restorer!, code.length, ours, special, serviceFds, faultStep, clampedRlimits(plan));
   log.debug(`restore: task ${task.pid}: region 0x${region.start.toString(16)}+${region.len}, ${plan.memory.vmas.length} VMAs, ${plan.memory.runs.length} page runs`);
   return {
     pid: task.pid,
@@ -308,7 +308,6 @@ function prepareTask(
     ...foregroundFd(ctx.tree, task),
     ...controllingTty(ctx, task),
     ...(plan.oomScoreAdj !== undefined ? { oomScoreAdj: plan.oomScoreAdj } : {}),
-    rlimits: clampedRlimits(plan),
     umask: plan.umask,
     cwd: plan.cwd,
     root: plan.root,

@@ -48,7 +48,6 @@ export interface SpawnSpec extends TaskSteps {
   /** Written to /proc/self/oom_score_adj by the task before it becomes the program. */
   oomScoreAdj?: number;
   /** [resource, cur, max] applied with prlimit. */
-  rlimits: [number, bigint, bigint][];
   umask: number;
   cwd: string;
   /** chroot() here after the chdir to cwd, unless it is /. */
