@@ -23,7 +23,8 @@ import { parseStat } from '../proc/stat.js';
 import { kcmpFdTables } from '../sys/proc-ops.js';
 import { FilesDump } from '../fd/dump.js';
 import { FileLocks } from '../fd/file-locks.js';
-import { GHOST_LIMIT } from '../fd/ghost-file.js';
+import { GHOST_LIMIT, isUnlinkedPath } from '../fd/ghost-file.js';
+import { regFile } from '../fd/reg-file.js';
 import { dumpMemory } from './memory.js';
 import { addStats, emptyStats } from './page-writer.js';
 import { SharedAnonMemory } from './shmem.js';
@@ -83,6 +84,15 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     networkLock: opts.networkLock ?? 'iptables', networkLockExplicit: opts.networkLock !== undefined,
     fileValidation: opts.fileValidation ?? 'buildid', log,
   }, ourNamespaceIds, new Set([...tree.tasks.flatMap((t) => [t.pid, ...t.threads]), ...tree.zombies.map((z) => z.pid)]));
+  // A task's cwd or root; a removed directory becomes a ghost, made again (and removed) on restore.
+  const fsDirectory = (pid: number, which: 'cwd' | 'root'): number => {
+    const at = `/proc/${pid}/${which}`;
+    const link = fs.readlinkSync(at);
+    if (!isUnlinkedPath(link)) return fds.files.pathFile(link, 0, at);
+    const st = fs.statSync(at);
+    const refused = (what: string): Error => new Error(`criu-ts: cannot dump the ${which} of ${pid} (${link}): ${what} is not supported yet`);
+    return fds.stateOf(regFile).regFile(fds.files, `${which}:${st.dev}:${st.ino}`, at, link, 0, 0n, refused);
+  };
   try {
     injectFault('dump-seized');
     checkNamespaces(tree.tasks.map((t) => t.pid));
@@ -90,7 +100,6 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     for (const t of tree.tasks) for (const tid of t.threads) regs.set(tid, archRegs.readRegs(tid));
     injectFault('dump-regs');
 
-    const files = fds.files;
     const locks = new FileLocks(opts.fileLocks === true);
     const shmem = new SharedAnonMemory();
     const seccomp = new SeccompFilters();
@@ -123,8 +132,8 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
         writeImage(dir, `fdinfo-${objId}.img`, 'fdinfo', fdEntries);
       }
       writeImage(dir, `fs-${pid}.img`, 'fs', [{
-        cwd_id: files.pathFile(fs.readlinkSync(`/proc/${pid}/cwd`), 0, `/proc/${pid}/cwd`),
-        root_id: files.pathFile(fs.readlinkSync(`/proc/${pid}/root`), 0, `/proc/${pid}/root`),
+        cwd_id: fsDirectory(pid, 'cwd'),
+        root_id: fsDirectory(pid, 'root'),
         umask,
       }]);
 

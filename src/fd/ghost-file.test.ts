@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readImage } from '../images/index.js';
+import { __O_TMPFILE, O_RDWR } from '../sys/fcntl.js';
+import { linkFollow } from '../sys/proc-ops.js';
 import { lseek } from '../sys/restore.js';
 import { closeAll, dumpOwn, finishInto, type RoundTrip } from '../testing/own-fd.js';
 import { regFile } from './reg-file.js';
@@ -75,6 +77,32 @@ describe('ghost files', () => {
     const got = Buffer.alloc(content.length);
     fs.readSync(back, got, 0, got.length, 0);
     expect(got.equals(content)).toBe(true);
+  });
+
+  it('a removed directory comes back removed, with its mode, and nothing is left where it was', () => {
+    const work = tmp();
+    const gone = path.join(work, 'gone');
+    fs.mkdirSync(gone, 0o710);
+    const fd = fs.openSync(gone, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+    fs.rmdirSync(gone);
+    const t = dumpGhost(fd, tmp());
+    fs.closeSync(fd);
+    const back = regFile.restore!.open(t.ctx, t.id);
+    const st = fs.fstatSync(back);
+    expect([st.isDirectory(), st.nlink, st.mode & 0o777]).toEqual([true, 0, 0o710]);
+    expect(fs.readdirSync(work)).toEqual([]);
+  });
+
+  it('an O_TMPFILE file comes back as one, which linkat can still name', () => {
+    const work = tmp();
+    const fd = fs.openSync(work, O_RDWR | __O_TMPFILE | fs.constants.O_DIRECTORY, 0o600);
+    fs.writeSync(fd, 'tmp');
+    const t = dumpGhost(fd, tmp());
+    fs.closeSync(fd);
+    const back = regFile.restore!.open(t.ctx, t.id);
+    expect(fs.fstatSync(back).nlink).toBe(0);
+    linkFollow(`/proc/self/fd/${back}`, path.join(work, 'named'));
+    expect(fs.readFileSync(path.join(work, 'named'), 'utf8')).toBe('tmp');
   });
 
   it('is recreated beside its old name when a new file took that name', () => {

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { ImageError, readImage, writeImage } from '../images/index.js';
 import type { GhostChunkEntry, GhostFileEntry, RemapFilePathEntry, Timeval } from '../images/entries.js';
 import { isSysError } from '../sys/native.js';
-import { O_CLOEXEC, O_CREAT, O_EXCL, O_RDONLY, O_RDWR } from '../sys/fcntl.js';
+import { __O_TMPFILE, O_CLOEXEC, O_CREAT, O_EXCL, O_RDONLY, O_RDWR } from '../sys/fcntl.js';
 import { dataExtents } from '../sys/file-extents.js';
 import { PathRefused, resolveBeneath, trustedOwners, type Beneath } from '../restore/beneath.js';
 import { fileEntry, type TreeImages } from '../restore/task-images.js';
@@ -37,6 +37,8 @@ interface Ghost {
 }
 
 function ghostOf(openPath: string, st: fs.BigIntStats, limit: number, unsupported: (what: string) => Error): Ghost {
+  // A removed directory (a cwd, an open fd) keeps only its attributes: it has no entries left.
+  if (st.isDirectory()) return { head: headOf(st, 0n), chunks: [], data: [] };
   if (st.size > BigInt(limit)) throw unsupported(`an unlinked file of ${st.size} bytes (over the ghost limit of ${limit}; see --ghost-limit)`);
   const fd = fs.openSync(openPath, O_RDONLY);
   try {
@@ -52,17 +54,18 @@ function ghostOf(openPath: string, st: fs.BigIntStats, limit: number, unsupporte
       chunks.push({ len, off });
       data.push(buf);
     }
-    const head: GhostFileEntry = {
-      uid: Number(st.uid), gid: Number(st.gid), mode: Number(st.mode),
-      dev: Number(st.dev), ino: st.ino,
-      atim: timeval(st.atimeNs), mtim: timeval(st.mtimeNs),
-      chunks: true, size: st.size,
-    };
-    return { head, chunks, data };
+    return { head: headOf(st, st.size), chunks, data };
   } finally {
     fs.closeSync(fd);
   }
 }
+
+const headOf = (st: fs.BigIntStats, size: bigint): GhostFileEntry => ({
+  uid: Number(st.uid), gid: Number(st.gid), mode: Number(st.mode),
+  dev: Number(st.dev), ino: st.ino,
+  atim: timeval(st.atimeNs), mtim: timeval(st.mtimeNs),
+  chunks: true, size,
+});
 
 /** The ghosts of one dump: one ghost-file image per unlinked inode, and the remaps of the files on them. */
 export class GhostFiles implements KindDumpState {
@@ -82,7 +85,7 @@ export class GhostFiles implements KindDumpState {
    */
   regFile(files: FileTable, key: string, openPath: string, link: string, flags: number, pos: bigint, unsupported: (what: string) => Error): number {
     const st = fs.statSync(openPath, { bigint: true });
-    if (!st.isFile()) throw unsupported('an unlinked file that is not a regular file');
+    if (!st.isFile() && !(st.isDirectory() && st.nlink === 0n)) throw unsupported('an unlinked file that is not a regular file or a removed directory');
     const name = link.slice(0, -DELETED.length);
     if (st.nlink !== 0n) {
       if (!this.options.linkRemap) throw unsupported('a file unlinked but still linked elsewhere, without --link-remap');
@@ -215,8 +218,14 @@ export function checkGhost(tree: TreeImages, fileId: number, ghost: number): voi
 
 const seconds = (t: Timeval | undefined): number => Number(t?.tv_sec ?? 0) + Number(t?.tv_usec ?? 0) / 1e6;
 
-/** An fd here on the recreated and unlinked inode of `ghost`, made once per restore. */
-export function ghostInode(ctx: OpenContext, ghost: number, name: string): number {
+/** How a file made with O_TMPFILE was made: linkable later unless with O_EXCL; undefined for any other file. */
+export const tmpfileOf = (flags: number): { linkable: boolean } | undefined => (flags & __O_TMPFILE ? { linkable: (flags & O_EXCL) === 0 } : undefined);
+
+/**
+ * An fd here on the recreated and unlinked inode of `ghost`, made once per restore. One made
+ * with O_TMPFILE is made so again in its directory, so that linkat can still give it a name.
+ */
+export function ghostInode(ctx: OpenContext, ghost: number, name: string, tmpfile?: { linkable: boolean }): number {
   const key = `ghost:${ghost}`;
   const known = ctx.state.get(key) as number | undefined;
   if (known !== undefined) return known;
@@ -225,9 +234,19 @@ export function ghostInode(ctx: OpenContext, ghost: number, name: string): numbe
   const dir = resolveBeneath(name, trustedOwners(ctx.tree));
   let where = dir.at;
   let fd: number;
+  const directory = (head.mode & fs.constants.S_IFMT) === fs.constants.S_IFDIR;
   try {
-    if (fs.lstatSync(where, { throwIfNoEntry: false })) where = `${dir.at}.criu-ts-ghost-${ghost}`;
-    fd = fs.openSync(where, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | fs.constants.O_NOFOLLOW, 0o600);
+    if (directory) {
+      if (fs.lstatSync(where, { throwIfNoEntry: false })) where = `${dir.at}.criu-ts-ghost-${ghost}`;
+      fs.mkdirSync(where, 0o700);
+      fd = fs.openSync(where, O_RDONLY | fs.constants.O_DIRECTORY | O_CLOEXEC | fs.constants.O_NOFOLLOW);
+    } else if (tmpfile) {
+      fd = fs.openSync(path.dirname(where), O_RDWR | __O_TMPFILE | fs.constants.O_DIRECTORY | O_CLOEXEC | (tmpfile.linkable ? 0 : O_EXCL), 0o600);
+      where = '';
+    } else {
+      if (fs.lstatSync(where, { throwIfNoEntry: false })) where = `${dir.at}.criu-ts-ghost-${ghost}`;
+      fd = fs.openSync(where, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | fs.constants.O_NOFOLLOW, 0o600);
+    }
   } catch (e) {
     dir.close();
     throw e;
@@ -235,13 +254,14 @@ export function ghostInode(ctx: OpenContext, ghost: number, name: string): numbe
   ctx.opened.push(fd);
   try {
     // The size first: what no piece covers stays a hole.
-    fs.ftruncateSync(fd, size);
+    if (!directory) fs.ftruncateSync(fd, size);
     for (const [off, data] of pieces) for (let done = 0; done < data.length; ) done += fs.writeSync(fd, data, done, data.length - done, off + done);
     fs.fchownSync(fd, head.uid, head.gid);
     fs.fchmodSync(fd, head.mode & 0o7777);
     fs.futimesSync(fd, seconds(head.atim), seconds(head.mtim));
   } finally {
-    fs.unlinkSync(where);
+    if (directory) fs.rmdirSync(where);
+    else if (where) fs.unlinkSync(where);
     dir.close();
   }
   ctx.state.set(key, fd);

@@ -4,11 +4,11 @@
 import fs from 'node:fs';
 import type { RegFileEntry } from '../images/entries.js';
 import { lseek } from '../sys/restore.js';
-import { O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC } from '../sys/fcntl.js';
+import { __O_TMPFILE, O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC } from '../sys/fcntl.js';
 import { fileEntry } from '../restore/task-images.js';
 import { usablePath } from '../restore/beneath.js';
 import { validateOpened } from './file-validation.js';
-import { checkGhost, GhostFiles, ghostInode, ghostNumber, isUnlinkedPath, linkedPath } from './ghost-file.js';
+import { checkGhost, GhostFiles, ghostInode, ghostNumber, isUnlinkedPath, linkedPath, tmpfileOf } from './ghost-file.js';
 import type { FdKind, OpenContext } from './kind.js';
 
 // Flags open(2) takes only at creation; the kernel drops them from f_flags anyway.
@@ -34,8 +34,10 @@ export function openPathFile(ctx: OpenContext, fileId: number, flags: number): n
 /** File fileId, a deleted file, opened on the recreated inode of its ghost (its entry changed by `change`). */
 function openGhost(ctx: OpenContext, fileId: number, ghost: number, change: Partial<RegFileEntry>): number {
   const reg = fileEntry(ctx.tree, fileId, 'REG').reg;
-  const inode = ghostInode(ctx, ghost, reg.name);
-  return openReg(ctx, { ...reg, ...change, name: `/proc/self/fd/${inode}` });
+  const inode = ghostInode(ctx, ghost, reg.name, tmpfileOf(reg.flags));
+  // An O_TMPFILE file's flags keep O_TMPFILE (with O_DIRECTORY), which no reopen may ask for.
+  const flags = (change.flags ?? reg.flags) & ~(reg.flags & __O_TMPFILE ? __O_TMPFILE | fs.constants.O_DIRECTORY : 0);
+  return openReg(ctx, { ...reg, ...change, flags, name: `/proc/self/fd/${inode}` });
 }
 
 export const regFile: FdKind<GhostFiles> = {

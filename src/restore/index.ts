@@ -281,6 +281,9 @@ function prepareTask(
     return table.next++;
   };
   const serviceFds: ServiceFds = { report: service(report), pages: service(pagesFd), exe: exeFd >= 0 ? service(exeFd) : -1, vma: new Map(), close: [], epoll: epollItems };
+  // A removed cwd: entered through the task's own fd of the directory made again.
+  const cwdFd = plan.cwdGhost !== undefined ? service(ctx.openFile(plan.cwdGhost)) : undefined;
+  const cwd = cwdFd !== undefined ? `/proc/self/fd/${cwdFd}` : plan.cwd;
   if (table.late.length > 0) {
     const waiter = late.waiter();
     serviceFds.late = { from: service(waiter.from), gate: service(waiter.gate), fds: shared ? [] : table.late };
@@ -292,7 +295,7 @@ function prepareTask(
     if (!byFile.has(key)) byFile.set(key, service(v.file ? openPathFile(ctx, v.file.fileId, v.file.openFlags) : v.recreated ? reopenRecreated(ctx, v.recreated.fileId, v.recreated.openFlags) : shmem.get(v.shmem!)!));
     serviceFds.vma.set(v, byFile.get(key)!);
   }
-  serviceFds.close = [serviceFds.pages, ...(exeFd >= 0 ? [serviceFds.exe] : []), ...byFile.values(), ...(serviceFds.late ? [serviceFds.late.from, serviceFds.late.gate] : [])];
+  serviceFds.close = [serviceFds.pages, ...(exeFd >= 0 ? [serviceFds.exe] : []), ...byFile.values(), ...(serviceFds.late ? [serviceFds.late.from, serviceFds.late.gate] : []), ...(cwdFd !== undefined ? [cwdFd] : [])];
 
   const ours = parseMaps(fs.readFileSync('/proc/self/maps', 'utf8'));
   const special = planSpecialMoves(plan.memory, ours);
@@ -309,7 +312,7 @@ function prepareTask(
     ...controllingTty(ctx, task),
     ...(plan.oomScoreAdj !== undefined ? { oomScoreAdj: plan.oomScoreAdj } : {}),
     umask: plan.umask,
-    cwd: plan.cwd,
+    cwd,
     root: plan.root,
     region: region.start,
     regionLen: region.len,

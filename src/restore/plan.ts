@@ -10,6 +10,7 @@ import { checkFileLocks, posixLocks } from '../fd/file-locks.js';
 import { type OwnerPlan, ownersByTask } from '../fd/fown.js';
 import type { FdRestoreOptions } from '../fd/kind.js';
 import { checkFds } from '../fd/restore.js';
+import { checkGhost, ghostNumber } from '../fd/ghost-file.js';
 import { SS_DISABLE } from '../sys/signal.js';
 import { planMemory, type MemoryPlan } from './memory.js';
 import { usablePath } from './beneath.js';
@@ -73,6 +74,8 @@ export interface TaskPlan {
   task: TaskImages;
   memory: MemoryPlan;
   cwd: string;
+  /** The file id of a cwd removed before the dump (a ghost directory), which the task enters through an fd. */
+  cwdGhost?: number;
   /** Its root directory (chroot), / for most. */
   root: string;
   umask: number;
@@ -243,7 +246,10 @@ export function planTask(task: TaskImages, tree: TreeImages, arch: ArchDescripto
   const root = regName(tree, task.fs.root_id);
   if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`criu-ts: task ${task.pid} had the root ${root}, which is gone`);
   const cwd = regName(tree, task.fs.cwd_id);
-  if (!fs.statSync(cwd, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`criu-ts: task ${task.pid} worked in ${cwd}, which is gone`);
+  // A directory removed before the dump is made again, entered through an fd and removed.
+  const cwdGhost = ghostNumber(tree, task.fs.cwd_id) !== undefined;
+  if (cwdGhost) checkGhost(tree, task.fs.cwd_id, ghostNumber(tree, task.fs.cwd_id)!);
+  else if (!fs.statSync(cwd, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`criu-ts: task ${task.pid} worked in ${cwd}, which is gone`);
 
   // The image lists signals 1..64 in order, leaving out SIGKILL and SIGSTOP.
   const sa: SaEntry[] = [...(tc.sigactions ?? [])];
@@ -258,6 +264,7 @@ export function planTask(task: TaskImages, tree: TreeImages, arch: ArchDescripto
     task,
     memory,
     cwd,
+    ...(cwdGhost ? { cwdGhost: task.fs.cwd_id } : {}),
     root,
     umask: task.fs.umask ?? 0o22,
     rlimits: (tc.rlimits?.rlimits ?? []).map((r, i) => [i, n64(r.cur), n64(r.max)]),

@@ -6,6 +6,8 @@ export const O_ACCMODE = 3;
 export const O_RDONLY = 0;
 export const O_WRONLY = 1;
 export const O_RDWR = 2;
+/** O_TMPFILE without the O_DIRECTORY it is always given with (that one differs between arches). */
+export const __O_TMPFILE = 0o20000000;
 export const O_CREAT = 0o100;
 export const O_EXCL = 0o200;
 export const O_NOCTTY = 0o400;
