@@ -214,3 +214,17 @@ int pty_pair(int *master, int *slave, int slave_flags)
 	*slave = open(ptsname(*master), slave_flags);
 	return *slave < 0 ? -1 : 0;
 }
+
+int pidfd_open_raw(pid_t pid, unsigned int flags)
+{
+	return (int)syscall(SYS_pidfd_open, pid, flags);
+}
+
+int pidfd_pid(int pidfd)
+{
+	char path[64], buf[512], *p;
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", pidfd);
+	if (read_text(path, buf, sizeof(buf)) < 0 || !(p = strstr(buf, "\nPid:")))
+		return -2;
+	return atoi(p + 5);
+}

@@ -139,4 +139,11 @@ int loopback_connect(int backlog, int *lsk, int *client, struct sockaddr_in *add
  * slave_flags (O_RDWR | O_NOCTTY for one that is nobody's terminal); 0 or -1 (errno set). */
 int pty_pair(int *master, int *slave, int slave_flags);
 
+/* ---- pidfds ---- */
+
+/* pidfd_open(2) by its syscall (libc may lack a wrapper). */
+int pidfd_open_raw(pid_t pid, unsigned int flags);
+/* The pid a pidfd names (its fdinfo's Pid: line): -1 for a process gone, -2 if unreadable. */
+int pidfd_pid(int pidfd);
+
 #endif

@@ -22,21 +22,6 @@
 #endif
 #define KCMP_FILE 0
 
-static int pidfd_open(pid_t pid, unsigned int flags)
-{
-	return (int)syscall(SYS_pidfd_open, pid, flags);
-}
-
-/* The Pid: line of the pidfd's fdinfo (-1 for a process that is gone). */
-static int pidfd_pid(int fd)
-{
-	char path[64], buf[512], *p;
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	if (read_text(path, buf, sizeof(buf)) < 0 || !(p = strstr(buf, "\nPid:")))
-		return -2;
-	return atoi(p + 5);
-}
-
 int main(int argc, char **argv)
 {
 	int live_fd, self_fd, zombie_fd, dead_fd, dead_fd2, status;
@@ -56,11 +41,11 @@ int main(int argc, char **argv)
 	dead = fork();
 	if (dead == 0)
 		_exit(0);
-	live_fd = pidfd_open(live, 0);
-	self_fd = pidfd_open(getpid(), O_NONBLOCK);
-	zombie_fd = pidfd_open(zombie, 0);
-	dead_fd = pidfd_open(dead, 0);
-	dead_fd2 = pidfd_open(dead, 0);
+	live_fd = pidfd_open_raw(live, 0);
+	self_fd = pidfd_open_raw(getpid(), O_NONBLOCK);
+	zombie_fd = pidfd_open_raw(zombie, 0);
+	dead_fd = pidfd_open_raw(dead, 0);
+	dead_fd2 = pidfd_open_raw(dead, 0);
 	if (live_fd < 0 || self_fd < 0 || zombie_fd < 0 || dead_fd < 0 || dead_fd2 < 0) {
 		fail_errno("pidfd_open");
 		return 1;

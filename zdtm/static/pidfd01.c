@@ -22,20 +22,6 @@
 static volatile uint32_t *shared;	/* [0]: sibling pid, [1]: child ready, [2]: child's checks, [3]: go, [4]: thread tid */
 static volatile sig_atomic_t thread_got;
 
-static int pidfd_open(pid_t pid, unsigned int flags)
-{
-	return (int)syscall(SYS_pidfd_open, pid, flags);
-}
-
-static int pidfd_pid(int fd)
-{
-	char path[64], buf[512], *p;
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	if (read_text(path, buf, sizeof(buf)) < 0 || !(p = strstr(buf, "\nPid:")))
-		return -2;
-	return atoi(p + 5);
-}
-
 static void on_usr1(int sig)
 {
 	thread_got = 1;
@@ -73,8 +59,8 @@ int main(int argc, char **argv)
 	if (child == 0) {
 		while (!__atomic_load_n(&shared[0], __ATOMIC_ACQUIRE))
 			usleep(1000);
-		parent_fd = pidfd_open(parent, 0);
-		sibling_fd = pidfd_open((pid_t)shared[0], 0);
+		parent_fd = pidfd_open_raw(parent, 0);
+		sibling_fd = pidfd_open_raw((pid_t)shared[0], 0);
 		if (parent_fd < 0 || sibling_fd < 0)
 			_exit(2);
 		flag_set(&shared[1], 1);
@@ -97,9 +83,9 @@ int main(int argc, char **argv)
 	}
 	while (!__atomic_load_n(&shared[4], __ATOMIC_ACQUIRE))
 		usleep(1000);
-	thread_fd = pidfd_open((pid_t)shared[4], PIDFD_THREAD);
+	thread_fd = pidfd_open_raw((pid_t)shared[4], PIDFD_THREAD);
 	if (thread_fd < 0) {
-		fail_errno("pidfd_open(PIDFD_THREAD)");
+		fail_errno("pidfd_open_raw(PIDFD_THREAD)");
 		return 1;
 	}
 
