@@ -112,6 +112,13 @@ export interface LateFile {
   what: string;
 }
 
+/** What must wait until every task has made its mappings, and be done before any runs on. */
+export interface LateStep {
+  run(): void;
+  /** Drops what it holds, whether it ran or not. */
+  close(): void;
+}
+
 /** State shared by the openers of one restore (e.g. a pipe both of whose ends are used). */
 export interface OpenContext {
   tree: TreeImages;
@@ -129,6 +136,8 @@ export interface OpenContext {
   atEnd: (() => void)[];
   /** Files opened once the tree exists; their placeholders stay open until the restore ends. */
   late: LateFile[];
+  /** Run when the late files are opened (late-files.ts); the restore makes every task wait for them. */
+  lateSteps: LateStep[];
 }
 
 /** The restore options the fd kinds act on. */

@@ -7,12 +7,12 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readImage } from '../images/index.js';
 import { readTreeImages, type SharedMemoryPages } from '../restore/task-images.js';
-import { F_ADD_SEALS, F_GET_SEALS } from '../sys/fcntl.js';
+import { F_ADD_SEALS, F_GET_SEALS, F_SEAL_FUTURE_WRITE, F_SEAL_SEAL } from '../sys/fcntl.js';
 import { packageRoot } from '../sys/native.js';
 import { fcntl, memfdCreate } from '../sys/proc-ops.js';
 import { lseek } from '../sys/restore.js';
 import { closeAll, dumpOwn, finishInto, type RoundTrip } from '../testing/own-fd.js';
-import { memfd } from './memfd.js';
+import { hasLateSeals, memfd } from './memfd.js';
 import { openContext } from './restore.js';
 
 const memfdFile = memfd.restore!;
@@ -66,6 +66,31 @@ describe('memfd', () => {
     const seen = Buffer.alloc(6);
     fs.readSync(back, seen, 0, 6, 100);
     expect(seen.toString()).toBe('shared');
+  });
+});
+
+describe('a memfd sealed with F_SEAL_FUTURE_WRITE', () => {
+  it('gets that seal (and F_SEAL_SEAL) only as a late step, so the tasks can map it writable first', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'criu-ts-memfd-'));
+    const fd = memfdCreate('criu-ts-sealed', MFD_ALLOW_SEALING);
+    fs.writeSync(fd, 'data');
+    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_FUTURE_WRITE | F_SEAL_SEAL);
+    const t = dumpOwn(fd, dir);
+    cleanup.push(() => {
+      for (const s of t.ctx.lateSteps.splice(0)) s.close();
+      closeAll(t.ctx);
+      t.dump.close();
+      fs.closeSync(fd);
+      fs.rmSync(dir, { recursive: true });
+    });
+    finishInto(t.dump, dir);
+    Object.assign(t.ctx.tree, { shmem: new Map(), dir });
+    expect(hasLateSeals(t.ctx.tree)).toBe(true);
+    const back = memfdFile.open(t.ctx, t.id);
+    expect(fcntl(back, F_GET_SEALS)).toBe(F_SEAL_SHRINK);
+    expect(t.ctx.lateSteps).toHaveLength(1);
+    t.ctx.lateSteps[0]!.run();
+    expect(fcntl(back, F_GET_SEALS)).toBe(F_SEAL_SHRINK | F_SEAL_FUTURE_WRITE | F_SEAL_SEAL);
   });
 });
 

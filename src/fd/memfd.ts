@@ -9,7 +9,7 @@ import path from 'node:path';
 import { ImageError, readImage, writeImage } from '../images/index.js';
 import type { MemfdInodeEntry } from '../images/entries.js';
 import { PAGE_SIZE, PageWriter } from '../dump/page-writer.js';
-import { F_ADD_SEALS, F_GET_SEALS } from '../sys/fcntl.js';
+import { F_ADD_SEALS, F_GET_SEALS, F_SEAL_FUTURE_WRITE, F_SEAL_SEAL } from '../sys/fcntl.js';
 import { MFD_ALLOW_SEALING, MFD_CLOEXEC } from '../sys/mman.js';
 import { fcntl, memfdCreate } from '../sys/proc-ops.js';
 import { fillSharedMemory } from '../restore/shmem.js';
@@ -83,6 +83,10 @@ export class Memfds implements KindDumpState {
 
 const cache = new WeakMap<TreeImages, Map<number, MemfdInodeEntry>>();
 
+/** Whether a memfd of the images has a seal that waits for the tasks' mappings (every task then waits for it). */
+export const hasLateSeals = (tree: TreeImages): boolean =>
+  fs.existsSync(path.join(tree.dir, 'memfd.img')) && [...inodesOf(tree).values()].some((i) => (i.seals ?? 0) & F_SEAL_FUTURE_WRITE);
+
 /** memfd.img entries by inode_id. */
 function inodesOf(tree: TreeImages): Map<number, MemfdInodeEntry> {
   let m = cache.get(tree);
@@ -118,8 +122,16 @@ function memfdOf(ctx: OpenContext, inode: MemfdInodeEntry): number {
   fs.ftruncateSync(fd, size);
   fs.fchownSync(fd, inode.uid, inode.gid);
   if (inode.mode !== undefined) fs.fchmodSync(fd, inode.mode & 0o7777);
-  // Last: a seal may forbid the writes and resizes above.
-  if (inode.seals) fcntl(fd, F_ADD_SEALS, inode.seals);
+  // Last: a seal may forbid the writes and resizes above. F_SEAL_FUTURE_WRITE forbids the
+  // tasks' writable shared mappings too, made later: it comes once they are (late-files.ts),
+  // and F_SEAL_SEAL with it, which would forbid adding it then.
+  const seals = inode.seals ?? 0;
+  const late = seals & F_SEAL_FUTURE_WRITE ? seals & (F_SEAL_FUTURE_WRITE | F_SEAL_SEAL) : 0;
+  if (seals & ~late) fcntl(fd, F_ADD_SEALS, seals & ~late);
+  if (late) {
+    const again = fs.openSync(`/proc/self/fd/${fd}`, 'r+');
+    ctx.lateSteps.push({ run: () => fcntl(again, F_ADD_SEALS, late), close: () => fs.closeSync(again) });
+  }
   ctx.state.set(key, fd);
   return fd;
 }

@@ -25,7 +25,7 @@ export function checkFds(task: TaskImages, tree: TreeImages, options: FdRestoreO
 /** A fresh context for the openers of one restore. */
 export function openContext(tree: TreeImages, options: FdRestoreOptions): OpenContext {
   // A file that no fd names (passed in a socket queue) was not checked with the tasks' fds.
-  const ctx: OpenContext = { tree, opened: [], state: new Map(), options, atEnd: [], late: [], openFile: (id) => openFile(ctx, id, fileRestorer(tree, id), true) };
+  const ctx: OpenContext = { tree, opened: [], state: new Map(), options, atEnd: [], late: [], lateSteps: [], openFile: (id) => openFile(ctx, id, fileRestorer(tree, id), true) };
   return ctx;
 }
 

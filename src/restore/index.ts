@@ -27,6 +27,7 @@ import { wait, WNOHANG } from '../sys/ptrace.js';
 import { restoreSpawn, type SpawnSpec, type TaskSteps, type ZombieSpec } from '../sys/restore.js';
 import { buildBlobRegion, type ServiceFds } from './blob-args.js';
 import { LateFiles, type LateFd } from './late-files.js';
+import { hasLateSeals } from '../fd/memfd.js';
 import type { FdRestoreOptions, OpenContext } from '../fd/kind.js';
 import { takeFileLocks } from '../fd/file-locks.js';
 import { openContext, openedFile, openFds, reopenRecreated } from '../fd/restore.js';
@@ -284,7 +285,7 @@ function prepareTask(
   // A removed cwd: entered through the task's own fd of the directory made again.
   const cwdFd = plan.cwdGhost !== undefined ? service(ctx.openFile(plan.cwdGhost)) : undefined;
   const cwd = cwdFd !== undefined ? `/proc/self/fd/${cwdFd}` : plan.cwd;
-  if (table.late.length > 0) {
+  if (table.late.length > 0 || late.everyone) {
     const waiter = late.waiter();
     serviceFds.late = { from: service(waiter.from), gate: service(waiter.gate), fds: shared ? [] : table.late };
   }
@@ -345,7 +346,7 @@ async function spawnTree(tree: TreeImages, plans: TaskPlan[], arch: ArchDescript
   const members = treeMembers(tree, plans);
   const steps = sessionSteps(members, opts);
   const ctx = openContext(tree, fdRestoreOptions(opts));
-  const late = new LateFiles(ctx);
+  const late = new LateFiles(ctx, hasLateSeals(tree));
   const [reportRead, reportWrite] = pipe2(O_CLOEXEC);
   let child: number;
   let prepared: Omit<SpawnSpec, TreeFields>[];

@@ -3,6 +3,8 @@
 // RST_WAIT_LATE_FDS after creating its threads and reads a byte from the gate. Once every
 // task of the tree has reported and every such task waits, each file is opened here onto its
 // placeholder's number, and the gate lets them go: they copy them with pidfd_getfd from us.
+// The late steps (a memfd's F_SEAL_FUTURE_WRITE, which needs the tasks' mappings made) run
+// then too; with any, every task waits.
 import fs from 'node:fs';
 import type { LateFile, OpenContext } from '../fd/kind.js';
 import type { TaskFd } from '../fd/restore.js';
@@ -25,7 +27,8 @@ export class LateFiles {
   private waiting = 0;
   private released = false;
 
-  constructor(private readonly ctx: OpenContext) {}
+  /** everyone: every task waits (a late step needs all their mappings made), not only those with late files. */
+  constructor(private readonly ctx: OpenContext, readonly everyone = false) {}
 
   /** The task's fds that are late files (those whose source is a placeholder). */
   of(fds: readonly TaskFd[]): LateFd[] {
@@ -58,6 +61,7 @@ export class LateFiles {
 
   maybeRelease(allReported: boolean, deadline: number): void {
     if (this.released || this.waiters === 0 || this.waiting < this.waiters || !allReported) return;
+    for (const s of this.ctx.lateSteps) s.run();
     for (const f of this.ctx.late) placeFile(f, deadline);
     fs.writeSync(this.gateWrite, Buffer.alloc(this.waiters));
     this.released = true;
@@ -66,6 +70,7 @@ export class LateFiles {
   /** The restore is over (or failed): the placeholders and the gate go. */
   close(): void {
     for (const f of this.ctx.late.splice(0)) fs.closeSync(f.placeholder);
+    for (const s of this.ctx.lateSteps.splice(0)) s.close();
     if (this.gateWrite >= 0) fs.closeSync(this.gateWrite);
     this.gateWrite = -1;
   }

@@ -39,6 +39,8 @@ export const F_SETPIPE_SZ = 1031;
 export const F_GETPIPE_SZ = 1032;
 export const F_ADD_SEALS = 1033;
 export const F_GET_SEALS = 1034;
+export const F_SEAL_SEAL = 1;
+export const F_SEAL_FUTURE_WRITE = 0x10;
 
 /** f_owner_ex.type */
 export const F_OWNER_TID = 0;
