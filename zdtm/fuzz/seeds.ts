@@ -15,7 +15,7 @@ import type { ImageSet } from './mutate.js';
 export const SEED_TESTS = [
   'pipe00', 'children00', 'zombie00', 'session00', 'threads00', 'unix_stream00', 'unix_dgram00', 'unix_listen00',
   'unlink_open00', 'eventfd00', 'timerfd00', 'signalfd00', 'epoll00', 'inotify00', 'memfd00', 'anon_shared00',
-  'posix_timer00', 'seccomp00', 'fifo00', 'tcp_listen00', 'udp00', 'sigpending00', 'file_shared00', 'caps00', 'uts00', 'ipcns00', 'timens00', 'ns_fd00', 'pty01',
+  'posix_timer00', 'seccomp00', 'fifo00', 'tcp_listen00', 'udp00', 'sigpending00', 'file_shared00', 'caps00', 'uts00', 'ipcns00', 'timens00', 'ns_fd00', 'pty01', 'pidfd00', 'netlink00',
 ];
 
 export interface Seed {
