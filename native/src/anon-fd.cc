@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/fanotify.h>
 #include <sys/file.h>
 #include <sys/inotify.h>
 #include <sys/ioctl.h>
@@ -94,6 +95,21 @@ Napi::Value InotifyAddWatch(const Napi::CallbackInfo& info) {
   std::string path = info[1].As<Napi::String>().Utf8Value();
   int wd = inotify_add_watch(IntArg(info, 0), path.c_str(), info[2].As<Napi::Number>().Uint32Value());
   return FdOrThrow(info, wd, "inotify_add_watch(" + path + ")");
+}
+
+// fanotifyInit(flags, eventFlags) -> fd
+Napi::Value FanotifyInit(const Napi::CallbackInfo& info) {
+  return FdOrThrow(info, fanotify_init(info[0].As<Napi::Number>().Uint32Value(), info[1].As<Napi::Number>().Uint32Value()), "fanotify_init");
+}
+
+// fanotifyMark(fd, flags, mask, path): marks the object at path (AT_FDCWD-relative)
+Napi::Value FanotifyMark(const Napi::CallbackInfo& info) {
+  std::string path = info[3].As<Napi::String>().Utf8Value();
+  uint64_t mask = info[2].As<Napi::Number>().Uint32Value();
+  if (fanotify_mark(IntArg(info, 0), info[1].As<Napi::Number>().Uint32Value(), mask, AT_FDCWD, path.c_str()) < 0) {
+    return ThrowErrno(info.Env(), errno, "fanotify_mark(" + path + ")");
+  }
+  return info.Env().Undefined();
 }
 
 // inotifyRmWatch(fd, wd)
@@ -209,6 +225,8 @@ CRIU_TS_EXPORT("clockGettime", ClockGettime);
 CRIU_TS_EXPORT("inotifyInit", InotifyInit);
 CRIU_TS_EXPORT("inotifyAddWatch", InotifyAddWatch);
 CRIU_TS_EXPORT("inotifyRmWatch", InotifyRmWatch);
+CRIU_TS_EXPORT("fanotifyInit", FanotifyInit);
+CRIU_TS_EXPORT("fanotifyMark", FanotifyMark);
 CRIU_TS_EXPORT("openByHandleAt", OpenByHandleAt);
 CRIU_TS_EXPORT("epollCreate", EpollCreate);
 CRIU_TS_EXPORT("epollAddAt", EpollAddAt);

@@ -8,55 +8,14 @@
 import fs from 'node:fs';
 import type { InotifyFileEntry, InotifyWdEntry } from '../images/entries.js';
 import { fdInfoRecords } from '../proc/fdinfo.js';
-import { inotifyAddWatch, inotifyInit, inotifyRmWatch, openByHandleAt } from '../sys/anon-fd.js';
+import { inotifyAddWatch, inotifyInit, inotifyRmWatch } from '../sys/anon-fd.js';
 import { fcntl } from '../sys/proc-ops.js';
-import { F_GETFL, F_SETFL, O_CLOEXEC, O_NONBLOCK, O_PATH } from '../sys/fcntl.js';
-import { readU64 } from '../sys/host-order.js';
+import { F_GETFL, F_SETFL, O_CLOEXEC, O_NONBLOCK } from '../sys/fcntl.js';
 import { isSysError } from '../sys/native.js';
 import { fileEntry } from '../restore/task-images.js';
 import { noOwner } from './file-table.js';
 import type { FdKind, OpenFd } from './kind.js';
-
-/** CRIU keeps at least this many 64-bit words of handle. */
-const HANDLE_WORDS = 16;
-
-const hex = (r: Map<string, string>, key: string): number => parseInt(r.get(key) ?? '0', 16);
-
-/** The handle bytes as host-order 64-bit words, zero-padded. */
-export function handleWords(bytes: Buffer): bigint[] {
-  const padded = Buffer.alloc(Math.max(HANDLE_WORDS * 8, Math.ceil(bytes.length / 8) * 8));
-  bytes.copy(padded);
-  return Array.from({ length: padded.length / 8 }, (_, i) => readU64(padded, i * 8));
-}
-
-/** A mount point (seen from the task) of the filesystem with kernel device number sdev. */
-function mountOf(pid: number, sdev: number): string | undefined {
-  const want = `${sdev >>> 20}:${sdev & 0xfffff}`;
-  for (const line of fs.readFileSync(`/proc/${pid}/mountinfo`, 'utf8').split('\n')) {
-    const f = line.split(' ');
-    // Mount points escape blanks and backslashes as \ooo (octal).
-    if (f[2] === want) return `/proc/${pid}/root${f[4]!.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)))}`;
-  }
-  return undefined;
-}
-
-/** The watched inode's path, found from its handle; undefined when it has none left. */
-function pathOf(pid: number, sdev: number, type: number, handle: Buffer): string | undefined {
-  const mount = mountOf(pid, sdev);
-  if (!mount) return undefined;
-  const mountFd = fs.openSync(mount, fs.constants.O_RDONLY);
-  try {
-    const fd = openByHandleAt(mountFd, type, handle, O_PATH);
-    try {
-      const p = fs.readlinkSync(`/proc/self/fd/${fd}`);
-      return p.endsWith(' (deleted)') ? undefined : p;
-    } finally {
-      fs.closeSync(fd);
-    }
-  } finally {
-    fs.closeSync(mountFd);
-  }
-}
+import { handleWords, hex, pathOf } from './file-handle.js';
 
 function watches(fd: OpenFd): InotifyWdEntry[] {
   const text = fs.readFileSync(`/proc/${fd.pid}/fdinfo/${fd.fd}`, 'utf8');

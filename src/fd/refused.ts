@@ -15,7 +15,6 @@ function refused(type: FdTypes, what: string, matches: (link: string) => boolean
 }
 
 export const refusals: readonly FdKind[] = [
-  refused('FANOTIFY', 'a fanotify group', anon('[fanotify]')),
   refused('BPFMAP', 'a BPF map', anon('bpf-map')),
   { type: 'TUNF', refuse: { what: 'a tun/tap device', matches: (fd) => fd.link.startsWith('/') && fd.stat().isCharacterDevice() && fd.stat().rdev === TUN_RDEV } },
   { type: 'PACKETSK', refuse: { what: 'a packet socket', matches: (fd) => socketDomain(fd) === AF_PACKET } },

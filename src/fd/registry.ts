@@ -4,6 +4,7 @@
 // fd-kinds.test.ts checks the table against fd_types of fdinfo.proto.
 import { eventfd } from './eventfd.js';
 import { eventpoll } from './eventpoll.js';
+import { fanotify } from './fanotify.js';
 import { fifo } from './fifo.js';
 import { inetSocket } from './inet-socket.js';
 import { inotify } from './inotify.js';
@@ -24,7 +25,7 @@ type AnyKind = FdKind<KindDumpState | undefined>;
 
 export const fdKinds: readonly AnyKind[] = [
   ...refusals,
-  tty, fifo, memfd, regFile, pipe, eventfd, signalfd, timerfd, inotify, eventpoll, unixSocket, inetSocket, netlinkSocket, nsFile, pidfd,
+  tty, fifo, memfd, regFile, pipe, eventfd, signalfd, timerfd, inotify, fanotify, eventpoll, unixSocket, inetSocket, netlinkSocket, nsFile, pidfd,
 ] as AnyKind[];
 
 const restorers = new Map<string, FdRestorer>();

@@ -13,6 +13,8 @@ interface AnonFdAddon {
   inotifyAddWatch(fd: number, path: string, mask: number): number;
   inotifyRmWatch(fd: number, wd: number): void;
   openByHandleAt(mountFd: number, type: number, handle: Buffer, flags: number): number;
+  fanotifyInit(flags: number, eventFlags: number): number;
+  fanotifyMark(fd: number, flags: number, mask: number, path: string): void;
   epollCreate(flags: number): number;
   epollAddAt(epfd: number, sources: Int32Array, numbers: Int32Array, events: Uint32Array, data: BigUint64Array): void;
   kcmpEpollTarget(pid: number, epfd: number, tfd: number, toff: number): boolean;
@@ -53,6 +55,9 @@ export const inotifyRmWatch = (fd: number, wd: number): void => native().inotify
 /** Opens the inode a file handle names, on the filesystem mountFd is on. */
 export const openByHandleAt = (mountFd: number, type: number, handle: Buffer, flags: number): number =>
   native().openByHandleAt(mountFd, type, handle, flags);
+export const fanotifyInit = (flags: number, eventFlags: number): number => native().fanotifyInit(flags, eventFlags);
+/** fanotify_mark on the object at path (an inode, or the mount at path with FAN_MARK_MOUNT). */
+export const fanotifyMark = (fd: number, flags: number, mask: number, path: string): void => native().fanotifyMark(fd, flags, mask, path);
 export const epollCreate = (flags: number): number => native().epollCreate(flags);
 
 export interface EpollTarget {
