@@ -47,6 +47,11 @@ export class FrozenTree {
     this.held.add(tid);
   }
 
+  /** Forgets tid: it exited under our ptrace, and its exit report has been collected. */
+  drop(tid: number): void {
+    this.held.delete(tid);
+  }
+
   /** Detaches every held thread, letting the tree run on. Never throws. */
   release(): void {
     for (const tid of this.held) {
@@ -144,22 +149,44 @@ function waitForStop(tid: number, deadline: number): boolean {
   }
 }
 
-/** Seizes one process's threads until its thread list is stable. Returns the task. */
-function seizeTask(tree: FrozenTree, pid: number, deadline: number): FrozenTask | undefined {
+const PF_EXITING = 0x4;
+
+/**
+ * True when tid is dying or dead: PTRACE_SEIZE refuses an exiting thread with EPERM,
+ * the same error as for one traced by someone else.
+ */
+function exiting(pid: number, tid: number): boolean {
+  let st: ProcStat;
+  try {
+    st = parseStat(fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
+  } catch {
+    return true;
+  }
+  return st.state === 'Z' || st.state === 'X' || (st.flags & PF_EXITING) !== 0;
+}
+
+/**
+ * Seizes one process's threads until its thread list is stable. Returns the task, or
+ * 'exited' when every thread exited before or while being seized.
+ */
+function seizeTask(tree: FrozenTree, pid: number, deadline: number): FrozenTask | 'exited' {
   const stateBefore = procStat(pid)?.state;
-  if (stateBefore === undefined || stateBefore === 'Z') return undefined;
+  if (stateBefore === undefined || stateBefore === 'Z') return 'exited';
   const seized = new Set<number>();
+  // A thread that exited stays listed (a zombie leader) until it is reaped: never retried.
+  const gone = new Set<number>();
   for (;;) {
     let threads: number[];
     try {
       threads = listThreads(pid);
     } catch {
-      if (seized.size === 0) return undefined; // exited before we reached it
+      if (seized.size === 0) return 'exited'; // exited before we reached it
       throw new Error(`criu-ts: task ${pid} vanished while being seized`);
     }
-    const fresh = threads.filter((t) => !seized.has(t));
+    const fresh = threads.filter((t) => !seized.has(t) && !gone.has(t));
     if (fresh.length === 0) {
       const alive = threads.filter((t) => seized.has(t));
+      if (alive.length === 0) return 'exited';
       if (!alive.includes(pid)) throw new Error(`criu-ts: task ${pid}'s leader exited while being seized`);
       const task = { pid, threads: alive, stateBefore };
       tree.tasks.push(task);
@@ -170,15 +197,31 @@ function seizeTask(tree: FrozenTree, pid: number, deadline: number): FrozenTask 
         ptrace.seize(tid, ptrace.PTRACE_O_TRACESYSGOOD | ptrace.PTRACE_O_SUSPEND_SECCOMP);
       } catch (e) {
         if (isSysError(e, 'ESRCH')) continue; // the thread exited; the next listing drops it
+        if (isSysError(e, 'EPERM') && exiting(pid, tid)) {
+          gone.add(tid);
+          continue;
+        }
         if (isSysError(e, 'EPERM')) throw new Error(`criu-ts: cannot seize ${tid} (already traced, or not permitted): ${(e as Error).message}`);
         throw e;
       }
       seized.add(tid);
       tree.hold(tid);
       ptrace.interrupt(tid);
-      if (!waitForStop(tid, deadline)) seized.delete(tid);
+      if (!waitForStop(tid, deadline)) {
+        seized.delete(tid);
+        gone.add(tid);
+        tree.drop(tid);
+      }
     }
   }
+}
+
+/** Records pid as a zombie of the tree if it is one (the root never is). */
+function zombie(tree: FrozenTree, pid: number, rootPid: number): boolean {
+  const stat = procStat(pid);
+  if (stat?.state !== 'Z' || pid === rootPid) return false;
+  tree.zombies.push({ pid, ppid: stat.ppid, pgid: stat.pgid, sid: stat.sid, comm: stat.comm, exitCode: stat.exitCode });
+  return true;
 }
 
 /** Freezes the tree rooted at rootPid. On failure everything seized is released. */
@@ -190,15 +233,13 @@ export function seizeTree(rootPid: number, log: Logger, timeoutSec = 10): Frozen
     const queue = [rootPid];
     while (queue.length) {
       const pid = queue.shift()!;
-      const stat = procStat(pid);
-      if (stat?.state === 'Z' && pid !== rootPid) {
-        tree.zombies.push({ pid, ppid: stat.ppid, pgid: stat.pgid, sid: stat.sid, comm: stat.comm, exitCode: stat.exitCode });
-        continue;
-      }
+      if (zombie(tree, pid, rootPid)) continue;
       const task = seizeTask(tree, pid, deadline);
-      if (!task) {
+      if (task === 'exited') {
         if (pid === rootPid) throw new Error(`criu-ts: no such process ${rootPid}`);
-        continue; // a child that exited (and was reaped) meanwhile
+        // It exited meanwhile: its parent is frozen, so it stays a zombie unless reaped already.
+        zombie(tree, pid, rootPid);
+        continue;
       }
       log.debug(`seized ${pid} (${task.threads.length} threads)`);
       queue.push(...listChildren(pid, task.threads));
