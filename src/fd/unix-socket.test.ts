@@ -16,7 +16,7 @@ import { contextOf, dumpOwn, finishInto } from '../testing/own-fd.js';
 import type { FileTable } from './file-table.js';
 import type { OpenContext } from './kind.js';
 import { openContext } from './restore.js';
-import { unixSocket } from './unix-socket.js';
+import { dirOfName, unixSocket } from './unix-socket.js';
 
 const unixSocketFile = unixSocket.restore!;
 
@@ -90,16 +90,15 @@ describe('named unix sockets', () => {
     dirs.push(dir);
     const [l] = keep(socket(AF_UNIX, SOCK_STREAM));
     const cwd = process.cwd();
-    // Bound and dumped from dir (the dump takes a relative name's directory from the cwd).
+    // Bound from dir, dumped from elsewhere: the socket itself tells where its file is.
     process.chdir(dir);
-    let t: ReturnType<typeof roundTrip>;
     try {
       bind(l, sockaddrUn(Buffer.from('listen.sock')));
       listen(l, 3);
-      t = roundTrip([l]);
     } finally {
       process.chdir(cwd);
     }
+    const t = roundTrip([l]);
     const usk = t.files.entries[0]!.usk!;
     expect(usk).toMatchObject({ state: 10, backlog: 3, name_dir: fs.realpathSync(dir) });
     expect(usk.deleted).toBeUndefined();
@@ -130,6 +129,21 @@ describe('named unix sockets', () => {
     ours.push(acc);
     send(nc, Buffer.from('hi'));
     expect(read(acc)).toBe('hi');
+  });
+
+  it('a relative name whose file moved away is refused at dump, by name', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'criu-ts-unix-moved-'));
+    dirs.push(dir);
+    const [l] = keep(socket(AF_UNIX, SOCK_DGRAM));
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      bind(l, sockaddrUn(Buffer.from('here.sock')));
+    } finally {
+      process.chdir(cwd);
+    }
+    fs.renameSync(path.join(dir, 'here.sock'), path.join(dir, 'there.sock'));
+    expect(() => roundTrip([l])).toThrow(/cannot tell where unix socket here.sock .* lives \(its file is .*there.sock now\)/);
   });
 
   it('a deleted socket whose name another file took is refused, that file left alone', () => {
@@ -293,5 +307,16 @@ describe('CRIU 4.2 images (fixtures/criu-4.2/zoo)', () => {
       expect(keys(ours.opts)).toEqual(keys(theirs.opts));
     }
     expect(readImage(t.dir, 'sk-queues.img', 'sk-queues').entries).toEqual([{ id_for: t.ids[1], length: 6 }]);
+  });
+});
+
+describe('dirOfName', () => {
+  it('strips a relative name from the path of its file, component by component', () => {
+    expect(dirOfName('/a/b/sk', 'sk')).toBe('/a/b');
+    expect(dirOfName('/a/b/sk', './b/sk')).toBe('/a');
+    expect(dirOfName('/sk', 'sk')).toBe('/');
+    expect(dirOfName('/a/b/sk', 'c/sk')).toBeUndefined();
+    expect(dirOfName('/a/b/sk', '../b/sk')).toBeUndefined();
+    expect(dirOfName('/a/xsk', 'sk')).toBeUndefined();
   });
 });

@@ -19,7 +19,7 @@ import { parseUnixDiag, type UnixDiag, unixDiagRequest } from '../proc/net-unix-
 import { F_GETFL, F_SETFL, O_ACCMODE, O_CLOEXEC, O_NONBLOCK, O_PATH } from '../sys/fcntl.js';
 import { isSysError } from '../sys/native.js';
 import { PathRefused, resolveBeneath, trustedOwners, type Beneath } from '../restore/beneath.js';
-import { borrowFd, fcntl } from '../sys/proc-ops.js';
+import { borrowFd, fcntl, ioctlValue } from '../sys/proc-ops.js';
 import {
   accept4, AF_UNIX, bind, connect, listen, RCV_SHUTDOWN, SCM_RIGHTS, send, sendFds,
   SOCK_CLOEXEC, SOCK_DGRAM, SOCK_NONBLOCK, SOCK_SEQPACKET, SOCK_STREAM, sockaddrUn, sockDiag, socket, socketpair,
@@ -41,10 +41,69 @@ const trimNul = (b: Buffer): Buffer => {
 };
 
 /** Mode and owner of the bound socket file, if it is still the file the socket made. */
-function filePerms(pid: number, name: string, ino: number): FilePermsEntry | undefined {
-  const st = fs.statSync(path.resolve(fs.readlinkSync(`/proc/${pid}/cwd`), name), { throwIfNoEntry: false });
+function filePerms(dir: string, name: string, ino: number): FilePermsEntry | undefined {
+  const st = fs.statSync(path.resolve(dir, name), { throwIfNoEntry: false });
   if (!st || st.ino !== ino) return undefined;
   return { mode: st.mode, uid: st.uid, gid: st.gid };
+}
+
+/** SIOCPROTOPRIVATE + 0: an O_PATH fd of the file a unix socket is bound to. */
+const SIOCUNIXFILE = 0x89e0;
+
+/** Where the socket's bound file is now, asked of the socket (undefined if the kernel cannot say). */
+function boundFile(sk: number): { path: string; stat: fs.Stats } | undefined {
+  let file: number;
+  try {
+    file = ioctlValue(sk, SIOCUNIXFILE);
+  } catch {
+    return undefined;
+  }
+  try {
+    return { path: fs.readlinkSync(`/proc/self/fd/${file}`), stat: fs.fstatSync(file) };
+  } finally {
+    fs.closeSync(file);
+  }
+}
+
+/** The directory real = dir + "/" + name sits in, if name (relative) is plainly its tail. */
+export function dirOfName(real: string, name: string): string | undefined {
+  const tail = name.split('/').filter((p) => p && p !== '.');
+  if (tail.includes('..')) return undefined;
+  const parts = real.split('/').filter(Boolean);
+  if (parts.length < tail.length || tail.some((p, i) => parts[parts.length - tail.length + i] !== p)) return undefined;
+  return '/' + parts.slice(0, parts.length - tail.length).join('/');
+}
+
+/**
+ * name_dir, file_perms and deleted of a socket bound to a path. A relative name counts from
+ * the cwd at bind time, which the task may have left since: the socket itself says where
+ * its file is. Without that answer the task's cwd and root are tried (by inode); a relative
+ * name found in neither is refused rather than bound in the wrong place.
+ */
+function placeName(pid: number, sk: number, name: string, ino: number | undefined): Pick<UnixSkEntry, 'name_dir' | 'file_perms' | 'deleted'> {
+  const cwd = fs.readlinkSync(`/proc/${pid}/cwd`);
+  const absolute = path.isAbsolute(name);
+  const file = ino === undefined ? undefined : boundFile(sk);
+  if (file && file.stat.ino === ino && !absolute) {
+    const deleted = file.stat.nlink === 0;
+    const real = deleted ? file.path.replace(/ \(deleted\)$/, '') : file.path;
+    const dir = dirOfName(real, name);
+    if (dir !== undefined) {
+      return deleted ? { name_dir: dir, deleted } : { name_dir: dir, file_perms: { mode: file.stat.mode, uid: file.stat.uid, gid: file.stat.gid } };
+    }
+  }
+  const dirs = absolute ? ['/'] : [cwd, fs.readlinkSync(`/proc/${pid}/root`)];
+  for (const dir of dirs) {
+    const perms = ino === undefined ? undefined : filePerms(dir, name, ino);
+    if (perms) return absolute ? { file_perms: perms } : { name_dir: dir, file_perms: perms };
+  }
+  if (ino === undefined) return absolute ? {} : { name_dir: cwd };
+  if (!absolute && (!file || file.stat.nlink > 0)) {
+    const at = file ? ` (its file is ${file.path} now)` : '';
+    throw new Error(`criu-ts: cannot tell where unix socket ${name} (relative to the directory it was bound in) lives${at}`);
+  }
+  // Its file is gone (or another one took the name): restored bound, then unlinked.
+  return absolute ? { deleted: true } : { name_dir: cwd, deleted: true };
 }
 
 /** files.img is written by the time unaccepted connections are read: what they pass cannot join it. */
@@ -451,14 +510,8 @@ export const unixSocket: FdKind<UnixSockets> = {
         // Its kernel peer has no inode; the listener is what restore connects it to again.
         if (listener) entry.peer = listener;
         if (sk.shutdown) entry.shutdown = sk.shutdown;
-        if (name.length && name[0] !== 0) {
-          if (!path.isAbsolute(name.toString())) entry.name_dir = fs.readlinkSync(`/proc/${fd.pid}/cwd`);
-          const perms = sk.vfs && filePerms(fd.pid, name.toString(), sk.vfs.ino);
-          if (perms) entry.file_perms = perms;
-          // Its file is gone (or another one took the name): restored bound, then unlinked.
-          else if (sk.vfs) entry.deleted = true;
-        }
         const opts = withSocket(fd, (borrowed) => {
+          if (name.length && name[0] !== 0) Object.assign(entry, placeName(fd.pid, borrowed, name.toString(), sk.vfs?.ino));
           const opts = dumpSocketOpts(borrowed, AF_UNIX);
           // A stream or seqpacket socket reads only once connected (else EINVAL/ENOTCONN); a listener's queue holds connections.
           if (sk.type === SOCK_DGRAM || sk.state === TCP_ESTABLISHED) {
