@@ -160,7 +160,7 @@ static void fill_pages(const struct rst_args *a)
 		u64 done = 0;
 		while (done < run[i].len) {
 			u64 want = run[i].len - done;
-			struct call c = CALL(pread64, a->pages_fd, run[i].vaddr + done, want > CHUNK ? CHUNK : want,
+			struct call c = CALL(pread64, run[i].fd, run[i].vaddr + done, want > CHUNK ? CHUNK : want,
 					     run[i].off + done);
 			long r = do_call(&c);
 			if (r < 0)

@@ -94,11 +94,13 @@ struct rst_vma {
 	s32 fd;
 };
 
-/* Bytes [off, off+len) of the pages image go to vaddr. */
+/* Bytes [off, off+len) of a pages image (fd: this dump's or a parent dump's) go to vaddr. */
 struct rst_pages_run {
 	u64 vaddr;
 	u64 len;
 	u64 off;
+	s32 fd;
+	u32 pad;
 };
 
 /* A kernel special mapping (vdso, vvar) moved with mremap, in list order. */
@@ -282,7 +284,6 @@ struct rst_args {
 	u32 size;
 	u32 pid;
 	s32 report_fd;
-	s32 pages_fd;
 	/* Unmapping keeps these ranges and clears [0, task_size) around them. */
 	u64 task_size;
 	u64 keep;

@@ -22,7 +22,8 @@ const align8 = (n: number): number => Math.ceil(n / 8) * 8;
 
 export interface ServiceFds {
   report: number;
-  pages: number;
+  /** The pages image of each layer of the dump chain (0: this dump's; page-chain.ts). */
+  pages: number[];
   exe: number;
   /** fd of each file-backed VMA of plan.memory.vmas. */
   vma: Map<VmaPlan, number>;
@@ -92,7 +93,7 @@ export function buildBlobRegion(
       start: v.start, end: v.end, pgoff: v.pgoff, madv: v.madv, map_prot: v.mapProt, prot: v.prot, flags: v.flags,
       fd: fds.vma.get(v) ?? -1,
     })),
-    runs: plan.memory.runs.map((r) => ({ vaddr: r.vaddr, len: r.len, off: r.off })),
+    runs: plan.memory.runs.map((r) => ({ vaddr: r.vaddr, len: r.len, off: r.off, fd: fds.pages[r.layer]!, pad: 0 })),
     moves: special.moves.map((m) => ({ from: m.from, len: m.len, to: m.to })),
     closeFds: fds.close,
     groups: plan.creds?.groups ?? [],
@@ -201,7 +202,6 @@ export function buildBlobRegion(
     size: argsStruct.size,
     pid: plan.task.pid,
     report_fd: fds.report,
-    pages_fd: fds.pages,
     task_size: arch.taskSize,
     keep: keepAt, nr_keep: arrays.keep.length,
     moves: movesAt, nr_moves: arrays.moves.length,

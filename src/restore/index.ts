@@ -272,7 +272,7 @@ function prepareTask(
   const { fds, epollItems } = shared ? { fds: [], epollItems: [] } : openFds(task, ctx);
   if (!shared) takeFileLocks(ctx.tree, task, fds);
   const keep = (fd: number): number => (ctx.opened.push(fd), fd);
-  const pagesFd = keep(fs.openSync(path.join(ctx.tree.dir, `pages-${task.pagesId}.img`), 'r'));
+  const pagesFds = [path.join(ctx.tree.dir, `pages-${task.pagesId}.img`), ...plan.memory.parentPages].map((f) => keep(fs.openSync(f, 'r')));
   const exeFd = plan.exeFileId !== undefined ? openPathFile(ctx, plan.exeFileId, O_RDONLY) : -1;
 
   // Service fds sit above the table's own: the report pipe, pages, exe, mapped files.
@@ -281,7 +281,7 @@ function prepareTask(
     table.moves.push([source, table.next, 1]);
     return table.next++;
   };
-  const serviceFds: ServiceFds = { report: service(report), pages: service(pagesFd), exe: exeFd >= 0 ? service(exeFd) : -1, vma: new Map(), close: [], epoll: epollItems };
+  const serviceFds: ServiceFds = { report: service(report), pages: pagesFds.map(service), exe: exeFd >= 0 ? service(exeFd) : -1, vma: new Map(), close: [], epoll: epollItems };
   // A removed cwd: entered through the task's own fd of the directory made again.
   const cwdFd = plan.cwdGhost !== undefined ? service(ctx.openFile(plan.cwdGhost)) : undefined;
   const cwd = cwdFd !== undefined ? `/proc/self/fd/${cwdFd}` : plan.cwd;
@@ -296,7 +296,7 @@ function prepareTask(
     if (!byFile.has(key)) byFile.set(key, service(v.file ? openPathFile(ctx, v.file.fileId, v.file.openFlags) : v.recreated ? reopenRecreated(ctx, v.recreated.fileId, v.recreated.openFlags) : shmem.get(v.shmem!)!));
     serviceFds.vma.set(v, byFile.get(key)!);
   }
-  serviceFds.close = [serviceFds.pages, ...(exeFd >= 0 ? [serviceFds.exe] : []), ...byFile.values(), ...(serviceFds.late ? [serviceFds.late.from, serviceFds.late.gate] : []), ...(cwdFd !== undefined ? [cwdFd] : [])];
+  serviceFds.close = [...serviceFds.pages, ...(exeFd >= 0 ? [serviceFds.exe] : []), ...byFile.values(), ...(serviceFds.late ? [serviceFds.late.from, serviceFds.late.gate] : []), ...(cwdFd !== undefined ? [cwdFd] : [])];
 
   const ours = parseMaps(fs.readFileSync('/proc/self/maps', 'utf8'));
   const special = planSpecialMoves(plan.memory, ours);

@@ -1,4 +1,9 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PE_PARENT, PE_PRESENT } from '../images/format.js';
+import { writeImage } from '../images/index.js';
 import type { FsEntry, MmEntry, PagemapEntry, TaskKobjIdsEntry, VmaEntry } from '../images/entries.js';
 import type { Vma } from '../proc/maps.js';
 import { planMemory, planSpecialMoves, type MemoryPlan } from './memory.js';
@@ -30,13 +35,45 @@ describe('memory plan', () => {
       tree,
     );
     expect(plan.runs).toEqual([
-      { vaddr: 0x11000n, len: PAGE, off: 0n },
-      { vaddr: 0x12000n, len: PAGE, off: PAGE },
-      { vaddr: 0x13000n, len: PAGE, off: 4n * PAGE },
+      { vaddr: 0x11000n, len: PAGE, off: 0n, layer: 0 },
+      { vaddr: 0x12000n, len: PAGE, off: PAGE, layer: 0 },
+      { vaddr: 0x13000n, len: PAGE, off: 4n * PAGE, layer: 0 },
     ]);
     expect(plan.vmas.map((v) => [v.prot, v.mapProt])).toEqual([[1, 3], [3, 3]]); // written while writable
     expect(plan.vdso).toEqual([{ start: 0x20000n, end: 0x22000n }]);
     expect(plan.pagesRestored).toBe(3);
+  });
+
+  it('takes PE_PARENT pages from the chain of parent dumps, nearest layer first', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'criu-ts-chain-'));
+    try {
+      const dump = (name: string, parent: string | undefined, entries: Partial<PagemapEntry>[]): string => {
+        const dir = path.join(root, name);
+        fs.mkdirSync(dir);
+        if (parent) fs.symlinkSync(`../${parent}`, path.join(dir, 'parent'));
+        writeImage(dir, 'pagemap-1.img', 'pagemap', [{ pages_id: 1 }, ...entries] as PagemapEntry[]);
+        return dir;
+      };
+      dump('pre1', undefined, [{ vaddr: 0x10000n, compat_nr_pages: 0, nr_pages: 2n, flags: PE_PRESENT }]);
+      dump('pre2', 'pre1', [{ vaddr: 0x10000n, compat_nr_pages: 0, nr_pages: 1n, flags: PE_PARENT }, { vaddr: 0x11000n, compat_nr_pages: 0, nr_pages: 1n, flags: PE_PRESENT }]);
+      const last = dump('last', 'pre2', []);
+      const vmas = [anon(0x10000n, 0x14000n)];
+      const entries: Partial<PagemapEntry>[] = [{ vaddr: 0x10000n, compat_nr_pages: 0, nr_pages: 2n, flags: PE_PARENT }, { vaddr: 0x12000n, compat_nr_pages: 0, nr_pages: 1n, flags: PE_PRESENT }];
+      const plan = planMemory(task(vmas, entries), { ...tree, dir: last } as TreeImages);
+      expect(plan.runs).toEqual([
+        { vaddr: 0x10000n, len: PAGE, off: 0n, layer: 2 },
+        { vaddr: 0x11000n, len: PAGE, off: 0n, layer: 1 },
+        { vaddr: 0x12000n, len: PAGE, off: 0n, layer: 0 },
+      ]);
+      expect(plan.parentPages).toEqual([path.join(root, 'pre2', 'pages-1.img'), path.join(root, 'pre1', 'pages-1.img')]);
+      expect(plan.pagesRestored).toBe(3);
+      // A page the parents never had, and a parent entry without any parent.
+      const missing = [{ vaddr: 0x13000n, compat_nr_pages: 0, nr_pages: 1n, flags: PE_PARENT }];
+      expect(() => planMemory(task(vmas, missing), { ...tree, dir: last } as TreeImages)).toThrow(/0x13000-0x14000 marked in a parent dump to be in its chain of 2/);
+      expect(() => planMemory(task(vmas, missing), { ...tree, dir: path.join(root, 'pre1') } as TreeImages)).toThrow(/there is none/);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('refuses pages that lie in no VMA and mappings it cannot restore', () => {

@@ -4,7 +4,8 @@
 import { ImageError } from '../images/index.js';
 import type { Vma } from '../proc/maps.js';
 import { ghostNumber } from '../fd/ghost-file.js';
-import { PE_PARENT, PE_PRESENT, VMA } from '../images/format.js';
+import { VMA } from '../images/format.js';
+import { extentsOf, PageChain } from '../images/page-chain.js';
 import { O_RDONLY, O_RDWR } from '../sys/fcntl.js';
 import { usablePath } from './beneath.js';
 import { fileEntry, type TaskImages, type TreeImages } from './task-images.js';
@@ -37,8 +38,10 @@ export interface VmaPlan {
 export interface PagesRun {
   vaddr: bigint;
   len: bigint;
-  /** Offset in pages-<id>.img. */
+  /** Offset in the pages file of its layer. */
   off: bigint;
+  /** 0: this dump's pages-<id>.img; n: that of the n-th parent dump (MemoryPlan.parentPages[n - 1]). */
+  layer: number;
 }
 
 export interface Range {
@@ -53,6 +56,8 @@ export interface MemoryPlan {
   vdso: Range[];
   vvar: Range[];
   pagesRestored: number;
+  /** Pages files of the parent dumps that runs read from, by layer - 1. */
+  parentPages: string[];
 }
 
 const hex = (n: bigint): string => '0x' + n.toString(16);
@@ -102,41 +107,48 @@ export function planMemory(task: TaskImages, tree: TreeImages): MemoryPlan {
     vmas.push(plan);
   }
   vmas.sort((a, b) => (a.start < b.start ? -1 : 1));
-  const { runs, pages } = planPages(task, vmas, [...vdso, ...vvar]);
-  return { vmas, runs, vdso, vvar, pagesRestored: pages };
+  const { runs, pages, parentPages } = planPages(task, tree.dir, vmas, [...vdso, ...vvar]);
+  return { vmas, runs, vdso, vvar, pagesRestored: pages, parentPages };
 }
 
-/** Splits pagemap entries over the VMAs they land in; pages of the vDSO/vvar are skipped. */
-function planPages(task: TaskImages, vmas: VmaPlan[], special: Range[]): { runs: PagesRun[]; pages: number } {
+/**
+ * Splits pagemap entries over the VMAs they land in; pages of the vDSO/vvar are skipped.
+ * PE_PARENT entries are looked up in the chain of parent dumps.
+ */
+function planPages(task: TaskImages, dir: string, vmas: VmaPlan[], special: Range[]): { runs: PagesRun[]; pages: number; parentPages: string[] } {
+  const file = `pagemap-${task.pid}.img`;
   const runs: PagesRun[] = [];
-  let off = 0n;
+  let chain: PageChain | undefined;
   let pages = 0;
-  for (const pe of task.pagemap) {
-    const flags = pe.flags ?? PE_PRESENT;
-    const nr = BigInt(pe.nr_pages ?? pe.compat_nr_pages ?? 0);
-    const start = BigInt(pe.vaddr);
-    const end = start + nr * PAGE_SIZE;
-    if (flags & PE_PARENT || pe.in_parent) {
-      throw new Error(`criu-ts: pagemap-${task.pid}.img: pages at ${hex(start)} are in a parent image; incremental restore is not supported yet`);
+  for (const e of extentsOf(task.pagemap)) {
+    if (special.some((r) => e.start >= r.start && e.end <= r.end)) continue;
+    let found: { vaddr: bigint; len: bigint; layer: number; off: bigint }[];
+    if (e.off !== undefined) found = [{ vaddr: e.start, len: e.end - e.start, layer: 0, off: e.off }];
+    else {
+      chain ??= PageChain.ofParents(dir, file);
+      const inParents = chain.find(e.start, e.end);
+      if (!inParents) throw new ImageError(file, 0, `the pages at ${hex(e.start)}-${hex(e.end)} marked in a parent dump to be in ${chain.depth ? `its chain of ${chain.depth}` : 'a parent directory (there is none)'}`);
+      found = inParents;
     }
-    if (!(flags & PE_PRESENT)) continue;
-    const fileOff = off;
-    off += end - start;
-    if (special.some((r) => start >= r.start && end <= r.end)) continue;
-    let at = start;
-    for (const v of vmas) {
-      if (at >= end) break;
-      if (v.end <= at) continue;
-      if (v.start > at) break;
-      const upto = v.end < end ? v.end : end;
-      runs.push({ vaddr: at, len: upto - at, off: fileOff + (at - start) });
-      v.mapProt |= PROT_WRITE;
-      at = upto;
-    }
-    if (at < end) throw new ImageError(`pagemap-${task.pid}.img`, 0, `pages at ${hex(at)} to lie in a VMA of mm-${task.pid}.img`);
-    pages += Number(nr);
+    for (const f of found) splitOverVmas(task.pid, vmas, f, runs);
+    pages += Number((e.end - e.start) / PAGE_SIZE);
   }
-  return { runs, pages };
+  return { runs, pages, parentPages: chain ? chain.layers.slice(1).map((l) => l.pagesFile) : [] };
+}
+
+function splitOverVmas(pid: number, vmas: VmaPlan[], f: Omit<PagesRun, 'len'> & { len: bigint }, runs: PagesRun[]): void {
+  const end = f.vaddr + f.len;
+  let at = f.vaddr;
+  for (const v of vmas) {
+    if (at >= end) break;
+    if (v.end <= at) continue;
+    if (v.start > at) break;
+    const upto = v.end < end ? v.end : end;
+    runs.push({ vaddr: at, len: upto - at, off: f.off + (at - f.vaddr), layer: f.layer });
+    v.mapProt |= PROT_WRITE;
+    at = upto;
+  }
+  if (at < end) throw new ImageError(`pagemap-${pid}.img`, 0, `pages at ${hex(at)} to lie in a VMA of mm-${pid}.img`);
 }
 
 export interface SpecialMoves {
