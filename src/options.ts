@@ -34,16 +34,26 @@ export interface DumpOptions {
   networkLock?: NetworkLockMethod;
   /** What is kept to check files opened by path on restore (--file-validation; default buildid: size, mode and ELF build-id). */
   fileValidation?: FileValidation;
+  /**
+   * A previous dump or pre-dump of the tree, relative to imagesDir as criu's --prev-images-dir:
+   * pages it holds unchanged are recorded in-parent, not written again (a `parent` symlink).
+   */
+  prevImagesDir?: string;
   /** Called at each dump stage (pre-dump, network-lock, post-dump, network-unlock). */
   actions?: ActionHook;
   log?: Logger;
 }
+
+/** What pre-dump takes: the tree, where its memory goes, and an optional previous pre-dump. */
+export type PreDumpOptions = Pick<DumpOptions, 'pid' | 'imagesDir' | 'prevImagesDir' | 'timeoutSec' | 'log'>;
 
 export interface DumpResult {
   /** PIDs of every task dumped, root first. */
   pids: number[];
   pagesScanned: number;
   pagesWritten: number;
+  /** Pages found unchanged in the previous dump (prevImagesDir), recorded but not written. */
+  pagesInParent: number;
   freezeMs: number;
   dumpMs: number;
 }

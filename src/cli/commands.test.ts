@@ -36,9 +36,9 @@ describe('runChecks', () => {
 
 describe('stats', () => {
   it('prints the dump and restore stats like criu --display-stats', () => {
-    const dump = formatDumpStats({ pids: [1], pagesScanned: 300, pagesWritten: 255, freezeMs: 1.5, dumpMs: 20.0004 });
+    const dump = formatDumpStats({ pids: [1], pagesScanned: 300, pagesWritten: 255, pagesInParent: 16, freezeMs: 1.5, dumpMs: 20.0004 });
     expect(dump).toBe(
-      'Displaying dump stats:\nFreezing time: 1500 us\nDump time: 20000 us\nMemory pages scanned: 300 (0x12c)\nMemory pages written: 255 (0xff)\n',
+      'Displaying dump stats:\nFreezing time: 1500 us\nDump time: 20000 us\nMemory pages scanned: 300 (0x12c)\nMemory pages skipped from parent: 16 (0x10)\nMemory pages written: 255 (0xff)\n',
     );
     expect(formatRestoreStats({ pid: 5, restoreMs: 2.25 })).toBe('Displaying restore stats:\nRestore time: 2250 us\n');
   });

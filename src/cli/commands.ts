@@ -39,6 +39,7 @@ export function formatDumpStats(r: DumpResult): string {
     `Freezing time: ${us(r.freezeMs)} us\n` +
     `Dump time: ${us(r.dumpMs)} us\n` +
     countLine('Memory pages scanned', r.pagesScanned) +
+    countLine('Memory pages skipped from parent', r.pagesInParent) +
     countLine('Memory pages written', r.pagesWritten)
   );
 }
@@ -53,6 +54,14 @@ const dump: Runner = async ({ args, settings, log, stdout }) => {
   if (scripts.length) opts.actions = actionScripts(scripts, opts.imagesDir, log.logger, opts.pid);
   const { dump } = await import('../dump/index.js');
   const result = await dump(opts);
+  if (settings.displayStats) stdout.write(formatDumpStats(result));
+  return 0;
+};
+
+const preDump: Runner = async ({ args, settings, log, stdout }) => {
+  const { pid, imagesDir, prevImagesDir, timeoutSec } = dumpOptionsOf(args, settings, log.logger);
+  const { preDump } = await import('../dump/pre-dump.js');
+  const result = await preDump({ pid, imagesDir, log: log.logger, ...(prevImagesDir !== undefined ? { prevImagesDir } : {}), ...(timeoutSec !== undefined ? { timeoutSec } : {}) });
   if (settings.displayStats) stdout.write(formatDumpStats(result));
   return 0;
 };
@@ -186,4 +195,4 @@ const service: Runner = async ({ args, settings, log }) => {
 };
 
 /** Commands rejected before they run (see rejectUnsupported) have no runner. */
-export const runners: Partial<Record<CommandName, Runner>> = { dump, restore, check, show, decode, encode, swrk, service };
+export const runners: Partial<Record<CommandName, Runner>> = { dump, 'pre-dump': preDump, restore, check, show, decode, encode, swrk, service };

@@ -33,7 +33,7 @@ describe.runIf(isRoot)('criu-ts dump and restore', () => {
     p = await start('counter');
     const before = await moreLines(p, 10);
     const d = await dumpAndWaitGone(p, '--display-stats', '--manage-cgroups=ignore');
-    expect(d.stdout).toMatch(/^Displaying dump stats:\nFreezing time: \d+ us\nDump time: \d+ us\nMemory pages scanned: \d+ \(0x[0-9a-f]+\)\nMemory pages written: [1-9]\d* /);
+    expect(d.stdout).toMatch(/^Displaying dump stats:\nFreezing time: \d+ us\nDump time: \d+ us\nMemory pages scanned: \d+ \(0x[0-9a-f]+\)\nMemory pages skipped from parent: 0 \(0x0\)\nMemory pages written: [1-9]\d* /);
     expect(fs.readFileSync(path.join(p.images, 'dump.log'), 'utf8')).toMatch(/^\(\d\d\.\d{6}\) Info: frozen 1 task/m);
     expect(fs.statSync(path.join(p.images, 'dump.log')).mode & 0o777).toBe(0o600);
 
@@ -44,6 +44,22 @@ describe.runIf(isRoot)('criu-ts dump and restore', () => {
     const after = await moreLines(p, before.length + 10);
     after.forEach((line, i) => expect(Number(line)).toBe(i));
     expect(alive(p.pid)).toBe(true);
+  });
+
+  it('pre-dumps, dumps with --prev-images-dir, and restores through the parent', async () => {
+    p = await start('counter');
+    await moreLines(p, 5);
+    const pre = cli(p.dir, 'pre-dump', '-t', String(p.pid), '-D', 'pre', '-o', 'pre.log', '--track-mem', '--display-stats');
+    expect(pre).toMatchObject({ status: 0, stderr: '' });
+    expect(pre.stdout).toMatch(/Memory pages skipped from parent: 0 \(0x0\)\nMemory pages written: [1-9]/);
+    expect(alive(p.pid)).toBe(true);
+    const dumped = await moreLines(p, (await moreLines(p, 0)).length + 2);
+    const d = await dumpAndWaitGone(p, '--prev-images-dir', '../pre', '--display-stats');
+    expect(d.stdout).toMatch(/Memory pages skipped from parent: [1-9]/);
+    expect(fs.readlinkSync(path.join(p.images, 'parent'))).toBe('../pre');
+    expect(cli(p.dir, 'restore', '-D', 'img', '-d')).toMatchObject({ status: 0, stderr: '' });
+    const after = await moreLines(p, dumped.length + 5);
+    after.forEach((line, i) => expect(Number(line)).toBe(i));
   });
 
   it('restore without -d waits and exits with the status of the restored root', async () => {

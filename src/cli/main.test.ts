@@ -77,7 +77,7 @@ describe('criu-ts executable', () => {
     const root = cli('restore', '--root', '/');
     expect(root.status).toBe(1);
     expectOneErrorLine(root.stderr, /^Error \(criu-ts\): --root: not supported yet$/);
-    expectOneErrorLine(cli('pre-dump', '-t', '1').stderr, /^Error \(criu-ts\): command "pre-dump": not supported yet$/);
+    expectOneErrorLine(cli('pre-dump', '-D', '.').stderr, /pre-dump needs the root of the tree: -t PID/);
     expectOneErrorLine(cli('check', '--feature', 'warp-drive').stderr, /unknown feature "warp-drive"/);
   });
 

@@ -46,7 +46,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     checkPositionals(args);
     const settings = settingsOf(args, io.cwd);
     // The log of a dump may go into the images directory it is about to create.
-    if (args.command.name === 'dump') prepareImagesDir(settings.imagesDir);
+    if (args.command.name === 'dump' || args.command.name === 'pre-dump') prepareImagesDir(settings.imagesDir);
     log = openCliLog(settings.verbosity, settings.logFile, io.stderr);
     log.logger.info(`criu-ts ${version()} on node ${process.version}: ${argv.join(' ')}`);
     const run = runners[args.command.name];

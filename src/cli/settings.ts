@@ -90,7 +90,7 @@ export function settingsOf(args: ParsedArgs, cwd: string): Settings {
 
 export function dumpOptionsOf(args: ParsedArgs, settings: Settings, log: Logger): DumpOptions {
   const pid = positiveInt(args, 'tree');
-  if (pid === undefined) throw new UsageError('dump needs the root of the tree: -t PID');
+  if (pid === undefined) throw new UsageError(`${args.command?.name ?? 'dump'} needs the root of the tree: -t PID`);
   const opts: DumpOptions = { pid, imagesDir: settings.imagesDir, log };
   if (args.flag('leave-running')) opts.leaveRunning = true;
   if (args.flag('shell-job')) opts.shellJob = true;
@@ -109,6 +109,8 @@ export function dumpOptionsOf(args: ParsedArgs, settings: Settings, log: Logger)
   if (timeout !== undefined) opts.timeoutSec = timeout;
   const lock = networkLockOf(args);
   if (lock) opts.networkLock = lock;
+  const prev = args.value('prev-images-dir');
+  if (prev !== undefined) opts.prevImagesDir = prev;
   return opts;
 }
 

@@ -13,11 +13,11 @@ import type { RawRegs } from '../arch/descriptor.js';
 import type { ActionStage } from '../actions.js';
 import { hostArch } from '../arch/index.js';
 import { injectFault } from '../fault.js';
-import { TASK_DEAD } from '../images/format.js';
+import { IMG_VERSION, TASK_DEAD } from '../images/format.js';
 import { writeImage, type PstreeEntry, type TaskKobjIdsEntry } from '../images/index.js';
 import { prepareImagesDir } from '../images/private.js';
 import { sealImages } from '../images/checksums.js';
-import { silentLogger } from '../log.js';
+import { silentLogger, type Logger } from '../log.js';
 import type { DumpOptions, DumpResult } from '../options.js';
 import { parseStat } from '../proc/stat.js';
 import { kcmpFdTables } from '../sys/proc-ops.js';
@@ -26,7 +26,7 @@ import { FileLocks } from '../fd/file-locks.js';
 import { GHOST_LIMIT, isUnlinkedPath } from '../fd/ghost-file.js';
 import { regFile } from '../fd/reg-file.js';
 import { dumpMemory } from './memory.js';
-import { addStats, emptyStats } from './page-writer.js';
+import { addStats, emptyStats, type MemoryStats } from './page-writer.js';
 import { SharedAnonMemory } from './shmem.js';
 import { checkNamespaces, NamespaceIds } from './namespaces.js';
 import { dumpIpcNamespaces } from '../ns/ipc.js';
@@ -34,9 +34,9 @@ import { dumpTimeNamespaces } from '../ns/time.js';
 import { dumpUtsNamespaces } from '../ns/uts.js';
 import { SeccompFilters } from './seccomp.js';
 import { seizeTree } from './seize.js';
+import { ParentPages } from './parent-pages.js';
+import { linkParentDir } from '../images/page-chain.js';
 import { dumpTaskCores } from './task-state.js';
-
-const IMG_VERSION = 2;
 
 /**
  * The files_id of the fd table task pid shares with its parent (a CLONE_FILES child), among
@@ -51,11 +51,17 @@ function fdTableOf(pid: number, earlier: { pid: number }[], filesIds: Map<number
   return filesIds.get(sharer.pid);
 }
 
+/** Makes (or checks) the images directory and its `parent` link; returns it. */
+export function openImagesDir(opts: Pick<DumpOptions, 'imagesDir' | 'prevImagesDir'>, log: Logger): string {
+  const loose = prepareImagesDir(opts.imagesDir);
+  if (loose) log.warn(loose);
+  linkParentDir(opts.imagesDir, opts.prevImagesDir);
+  return opts.imagesDir;
+}
+
 export async function dump(opts: DumpOptions): Promise<DumpResult> {
   const log = opts.log ?? silentLogger;
-  const dir = opts.imagesDir;
-  const loose = prepareImagesDir(dir);
-  if (loose) log.warn(loose);
+  const dir = openImagesDir(opts, log);
   const arch = hostArch();
   if (!arch.regs) throw new Error(`criu-ts: dumping is not supported on ${arch.name} yet`);
   const archRegs = arch.regs;
@@ -112,7 +118,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
       for (const [tid, core] of cores) writeImage(dir, `core-${tid}.img`, 'core', [core]);
 
       const { mm, stats } = dumpMemory(pid, dir, index + 1, fds, shmem, brk, { dumpable, ...(thpDisabled ? { thp_disabled: true } : {}) }, log,
-        (entries) => writeImage(dir, `pagemap-${pid}.img`, 'pagemap', entries));
+        (entries) => writeImage(dir, `pagemap-${pid}.img`, 'pagemap', entries), opts.prevImagesDir !== undefined ? ParentPages.of(dir, pid) : undefined);
       addStats(totals, stats);
       writeImage(dir, `mm-${pid}.img`, 'mm', [mm]);
 
@@ -171,7 +177,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
       dump: {
         freezing_time: Number((frozenAt - started) / 1000n), frozen_time: Number((finished - frozenAt) / 1000n),
         memdump_time: totals.memdumpUs + shared.memdumpUs, memwrite_time: totals.memwriteUs + shared.memwriteUs,
-        pages_scanned: BigInt(totals.pagesScanned), pages_skipped_parent: 0n, pages_written: BigInt(totals.pagesWritten), pages_lazy: 0n,
+        pages_scanned: BigInt(totals.pagesScanned), pages_skipped_parent: BigInt(totals.pagesSkippedParent), pages_written: BigInt(totals.pagesWritten), pages_lazy: 0n,
         shpages_scanned: BigInt(shared.pagesScanned), shpages_skipped_parent: 0n, shpages_written: BigInt(shared.pagesWritten),
       },
     }]);
@@ -203,10 +209,16 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
   log.info(`checksums.img: ${sealed.files} image files sealed`);
   const ended = process.hrtime.bigint();
   log.info(`dumped ${tree.tasks.length} task(s): ${totals.pagesWritten} pages written of ${totals.pagesScanned} scanned`);
+  return dumpResult(tree.tasks.map((t) => t.pid), totals, started, frozenAt, ended);
+}
+
+/** What a dump or pre-dump reports: its tasks, page counts and times (hrtime stamps in ns). */
+export function dumpResult(pids: number[], totals: MemoryStats, started: bigint, frozenAt: bigint, ended: bigint): DumpResult {
   return {
-    pids: tree.tasks.map((t) => t.pid),
+    pids,
     pagesScanned: totals.pagesScanned,
     pagesWritten: totals.pagesWritten,
+    pagesInParent: totals.pagesSkippedParent,
     freezeMs: Number(frozenAt - started) / 1e6,
     dumpMs: Number(ended - started) / 1e6,
   };

@@ -23,6 +23,7 @@ import { readMemory } from '../sys/memory.js';
 import { restorerBlob } from '../blob/restorer-blob.js';
 import { MAP_ANONYMOUS, MAP_DROPPABLE, MAP_GROWSDOWN, MAP_LOCKED, MAP_NORESERVE, MAP_PRIVATE, MAP_SHARED, PROT_EXEC, PROT_READ, PROT_WRITE } from '../sys/mman.js';
 import { PAGE_SIZE, PageWriter, type MemoryStats } from './page-writer.js';
+import type { ParentPages } from './parent-pages.js';
 import type { SharedAnonMemory } from './shmem.js';
 import { dataExtents } from '../sys/file-extents.js';
 
@@ -53,7 +54,8 @@ function unsupported(pid: number, vma: Vma, what: string): Error {
   return new Error(`criu-ts: cannot dump ${pid}'s mapping ${vma.start.toString(16)}-${vma.end.toString(16)} ${vma.name}: ${what} is not supported yet`);
 }
 
-function planVma(pid: number, vma: Vma, fds: FilesDump): VmaPlan {
+/** fds undefined: only which pages to save is wanted (pre-dump), no file ids. */
+function planVma(pid: number, vma: Vma, fds: FilesDump | undefined): VmaPlan {
   const prot = (vma.read ? PROT_READ : 0) | (vma.write ? PROT_WRITE : 0) | (vma.exec ? PROT_EXEC : 0);
   let madv = 0n;
   for (const f of vma.vmFlags) if (madvByFlag[f] !== undefined) madv |= 1n << BigInt(madvByFlag[f]!);
@@ -99,14 +101,16 @@ function planVma(pid: number, vma: Vma, fds: FilesDump): VmaPlan {
   const fdflags = vma.shared && vma.write ? O_RDWR : 0;
   const memfd = vma.name.startsWith('/memfd:');
   entry.pgoff = vma.offset;
-  const files = fds.files;
-  const memfds = fds.stateOf(memfdKind);
-  entry.shmid = BigInt(memfd
-    ? memfds.fileEntry(files, `memfd-map:${vma.inode}:${fdflags}`, memfds.inodeOf(mapFile, vma.name), fdflags, 0n)
-    : isUnlinkedPath(vma.name)
-      ? fds.stateOf(regFile).regFile(files, `ghost-map:${vma.devMajor}:${vma.devMinor}:${vma.inode}:${fdflags}`, mapFile, vma.name, fdflags, 0n,
-        (what) => unsupported(pid, vma, what))
-      : files.pathFile(vma.name, fdflags, mapFile));
+  if (fds) {
+    const files = fds.files;
+    const memfds = fds.stateOf(memfdKind);
+    entry.shmid = BigInt(memfd
+      ? memfds.fileEntry(files, `memfd-map:${vma.inode}:${fdflags}`, memfds.inodeOf(mapFile, vma.name), fdflags, 0n)
+      : isUnlinkedPath(vma.name)
+        ? fds.stateOf(regFile).regFile(files, `ghost-map:${vma.devMajor}:${vma.devMinor}:${vma.inode}:${fdflags}`, mapFile, vma.name, fdflags, 0n,
+          (what) => unsupported(pid, vma, what))
+        : files.pathFile(vma.name, fdflags, mapFile));
+  }
   entry.fdflags = fdflags;
   entry.status = VMA.AREA_REGULAR | (vma.shared ? VMA.FILE_SHARED : VMA.FILE_PRIVATE) | (memfd ? VMA.AREA_MEMFD : 0);
   // Shared file pages live in the file; private ones only where the task wrote (COW).
@@ -182,25 +186,31 @@ export interface MemoryDump {
   stats: MemoryStats;
 }
 
-/**
- * Dumps pid's memory: writes pagemap-<pid>.img and pages-<pagesId>.img, notes its shared
- * anonymous pages in shmem, and returns the mm entry.
- */
-export function dumpMemory(pid: number, dir: string, pagesId: number, fds: FilesDump, shmem: SharedAnonMemory,
-  brk: bigint, extra: Pick<MmEntry, 'dumpable' | 'thp_disabled'>, log: Logger, writePagemap: (entries: EntriesOf<'pagemap'>) => void): MemoryDump {
-  const vmas = parseMaps(fs.readFileSync(`/proc/${pid}/smaps`, 'utf8')).filter((v) => {
+/** The VMAs of pid as smaps shows them, less the finish area an earlier restore left. */
+function taskVmas(pid: number, log: Logger): Vma[] {
+  return parseMaps(fs.readFileSync(`/proc/${pid}/smaps`, 'utf8')).filter((v) => {
     if (!isRestorerLeftover(pid, v)) return true;
     log.debug(`memory of ${pid}: ${v.start.toString(16)}-${v.end.toString(16)} is the finish area of an earlier restore, left out`);
     return false;
   });
-  const plans = vmas.map((v) => planVma(pid, v, fds));
+}
+
+/**
+ * Writes pages-<pagesId>.img and pagemap-<pid>.img from the plans' private pages; shared
+ * anonymous pages go to shmem (none without it). Pages the parent dumps hold unchanged are
+ * recorded in-parent.
+ */
+function dumpPages(pid: number, dir: string, pagesId: number, plans: VmaPlan[], shmem: SharedAnonMemory | undefined,
+  parent: ParentPages | undefined, log: Logger, writePagemap: (entries: EntriesOf<'pagemap'>) => void): MemoryStats {
   const pagemapFd = fs.openSync(`/proc/${pid}/pagemap`, 'r');
   let planned: [number, number, boolean][] = [];
   try {
     for (const p of plans) {
-      const runs = p.pages === 'shared' ? objectRuns(pid, p) : pageRuns(pagemapFd, p);
-      if (p.pages === 'shared') shmem.note(p.entry.shmid, pid, Number(p.vma.start), Number(p.vma.offset), runs);
-      else for (const [a, n] of runs) planned.push([a, n, p.zeroSkippable]);
+      if (p.pages === 'shared') {
+        if (shmem) shmem.note(p.entry.shmid, pid, Number(p.vma.start), Number(p.vma.offset), objectRuns(pid, p));
+        continue;
+      }
+      for (const [a, n] of pageRuns(pagemapFd, p)) planned.push([a, n, p.zeroSkippable]);
     }
   } finally {
     fs.closeSync(pagemapFd);
@@ -210,7 +220,7 @@ export function dumpMemory(pid: number, dir: string, pagesId: number, fds: Files
   const writer = new PageWriter(path.join(dir, `pages-${pagesId}.img`), () => {
     log.progress('memory', writer.stats.pagesScanned, total);
     if (++batches === 1) injectFault('dump-memory-mid');
-  });
+  }, parent);
   try {
     for (const [a, n, z] of planned) writer.add({ pid }, a, n, z);
   } finally {
@@ -218,6 +228,28 @@ export function dumpMemory(pid: number, dir: string, pagesId: number, fds: Files
   }
   planned = [];
   writePagemap([{ pages_id: pagesId }, ...writer.pagemap]);
+  const st = writer.stats;
+  log.debug(`memory of ${pid}: ${plans.length} VMAs, ${st.pagesWritten} of ${st.pagesScanned} pages written${parent ? `, ${st.pagesSkippedParent} unchanged since the parent dump` : ''}`);
+  return st;
+}
+
+/** Pre-dump: only pid's private pages (pagemap and pages images), for a later dump to refer to. */
+export function preDumpMemory(pid: number, dir: string, pagesId: number, parent: ParentPages | undefined, log: Logger,
+  writePagemap: (entries: EntriesOf<'pagemap'>) => void): MemoryStats {
+  const plans = taskVmas(pid, log).map((v) => planVma(pid, v, undefined));
+  return dumpPages(pid, dir, pagesId, plans, undefined, parent, log, writePagemap);
+}
+
+/**
+ * Dumps pid's memory: writes pagemap-<pid>.img and pages-<pagesId>.img, notes its shared
+ * anonymous pages in shmem, and returns the mm entry.
+ */
+export function dumpMemory(pid: number, dir: string, pagesId: number, fds: FilesDump, shmem: SharedAnonMemory,
+  brk: bigint, extra: Pick<MmEntry, 'dumpable' | 'thp_disabled'>, log: Logger, writePagemap: (entries: EntriesOf<'pagemap'>) => void,
+  parent?: ParentPages): MemoryDump {
+  const vmas = taskVmas(pid, log);
+  const plans = vmas.map((v) => planVma(pid, v, fds));
+  const stats = dumpPages(pid, dir, pagesId, plans, shmem, parent, log, writePagemap);
   const stat = parseStat(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
   const auxv = auxvForImage(parseAuxv(fs.readFileSync(`/proc/${pid}/auxv`), hostLittleEndian), hostArch().savedAuxvWords);
   if (auxv.dropped) log.warn(`memory of ${pid}: ${auxv.dropped} auxv entries beyond the ${hostArch().savedAuxvWords} words an image holds are dropped`);
@@ -230,6 +262,5 @@ export function dumpMemory(pid: number, dir: string, pagesId: number, fds: Files
     vmas: plans.map((p) => p.entry),
     ...extra,
   };
-  log.debug(`memory of ${pid}: ${vmas.length} VMAs, ${writer.stats.pagesWritten} of ${writer.stats.pagesScanned} pages written`);
-  return { mm, stats: writer.stats };
+  return { mm, stats };
 }

@@ -3,7 +3,8 @@
 // what it cannot read, mappings without read permission, through /proc/PID/mem) or from
 // a file such as a memfd (pread). All-zero pages are dropped where the caller allows it.
 import fs from 'node:fs';
-import { PE_PRESENT } from '../images/format.js';
+import { PE_PARENT, PE_PRESENT } from '../images/format.js';
+import type { ParentPages } from './parent-pages.js';
 import type { PagemapEntry } from '../images/index.js';
 import { openPrivate } from '../images/private.js';
 import { readRanges } from '../sys/memory.js';
@@ -15,13 +16,15 @@ const BATCH_PAGES = 2048;
 export interface MemoryStats {
   pagesScanned: number;
   pagesSkippedZero: number;
+  /** Pages the previous dump holds unchanged: recorded PE_PARENT, not written. */
+  pagesSkippedParent: number;
   pagesWritten: number;
   /** Microseconds reading target memory / writing image files (CRIU's memdump/memwrite). */
   memdumpUs: number;
   memwriteUs: number;
 }
 
-export const emptyStats = (): MemoryStats => ({ pagesScanned: 0, pagesSkippedZero: 0, pagesWritten: 0, memdumpUs: 0, memwriteUs: 0 });
+export const emptyStats = (): MemoryStats => ({ pagesScanned: 0, pagesSkippedZero: 0, pagesSkippedParent: 0, pagesWritten: 0, memdumpUs: 0, memwriteUs: 0 });
 
 /** Where pages are read from: a process's memory, or a file at page-aligned offsets. */
 export type PageSource = { pid: number } | { fd: number };
@@ -40,7 +43,8 @@ export class PageWriter {
   /** Per page of the batch: the address to record, and whether a zero page may be dropped. */
   private pages: { at: number; zeroSkippable: boolean }[] = [];
 
-  constructor(file: string, private readonly onBatch: () => void = () => {}) {
+  /** parent: the previous dumps of this memory; a page they hold with the same bytes is not written again. */
+  constructor(file: string, private readonly onBatch: () => void = () => {}, private readonly parent?: ParentPages) {
     this.out = openPrivate(file);
   }
 
@@ -93,12 +97,19 @@ export class PageWriter {
         writeRun(i);
         return;
       }
-      if (runStart < 0) runStart = i;
-      this.stats.pagesWritten++;
-      if (last && lastEnd === p.at) {
+      const inParent = this.parent?.holds(p.at, this.buf, off) === true;
+      if (inParent) {
+        this.stats.pagesSkippedParent++;
+        writeRun(i);
+      } else {
+        if (runStart < 0) runStart = i;
+        this.stats.pagesWritten++;
+      }
+      const flags = inParent ? PE_PARENT : PE_PRESENT;
+      if (last && lastEnd === p.at && last.flags === flags) {
         last.nr_pages += 1n;
       } else {
-        last = { vaddr: BigInt(p.at), compat_nr_pages: 0, flags: PE_PRESENT, nr_pages: 1n };
+        last = { vaddr: BigInt(p.at), compat_nr_pages: 0, flags, nr_pages: 1n };
         this.pagemap.push(last);
       }
       lastEnd = p.at + PAGE_SIZE;
@@ -145,6 +156,7 @@ export class PageWriter {
       this.flush();
     } finally {
       fs.closeSync(this.out);
+      this.parent?.close();
     }
   }
 }

@@ -20,5 +20,8 @@ export const TASK_DEAD = 2;
 export const TASK_STOPPED = 3;
 
 /** pagemap_entry.flags: the pages are in the parent image set / in this image's pages file. */
+/** inventory_entry.img_version of the images we write (CRIU's current one). */
+export const IMG_VERSION = 2;
+
 export const PE_PARENT = 1 << 0;
 export const PE_PRESENT = 1 << 2;

@@ -9,6 +9,8 @@ export interface RunnerOptions {
   list: boolean;
   jobs: number;
   iters: number;
+  /** Pre-dumps before each dump, each the parent of the next and the last the dump's parent. */
+  preDumps: number;
   nocr: boolean;
   keepImages: boolean;
   report?: string;
@@ -34,6 +36,7 @@ export const usage = `usage: npm run zdtm -- [options]
   --list            list the selected tests (and why any would be skipped), run nothing
   --jobs N          run N tests at once (default 1)
   --iters N         dump and restore N times before the check (default 1)
+  --pre-dump N      N pre-dumps before each dump, chained by --prev-images-dir (default 0)
   --nocr            no checkpoint: start, wait, SIGTERM, check (tells a broken test from a broken C/R)
   --keep-images     keep image directories of passing tests too
   --report DIR      work dirs, junit.xml and results.json go here (default: a new tmp dir)
@@ -66,6 +69,7 @@ export function parseRunnerArgs(argv: string[]): RunnerOptions {
         list: { type: 'boolean' },
         jobs: { type: 'string' },
         iters: { type: 'string' },
+        'pre-dump': { type: 'string' },
         nocr: { type: 'boolean' },
         'keep-images': { type: 'boolean' },
         report: { type: 'string' },
@@ -100,6 +104,7 @@ export function parseRunnerArgs(argv: string[]): RunnerOptions {
     list: values['list'] === true,
     jobs: positiveInt('jobs', str('jobs'), 1),
     iters: positiveInt('iters', str('iters'), 1),
+    preDumps: str('pre-dump') === undefined ? 0 : positiveInt('pre-dump', str('pre-dump'), 0),
     nocr: values['nocr'] === true,
     keepImages: values['keep-images'] === true,
     inGuest: values['in-guest'] === true,
@@ -126,6 +131,7 @@ export function guestRunnerArgs(o: RunnerOptions): string[] {
   if (o.filter) a.push('--filter', o.filter.source);
   if (o.jobs !== 1) a.push('--jobs', String(o.jobs));
   if (o.iters !== 1) a.push('--iters', String(o.iters));
+  if (o.preDumps) a.push('--pre-dump', String(o.preDumps));
   if (o.nocr) a.push('--nocr');
   if (o.keepImages) a.push('--keep-images');
   if (o.criuBin) a.push('--criu-bin', o.criuBin);

@@ -38,6 +38,8 @@ export interface RunReport {
   arch: string;
   mode: 'cr' | 'nocr';
   iters: number;
+  /** Pre-dumps before each dump (absent: none). */
+  preDumps?: number;
   /** The checkpoint command used, e.g. "node /repo/dist/src/cli/main.js". */
   criu: string;
   startedAt: string;

@@ -25,7 +25,8 @@ export function formatTable(report: RunReport): string {
 
 /** The heading of one arch's section. */
 function sectionTitle(report: RunReport): string {
-  const mode = report.mode === 'nocr' ? 'no C/R' : `C/R x${report.iters}${report.criu ? ` via ${report.criu}` : ''}`;
+  const pre = report.preDumps ? `, ${report.preDumps} pre-dump${report.preDumps > 1 ? 's' : ''} each` : '';
+  const mode = report.mode === 'nocr' ? 'no C/R' : `C/R x${report.iters}${pre}${report.criu ? ` via ${report.criu}` : ''}`;
   return `== zdtm ${report.arch} (${mode}) ==`;
 }
 

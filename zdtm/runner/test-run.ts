@@ -27,6 +27,8 @@ export interface TestSpec {
   workDir: string;
   nocr: boolean;
   iters: number;
+  /** Pre-dumps before each dump (RunnerOptions.preDumps). */
+  preDumps: number;
   timeoutSec: number;
   keepImages: boolean;
   /** For a shell-job test: the terminal host to start it (and restore it) on. */
@@ -179,7 +181,19 @@ class TestRun {
     const img = this.file(`img${sfx}`);
     this.imageDirs.push(img);
     fs.mkdirSync(img, 0o700);
-    const d = await this.criu(this.spec.criu.dump, `dump${sfx}`, ['dump', '-t', String(pid), '-D', img]).catch((e: Error) => {
+    // Each pre-dump is the parent of the next; the last one is the dump's.
+    let parent: string | undefined;
+    for (let k = 1; k <= this.spec.preDumps; k++) {
+      const pre = this.file(`pre${sfx}-${k}`);
+      this.imageDirs.push(pre);
+      fs.mkdirSync(pre, 0o700);
+      const prev = parent ? ['--prev-images-dir', path.relative(pre, parent)] : [];
+      await this.criu(this.spec.criu.dump, `pre-dump${sfx}-${k}`, ['pre-dump', '-t', String(pid), '-D', pre, ...prev]);
+      if (isGone(pid)) fail(`pre-dump${sfx}-${k} left PID ${pid} dead`);
+      parent = pre;
+    }
+    const prev = parent ? ['--prev-images-dir', path.relative(img, parent)] : [];
+    const d = await this.criu(this.spec.criu.dump, `dump${sfx}`, ['dump', '-t', String(pid), '-D', img, ...prev]).catch((e: Error) => {
       // A failed dump must leave the target running: say so when it did not.
       throw isGone(pid) ? new TestFailure(`${e.message} (and the test process is gone)`) : e;
     });
