@@ -44,7 +44,7 @@ describe.runIf(criu && isRoot)('interop with CRIU', () => {
     const desc = descs.get(name)!;
     const outcome = await runTest({
       bin: path.join(bins, name), args: desc.args, opts: desc.opts, launcher: [], criu: criuCommands(parseRunnerArgs([way, criu!])),
-      workDir: path.join(work, `${name}${way}`), nocr: false, iters: 1, timeoutSec: 60, keepImages: false,
+      workDir: path.join(work, `${name}${way}`), nocr: false, iters: 1, preDumps: 0, timeoutSec: 60, keepImages: false,
     });
     expect(outcome.failure).toBeUndefined();
     expect(outcome.passed).toBe(true);

@@ -272,7 +272,7 @@ describe.runIf(isRoot)('checkpoint and restore of real programs', () => {
     const desc = loadCatalog(path.join(zdtm, 'static')).find((d) => d.name === name)!;
     const outcome = await runTest({
       bin, args: desc.args, opts: desc.opts, launcher: [], criu: criuCommands(parseRunnerArgs([])), workDir: path.join(wd, 'run'),
-      nocr: false, iters: 1, timeoutSec: 60, keepImages: false,
+      nocr: false, iters: 1, preDumps: 0, timeoutSec: 60, keepImages: false,
     });
     expect(outcome.failure).toBeUndefined();
     expect(outcome.passed).toBe(true);
