@@ -108,9 +108,10 @@ export class FrozenTree {
   }
 }
 
-function procStat(pid: number): ProcStat | undefined {
+/** /proc stat of a process, or of one of its threads; undefined once it is gone. */
+function procStat(pid: number, tid?: number): ProcStat | undefined {
   try {
-    return parseStat(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    return parseStat(fs.readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8'));
   } catch {
     return undefined;
   }
@@ -156,13 +157,8 @@ const PF_EXITING = 0x4;
  * the same error as for one traced by someone else.
  */
 function exiting(pid: number, tid: number): boolean {
-  let st: ProcStat;
-  try {
-    st = parseStat(fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
-  } catch {
-    return true;
-  }
-  return st.state === 'Z' || st.state === 'X' || (st.flags & PF_EXITING) !== 0;
+  const st = procStat(pid, tid);
+  return !st || st.state === 'Z' || st.state === 'X' || (st.flags & PF_EXITING) !== 0;
 }
 
 /**

@@ -85,19 +85,25 @@ describe('unix socketpairs', () => {
 });
 
 describe('named unix sockets', () => {
-  it('a listener on a relative path is bound there again (stale socket file replaced) and accepts', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'criu-ts-unix-path-'));
+  /** A socket bound to a relative name from a new directory, with our cwd back where it was. */
+  const boundFromDir = (type: number, name: string): { dir: string; sk: number } => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'criu-ts-unix-rel-'));
     dirs.push(dir);
-    const [l] = keep(socket(AF_UNIX, SOCK_STREAM));
+    const [sk] = keep(socket(AF_UNIX, type));
     const cwd = process.cwd();
-    // Bound from dir, dumped from elsewhere: the socket itself tells where its file is.
     process.chdir(dir);
     try {
-      bind(l, sockaddrUn(Buffer.from('listen.sock')));
-      listen(l, 3);
+      bind(sk!, sockaddrUn(Buffer.from(name)));
     } finally {
       process.chdir(cwd);
     }
+    return { dir, sk: sk! };
+  };
+
+  it('a listener on a relative path is bound there again (stale socket file replaced) and accepts', () => {
+    // Bound from dir, dumped from elsewhere: the socket itself tells where its file is.
+    const { dir, sk: l } = boundFromDir(SOCK_STREAM, 'listen.sock');
+    listen(l, 3);
     const t = roundTrip([l]);
     const usk = t.files.entries[0]!.usk!;
     expect(usk).toMatchObject({ state: 10, backlog: 3, name_dir: fs.realpathSync(dir) });
@@ -132,16 +138,7 @@ describe('named unix sockets', () => {
   });
 
   it('a relative name whose file moved away is refused at dump, by name', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'criu-ts-unix-moved-'));
-    dirs.push(dir);
-    const [l] = keep(socket(AF_UNIX, SOCK_DGRAM));
-    const cwd = process.cwd();
-    process.chdir(dir);
-    try {
-      bind(l, sockaddrUn(Buffer.from('here.sock')));
-    } finally {
-      process.chdir(cwd);
-    }
+    const { dir, sk: l } = boundFromDir(SOCK_DGRAM, 'here.sock');
     fs.renameSync(path.join(dir, 'here.sock'), path.join(dir, 'there.sock'));
     expect(() => roundTrip([l])).toThrow(/cannot tell where unix socket here.sock .* lives \(its file is .*there.sock now\)/);
   });

@@ -38,7 +38,7 @@ export interface ChainRun {
 }
 
 /** The directory a dump's `parent` symlink names (relative to the dump's own), if any. */
-export function parentDir(dir: string): string | undefined {
+function parentDir(dir: string): string | undefined {
   const link = path.join(dir, 'parent');
   let target: string;
   try {

@@ -5,7 +5,7 @@ import { ImageError } from '../images/index.js';
 import type { Vma } from '../proc/maps.js';
 import { ghostNumber } from '../fd/ghost-file.js';
 import { VMA } from '../images/format.js';
-import { extentsOf, PageChain } from '../images/page-chain.js';
+import { type ChainRun, extentsOf, PageChain } from '../images/page-chain.js';
 import { O_RDONLY, O_RDWR } from '../sys/fcntl.js';
 import { usablePath } from './beneath.js';
 import { fileEntry, type TaskImages, type TreeImages } from './task-images.js';
@@ -35,14 +35,8 @@ export interface VmaPlan {
   recreated?: { fileId: number; openFlags: number };
 }
 
-export interface PagesRun {
-  vaddr: bigint;
-  len: bigint;
-  /** Offset in the pages file of its layer. */
-  off: bigint;
-  /** 0: this dump's pages-<id>.img; n: that of the n-th parent dump (MemoryPlan.parentPages[n - 1]). */
-  layer: number;
-}
+/** Bytes of a pages file to put at vaddr: layer 0 is this dump's pages-<id>.img, n that of the n-th parent (MemoryPlan.parentPages[n - 1]). */
+export type PagesRun = ChainRun;
 
 export interface Range {
   start: bigint;
@@ -122,7 +116,7 @@ function planPages(task: TaskImages, dir: string, vmas: VmaPlan[], special: Rang
   let pages = 0;
   for (const e of extentsOf(task.pagemap)) {
     if (special.some((r) => e.start >= r.start && e.end <= r.end)) continue;
-    let found: { vaddr: bigint; len: bigint; layer: number; off: bigint }[];
+    let found: PagesRun[];
     if (e.off !== undefined) found = [{ vaddr: e.start, len: e.end - e.start, layer: 0, off: e.off }];
     else {
       chain ??= PageChain.ofParents(dir, file);
@@ -136,7 +130,7 @@ function planPages(task: TaskImages, dir: string, vmas: VmaPlan[], special: Rang
   return { runs, pages, parentPages: chain ? chain.layers.slice(1).map((l) => l.pagesFile) : [] };
 }
 
-function splitOverVmas(pid: number, vmas: VmaPlan[], f: Omit<PagesRun, 'len'> & { len: bigint }, runs: PagesRun[]): void {
+function splitOverVmas(pid: number, vmas: VmaPlan[], f: PagesRun, runs: PagesRun[]): void {
   const end = f.vaddr + f.len;
   let at = f.vaddr;
   for (const v of vmas) {
