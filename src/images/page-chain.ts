@@ -37,6 +37,9 @@ export interface ChainRun {
   off: bigint;
 }
 
+/** rel taken from dir as the kernel would: dir may be a /proc/self/fd/N link (an RPC client's fd). */
+const resolveFrom = (dir: string, rel: string): string => path.resolve(fs.realpathSync(dir), rel);
+
 /** The directory a dump's `parent` symlink names (relative to the dump's own), if any. */
 function parentDir(dir: string): string | undefined {
   const link = path.join(dir, 'parent');
@@ -47,7 +50,7 @@ function parentDir(dir: string): string | undefined {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new ImageError('parent', 0, `a symlink to the previous dump's directory (${(e as NodeJS.ErrnoException).code})`);
   }
-  return path.resolve(dir, target);
+  return resolveFrom(dir, target);
 }
 
 /**
@@ -58,7 +61,7 @@ function parentDir(dir: string): string | undefined {
 export function linkParentDir(dir: string, prev: string | undefined): void {
   const link = path.join(dir, 'parent');
   if (prev !== undefined) {
-    const at = path.resolve(dir, prev);
+    const at = resolveFrom(dir, prev);
     if (!fs.existsSync(path.join(at, 'inventory.img'))) throw new Error(`criu-ts: --prev-images-dir ${prev}: ${at} holds no dump (no inventory.img)`);
     if (fs.realpathSync(at) === fs.realpathSync(dir)) throw new Error(`criu-ts: --prev-images-dir ${prev} is the images directory itself`);
   }

@@ -86,8 +86,9 @@ export const optionTable: Readonly<Record<string, Row>> = {
       else if (path.resolve(v) !== '/') c.refuse('restoring into another root directory');
     }),
   },
-  parent_img: { rule: refused('incremental dumps (parent images)') },
-  track_mem: { rule: refused('memory change tracking') },
+  // As CRIU: a path relative to the images directory (runc sends "../<previous>").
+  parent_img: { rule: take((v: string, c) => { c.s.dump.prevImagesDir = v; }), on: D },
+  track_mem: { rule: ignored('changed pages are found by comparing them with the parent images at the next dump (this kernel has no soft-dirty bit)'), on: D },
   auto_dedup: { rule: refused('deduplication against parent images') },
   work_dir_fd: { rule: take((v: number, c) => { c.s.workDirFd = v; }) },
   link_remap: { rule: take((v: boolean, c) => { c.s.dump.linkRemap = v; }), on: D },
@@ -141,7 +142,7 @@ export const optionTable: Readonly<Record<string, Row>> = {
   tls: { rule: refused('TLS (page server)') },
   tls_no_cn_verify: { rule: refused('TLS (page server)') },
   cgroup_yard: { rule: refused(cgroups) },
-  pre_dump_mode: { rule: ignored('read by pre-dump only') },
+  pre_dump_mode: { rule: ignored('criu-ts copies memory one way (process_vm_readv), whichever mode is named') },
   pidfd_store_sk: { rule: refused('pidfd store') },
   lsm_mount_context: { rule: refused('LSM mount context'), on: R },
   network_lock: {

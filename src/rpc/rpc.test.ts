@@ -45,11 +45,11 @@ describe('swrk: one request per connection', () => {
   it('serves several requests with keep_open', async () => {
     const c = swrk();
     expect(await c.ask({ type: 'FEATURE_CHECK', keep_open: true, features: { mem_track: true, lazy_pages: true } })).toEqual({
-      type: 'FEATURE_CHECK', success: true, features: { mem_track: false, lazy_pages: false, pidfd_store: false },
+      type: 'FEATURE_CHECK', success: true, features: { mem_track: true, lazy_pages: false, pidfd_store: false },
     });
     expect(await c.ask({ type: 'CHECK', keep_open: true })).toEqual({ type: 'CHECK', success: true });
     expect(await c.ask({ type: 'WAIT_PID', keep_open: true, pid: process.pid })).toMatchObject({ type: 'WAIT_PID', success: false, cr_errno: ECHILD });
-    for (const type of ['PRE_DUMP', 'SINGLE_PRE_DUMP', 'PAGE_SERVER', 'PAGE_SERVER_CHLD', 'CPUINFO_DUMP', 'CPUINFO_CHECK'] as const) {
+    for (const type of ['PAGE_SERVER', 'PAGE_SERVER_CHLD', 'CPUINFO_DUMP', 'CPUINFO_CHECK'] as const) {
       const resp = await c.ask({ type, keep_open: true });
       expect(resp, type).toMatchObject({ type, success: false, cr_errno: ENOTSUP });
       expect(resp?.cr_errmsg, type).toMatch(/not supported yet/);
@@ -122,6 +122,65 @@ describe('swrk: DUMP and RESTORE', () => {
       const resp = await c.ask({ type: 'DUMP', opts: { images_dir_fd: -1, images_dir: fs.mkdtempSync(path.join(tmp, 'img-')), pid: target.pid, notify_scripts: true } },
         (script) => script !== 'post-dump');
       expect(resp).toMatchObject({ type: 'DUMP', success: false, cr_errmsg: expect.stringMatching(/reported an error at post-dump/) });
+      await counterAdvances(target.statusFile);
+    } finally {
+      target.kill();
+    }
+  });
+});
+
+describe('swrk: PRE_DUMP', () => {
+  it('runs pre-dumps and the final dump on one connection, each on its parent, and the restore keeps the counter', async () => {
+    const target = startTarget('counter');
+    const dirs = ['pre1', 'pre2', 'final'].map((n) => { const d = path.join(tmp, `chain-${n}`); fs.mkdirSync(d, 0o700); return d; });
+    const fds = dirs.map((d) => fs.openSync(d, 'r'));
+    try {
+      const c = swrk();
+      // keep_open is not set: a PRE_DUMP keeps the connection open on its own, as CRIU's does.
+      expect(await c.ask({ type: 'PRE_DUMP', opts: { images_dir_fd: fds[0]!, pid: target.pid, log_file: 'pre.log' } })).toEqual({ type: 'PRE_DUMP', success: true });
+      expect(await c.ask({ type: 'PRE_DUMP', opts: { images_dir_fd: fds[1]!, pid: target.pid, parent_img: '../chain-pre1', track_mem: true, log_file: 'pre.log' } }))
+        .toEqual({ type: 'PRE_DUMP', success: true });
+      const dumped = await c.ask({ type: 'DUMP', opts: { images_dir_fd: fds[2]!, pid: target.pid, parent_img: '../chain-pre2', track_mem: true, log_file: 'dump.log', log_level: 4, display_stats: true } });
+      const dumpLog = fs.readFileSync(path.join(dirs[2]!, 'dump.log'), 'utf8');
+      expect(dumped, dumpLog).toEqual({ type: 'DUMP', success: true, dump: { restored: false } });
+      expect(await c.exited).toBe(0);
+      expect(fs.readlinkSync(path.join(dirs[1]!, 'parent'))).toBe('../chain-pre1');
+      expect(fs.readlinkSync(path.join(dirs[2]!, 'parent'))).toBe('../chain-pre2');
+      expect(dumpLog).toMatch(/Memory pages skipped from parent: [1-9]/);
+      for (let i = 0; i < 100 && isAlive(target.pid); i++) await new Promise((r) => setTimeout(r, 20));
+
+      const r = swrk();
+      expect(await r.ask({ type: 'RESTORE', opts: { images_dir_fd: fds[2]!, log_file: 'restore.log' } })).toEqual({ type: 'RESTORE', success: true, restore: { pid: target.pid } });
+      await counterAdvances(target.statusFile);
+    } finally {
+      target.kill();
+      for (const fd of fds) fs.closeSync(fd);
+    }
+  });
+
+  it('ends a pre-dump sequence on any request but PRE_DUMP or DUMP, with an error answer', async () => {
+    const target = startTarget('counter');
+    try {
+      const c = swrk();
+      expect(await c.ask({ type: 'PRE_DUMP', opts: { images_dir_fd: -1, images_dir: fs.mkdtempSync(path.join(tmp, 'pre-')), pid: target.pid } })).toEqual({ type: 'PRE_DUMP', success: true });
+      expect(await c.ask({ type: 'VERSION', keep_open: true })).toMatchObject({ type: 'EMPTY', success: false, cr_errmsg: expect.stringMatching(/VERSION after PRE_DUMP/) });
+      expect(await c.exited).toBe(0);
+      await counterAdvances(target.statusFile);
+    } finally {
+      target.kill();
+    }
+  });
+
+  it('answers SINGLE_PRE_DUMP alone, and a failed pre-dump ends the sequence', async () => {
+    const target = startTarget('counter');
+    try {
+      const c = swrk();
+      expect(await c.ask({ type: 'SINGLE_PRE_DUMP', keep_open: true, opts: { images_dir_fd: -1, images_dir: fs.mkdtempSync(path.join(tmp, 'pre-')), pid: target.pid } }))
+        .toEqual({ type: 'SINGLE_PRE_DUMP', success: true });
+      expect(await c.ask({ type: 'VERSION', keep_open: true })).toMatchObject({ type: 'VERSION', success: true });
+      const bad = await c.ask({ type: 'PRE_DUMP', opts: { images_dir_fd: -1, images_dir: fs.mkdtempSync(path.join(tmp, 'pre-')), pid: target.pid, parent_img: '../nowhere' } });
+      expect(bad).toMatchObject({ type: 'PRE_DUMP', success: false, cr_errmsg: expect.stringMatching(/holds no dump/) });
+      expect(await c.exited).toBe(0);
       await counterAdvances(target.statusFile);
     } finally {
       target.kill();

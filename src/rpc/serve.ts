@@ -22,8 +22,6 @@ const DEFAULT_LOG_FILE = 'criu.log';
 
 /** Requests criu-ts does not serve, with why. */
 const refusedRequests: Partial<Record<string, string>> = {
-  PRE_DUMP: 'pre-dump (memory change tracking)',
-  SINGLE_PRE_DUMP: 'pre-dump (memory change tracking)',
   PAGE_SERVER: 'the page server',
   PAGE_SERVER_CHLD: 'the page server',
   CPUINFO_DUMP: 'CPU info images (criu-ts does not compare CPU features)',
@@ -56,9 +54,14 @@ const failure = (type: RequestType, e: unknown): CriuResp => ({
   ...(type === 'DUMP' ? { dump: { restored: false } } : type === 'RESTORE' ? { restore: { pid: -1 } } : {}),
 });
 
-/** Serves requests on the channel until the client closes it or a request ends the session. */
+/**
+ * Serves requests on the channel until the client closes it or a request ends the session.
+ * A PRE_DUMP opens a sequence, as in CRIU: the connection stays open after it whatever
+ * keep_open says, and only another PRE_DUMP or the final DUMP may follow.
+ */
 export async function serveConnection(channel: RpcChannel, opts: ServeOptions): Promise<void> {
   const log = opts.log ?? silentLogger;
+  let inPreDumps = false;
   for (;;) {
     const packet = await channel.receive();
     if (packet === undefined) return;
@@ -72,9 +75,16 @@ export async function serveConnection(channel: RpcChannel, opts: ServeOptions): 
       continue;
     }
     log.info(`rpc: ${String(req.type)} request`);
+    if (inPreDumps && req.type !== 'PRE_DUMP' && req.type !== 'DUMP') {
+      const why = `criu-ts: ${String(req.type)} after PRE_DUMP: only another PRE_DUMP or the DUMP may follow`;
+      channel.send(encodeResponse(failure('EMPTY', new InvalidRequest(why, os.constants.errno.EINVAL))));
+      return;
+    }
     const resp = await answer(req, channel, opts, log).catch((e: unknown) => failure(req.type, e));
     channel.send(encodeResponse(resp));
-    if (!req.keep_open) return;
+    inPreDumps = req.type === 'PRE_DUMP' && resp.success;
+    if (req.type === 'PRE_DUMP' && !resp.success) return;
+    if (!inPreDumps && !req.keep_open) return;
   }
 }
 
@@ -84,15 +94,18 @@ async function answer(req: CriuReq, channel: RpcChannel, opts: ServeOptions, log
     case 'VERSION':
       return { type, success: true, version: versionAnswer(opts.version) };
     case 'FEATURE_CHECK':
-      // None of the three is something criu-ts does yet, whatever the kernel offers.
-      return { type, success: true, features: { mem_track: false, lazy_pages: false, pidfd_store: false } };
+      // mem_track is what runc asks before a pre-dump: criu-ts's incremental dumps work on any
+      // kernel (changed pages found by comparison). It has no lazy pages or pidfd store yet.
+      return { type, success: true, features: { mem_track: true, lazy_pages: false, pidfd_store: false } };
     case 'CHECK':
       return check(req, channel);
     case 'WAIT_PID':
       return waitPid(req.pid ?? 0);
     case 'DUMP':
     case 'RESTORE':
-      return runOperation(type === 'DUMP' ? 'dump' : 'restore', req, channel, log);
+    case 'PRE_DUMP':
+    case 'SINGLE_PRE_DUMP':
+      return runOperation(type, req, channel, log);
     default: {
       const why = typeof type === 'string' ? refusedRequests[type] : undefined;
       if (why) throw new Refused(`criu-ts: ${type}: ${why} is not supported yet`);
@@ -186,8 +199,10 @@ export function notifier(channel: RpcChannel, log: Logger): ActionHook {
   };
 }
 
-async function runOperation(op: Operation, req: CriuReq, channel: RpcChannel, serverLog: Logger): Promise<CriuResp> {
-  const type = op === 'dump' ? 'DUMP' : 'RESTORE';
+type OperationRequest = 'DUMP' | 'RESTORE' | 'PRE_DUMP' | 'SINGLE_PRE_DUMP';
+
+async function runOperation(type: OperationRequest, req: CriuReq, channel: RpcChannel, serverLog: Logger): Promise<CriuResp> {
+  const op: Operation = type === 'RESTORE' ? 'restore' : 'dump';
   const settings = readOptions(req.opts, op);
   if (settings.imagesDirFd === undefined && settings.imagesDir === undefined) {
     throw new Refused('criu-ts: neither images_dir_fd nor images_dir was given', os.constants.errno.EINVAL);
@@ -202,7 +217,14 @@ async function runOperation(op: Operation, req: CriuReq, channel: RpcChannel, se
     const { formatDumpStats, formatRestoreStats } = await import('../cli/commands.js');
     if (op === 'dump') {
       const { pid, ...rest } = settings.dump;
-      if (pid === undefined) throw new Refused('criu-ts: DUMP without pid (dumping the client itself) is not supported yet');
+      if (pid === undefined) throw new Refused(`criu-ts: ${type} without pid (dumping the client itself) is not supported yet`);
+      if (type !== 'DUMP') {
+        const { preDump } = await import('../dump/pre-dump.js');
+        const { prevImagesDir, timeoutSec } = rest;
+        const result = await preDump({ pid, imagesDir: session.imagesDir, log, ...(prevImagesDir !== undefined ? { prevImagesDir } : {}), ...(timeoutSec !== undefined ? { timeoutSec } : {}) });
+        if (settings.displayStats) log.info(formatDumpStats(result));
+        return { type, success: true };
+      }
       const { dump } = await import('../dump/index.js');
       const result = await dump({ ...rest, pid, imagesDir: session.imagesDir, log, ...(actions ? { actions } : {}) });
       if (settings.displayStats) log.info(formatDumpStats(result));
