@@ -295,6 +295,11 @@ static void restore_thread_state(const struct rst_args *a, const struct rst_thre
 	SYS(__NR_set_tid_address, t->clear_tid);
 	if (t->robust_list)
 		CHECK(a, RST_STEP_TID, set_robust_list, t->robust_list, t->robust_list_len);
+	/* Slack before the policy: the kernel gives a thread made real-time a slack of its own. */
+	if (t->timerslack_ns)
+		CHECK(a, RST_STEP_SCHED, prctl, PR_SET_TIMERSLACK, t->timerslack_ns, 0, 0, 0);
+	if (t->affinity)
+		CHECK(a, RST_STEP_SCHED, sched_setaffinity, 0, t->affinity_words * 8, t->affinity);
 	if (t->has_sched) {
 		s32 prio = (s32)t->sched_prio;
 		CHECK(a, RST_STEP_SCHED, sched_setscheduler, 0, t->sched_policy, &prio);

@@ -277,6 +277,12 @@ struct rst_thread {
 	u64 seccomp;
 	/* Its own credentials (struct rst_creds) where they differ from the task's; 0: rst_args.creds. */
 	u64 creds;
+	/* PR_SET_TIMERSLACK value; 0 leaves the inherited one. */
+	u64 timerslack_ns;
+	/* sched_setaffinity mask of affinity_words u64 words; 0 leaves the inherited one. */
+	u64 affinity;
+	u32 affinity_words;
+	u32 pad2;
 };
 
 struct rst_args {

@@ -47,6 +47,7 @@ struct ChildSpec {
   bool newSession = false;      // setsid(): the task leads its own session
   bool ownGroup = false;        // setpgid(0, 0) by the task itself (the root outside a new session)
   pid_t pgidByParent = 0;       // group the creating task puts this one in, 0 to inherit
+  int exitSignal = SIGCHLD;     // what its parent gets when it exits
   std::vector<size_t> children; // indices of the tasks this one creates
   int zombieStatus = -1;        // >= 0: a zombie, which dies at once with this wait status
   bool helper = false;          // a zombie that only lent its PID (a gone session leader): reaped by its creator
@@ -170,13 +171,13 @@ long DropInheritedRseq(Call& last) {
   return SYS_CALL(last, rseq, reinterpret_cast<long>(area), len, RSEQ_FLAG_UNREGISTER, RSEQ_SIG);
 }
 
-long Clone3(pid_t pid, Call& last, uint64_t flags = 0);
+long Clone3(pid_t pid, Call& last, uint64_t flags = 0, int exitSignal = SIGCHLD);
 [[noreturn]] void RunChild(const std::vector<ChildSpec>& all, size_t index);
 
 // Creates child `c` of task `s` (with its group) and runs it; what fails is reported on `report`.
 void CreateChild(const std::vector<ChildSpec>& all, size_t c, int report, Call& last) {
   const ChildSpec& cs = all[c];
-  long task = Clone3(cs.pid, last, cs.sharesFiles ? CLONE_FILES : 0);
+  long task = Clone3(cs.pid, last, cs.sharesFiles ? CLONE_FILES : 0, cs.exitSignal);
   if (task == 0) RunChild(all, c);
   if (task < 0) Die(report, cs.pid, RST_STEP_CLONE, task, &last);
   if (cs.pgidByParent) {
@@ -292,10 +293,10 @@ void CreateChild(const std::vector<ChildSpec>& all, size_t c, int report, Call& 
 }
 
 // clone3 as a plain fork (or sharing what flags say), or with set_tid = the old PID.
-long Clone3(pid_t pid, Call& last, uint64_t flags) {
+long Clone3(pid_t pid, Call& last, uint64_t flags, int exitSignal) {
   struct clone_args ca = {};
   ca.flags = flags;
-  ca.exit_signal = SIGCHLD;
+  ca.exit_signal = static_cast<uint64_t>(exitSignal);
   pid_t tid = pid;
   if (pid > 0) {
     ca.set_tid = reinterpret_cast<uintptr_t>(&tid);
@@ -319,6 +320,7 @@ ChildSpec ReadSpec(const Napi::Object& o) {
   for (uint32_t i = 0; i < children.Length(); i++) s.children.push_back(children.Get(i).As<Napi::Number>().Uint32Value());
   s.reportFd = o.Get("reportFd").As<Napi::Number>().Int32Value();
   s.subreaper = o.Has("subreaper") && o.Get("subreaper").As<Napi::Boolean>().Value();
+  if (o.Has("exitSignal")) s.exitSignal = o.Get("exitSignal").As<Napi::Number>().Int32Value();
   if (o.Has("namespaces")) {
     Napi::Object ns = o.Get("namespaces").As<Napi::Object>();
     s.unshareFlags = ns.Get("flags").As<Napi::Number>().Int64Value();

@@ -36,7 +36,7 @@ import { SeccompFilters } from './seccomp.js';
 import { seizeTree } from './seize.js';
 import { ParentPages } from './parent-pages.js';
 import { linkParentDir } from '../images/page-chain.js';
-import { dumpTaskCores } from './task-state.js';
+import { dumpTaskCores, exitSignalField } from './task-state.js';
 
 /**
  * The files_id of the fd table task pid shares with its parent (a CLONE_FILES child), among
@@ -151,7 +151,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
       pstree.push({ pid: z.pid, ppid: z.ppid, pgid: z.pgid, sid: z.sid, threads: [z.pid] });
       writeImage(dir, `core-${z.pid}.img`, 'core', [{
         mtype: archRegs.mtype,
-        tc: { task_state: TASK_DEAD, exit_code: z.exitCode, personality: 0, flags: 0, blk_sigset: 0n, comm: z.comm },
+        tc: { task_state: TASK_DEAD, exit_code: z.exitCode, personality: 0, flags: 0, blk_sigset: 0n, comm: z.comm, ...exitSignalField(z.exitSignal) },
       }]);
     }
     injectFault('dump-files');

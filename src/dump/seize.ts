@@ -25,6 +25,8 @@ export interface ZombieTask {
   comm: string;
   /** Its wait status, as the parent will get it. */
   exitCode: number;
+  /** The signal its exit sent the parent (SIGCHLD unless cloned otherwise). */
+  exitSignal: number;
 }
 
 export class FrozenTree {
@@ -216,7 +218,7 @@ function seizeTask(tree: FrozenTree, pid: number, deadline: number): FrozenTask 
 function zombie(tree: FrozenTree, pid: number, rootPid: number): boolean {
   const stat = procStat(pid);
   if (stat?.state !== 'Z' || pid === rootPid) return false;
-  tree.zombies.push({ pid, ppid: stat.ppid, pgid: stat.pgid, sid: stat.sid, comm: stat.comm, exitCode: stat.exitCode });
+  tree.zombies.push({ pid, ppid: stat.ppid, pgid: stat.pgid, sid: stat.sid, comm: stat.comm, exitCode: stat.exitCode, exitSignal: stat.exitSignal });
   return true;
 }
 

@@ -3,6 +3,7 @@
 // only the task itself can tell, asked through the parasite (sigactions, itimers, POSIX
 // timer values, brk, clear-tid address, sigaltstack, securebits, subreaper, pdeath signal).
 import fs from 'node:fs';
+import os from 'node:os';
 import type { ArchDescriptor, RawRegs } from '../arch/descriptor.js';
 import { TASK_ALIVE, TASK_STOPPED } from '../images/format.js';
 import type { CoreEntry, CredsEntry, PosixTimerEntry, SignalQueueEntry, ThreadCoreEntry } from '../images/index.js';
@@ -103,6 +104,9 @@ function thpDisabled(pid: number, value: number): boolean {
   return value === 1;
 }
 
+/** task_core_entry's exit_signal (criu-ts's field): only for a task cloned with another signal than SIGCHLD. */
+export const exitSignalField = (sig: number): { exit_signal?: number } => (sig !== os.constants.signals.SIGCHLD ? { exit_signal: sig } : {});
+
 /** Builds every thread's core entry of a frozen task. regs: each thread's registers as seized. */
 export function dumpTaskCores(arch: ArchDescriptor, task: FrozenTask, regs: Map<number, RawRegs>, seccomp: SeccompFilters, log: Logger): TaskCores {
   const archRegs = arch.regs!;
@@ -133,6 +137,9 @@ export function dumpTaskCores(arch: ArchDescriptor, task: FrozenTask, regs: Map<
       ...(tstatus.seccomp === SECCOMP_MODE_STRICT ? { seccomp_mode: 'strict' } : {}),
       ...(tstatus.seccomp === SECCOMP_MODE_FILTER ? { seccomp_mode: 'filter', seccomp_filter: seccomp.addThread(tid) } : {}),
       ...(rseq.rseqAbiSize ? { rseq_entry: { rseq_abi_pointer: rseq.rseqAbiPointer, rseq_abi_size: rseq.rseqAbiSize, signature: rseq.signature } } : {}),
+      // /proc/TID/timerslack_ns is the thread's own (needs CAP_SYS_NICE, which we have).
+      timerslack_ns: BigInt(readProc(`/proc/${tid}/timerslack_ns`).trim()),
+      cpu_affinity: tstatus.cpusAllowed,
     };
     const core: CoreEntry = {
       mtype: archRegs.mtype,
@@ -157,6 +164,7 @@ export function dumpTaskCores(arch: ArchDescriptor, task: FrozenTask, regs: Map<
           .map((a) => ({ sigaction: a.handler, flags: a.flags, restorer: a.restorer, mask: a.mask, compat_sigaction: false })),
         child_subreaper: self.task.childSubreaper,
         ...(task.stateBefore === 'T' ? { stop_signo: 19 } : {}),
+        ...exitSignalField(stat.exitSignal),
       };
     }
     cores.set(tid, core);

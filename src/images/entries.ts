@@ -605,6 +605,9 @@ export interface TaskCoreEntry {
   blk_sigset_extended?: bigint;
   stop_signo?: number;
   membarrier_registration_mask?: number;
+  /** criu-ts's own fields start at 1000: CRIU's decoders skip them, and an image without them
+(one of CRIU's) means what CRIU restores. The signal the parent gets at exit, if not SIGCHLD. */
+  exit_signal?: number;
 }
 
 /** task_kobj_ids_entry (core.proto). Ids of the kernel objects a task shares with others (equal id = same object). */
@@ -650,6 +653,10 @@ export interface ThreadCoreEntry {
   blk_sigset_extended?: bigint;
   rseq_entry?: RseqEntry;
   cg_set?: number;
+  /** criu-ts's own (see task_core_entry): PR_GET_TIMERSLACK, and the CPU affinity mask in
+64-bit words, CPU 0 the low bit of the first. */
+  timerslack_ns?: bigint;
+  cpu_affinity?: bigint[];
 }
 
 /** core_entry (core.proto). */

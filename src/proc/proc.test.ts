@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseMaps } from './maps.js';
-import { parseStatus } from './status.js';
+import { cpuMaskWords, parseStatus } from './status.js';
 import { parseStat } from './stat.js';
 import { parseFdInfo } from './fdinfo.js';
 import { parseLimits, RLIM_INFINITY } from './limits.js';
@@ -59,6 +59,14 @@ describe('status', () => {
     expect(s.sigBlk).toBe(1n << 11n); // SIGUSR2 blocked by the target
     expect(s.sigCgt & (1n << 9n)).toBe(1n << 9n); // SIGUSR1 caught
     expect(s.capEff).toBe(0x1fffeffffffn); // all but CAP_SYS_RESOURCE (24)
+    expect(s.cpusAllowed).toEqual([3n]);
+  });
+
+  it('reads CPU masks of any width into 64-bit words', () => {
+    expect(cpuMaskWords('3')).toEqual([3n]);
+    expect(cpuMaskWords('00000001,80000000')).toEqual([0x180000000n]);
+    expect(cpuMaskWords('ff,00000000,00000002')).toEqual([2n, 0xffn]);
+    expect(() => cpuMaskWords('xyz')).toThrow(/malformed CPU mask/);
   });
 
   it('names a missing key', () => {

@@ -25,6 +25,19 @@ export interface ProcStatus {
   capAmb: bigint;
   noNewPrivs: number;
   seccomp: number;
+  /** Cpus_allowed as 64-bit words, CPU 0 the low bit of the first (sched_setaffinity's layout). */
+  cpusAllowed: bigint[];
+}
+
+/** "ff,00000001": 32-bit hex groups, most significant first, to 64-bit words, least first. */
+export function cpuMaskWords(text: string): bigint[] {
+  const groups = text.split(',').reverse().map((g) => {
+    if (!/^[0-9a-f]{1,8}$/i.test(g)) throw new Error(`criu-ts: malformed CPU mask ${JSON.stringify(text)}`);
+    return BigInt('0x' + g);
+  });
+  const words: bigint[] = [];
+  for (let i = 0; i < groups.length; i += 2) words.push(groups[i]! | ((groups[i + 1] ?? 0n) << 32n));
+  return words;
 }
 
 export function parseStatus(text: string): ProcStatus {
@@ -55,5 +68,6 @@ export function parseStatus(text: string): ProcStatus {
     capAmb: kv.has('CapAmb') ? hex('CapAmb') : 0n,
     noNewPrivs: kv.has('NoNewPrivs') ? Number(get('NoNewPrivs')) : 0,
     seccomp: kv.has('Seccomp') ? Number(get('Seccomp')) : 0,
+    cpusAllowed: cpuMaskWords(get('Cpus_allowed')),
   };
 }

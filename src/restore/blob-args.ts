@@ -181,6 +181,8 @@ export function buildBlobRegion(
       comm: Buffer.from(t.comm.slice(0, 15)),
       args: argsAddr,
       ...(t.sched ? { has_sched: 1, sched_policy: t.sched.policy, sched_prio: t.sched.prio, nice: t.sched.nice } : {}),
+      timerslack_ns: t.timerslackNs ?? 0n,
+      ...(t.cpuAffinity ? { affinity: writeWords(t.cpuAffinity, 8), affinity_words: t.cpuAffinity.length } : {}),
       signals: writeSiginfos(t.signals),
       nr_signals: t.signals.length,
       seccomp: writeArray('rst_seccomp_filter', t.seccomp.map((f) => ({ prog: writeBytes(f.prog), len: f.prog.length / 8, flags: f.flags }))),

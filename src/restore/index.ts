@@ -325,6 +325,18 @@ function prepareTask(
   };
 }
 
+/**
+ * The exit signal a task was cloned with, if not SIGCHLD. Not the root's: its parent is not in
+ * the tree, and the kernel resets a reparented task's to SIGCHLD anyway.
+ */
+function exitSignalOf(tree: TreeImages, pid: number, index: number): { exitSignal?: number } {
+  if (index === 0) return {};
+  const sig = tree.tasks.find((t) => t.pid === pid)?.cores.find((c) => c.tc)?.tc?.exit_signal ?? tree.zombies.find((z) => z.pid === pid)?.exitSignal;
+  if (sig === undefined) return {};
+  if (sig > 64) throw new Error(`criu-ts: core-${pid}.img: exit signal ${sig} is no signal`);
+  return { exitSignal: sig };
+}
+
 async function action(opts: RestoreOptions, stage: ActionStage, info: ActionInfo = {}): Promise<void> {
   opts.log?.debug(`restore: action stage ${stage}`);
   await opts.actions?.(stage, info);
@@ -373,7 +385,7 @@ async function spawnTree(tree: TreeImages, plans: TaskPlan[], arch: ArchDescript
     const namespaces = namespaceSteps(tree, plans, members);
     const specs: (SpawnSpec | ZombieSpec)[] = members.map((m, i) => {
       const ns = namespaces.get(m.pid);
-      const common = { pid: m.pid, children: [], reportFd: reportWrite, subreaper: subreapers.has(m.pid), ...(ns ? { namespaces: ns } : {}), ...steps[i]! };
+      const common = { pid: m.pid, children: [], reportFd: reportWrite, subreaper: subreapers.has(m.pid), ...(ns ? { namespaces: ns } : {}), ...exitSignalOf(tree, m.pid, i), ...steps[i]! };
       const live = plans.findIndex((p) => p.task.pid === m.pid);
       if (live >= 0) return { ...prepared[live]!, ...common, stagingBase };
       if (m.helper) return { ...common, exitStatus: 0, helper: true };

@@ -62,6 +62,10 @@ export interface ThreadPlan {
   robustList: { head: bigint; len: bigint };
   comm: string;
   sched?: { policy: number; prio: number; nice: number };
+  /** PR_SET_TIMERSLACK value, when the image has one (criu-ts's own field). */
+  timerslackNs?: bigint;
+  /** CPU affinity mask in 64-bit words, when the image has one (criu-ts's own field). */
+  cpuAffinity?: bigint[];
   /** siginfo_t of each signal pending for this thread alone. */
   signals: Buffer[];
   /** Its seccomp filter programs, oldest first. */
@@ -194,6 +198,8 @@ function planThread(tid: number, core: CoreEntry, tc: Partial<TaskCoreEntry>, re
     robustList: { head: n64(th.futex_rla), len: n64(th.futex_rla_len) },
     comm: th.comm ?? tc.comm ?? '',
     ...(schedOf(th) ? { sched: schedOf(th)! } : {}),
+    ...(th.timerslack_ns ? { timerslackNs: n64(th.timerslack_ns) } : {}),
+    ...(th.cpu_affinity?.length ? { cpuAffinity: th.cpu_affinity.map(n64) } : {}),
     signals: siginfos(th.signals_p),
     seccomp: seccompChain(tid, th, tc, tree.seccompFilters),
     ...(th.creds ? { creds: credsOf(th.creds) } : {}),

@@ -37,6 +37,8 @@ export interface ZombieImages {
   sid: number;
   /** The wait status its parent will read (code << 8, or the signal). */
   exitStatus: number;
+  /** The signal its exit sends the parent, when not SIGCHLD. */
+  exitSignal?: number;
 }
 
 
@@ -208,7 +210,7 @@ export function readTreeImages(dir: string): TreeImages {
   for (const p of pstree) {
     const tc = only(dir, `core-${p.pid}.img`, 'core').tc;
     if (tc?.task_state === TASK_DEAD) {
-      zombies.push({ pid: p.pid, ppid: p.ppid, pgid: p.pgid, sid: p.sid, exitStatus: tc.exit_code ?? 0 });
+      zombies.push({ pid: p.pid, ppid: p.ppid, pgid: p.pgid, sid: p.sid, exitStatus: tc.exit_code ?? 0, ...(tc.exit_signal !== undefined ? { exitSignal: tc.exit_signal } : {}) });
     } else {
       tasks.push(readTask(dir, p, inventory.fdinfo_per_id === true));
     }

@@ -15,6 +15,8 @@ export interface TaskSteps {
   children: number[];
   /** Write end of the report pipe in this process. */
   reportFd: number;
+  /** The signal its parent gets when it exits (clone3 exit_signal); SIGCHLD when not given. */
+  exitSignal?: number;
   /** Become a child subreaper before creating the children (a helper's are reparented to it). */
   subreaper?: boolean;
   /** Namespaces it creates (unshare of CLONE_NEW* flags) before its children, which share them; then its writes of [/proc file, value] into them (sysctls, time offsets). */
