@@ -4,18 +4,19 @@
 // socket bound to the dumped address and port (SO_REUSEADDR held on while binding),
 // listening again with its backlog, a UDP socket connected to its peer again; then its options
 // and its shutdown bits (read with inet_diag, or poll for a socket with no address).
+import fs from 'node:fs';
 import { isSysError } from '../sys/native.js';
 import { F_SETFL, O_ACCMODE } from '../sys/fcntl.js';
 import { readU32, writeU32 } from '../sys/host-order.js';
 import { fcntl } from '../sys/proc-ops.js';
 import {
-  AF_INET, AF_INET6, bind, connect, getIntOpt, IP_PKTINFO, IPV6_RECVPKTINFO, UDP_CORK, getpeername, getsockname, getsockopt, IP_FREEBIND, IP_TOS, IP_TTL, IPPROTO_IP,
+  AF_INET, AF_INET6, bind, connect, getIntOpt, IP_PKTINFO, IPV6_RECVPKTINFO, IPV6_TCLASS, IPV6_UNICAST_HOPS, UDP_CORK, getpeername, getsockname, getsockopt, IP_FREEBIND, IP_TOS, IP_TTL, IPPROTO_IP,
   IPPROTO_IPV6, IPPROTO_TCP, IPPROTO_UDP, IPV6_V6ONLY, listen, parseSockaddr, pollEvents, POLLHUP, POLLRDHUP, RCV_SHUTDOWN,
   SEND_SHUTDOWN, setIntOpt, SO_PROTOCOL, SO_REUSEADDR, SO_REUSEPORT, SO_TYPE, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_STREAM, sockaddrIn, sockDiag,
   socket, SOL_SOCKET,
 } from '../sys/socket.js';
 import {
-  TCP_CLOSE, TCP_CORK, TCP_ESTABLISHED, TCP_INFO, TCP_KEEPCNT, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_LISTEN, TCP_NODELAY, TCP_REPAIR,
+  TCP_CLOSE, TCP_CORK, TCP_ESTABLISHED, TCP_INFO, TCP_KEEPCNT, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_LISTEN, TCP_NODELAY, TCP_REPAIR, TCP_SYNCNT, TCP_USER_TIMEOUT,
 } from '../sys/tcp.js';
 import { fileEntry } from '../restore/task-images.js';
 import { noOwner } from './file-table.js';
@@ -55,6 +56,9 @@ function peerName(sk: number): Buffer | undefined {
   }
 }
 
+/** A /proc/sys integer of criu-ts's network namespace, which a dumped socket shares. */
+const sysctlInt = (name: string): number => Number(fs.readFileSync(`/proc/sys/${name}`, 'utf8'));
+
 function tcpOpts(sk: number): TcpOptsEntry {
   const opts: TcpOptsEntry = {};
   if (getIntOpt(sk, IPPROTO_TCP, TCP_CORK)) opts.cork = true;
@@ -62,6 +66,11 @@ function tcpOpts(sk: number): TcpOptsEntry {
   opts.keepcnt = getIntOpt(sk, IPPROTO_TCP, TCP_KEEPCNT);
   opts.keepidle = getIntOpt(sk, IPPROTO_TCP, TCP_KEEPIDLE);
   opts.keepintvl = getIntOpt(sk, IPPROTO_TCP, TCP_KEEPINTVL);
+  const userTimeout = getIntOpt(sk, IPPROTO_TCP, TCP_USER_TIMEOUT);
+  if (userTimeout) opts.user_timeout = userTimeout;
+  // A socket that never set it reads the namespace's default, which is not the socket's own.
+  const syncnt = getIntOpt(sk, IPPROTO_TCP, TCP_SYNCNT);
+  if (syncnt !== sysctlInt('net/ipv4/tcp_syn_retries')) opts.syncnt = syncnt;
   return opts;
 }
 
@@ -75,6 +84,12 @@ function ipOpts(sk: number, family: number): IpOptsEntry {
   const tos = getIntOpt(sk, IPPROTO_IP, IP_TOS);
   if (tos) opts.tos = tos;
   opts.ttl = getIntOpt(sk, IPPROTO_IP, IP_TTL);
+  if (family === AF_INET6) {
+    const hops = getIntOpt(sk, IPPROTO_IPV6, IPV6_UNICAST_HOPS);
+    if (hops !== sysctlInt('net/ipv6/conf/all/hop_limit')) opts.ipv6_unicast_hops = hops;
+    const tclass = getIntOpt(sk, IPPROTO_IPV6, IPV6_TCLASS);
+    if (tclass) opts.ipv6_tclass = tclass;
+  }
   return opts;
 }
 
@@ -94,6 +109,10 @@ function restoreIpOpts(sk: number, isk: InetSkEntry): void {
   setIntOptIfDiffers(sk, level, name, ip.pktinfo);
   setIntOptIfDiffers(sk, IPPROTO_IP, IP_TOS, ip.tos);
   setIntOptIfDiffers(sk, IPPROTO_IP, IP_TTL, ip.ttl);
+  if (isk.family === AF_INET6) {
+    setIntOptIfDiffers(sk, IPPROTO_IPV6, IPV6_UNICAST_HOPS, ip.ipv6_unicast_hops);
+    setIntOptIfDiffers(sk, IPPROTO_IPV6, IPV6_TCLASS, ip.ipv6_tclass);
+  }
   if (isk.proto !== IPPROTO_TCP) return;
   const tcp: TcpOptsEntry = isk.tcp_opts ?? {};
   setIntOptIfDiffers(sk, IPPROTO_TCP, TCP_NODELAY, tcp.nodelay);
@@ -103,6 +122,8 @@ function restoreIpOpts(sk: number, isk: InetSkEntry): void {
   setIntOptIfDiffers(sk, IPPROTO_TCP, TCP_KEEPCNT, tcp.keepcnt ?? opts.tcp_keepcnt);
   setIntOptIfDiffers(sk, IPPROTO_TCP, TCP_KEEPIDLE, tcp.keepidle ?? opts.tcp_keepidle);
   setIntOptIfDiffers(sk, IPPROTO_TCP, TCP_KEEPINTVL, tcp.keepintvl ?? opts.tcp_keepintvl);
+  setIntOptIfDiffers(sk, IPPROTO_TCP, TCP_USER_TIMEOUT, tcp.user_timeout);
+  setIntOptIfDiffers(sk, IPPROTO_TCP, TCP_SYNCNT, tcp.syncnt);
 }
 
 /** One dump's inet sockets: the established TCP streams, and inet_diag read once per family and protocol. */

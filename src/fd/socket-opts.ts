@@ -12,7 +12,7 @@ import {
   AF_UNIX, getIntOpt, getsockopt, RCV_SHUTDOWN, SEND_SHUTDOWN, setIntOpt, setsockopt, SO_BROADCAST, SO_BUF_LOCK, SO_DOMAIN, SO_DONTROUTE, SO_KEEPALIVE,
   SO_LINGER, SO_MARK, SO_NO_CHECK, SO_OOBINLINE, SO_PASSCRED, SO_PASSSEC, SO_PRIORITY, SO_RCVBUF, SO_RCVBUFFORCE, SO_RCVLOWAT,
   SO_RCVTIMEO, SO_REUSEADDR, SO_REUSEPORT, SO_SNDBUF, SO_SNDBUFFORCE, SO_SNDTIMEO, SO_BINDTODEVICE, SOL_SOCKET,
-  shutdown, SHUT_RD, SHUT_WR, attachSocketFilter, socketFilter, SO_LOCK_FILTER,
+  shutdown, SHUT_RD, SHUT_WR, attachSocketFilter, socketFilter, SO_LOCK_FILTER, SO_PEEK_OFF,
 } from '../sys/socket.js';
 import type { OpenFd } from './kind.js';
 
@@ -77,9 +77,21 @@ export function dumpSocketOpts(sk: number, family: number): SkOptsEntry {
   const linger = getsockopt(sk, SOL_SOCKET, SO_LINGER, 8);
   if (readI32(linger, 0)) opts.so_linger = readI32(linger, 4);
   opts.so_buf_lock = getIntOpt(sk, SOL_SOCKET, SO_BUF_LOCK);
+  const peekOff = peekOffset(sk);
+  if (peekOff >= 0) opts.so_peek_off = peekOff;
   const filter = dumpFilter(sk);
   if (filter.length) opts.so_filter = filter;
   return opts;
+}
+
+/** SO_PEEK_OFF, -1 when off or when the family has no peek offset (EOPNOTSUPP). */
+function peekOffset(sk: number): number {
+  try {
+    return getIntOpt(sk, SOL_SOCKET, SO_PEEK_OFF);
+  } catch (e) {
+    if (isSysError(e, 'EOPNOTSUPP')) return -1;
+    throw e;
+  }
 }
 
 /** BPF_MAXINSNS: the longest classic program the kernel attaches. */
@@ -173,6 +185,8 @@ export function finishSocketState(sk: number, entry: Pick<UnixSkEntry | InetSkEn
   };
   if (how & SEND_SHUTDOWN) shut(SHUT_WR);
   if (how & RCV_SHUTDOWN) shut(SHUT_RD);
+  // After the queue is back, which a peek offset counts into.
+  if (entry.opts.so_peek_off !== undefined) setIntOpt(sk, SOL_SOCKET, SO_PEEK_OFF, entry.opts.so_peek_off);
   const filter = entry.opts.so_filter ?? [];
   if (filter.length) {
     const prog = Buffer.alloc(filter.length * 8);

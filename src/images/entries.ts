@@ -1663,6 +1663,10 @@ export interface IpOptsEntry {
   pktinfo?: boolean;
   tos?: number;
   ttl?: number;
+  /** criu-ts's own fields start at 1000 (CRIU's decoders skip them): IPv6's hop limit and
+traffic class (IPV6_UNICAST_HOPS, IPV6_TCLASS). */
+  ipv6_unicast_hops?: number;
+  ipv6_tclass?: number;
 }
 
 /** tcp_opts_entry (sk-inet.proto). */
@@ -1672,6 +1676,9 @@ export interface TcpOptsEntry {
   keepcnt?: number;
   keepidle?: number;
   keepintvl?: number;
+  /** criu-ts's own (see ip_opts_entry): TCP_USER_TIMEOUT and TCP_SYNCNT. */
+  user_timeout?: number;
+  syncnt?: number;
 }
 
 /** inet_sk_entry (sk-inet.proto). */
@@ -1774,6 +1781,8 @@ export interface SkOptsEntry {
   so_oobinline?: number;
   so_linger?: number;
   so_buf_lock?: number;
+  /** criu-ts's own fields start at 1000 (CRIU's decoders skip them). SO_PEEK_OFF when enabled. */
+  so_peek_off?: number;
 }
 
 /** sk_shutdown (sk-opts.proto). */

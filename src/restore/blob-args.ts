@@ -122,6 +122,7 @@ export function buildBlobRegion(
     rlimits.length * size('rst_rlimit'),
     ...plan.threads.flatMap((t) => [t.seccomp.length * size('rst_seccomp_filter'), ...t.seccomp.map((f) => f.prog.length)]),
     ...plan.threads.flatMap((t) => (t.creds ? [size('rst_creds'), t.creds.groups.length * 4] : [])),
+    ...plan.threads.map((t) => (t.cpuAffinity?.length ?? 0) * 8),
   ];
   const argsLen = pageUp(BigInt(sizes.reduce((s, n) => s + align8(n), 0)));
   const finishLen = pageUp(TRAMPOLINE_ROOM + frameRoom.reduce((s, n) => s + n, 0n));
@@ -140,6 +141,8 @@ export function buildBlobRegion(
   const place = (bytes: number): bigint => {
     const at = argsAddr + BigInt(cursor);
     cursor += align8(bytes);
+    // Every array must be counted in sizes above; one that is not would overwrite the finish area.
+    if (BigInt(cursor) > argsLen) throw new Error(`criu-ts: internal error: the restorer's arguments outgrow their ${argsLen} bytes`);
     return at;
   };
   const writeArray = (name: string, items: StructValue[]): bigint => {

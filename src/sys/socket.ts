@@ -96,7 +96,9 @@ export const IP_TOS = 1;
 export const IP_TTL = 2;
 export const IP_PKTINFO = 8;
 export const IP_FREEBIND = 15;
+export const IPV6_UNICAST_HOPS = 16;
 export const IPV6_RECVPKTINFO = 49;
+export const IPV6_TCLASS = 67;
 export const UDP_CORK = 1;
 export const IPV6_V6ONLY = 26;
 
