@@ -91,11 +91,23 @@ describe('timerfd', () => {
     });
   });
 
+  it('keeps the deadline of an absolute wall-clock timer, whatever the clock reads at restore', () => {
+    const never = (): bigint => {
+      throw new Error('a timer with a deadline needs no clock');
+    };
+    expect(timerSetting({ vsec: 5n, vnsec: 2n, isec: 7n, insec: 0n, settime_flags: 1, deadline_sec: 2000n, deadline_nsec: 3n }, never)).toEqual({
+      flags: 1, spec: { valueSec: 2000n, valueNsec: 3n, intervalSec: 7n, intervalNsec: 0n },
+    });
+  });
+
   it('restores an absolute CLOCK_REALTIME timer that a clock change cancels', () => {
     const fd = keep(timerfdCreate(0, O_NONBLOCK));
-    timerfdSettime(fd, 3, { valueSec: BigInt(Math.floor(Date.now() / 1000) + 100), valueNsec: 0n, intervalSec: 0n, intervalNsec: 0n });
+    const at = BigInt(Math.floor(Date.now() / 1000) + 100);
+    timerfdSettime(fd, 3, { valueSec: at, valueNsec: 0n, intervalSec: 0n, intervalNsec: 0n });
     const t = trip(dumpOwn(fd));
     expect(t.dump.files.entries[0]!.tfd!.settime_flags).toBe(3);
+    // now + left, read a few microseconds apart: the same second.
+    expect(t.dump.files.entries[0]!.tfd!.deadline_sec).toBe(at);
     const back = timerfdFile.open(t.ctx, t.id);
     expect(fdinfo(back)).toMatch(/settime flags: 03\n/);
     expect(fdinfo(back)).toMatch(/it_value: \((99|100), \d+\)/);

@@ -1971,6 +1971,10 @@ export interface TimerfdEntry {
   vnsec: bigint;
   isec: bigint;
   insec: bigint;
+  /** criu-ts's own fields start at 1000 (CRIU's decoders skip them): the expiry of an absolute
+wall-clock timer, which must not move by the time the tree was down. */
+  deadline_sec?: bigint;
+  deadline_nsec?: bigint;
 }
 
 /** winsize_entry (tty.proto). */
