@@ -204,6 +204,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
   } finally {
     fds.close();
   }
+  log.debug(`dump: tree ${opts.leaveRunning ? 'resumed' : 'killed'}`);
   // Last: the queues of unix sockets are written once the tree is gone (fds.killed).
   const sealed = sealImages(dir);
   log.info(`checksums.img: ${sealed.files} image files sealed`);

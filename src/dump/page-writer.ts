@@ -2,10 +2,13 @@
 // describe it. Pages come from a process (process_vm_readv into one reused 8 MiB buffer;
 // what it cannot read, mappings without read permission, through /proc/PID/mem) or from
 // a file such as a memfd (pread). All-zero pages are dropped where the caller allows it.
+// Each entry's pages are hashed as they are written, for checksums.img (page-digests.ts).
+import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import { PE_PARENT, PE_PRESENT } from '../images/format.js';
 import type { ParentPages } from './parent-pages.js';
 import type { PagemapEntry } from '../images/index.js';
+import { recordPageDigests } from '../images/page-digests.js';
 import { openPrivate } from '../images/private.js';
 import { readRanges } from '../sys/memory.js';
 import { PAGE_SIZE } from '../sys/page-size.js';
@@ -35,6 +38,8 @@ export class PageWriter {
   /** pagemap entries (without the head), in the order the pages were added; each has nr_pages. */
   readonly pagemap: (PagemapEntry & { nr_pages: bigint })[] = [];
   readonly stats = emptyStats();
+  /** sha256 of the written pages of each pagemap entry. */
+  private readonly hashes: Hash[] = [];
   private readonly buf = Buffer.allocUnsafe(BATCH_PAGES * PAGE_SIZE);
   private readonly zero = Buffer.alloc(PAGE_SIZE);
   private readonly out: number;
@@ -44,7 +49,7 @@ export class PageWriter {
   private pages: { at: number; zeroSkippable: boolean }[] = [];
 
   /** parent: the previous dumps of this memory; a page they hold with the same bytes is not written again. */
-  constructor(file: string, private readonly onBatch: () => void = () => {}, private readonly parent?: ParentPages) {
+  constructor(private readonly file: string, private readonly onBatch: () => void = () => {}, private readonly parent?: ParentPages) {
     this.out = openPrivate(file);
   }
 
@@ -89,6 +94,12 @@ export class PageWriter {
     };
     let last = this.pagemap[this.pagemap.length - 1];
     let lastEnd = last ? Number(last.vaddr) + Number(last.nr_pages) * PAGE_SIZE : -1;
+    // Written pages [from, to) of the batch that belong to one entry: hashed in one update.
+    let span: { entry: number; from: number; to: number } | undefined;
+    const hashSpan = () => {
+      if (span) this.hashes[span.entry]!.update(this.buf.subarray(span.from * PAGE_SIZE, span.to * PAGE_SIZE));
+      span = undefined;
+    };
     this.pages.forEach((p, i) => {
       this.stats.pagesScanned++;
       const off = i * PAGE_SIZE;
@@ -111,9 +122,18 @@ export class PageWriter {
       } else {
         last = { vaddr: BigInt(p.at), compat_nr_pages: 0, flags, nr_pages: 1n };
         this.pagemap.push(last);
+        this.hashes.push(createHash('sha256'));
       }
       lastEnd = p.at + PAGE_SIZE;
+      if (inParent) return;
+      const entry = this.pagemap.length - 1;
+      if (span?.entry === entry && span.to === i) span.to = i + 1;
+      else {
+        hashSpan();
+        span = { entry, from: i, to: i + 1 };
+      }
     });
+    hashSpan();
     writeRun(this.pages.length);
     const t2 = process.hrtime.bigint();
     this.stats.memdumpUs += Number((t1 - t0) / 1000n);
@@ -154,6 +174,10 @@ export class PageWriter {
   close(): void {
     try {
       this.flush();
+      recordPageDigests(this.file, {
+        sha256: this.hashes.map((h) => h.digest()),
+        pages: this.pagemap.map((pe) => (pe.flags === PE_PARENT ? 0n : pe.nr_pages)),
+      });
     } finally {
       fs.closeSync(this.out);
       this.parent?.close();

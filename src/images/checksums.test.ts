@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CHECKSUMS_FILE, sealImages, verifyImages } from './checksums.js';
 import { PE_PRESENT } from './format.js';
 import { readImage, writeImage } from './index.js';
+import { recordPageDigests } from './page-digests.js';
 import { PAGE_SIZE } from '../sys/page-size.js';
 
 const PAGES = 'pages-1.img';
@@ -44,6 +45,22 @@ describe('checksums.img', () => {
     expect(listed[0]!.pages_file).toBe(PAGES);
     expect(listed[0]!.pages_sha256).toHaveLength(2);
     expect(verifyImages(dir)).toEqual({ files: 2, pageEntries: 2, pages: 3 });
+  });
+
+  it('takes the digests a writer recorded only when they describe the pagemap and the file', () => {
+    const sealed = readImage(dir, CHECKSUMS_FILE, 'checksums').entries[0]!.pages_sha256;
+    const bogus = Buffer.alloc(32, 7);
+    // The right shape: taken as they are (the writer hashed what it wrote).
+    recordPageDigests(path.join(dir, PAGES), { sha256: [bogus, bogus], pages: [2n, 1n] });
+    sealImages(dir);
+    expect(readImage(dir, CHECKSUMS_FILE, 'checksums').entries[0]!.pages_sha256).toEqual([bogus, bogus]);
+    // Another pagemap's (a failed earlier dump to the same directory): the file is hashed.
+    for (const stale of [{ sha256: [bogus], pages: [3n] }, { sha256: [bogus, bogus], pages: [1n, 2n] }, { sha256: [bogus, bogus], pages: [2n, 2n] }]) {
+      recordPageDigests(path.join(dir, PAGES), stale);
+      sealImages(dir);
+      expect(readImage(dir, CHECKSUMS_FILE, 'checksums').entries[0]!.pages_sha256).toEqual(sealed);
+    }
+    expect(verifyImages(dir)).toMatchObject({ pageEntries: 2 });
   });
 
   it('names the pages file, the offset and the pagemap entry of a changed page', () => {

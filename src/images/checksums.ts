@@ -11,6 +11,7 @@ import { PE_PARENT, PE_PRESENT } from './format.js';
 import { ImageError } from './error.js';
 import { decodeImage, readImage, writeImage, type ImageChecksumEntry, type ImageFile, type ImageOf, type PagemapEntry } from './index.js';
 import { KINDS, RAW_PAGES_KIND, kindOfFile } from './kinds.js';
+import { takePageDigests } from './page-digests.js';
 import { PAGE_SIZE } from '../sys/page-size.js';
 
 export const CHECKSUMS_FILE = 'checksums.img';
@@ -71,6 +72,21 @@ function hashPages(dir: string, pagesFile: string, pagemap: PagemapEntry[], got:
   }
 }
 
+function hashedDigests(dir: string, pagesFile: string, pagemap: PagemapEntry[]): Buffer[] {
+  const digests: Buffer[] = [];
+  hashPages(dir, pagesFile, pagemap, (_i, _at, d) => digests.push(d));
+  return digests;
+}
+
+/** The digests the PageWriter recorded, if they cover exactly this pagemap and the file's size. */
+function writtenDigests(dir: string, pagesFile: string, pagemap: PagemapEntry[]): Buffer[] | undefined {
+  const file = path.join(dir, pagesFile);
+  const d = takePageDigests(file);
+  if (!d || d.pages.length !== pagemap.length || d.pages.some((n, i) => n !== pagesOf(pagemap[i]!))) return undefined;
+  const bytes = d.pages.reduce((s, n) => s + n, 0n) * BigInt(PAGE_SIZE);
+  return BigInt(fs.statSync(file).size) === bytes ? d.sha256 : undefined;
+}
+
 function checksumOf(dir: string, file: string): ImageChecksumEntry {
   const buf = fs.readFileSync(path.join(dir, file));
   const img = decodeImage(buf, file);
@@ -86,9 +102,7 @@ function checksumOf(dir: string, file: string): ImageChecksumEntry {
     const [head, ...pagemap] = img.entries;
     const pagesFile = `pages-${head.pages_id}.img`;
     entry.pages_file = pagesFile;
-    const digests: Buffer[] = [];
-    hashPages(dir, pagesFile, pagemap, (_i, _at, d) => digests.push(d));
-    entry.pages_sha256 = digests;
+    entry.pages_sha256 = writtenDigests(dir, pagesFile, pagemap) ?? hashedDigests(dir, pagesFile, pagemap);
   }
   return entry;
 }
