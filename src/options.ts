@@ -3,6 +3,7 @@ import type { ActionHook } from './actions.js';
 import type { Logger } from './log.js';
 import type { NetworkLockMethod } from './fd/tcp-lock.js';
 import type { FileValidation } from './fd/file-validation.js';
+import type { InheritFd } from './fd/inherit-fd.js';
 
 export interface DumpOptions {
   /** Root of the process tree to dump (criu's -t). */
@@ -74,6 +75,8 @@ export interface RestoreOptions {
   fileValidation?: FileValidation;
   /** Files may have other permission bits than at dump (--skip-file-rwx-check). */
   skipFileRwxCheck?: boolean;
+  /** Files restored from fds of this process instead (--inherit-fd fd[N]:KEY). */
+  inheritFds?: InheritFd[];
   /** Called at each restore stage (pre-restore ... post-resume). */
   actions?: ActionHook;
   log?: Logger;

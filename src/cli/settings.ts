@@ -7,6 +7,7 @@ import type { ParsedArgs } from './argv.js';
 import { NotSupportedError, UsageError } from './errors.js';
 import { NETWORK_LOCK_METHODS, type NetworkLockMethod } from '../fd/tcp-lock.js';
 import { FILE_VALIDATION_METHODS, type FileValidation } from '../fd/file-validation.js';
+import { parseInheritFd } from '../fd/inherit-fd.js';
 
 /** criu's default log level: errors and warnings. */
 export const defaultVerbosity = 2;
@@ -143,5 +144,13 @@ export function restoreOptionsOf(args: ParsedArgs, settings: Settings, log: Logg
   if (pidfile !== undefined) opts.pidfile = path.resolve(settings.workDir, pidfile);
   const lock = networkLockOf(args);
   if (lock) opts.networkLock = lock;
+  const inherit = args.all('inherit-fd').map((o) => {
+    try {
+      return parseInheritFd(o.value ?? '');
+    } catch (e) {
+      throw new UsageError((e as Error).message.replace(/^criu-ts: /, ''));
+    }
+  });
+  if (inherit.length) opts.inheritFds = inherit;
   return opts;
 }

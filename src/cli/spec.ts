@@ -90,7 +90,7 @@ export const globalOptions: readonly OptionSpec[] = [
   { long: 'ext-mount-map', short: 'M', arity: 'required', metavar: 'KEY:VAL', help: 'map an external mount', usedBy: crOnly, unsupported: true },
   { long: 'config', arity: 'required', metavar: 'FILE', help: 'read options from FILE', unsupported: true },
   { long: 'status-fd', arity: 'required', metavar: 'FD', help: 'report readiness on FD', unsupported: true },
-  { long: 'inherit-fd', arity: 'required', metavar: 'fd[N]:RES', help: 'hand an fd of criu-ts to the restored tree', usedBy: restoreOnly, unsupported: true },
+  { long: 'inherit-fd', arity: 'required', metavar: 'fd[N]:RES', help: "restore the file named RES (pipe:[INO], socket:[INO], a path without its leading /) as criu-ts's fd N; may be given more than once", usedBy: restoreOnly },
   { long: 'link-remap', arity: 'none', negatable: true, help: 'an open file unlinked but linked elsewhere gets a hard link (link_remap.N in its old directory) that restore opens and removes', usedBy: crOnly },
 
   { long: 'track-mem', arity: 'none', negatable: true, help: 'accepted: a dump with --prev-images-dir finds changed pages by comparing them with the previous dump', usedBy: dumpish },

@@ -148,6 +148,8 @@ export interface FdRestoreOptions extends FileValidationOptions {
   networkLock?: NetworkLockMethod;
   /** Established TCP connections come back closed (--tcp-close). */
   tcpClose?: boolean;
+  /** Files restored from fds of ours (--inherit-fd), by key: neither checked nor opened. */
+  inherited?: ReadonlyMap<string, number>;
   log?: Logger;
 }
 

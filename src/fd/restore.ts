@@ -4,6 +4,7 @@ import type { FdinfoEntry } from '../images/entries.js';
 import { FD_CLOEXEC } from '../sys/fcntl.js';
 import type { TaskImages, TreeImages } from '../restore/task-images.js';
 import type { FdRestoreOptions, FdRestorer, OpenContext, TaskEpollItem } from './kind.js';
+import { inheritedSource, inheritKey } from './inherit-fd.js';
 import { restorerOf } from './registry.js';
 
 export interface TaskFd {
@@ -19,7 +20,11 @@ const fdRestorer = (e: FdinfoEntry, pid: number): FdRestorer => restorerOf(Strin
 const fileRestorer = (tree: TreeImages, fileId: number): FdRestorer => restorerOf(String(tree.files.get(fileId)?.type), `file ${fileId}`);
 
 export function checkFds(task: TaskImages, tree: TreeImages, options: FdRestoreOptions): void {
-  for (const e of task.fds) fdRestorer(e, task.pid).check(tree, e.id, options);
+  for (const e of task.fds) {
+    const key = options.inherited?.size ? inheritKey(tree, e.id) : undefined;
+    if (key !== undefined && options.inherited!.has(key)) continue;
+    fdRestorer(e, task.pid).check(tree, e.id, options);
+  }
 }
 
 /** A fresh context for the openers of one restore. */
@@ -34,8 +39,12 @@ function openFile(ctx: OpenContext, id: number, kind: FdRestorer, check: boolean
   const key = `file:${id}`;
   let source = ctx.state.get(key) as number | undefined;
   if (source === undefined) {
-    if (check) kind.check(ctx.tree, id, ctx.options);
-    source = kind.open(ctx, id);
+    source = inheritedSource(ctx.options.inherited ?? new Map(), ctx.tree, id);
+    if (source !== undefined) ctx.opened.push(source);
+    else {
+      if (check) kind.check(ctx.tree, id, ctx.options);
+      source = kind.open(ctx, id);
+    }
     ctx.state.set(key, source);
   }
   return source;

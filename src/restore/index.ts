@@ -29,6 +29,7 @@ import { buildBlobRegion, type ServiceFds } from './blob-args.js';
 import { LateFiles, type LateFd } from './late-files.js';
 import { hasLateSeals } from '../fd/memfd.js';
 import type { FdRestoreOptions, OpenContext } from '../fd/kind.js';
+import { inheritedFds, unusedKeys } from '../fd/inherit-fd.js';
 import { takeFileLocks } from '../fd/file-locks.js';
 import { openContext, openedFile, openFds, reopenRecreated } from '../fd/restore.js';
 import { foregroundOf, keepTerminalSettings, pairSessionOf } from '../fd/tty.js';
@@ -348,6 +349,7 @@ const fdRestoreOptions = (opts: RestoreOptions): FdRestoreOptions => ({
   tcpClose: opts.tcpClose === true,
   fileValidation: opts.fileValidation ?? 'buildid',
   skipFileRwxCheck: opts.skipFileRwxCheck === true,
+  inherited: inheritedFds(opts.inheritFds),
   log: opts.log ?? silentLogger,
 });
 
@@ -500,7 +502,9 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
   const tree = readTreeImages(opts.imagesDir);
   injectFault('restore-images');
   const arch = hostArch();
-  const plans = tree.tasks.map((t) => planTask(t, tree, arch, fdRestoreOptions(opts)));
+  const fdOptions = fdRestoreOptions(opts);
+  const plans = tree.tasks.map((t) => planTask(t, tree, arch, fdOptions));
+  for (const key of unusedKeys(fdOptions.inherited!, tree)) log.warn(`restore: --inherit-fd ${key}: no file of the images has that name`);
   const pid = plans[0]!.task.pid;
   checkPrivileges(plans);
   for (const tid of [...plans.flatMap((p) => p.task.threads), ...treeMembers(tree, plans).map((m) => m.pid)]) {

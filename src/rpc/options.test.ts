@@ -31,9 +31,9 @@ describe('criu_opts table', () => {
     expect(s.refusals).toEqual([
       "rst_sibling (restoring the tree as the caller's child: it is criu-ts's, reparented when criu-ts exits)",
       'root (restoring into another root directory)',
-      'inherit_fd (fds inherited from the caller)',
       'empty_ns (0x40000000: namespaces are not created on restore yet)',
     ]);
+    expect(s.restore.inheritFds).toEqual([{ key: 'pipe:[1]', fd: 4 }]);
   });
 
   it('leaves fields of the other operation alone, and refuses non-default values only', () => {

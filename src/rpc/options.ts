@@ -9,6 +9,7 @@ import type { DumpOptions, RestoreOptions } from '../options.js';
 import { CLONE_NEWNET } from '../sys/sched.js';
 import type { NetworkLockMethod } from '../fd/tcp-lock.js';
 import type { CriuOpts } from './messages.js';
+import type { InheritFd } from '../fd/inherit-fd.js';
 
 export type Operation = 'dump' | 'restore';
 
@@ -100,7 +101,8 @@ export const optionTable: Readonly<Record<string, Row>> = {
   manage_cgroups: { rule: take((v: boolean, c) => manageCgroups(v ? 'SOFT' : 'IGNORE', c)) },
   cg_root: { rule: refused(cgroups), on: R },
   rst_sibling: { rule: refused("restoring the tree as the caller's child: it is criu-ts's, reparented when criu-ts exits"), on: R },
-  inherit_fd: { rule: refused('fds inherited from the caller'), on: R },
+  // fd is one of ours: the client starts swrk with it open (runc's ExtraFiles).
+  inherit_fd: { rule: take((v: InheritFd[], c) => { c.s.restore.inheritFds = v.map(({ key, fd }) => ({ key, fd })); }), on: R },
   auto_ext_mnt: { rule: ignored(mounts) },
   ext_sharing: { rule: ignored(mounts) },
   ext_masters: { rule: ignored(mounts) },

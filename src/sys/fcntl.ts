@@ -22,6 +22,7 @@ export const O_PATH = 0o10000000;
 export const FD_CLOEXEC = 1;
 
 export const F_GETFD = 1;
+export const F_DUPFD_CLOEXEC = 1030;
 export const F_SETFD = 2;
 export const F_GETFL = 3;
 export const F_SETFL = 4;
