@@ -22,13 +22,15 @@ import { fileEntry } from '../restore/task-images.js';
 import { noOwner } from './file-table.js';
 import { inetDiagRequest, type InetDiag, parseInetDiag } from '../proc/net-inet-diag.js';
 import type { InetSkEntry, IpOptsEntry, TcpOptsEntry } from '../images/entries.js';
-import type { FdDumpOptions, FdKind, FinishContext, KindDumpState } from './kind.js';
+import type { FdDumpOptions, FdKind, FinishContext, KindDumpState, OpenContext } from './kind.js';
 import {
   finishSocketState, applySocketOpts, checkSocketOpts, dumpSocketOpts, setIntOptIfDiffers, socketDomain, withSocket,
 } from './socket-opts.js';
 import { readTcpStream, repairConnection, TcpStreams } from './tcp-stream.js';
 import { unlockConnection } from './tcp-lock.js';
 import { silentLogger } from '../log.js';
+import { parseSender, peekUdpQueue, requeueDatagrams } from './udp-queue.js';
+import { queuedPackets, unixSocket } from './unix-socket.js';
 
 /** tcp_info: u8 state first; for a listener tcpi_unacked (24) counts connections not yet accepted, tcpi_sacked (28) is its backlog. */
 const TCPI_UNACKED = 24;
@@ -126,6 +128,18 @@ function restoreIpOpts(sk: number, isk: InetSkEntry): void {
   setIntOptIfDiffers(sk, IPPROTO_TCP, TCP_SYNCNT, tcp.syncnt);
 }
 
+function requeueUdp(ctx: OpenContext, fileId: number, sk: number, isk: InetSkEntry, src: Buffer): void {
+  const what = `inet socket ${isk.ino}`;
+  const packets = queuedPackets(ctx, fileId).map((p) => {
+    if (p.rights.length) throw new Error(`criu-ts: sk-queues.img: a datagram queued on ${what} passes files`);
+    if (!p.addr) throw new Error(`criu-ts: sk-queues.img: a datagram queued on ${what} has no sender`);
+    return { data: p.data, from: parseSender(p.addr, what) };
+  });
+  if (!packets.length) return;
+  if (!isk.src_port) throw new Error(`criu-ts: ${what} has queued datagrams but no port they could have come to`);
+  requeueDatagrams(sk, { family: isk.family, addr: src, port: isk.src_port }, packets);
+}
+
 /** One dump's inet sockets: the established TCP streams, and inet_diag read once per family and protocol. */
 class InetDumpState implements KindDumpState {
   readonly tcp: TcpStreams;
@@ -166,7 +180,7 @@ export const inetSocket: FdKind<InetDumpState> = {
       const d = socketDomain(fd);
       return d === AF_INET || d === AF_INET6;
     },
-    dump(fd, { files, state: inet, options }) {
+    dump(fd, { files, state: inet, options, stateOf }) {
       return files.shared(fd.fileKey, (id) => withSocket(fd, (sk) => {
         const family = socketDomain(fd)!;
         const type = getIntOpt(sk, SOL_SOCKET, SO_TYPE);
@@ -210,6 +224,12 @@ export const inetSocket: FdKind<InetDumpState> = {
           if (shut) entry.shutdown = shut;
         }
         files.add('INETSK', 'isk', id, entry);
+        if (proto === IPPROTO_UDP) {
+          const readShut = typeof entry.shutdown === 'number' && (entry.shutdown & RCV_SHUTDOWN) !== 0;
+          for (const p of peekUdpQueue(sk, readShut)) {
+            stateOf(unixSocket).addQueued({ id_for: id, length: p.data.length, addr: p.from }, p.data);
+          }
+        }
       }));
     },
   },
@@ -253,6 +273,8 @@ export const inetSocket: FdKind<InetDumpState> = {
       if (bound) bind(sk, sockaddrIn(family, src, isk.src_port));
       applySocketOpts(sk, isk.opts);
       restoreIpOpts(sk, isk);
+      // Before connecting, which would turn away datagrams queued from others than the peer.
+      if (isk.proto === IPPROTO_UDP) requeueUdp(ctx, fileId, sk, isk, src);
       const dst = sockaddrIn(family, wordsToAddr(isk.dst_addr, family), isk.dst_port);
       if (isk.state === TCP_LISTEN) listen(sk, isk.backlog);
       else if (stream) repairConnection(sk, stream, dst);

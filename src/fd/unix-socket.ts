@@ -159,7 +159,12 @@ export class UnixSockets implements KindDumpState {
     } finally {
       for (const fd of p.fds) fs.closeSync(fd);
     }
-    this.queues.push({ entry, payload: p.data });
+    this.addQueued(entry, p.data);
+  }
+
+  /** sk-queues.img is written by this state (once the tree is gone when listeners hold data); other socket kinds add their packets here. */
+  addQueued(entry: SkPacketEntry, payload: Buffer): void {
+    this.queues.push({ entry, payload });
   }
 
   /**
@@ -238,7 +243,7 @@ export class UnixSockets implements KindDumpState {
   }
 }
 
-interface Packet {
+export interface Packet {
   data: Buffer;
   /** File ids passed with it (SCM_RIGHTS). */
   rights: number[];
@@ -276,6 +281,9 @@ function unixState(ctx: OpenContext): UnixRestore {
   ctx.state.set('unix-sockets', s);
   return s;
 }
+
+/** What sk-queues.img holds for the socket of file id (of any socket kind), oldest first. */
+export const queuedPackets = (ctx: OpenContext, fileId: number): readonly Packet[] => unixState(ctx).queues.get(fileId) ?? [];
 
 function indexByIno(tree: TreeImages): Map<number, UnixSkEntry> {
   const out = new Map<number, UnixSkEntry>();
