@@ -82,6 +82,14 @@ describe('unix socketpairs', () => {
     expect(getIntOpt(t.open(0), SOL_SOCKET, SO_PASSCRED)).toBe(1);
     expect(getIntOpt(t.open(1), SOL_SOCKET, SO_RCVBUF)).toBe(getIntOpt(b, SOL_SOCKET, SO_RCVBUF));
   });
+
+  it('refuses datagrams queued with their credentials (SO_PASSCRED), leaving them queued', () => {
+    const [a, b] = keep(...socketpair(AF_UNIX, SOCK_DGRAM));
+    setIntOpt(b, SOL_SOCKET, SO_PASSCRED, 1);
+    send(a, Buffer.from('who am I'));
+    expect(() => roundTrip([a, b])).toThrow(/1 packet\(s\) queued with their senders' credentials \(SO_PASSCRED\)/);
+    expect(read(b)).toBe('who am I');
+  });
 });
 
 describe('named unix sockets', () => {

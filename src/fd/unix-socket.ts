@@ -523,7 +523,13 @@ export const unixSocket: FdKind<UnixSockets> = {
           const opts = dumpSocketOpts(borrowed, AF_UNIX);
           // A stream or seqpacket socket reads only once connected (else EINVAL/ENOTCONN); a listener's queue holds connections.
           if (sk.type === SOCK_DGRAM || sk.state === TCP_ESTABLISHED) {
-            for (const p of peekQueue(borrowed, sk.type, (sk.shutdown & RCV_SHUTDOWN) !== 0)) state.queuePacket(id, p, dumpPassedFd);
+            const queued = peekQueue(borrowed, sk.type, (sk.shutdown & RCV_SHUTDOWN) !== 0);
+            if (queued.length && opts.so_passcred) {
+              for (const p of queued) for (const passed of p.fds) fs.closeSync(passed);
+              // Re-sent by the restore, they would carry its pid and ids instead of their senders'.
+              throw new Error(`criu-ts: unix socket ${sk.ino} (fd ${fd.fd} of ${fd.pid}) has ${queued.length} packet(s) queued with their senders' credentials (SO_PASSCRED), which cannot be restored yet; dump once they are read`);
+            }
+            for (const p of queued) state.queuePacket(id, p, dumpPassedFd);
           }
           return opts;
         });
