@@ -187,9 +187,12 @@ const swrk: Runner = async ({ args, log }) => {
 const service: Runner = async ({ args, settings, log }) => {
   const { runService } = await import('../rpc/service.js');
   const pidfile = args.value('pidfile');
+  const statusFd = args.value('status-fd');
+  if (statusFd !== undefined && !/^\d+$/.test(statusFd)) throw new UsageError(`--status-fd: "${statusFd}" is not an fd number`);
   return runService({
     address: args.value('address') ?? './criu_service.socket',
     ...(pidfile === undefined ? {} : { pidfile: path.resolve(settings.workDir, pidfile) }),
+    ...(statusFd === undefined ? {} : { statusFd: Number(statusFd) }),
     log: log.logger,
   });
 };

@@ -89,7 +89,7 @@ export const globalOptions: readonly OptionSpec[] = [
   { long: 'libdir', short: 'L', arity: 'required', metavar: 'DIR', help: 'directory of plugins', unsupported: true },
   { long: 'ext-mount-map', short: 'M', arity: 'required', metavar: 'KEY:VAL', help: 'map an external mount', usedBy: crOnly, unsupported: true },
   { long: 'config', arity: 'required', metavar: 'FILE', help: 'read options from FILE', unsupported: true },
-  { long: 'status-fd', arity: 'required', metavar: 'FD', help: 'report readiness on FD', unsupported: true },
+  { long: 'status-fd', arity: 'required', metavar: 'FD', help: 'write one zero byte to FD and close it once ready (the service: when it listens)', usedBy: serviceOnly },
   { long: 'inherit-fd', arity: 'required', metavar: 'fd[N]:RES', help: "restore the file named RES (pipe:[INO], socket:[INO], a path without its leading /) as criu-ts's fd N; may be given more than once", usedBy: restoreOnly },
   { long: 'link-remap', arity: 'none', negatable: true, help: 'an open file unlinked but linked elsewhere gets a hard link (link_remap.N in its old directory) that restore opens and removes', usedBy: crOnly },
 

@@ -1,7 +1,7 @@
 // CRIU's RPC end to end: `criu-ts swrk 3` on a socketpair, as runc and crun run criu, and
 // `criu-ts service` on a socket path. Every request type gets its answer; bad packets get an
 // error answer and the connection (and the service) goes on.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -241,6 +241,36 @@ describe('service', () => {
     } finally {
       service.kill('SIGKILL');
     }
+  });
+});
+
+describe('service --status-fd', () => {
+  it('writes one zero byte to the fd and closes it once a client can connect', async () => {
+    const address = path.join(tmp, 'status.socket');
+    const service = spawn(process.execPath, [criuTsMain, 'service', '--address', address, '--status-fd', '3'], { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
+    try {
+      const status = service.stdio[3] as NodeJS.ReadableStream;
+      const bytes: Buffer[] = [];
+      status.on('data', (b: Buffer) => bytes.push(b));
+      await new Promise((r) => status.on('end', r));
+      expect(Buffer.concat(bytes)).toEqual(Buffer.of(0));
+      const fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC);
+      try {
+        connect(fd, sockaddrUn(Buffer.from(address)));
+      } finally {
+        fs.closeSync(fd);
+      }
+    } finally {
+      service.kill('SIGKILL');
+    }
+  });
+
+  it('fails at once, listening nowhere, when the fd is not open', () => {
+    const address = path.join(tmp, 'nostatus.socket');
+    const r = spawnSync(process.execPath, [criuTsMain, 'service', '--address', address, '--status-fd', '57'], { encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('--status-fd 57: no such open fd');
+    expect(fs.existsSync(address)).toBe(false);
   });
 });
 

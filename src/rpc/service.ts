@@ -12,14 +12,27 @@ export interface ServiceOptions {
   address: string;
   /** Write our PID here once we listen. */
   pidfile?: string;
+  /** Write one zero byte to this fd and close it once we listen (criu's --status-fd). */
+  statusFd?: number;
   log: Logger;
 }
 
 const POLL_MS = 100;
 
+function isOpenFd(fd: number): boolean {
+  try {
+    fs.fstatSync(fd);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Serves until killed. */
 export async function runService(opts: ServiceOptions): Promise<never> {
   const { log } = opts;
+  // Checked before the socket exists: a bad fd is the caller's mistake, said at once.
+  if (opts.statusFd !== undefined && !isOpenFd(opts.statusFd)) throw new Error(`criu-ts: --status-fd ${opts.statusFd}: no such open fd`);
   const fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC);
   fs.rmSync(opts.address, { force: true });
   bind(fd, sockaddrUn(Buffer.from(opts.address)));
@@ -28,6 +41,10 @@ export async function runService(opts: ServiceOptions): Promise<never> {
   listen(fd, 16);
   log.info(`service: listening on ${opts.address}`);
   if (opts.pidfile) fs.writeFileSync(opts.pidfile, `${process.pid}`);
+  if (opts.statusFd !== undefined) {
+    fs.writeSync(opts.statusFd, Buffer.of(0));
+    fs.closeSync(opts.statusFd);
+  }
   for (let served = 0; ; served++) {
     while (!pollIn(fd, POLL_MS)) await new Promise((r) => setImmediate(r));
     const conn = accept4(fd);
