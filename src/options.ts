@@ -12,6 +12,8 @@ export interface DumpOptions {
   imagesDir: string;
   /** Keep the tree running after a successful dump (-R). */
   leaveRunning?: boolean;
+  /** Keep the tree after a successful dump, every task stopped by SIGSTOP (-s); wins over leaveRunning. */
+  leaveStopped?: boolean;
   /** The tree is attached to our terminal/session (-j). */
   shellJob?: boolean;
   /** Dump established TCP connections (--tcp-established). */
@@ -63,6 +65,8 @@ export interface RestoreOptions {
   imagesDir: string;
   /** Return once the tree runs instead of waiting for its root to exit (-d). */
   detached?: boolean;
+  /** Every task is left stopped by SIGSTOP where it would resume (-s). */
+  leaveStopped?: boolean;
   /** Restore into our terminal/session (-j). */
   shellJob?: boolean;
   /** Write the restored root's PID here (--pidfile). */

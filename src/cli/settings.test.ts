@@ -84,6 +84,13 @@ describe('dumpOptionsOf', () => {
     });
   });
 
+  it('takes the last of -R and -s, as criu does', () => {
+    expect(map('dump -t 1 -R -s')).toMatchObject({ leaveStopped: true });
+    expect(map('dump -t 1 -R -s')).not.toHaveProperty('leaveRunning');
+    expect(map('dump -t 1 --leave-stopped --leave-running')).toMatchObject({ leaveRunning: true });
+    expect(map('dump -t 1 --leave-stopped --leave-running')).not.toHaveProperty('leaveStopped');
+  });
+
   it('leaves unset flags out', () => {
     expect(map('dump -t 1')).toEqual({ pid: 1, imagesDir: cwd, log: silentLogger });
     expect(map('dump -t 1 -j --no-shell-job')).not.toHaveProperty('shellJob');
@@ -127,5 +134,10 @@ describe('restoreOptionsOf', () => {
 
   it('waits by default', () => {
     expect(map('restore').detached).toBeUndefined();
+  });
+
+  it('maps -s to leaveStopped', () => {
+    expect(map('restore -s').leaveStopped).toBe(true);
+    expect(map('restore').leaveStopped).toBeUndefined();
   });
 });

@@ -93,7 +93,10 @@ export function dumpOptionsOf(args: ParsedArgs, settings: Settings, log: Logger)
   const pid = positiveInt(args, 'tree');
   if (pid === undefined) throw new UsageError(`${args.command?.name ?? 'dump'} needs the root of the tree: -t PID`);
   const opts: DumpOptions = { pid, imagesDir: settings.imagesDir, log };
-  if (args.flag('leave-running')) opts.leaveRunning = true;
+  // -R and -s: the last one given wins, as with criu.
+  const final = args.occurrences.filter((o) => o.option.long === 'leave-running' || o.option.long === 'leave-stopped').at(-1);
+  if (final?.option.long === 'leave-running') opts.leaveRunning = true;
+  if (final?.option.long === 'leave-stopped') opts.leaveStopped = true;
   if (args.flag('shell-job')) opts.shellJob = true;
   if (args.flag('tcp-established')) opts.tcpEstablished = true;
   if (args.flag('ext-unix-sk')) opts.extUnixSk = true;
@@ -136,6 +139,7 @@ export function restoreOptionsOf(args: ParsedArgs, settings: Settings, log: Logg
   const detach = args.occurrences.filter((o) => o.option.long === 'restore-detached' || o.option.long === 'daemon').at(-1);
   if (detach && !detach.negated) opts.detached = true;
   if (args.flag('shell-job')) opts.shellJob = true;
+  if (args.flag('leave-stopped')) opts.leaveStopped = true;
   if (args.flag('tcp-close')) opts.tcpClose = true;
   if (args.flag('skip-file-rwx-check')) opts.skipFileRwxCheck = true;
   const validation = fileValidationOf(args);

@@ -1,7 +1,7 @@
 // dump(): checkpoint a process tree into an image directory, CRIU-compatible.
 // Order: seize (freeze) -> registers -> per task: state asked from inside (injected
 // syscalls), memory, fds, fs, ids -> shared images (files, pipes-data, pstree, inventory,
-// stats) -> kill the tree, or release it with leaveRunning. Any failure releases the
+// stats) -> kill the tree, or release it (leaveRunning, or leaveStopped: stopped). Any failure releases the
 // tree: every thread is detached with its registers and signal mask as they were.
 // The caller's action hook is called at CRIU's stages (src/actions.ts): pre-dump before
 // seizing, post-dump with the images written and the tree still frozen (throwing there
@@ -65,6 +65,8 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
   const arch = hostArch();
   if (!arch.regs) throw new Error(`criu-ts: dumping is not supported on ${arch.name} yet`);
   const archRegs = arch.regs;
+  // The tree lives on after the dump (-R or -s): nothing may be taken from it for good.
+  const survives = opts.leaveRunning === true || opts.leaveStopped === true;
 
   const action = async (stage: ActionStage): Promise<void> => {
     log.debug(`dump: action stage ${stage}`);
@@ -85,7 +87,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
   const rootIds: TaskKobjIdsEntry = { vm_id: 1, files_id: 1, fs_id: 1, sighand_id: 1, ...ourNamespaceIds };
   const fds = new FilesDump({
     shellJob: opts.shellJob === true, tcpEstablished: opts.tcpEstablished === true,
-    extUnixSk: opts.extUnixSk === true, leaveRunning: opts.leaveRunning === true,
+    extUnixSk: opts.extUnixSk === true, leaveRunning: survives,
     ghostLimit: opts.ghostLimit ?? GHOST_LIMIT, skipInFlight: opts.skipInFlight === true, linkRemap: opts.linkRemap === true,
     networkLock: opts.networkLock ?? 'iptables', networkLockExplicit: opts.networkLock !== undefined,
     fileValidation: opts.fileValidation ?? 'buildid', log,
@@ -183,7 +185,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     }]);
     injectFault('dump-images-written');
     await action('post-dump');
-    if (!opts.leaveRunning) injectFault('dump-before-kill');
+    if (!survives) injectFault('dump-before-kill');
     done = true;
   } finally {
     if (!done) {
@@ -194,9 +196,9 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
     }
   }
   try {
-    if (opts.leaveRunning) {
+    if (survives) {
       fds.resumed();
-      tree.release();
+      tree.release(opts.leaveStopped === true);
     } else {
       tree.kill();
       fds.killed(dir);
@@ -204,7 +206,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
   } finally {
     fds.close();
   }
-  log.debug(`dump: tree ${opts.leaveRunning ? 'resumed' : 'killed'}`);
+  log.debug(`dump: tree ${opts.leaveStopped ? 'left stopped' : opts.leaveRunning ? 'resumed' : 'killed'}`);
   // Last: the queues of unix sockets are written once the tree is gone (fds.killed).
   const sealed = sealImages(dir);
   log.info(`checksums.img: ${sealed.files} image files sealed`);

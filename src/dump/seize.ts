@@ -54,8 +54,16 @@ export class FrozenTree {
     this.held.delete(tid);
   }
 
-  /** Detaches every held thread, letting the tree run on. Never throws. */
-  release(): void {
+  /**
+   * Detaches every held thread, letting the tree run on; with `stopped`, each task first gets a
+   * SIGSTOP, taken as it leaves our ptrace stop (the tree is left stopped, criu's -s). Never throws.
+   */
+  release(stopped = false): void {
+    if (stopped) {
+      for (const t of this.tasks) {
+        try { process.kill(t.pid, 'SIGSTOP'); } catch (e) { this.log.warn(`SIGSTOP ${t.pid}: ${(e as Error).message}`); }
+      }
+    }
     for (const tid of this.held) {
       try {
         ptrace.detach(tid);

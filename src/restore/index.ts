@@ -8,6 +8,7 @@
 // it runs (our tasks resume as each one finishes, so neither is a pause before they run).
 import fs from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
 import type { ActionInfo, ActionStage } from '../actions.js';
 import { hostArch, type ArchDescriptor } from '../arch/index.js';
 import { injectFault, faultPoints, type FaultPoint } from '../fault.js';
@@ -503,7 +504,8 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
   injectFault('restore-images');
   const arch = hostArch();
   const fdOptions = fdRestoreOptions(opts);
-  const plans = tree.tasks.map((t) => planTask(t, tree, arch, fdOptions));
+  // -s: every task stops where it would resume, as a task dumped stopped does.
+  const plans = tree.tasks.map((t) => planTask(t, tree, arch, fdOptions)).map((p) => (opts.leaveStopped ? { ...p, stopSignal: os.constants.signals.SIGSTOP } : p));
   for (const key of unusedKeys(fdOptions.inherited!, tree)) log.warn(`restore: --inherit-fd ${key}: no file of the images has that name`);
   const pid = plans[0]!.task.pid;
   checkPrivileges(plans);

@@ -36,6 +36,13 @@ describe('criu_opts table', () => {
     expect(s.restore.inheritFds).toEqual([{ key: 'pipe:[1]', fd: 4 }]);
   });
 
+  it('takes leave_stopped for a dump and for a restore', () => {
+    const d = readOptions({ images_dir_fd: -1, leave_running: true, leave_stopped: true }, 'dump');
+    expect(d.refusals).toEqual([]);
+    expect(d.dump).toMatchObject({ leaveRunning: true, leaveStopped: true });
+    expect(readOptions({ images_dir_fd: -1, leave_stopped: true }, 'restore').restore.leaveStopped).toBe(true);
+  });
+
   it('leaves fields of the other operation alone, and refuses non-default values only', () => {
     expect(readOptions({ images_dir_fd: -1, rst_sibling: true, leave_running: true }, 'dump').refusals).toEqual([]);
     expect(readOptions({ images_dir_fd: -1, ghost_limit: 0x100000, cpu_cap: 0xffffffff, network_lock: 'IPTABLES' }, 'dump').refusals).toEqual([]);

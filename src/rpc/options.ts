@@ -158,7 +158,7 @@ export const optionTable: Readonly<Record<string, Row>> = {
   mntns_compat_mode: { rule: ignored(mounts) },
   skip_file_rwx_check: { rule: take((v: boolean, c) => { c.s.restore.skipFileRwxCheck = v; }), on: R },
   unprivileged: { rule: refused('unprivileged mode') },
-  leave_stopped: { rule: refused('leaving the tree stopped') },
+  leave_stopped: { rule: take((v: boolean, c) => { c.s.dump.leaveStopped = v; c.s.restore.leaveStopped = v; }) },
   display_stats: { rule: take((v: boolean, c) => { c.s.displayStats = v; }) },
   log_to_stderr: { rule: take((v: boolean, c) => { c.s.logToStderr = v; }) },
 };
