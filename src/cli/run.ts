@@ -2,6 +2,7 @@
 // run the command, and turn any error into the one-line form.
 import { prepareImagesDir } from '../images/private.js';
 import { checkPositionals, parseArgv, rejectUnsupported, type ParsedArgs } from './argv.js';
+import { withConfigFiles } from './config-file.js';
 import { runners, type Output } from './commands.js';
 import { formatFatalError, NotSupportedError, UsageError } from './errors.js';
 import { commandHelp, globalHelp } from './help.js';
@@ -42,15 +43,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return 0;
     }
     if (!args.command) throw new UsageError('no command given');
+    const command = args.command;
+    args = withConfigFiles(args, { env: process.env });
+    verbosity = verbosityOf(args);
     rejectUnsupported(args);
     checkPositionals(args);
     const settings = settingsOf(args, io.cwd);
     // The log of a dump may go into the images directory it is about to create.
-    if (args.command.name === 'dump' || args.command.name === 'pre-dump') prepareImagesDir(settings.imagesDir);
+    if (command.name === 'dump' || command.name === 'pre-dump') prepareImagesDir(settings.imagesDir);
     log = openCliLog(settings.verbosity, settings.logFile, io.stderr);
     log.logger.info(`criu-ts ${version()} on node ${process.version}: ${argv.join(' ')}`);
-    const run = runners[args.command.name];
-    if (!run) throw new NotSupportedError(`command "${args.command.name}"`);
+    const run = runners[command.name];
+    if (!run) throw new NotSupportedError(`command "${command.name}"`);
     return await run({ args, settings, log, stdout: io.stdout });
   } catch (e) {
     const text = formatFatalError(withHint(e, args), verbosity);

@@ -133,7 +133,7 @@ export const optionTable: Readonly<Record<string, Row>> = {
   status_fd: { rule: refused('status fd') },
   orphan_pts_master: { rule: ignored("no restored terminal is an orphan: terminals come back only as a shell job's") },
   config_file: {
-    rule: take((v: string, c) => { if (fs.existsSync(v)) c.refuse(`${v} exists, and criu-ts reads no configuration files`); }),
+    rule: take((v: string, c) => { if (fs.existsSync(v)) c.refuse(`${v} exists, and criu-ts reads configuration files on its command line only`); }),
   },
   tcp_close: { rule: take((v: boolean, c) => { c.s.restore.tcpClose = v; }), on: R },
   lsm_profile: { rule: refused('LSM profiles'), on: R },
