@@ -40,6 +40,8 @@ export interface QemuGuest {
   hostPackages: string[];
   /** Environment for programs in the guest, to work around the emulator (e.g. NODE_OPTIONS). */
   guestEnv?: Readonly<Record<string, string>>;
+  /** node flags of the guest's catalog run (and so of every criu-ts it starts), for V8 options NODE_OPTIONS does not take. */
+  nodeArgs?: readonly string[];
 }
 
 /** One thread's register sets as ptrace moves them: general purpose and FPU/vector state. */

@@ -14,7 +14,7 @@ import { F_SETFL, O_ACCMODE } from '../sys/fcntl.js';
 import { fileEntry } from '../restore/task-images.js';
 import { noOwner } from './file-table.js';
 import type { FdKind } from './kind.js';
-import { applySocketOpts, dumpSocketOpts, socketDomain, withSocket } from './socket-opts.js';
+import { applySocketOpts, checkSocketOpts, dumpSocketOpts, finishSocketState, socketDomain, withSocket } from './socket-opts.js';
 
 const SOL_NETLINK = 270;
 const NETLINK_ADD_MEMBERSHIP = 1;
@@ -87,7 +87,8 @@ export const netlinkSocket: FdKind = {
   },
   restore: {
     check(tree, fileId) {
-      fileEntry(tree, fileId, 'NETLINKSK');
+      const e = fileEntry(tree, fileId, 'NETLINKSK').nlsk;
+      checkSocketOpts(e.opts, `netlink socket ${e.ino}`);
     },
     open(ctx, fileId) {
       const e = fileEntry(ctx.tree, fileId, 'NETLINKSK').nlsk;
@@ -108,6 +109,7 @@ export const netlinkSocket: FdKind = {
         for (let bit = 0; i > 0 && bit < 32; bit++) if ((word >>> bit) & 1) setIntOpt(sk, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, i * 32 + bit + 1);
       });
       if (e.state === CONNECTED) connect(sk, sockaddrNl(e.dst_portid, e.dst_group ? 1 << (e.dst_group - 1) : 0));
+      finishSocketState(sk, { opts: e.opts }); // its filter
       fcntl(sk, F_SETFL, e.flags & ~O_ACCMODE);
       return sk;
     },

@@ -29,7 +29,7 @@ describe('the fd-kind registry', () => {
   });
 
   it('says what a refused kind is when an image holds one', () => {
-    expect(() => restorerOf('PACKETSK', 'file 3')).toThrow('criu-ts: file 3 is a packet socket (PACKETSK), which cannot be restored yet');
+    expect(() => restorerOf('TUNF', 'file 3')).toThrow('criu-ts: file 3 is a tun/tap device (TUNF), which cannot be restored yet');
     expect(() => restorerOf('BOGUS', 'file 3')).toThrow('file 3 is of type BOGUS');
     expect(restorerOf('PIPE', 'file 3').open).toBeTypeOf('function');
   });

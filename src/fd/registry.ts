@@ -12,6 +12,7 @@ import type { FdKind, FdRestorer, KindDumpState } from './kind.js';
 import { memfd } from './memfd.js';
 import { netlinkSocket } from './netlink-socket.js';
 import { nsFile } from './ns-file.js';
+import { packetSocket } from './packet-socket.js';
 import { pidfd } from './pidfd.js';
 import { pipe } from './pipe.js';
 import { regFile } from './reg-file.js';
@@ -25,7 +26,7 @@ type AnyKind = FdKind<KindDumpState | undefined>;
 
 export const fdKinds: readonly AnyKind[] = [
   ...refusals,
-  tty, fifo, memfd, regFile, pipe, eventfd, signalfd, timerfd, inotify, fanotify, eventpoll, unixSocket, inetSocket, netlinkSocket, nsFile, pidfd,
+  tty, fifo, memfd, regFile, pipe, eventfd, signalfd, timerfd, inotify, fanotify, eventpoll, unixSocket, inetSocket, netlinkSocket, packetSocket, nsFile, pidfd,
 ] as AnyKind[];
 
 const restorers = new Map<string, FdRestorer>();

@@ -107,7 +107,7 @@ export async function runCatalogInGuest(arch: ArchDescriptor, runnerArgs: string
   let run: GuestRun;
   try {
     buildRepoFor(arch, log).forEach((n) => log.info(n));
-    const argv = ['node', 'dist/zdtm/runner/main.js', '--in-guest', '--arch', arch.name, '--report', guestPaths.report, ...runnerArgs];
+    const argv = ['node', ...(arch.qemu?.nodeArgs ?? []), 'dist/zdtm/runner/main.js', '--in-guest', '--arch', arch.name, '--report', guestPaths.report, ...runnerArgs];
     run = await runInGuest(arch, argv, reportDir, log, RESULT_LINE);
   } catch (e) {
     throw fail((e as Error).message);

@@ -23,9 +23,12 @@ export interface CatalogRunConfig {
   onProgress?: (done: number, total: number, running: readonly string[], finished?: TestResult) => void;
 }
 
-/** The checkpoint commands of the run: criu-ts, or --criu-bin, each step overridable (interop runs). */
+/**
+ * The checkpoint commands of the run: criu-ts (under this node's own flags, which a guest's
+ * emulator may need), or --criu-bin, each step overridable (interop runs).
+ */
 export function criuCommands(o: RunnerOptions): CriuCommands {
-  const both = o.criuBin ? [o.criuBin] : [process.execPath, path.join(packageRoot(), 'dist', 'src', 'cli', 'main.js')];
+  const both = o.criuBin ? [o.criuBin] : [process.execPath, ...process.execArgv, path.join(packageRoot(), 'dist', 'src', 'cli', 'main.js')];
   return { dump: o.dumpBin ? [o.dumpBin] : both, restore: o.restoreBin ? [o.restoreBin] : both };
 }
 
