@@ -59,9 +59,8 @@ const dump: Runner = async ({ args, settings, log, stdout }) => {
 };
 
 const preDump: Runner = async ({ args, settings, log, stdout }) => {
-  const { pid, imagesDir, prevImagesDir, timeoutSec } = dumpOptionsOf(args, settings, log.logger);
-  const { preDump } = await import('../dump/pre-dump.js');
-  const result = await preDump({ pid, imagesDir, log: log.logger, ...(prevImagesDir !== undefined ? { prevImagesDir } : {}), ...(timeoutSec !== undefined ? { timeoutSec } : {}) });
+  const { preDump, preDumpOptionsOf } = await import('../dump/pre-dump.js');
+  const result = await preDump(preDumpOptionsOf(dumpOptionsOf(args, settings, log.logger)));
   if (settings.displayStats) stdout.write(formatDumpStats(result));
   return 0;
 };

@@ -8,12 +8,23 @@ import { IMG_VERSION } from '../images/format.js';
 import { writeImage } from '../images/index.js';
 import { sealImages } from '../images/checksums.js';
 import { silentLogger } from '../log.js';
-import type { DumpResult, PreDumpOptions } from '../options.js';
+import type { DumpOptions, DumpResult, PreDumpOptions } from '../options.js';
 import { dumpResult, openImagesDir } from './index.js';
 import { preDumpMemory } from './memory.js';
 import { addStats, emptyStats } from './page-writer.js';
 import { ParentPages } from './parent-pages.js';
 import { seizeTree } from './seize.js';
+
+/** What a pre-dump takes of a dump's options (the rest concerns only a final dump). */
+export function preDumpOptionsOf(o: DumpOptions): PreDumpOptions {
+  const { pid, imagesDir, prevImagesDir, timeoutSec, log } = o;
+  return {
+    pid, imagesDir,
+    ...(prevImagesDir !== undefined ? { prevImagesDir } : {}),
+    ...(timeoutSec !== undefined ? { timeoutSec } : {}),
+    ...(log !== undefined ? { log } : {}),
+  };
+}
 
 export async function preDump(opts: PreDumpOptions): Promise<DumpResult> {
   const log = opts.log ?? silentLogger;

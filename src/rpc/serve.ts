@@ -219,9 +219,8 @@ async function runOperation(type: OperationRequest, req: CriuReq, channel: RpcCh
       const { pid, ...rest } = settings.dump;
       if (pid === undefined) throw new Refused(`criu-ts: ${type} without pid (dumping the client itself) is not supported yet`);
       if (type !== 'DUMP') {
-        const { preDump } = await import('../dump/pre-dump.js');
-        const { prevImagesDir, timeoutSec } = rest;
-        const result = await preDump({ pid, imagesDir: session.imagesDir, log, ...(prevImagesDir !== undefined ? { prevImagesDir } : {}), ...(timeoutSec !== undefined ? { timeoutSec } : {}) });
+        const { preDump, preDumpOptionsOf } = await import('../dump/pre-dump.js');
+        const result = await preDump(preDumpOptionsOf({ ...rest, pid, imagesDir: session.imagesDir, log }));
         if (settings.displayStats) log.info(formatDumpStats(result));
         return { type, success: true };
       }
