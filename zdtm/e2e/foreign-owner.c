@@ -1,7 +1,7 @@
 /*
- * A pipe whose owner (F_SETOWN) is a process outside the program: its parent, PID 1 or a
- * subreaper once daemonized. Restore could not set that owner from inside the program, so
- * the dump must refuse it. Counts up, one line every 10 ms.
+ * A pipe whose owner (F_SETOWN) is a process outside the program: PID 1 (not its parent,
+ * which may be exiting, and then owns nothing). Restore could not set that owner from inside
+ * the program, so the dump must refuse it. Counts up, one line every 10 ms.
  */
 #include <fcntl.h>
 #include "daemon.h"
@@ -12,7 +12,7 @@ int main(int argc, char **argv)
 
 	(void)argc;
 	daemonize(argv);
-	if (pipe(p) || fcntl(p[0], F_SETOWN, getppid()))
+	if (pipe(p) || fcntl(p[0], F_SETOWN, 1))
 		printf("BAD setup\n");
 	ready(argv);
 	for (unsigned long i = 0;; i++) {
