@@ -35,5 +35,9 @@ export const aarch64: ArchDescriptor = {
     kernelFile: 'vmlinuz',
     virtioModules: ['virtio_pci'],
     hostPackages: ['qemu-system-arm'],
+    // QEMU 7.2's TCG and V8's optimizing compiler: node died now and then (SIGILL, SIGSEGV, a
+    // fatal error in V8's deoptimizer), in criu-ts as in plain JavaScript (1 of 11 runs of a
+    // transpiling loop; 2 of 48 criu-ts runs of 4 zdtm tests). Without TurboFan it did not.
+    nodeArgs: ['--no-opt'],
   },
 };

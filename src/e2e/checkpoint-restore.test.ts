@@ -1,5 +1,6 @@
 // dump -> restore of live programs (zdtm/e2e/*.c): what a restored process keeps.
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dump } from '../dump/index.js';
 import { restore } from '../restore/index.js';
@@ -86,6 +87,28 @@ describe.runIf(isRoot)('checkpoint and restore of a live program', () => {
     const after = await moreLines(p, before.length + 2);
     for (const l of after) expect(l).toMatch(new RegExp(`^ok \\d+ ${sum}$`));
     expect(Number(after[after.length - 1]!.split(' ')[1])).toBe(after.length - 1); // rounds went on
+  });
+
+  it('refuses 64 MiB whose pages changed since the dump, checked while the tree is built: no task is left', async () => {
+    const q = (p = await start('bigmem'));
+    const before = await moreLines(q, 1);
+    await checkpoint(q);
+    const pages = fs.readdirSync(q.images).filter((f) => /^pages-\d+\.img$/.test(f));
+    const biggest = pages.map((f) => path.join(q.images, f)).sort((a, b) => fs.statSync(b).size - fs.statSync(a).size)[0]!;
+    const size = fs.statSync(biggest).size;
+    expect(size).toBeGreaterThanOrEqual(64 << 20);
+    const fd = fs.openSync(biggest, 'r+');
+    const at = size - 4096 * 3;
+    const byte = Buffer.alloc(1);
+    fs.readSync(fd, byte, 0, 1, at);
+    fs.writeSync(fd, Buffer.of(byte[0]! ^ 0xff), 0, 1, at);
+    await expect(restore({ imagesDir: q.images, detached: true })).rejects.toThrow(/^pages-\d+\.img: offset \d+: pages of pagemap-\d+\.img entry \d+ .* do not match their checksum/);
+    expect(alive(q.pid)).toBe(false);
+    await until(`pid ${q.pid} to be free`, () => !fs.existsSync(`/proc/${q.pid}`));
+    fs.writeSync(fd, byte, 0, 1, at);
+    fs.closeSync(fd);
+    expect((await restore({ imagesDir: q.images, detached: true })).pid).toBe(q.pid);
+    await moreLines(q, before.length + 2);
   });
 
   it('keeps a file open at its offset and a pipe with unread data', async () => {

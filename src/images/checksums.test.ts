@@ -4,7 +4,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CHECKSUMS_FILE, sealImages, verifyImages } from './checksums.js';
+import { CHECKSUMS_FILE, checkPagesSize, pagesBytes, sealImages, verifyImages, verifyImagesButPages } from './checksums.js';
+import { ImageError } from './error.js';
+import { PagesVerifier } from './pages-verifier.js';
 import { PE_PRESENT } from './format.js';
 import { readImage, writeImage } from './index.js';
 import { recordPageDigests } from './page-digests.js';
@@ -83,6 +85,19 @@ describe('checksums.img', () => {
     expect(() => verifyImages(dir)).toThrow(/^pages-1\.img: offset 0: pages of pagemap-7\.img entry 1/);
     fs.rmSync(path.join(dir, PAGES));
     expect(() => verifyImages(dir)).toThrow(/^pages-1\.img: offset 0: expected a readable pages file \(ENOENT\)/);
+  });
+
+  it('checks the pages on a worker thread alike: counts when they match, the same error when not', async () => {
+    const { verified, pending } = verifyImagesButPages(dir)!;
+    expect(verified).toEqual({ files: 2, pageEntries: 0, pages: 0 });
+    expect(pending.map((c) => [c.file, c.pagesFile, pagesBytes(c)])).toEqual([['pagemap-7.img', PAGES, 3 * PAGE_SIZE]]);
+    await expect(PagesVerifier.start(dir, pending).verdict).resolves.toEqual({ pageEntries: 2, pages: 3 });
+    flip(PAGES, 5);
+    const bad = PagesVerifier.start(dir, pending);
+    await expect(bad.verdict).rejects.toThrow(`${PAGES}: offset 0: pages of pagemap-7.img entry 1 (vaddr 0x10000, 2 pages) do not match their checksum in checksums.img`);
+    await expect(bad.verdict).rejects.toBeInstanceOf(ImageError);
+    fs.truncateSync(path.join(dir, PAGES), PAGE_SIZE);
+    expect(() => checkPagesSize(dir, pending[0]!)).toThrow(`${PAGES}: offset ${PAGE_SIZE}: expected ${3 * PAGE_SIZE} bytes of pages as pagemap-7.img says, found ${PAGE_SIZE}`);
   });
 
   it('refuses a missing image file', () => {

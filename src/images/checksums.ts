@@ -1,6 +1,7 @@
 // Integrity of an image set: checksums.img holds a SHA-256 per image file and per entry, and
 // per pagemap entry one of its pages. A dump seals its images last; a restore verifies them
-// before anything is created, and a mismatch is one ImageError naming the file and the offset.
+// before anything is created (large pages files: their sizes first, their bytes while the tree
+// is built, before any task runs), and a mismatch is one ImageError naming file and offset.
 // Images without checksums.img (CRIU's) are not verified; the caller says so.
 // The checksums find corruption and changes made after the dump; whoever can rewrite
 // checksums.img too is not detected (see the README's trust model).
@@ -135,15 +136,69 @@ function mismatch(c: ImageChecksumEntry, buf: Buffer): ImageError {
   return new ImageError(file, 0, 'the header does not match its checksum in checksums.img');
 }
 
+/** The pages of one pagemap image, to check against the digests checksums.img gives them. */
+export interface PagesCheck {
+  /** The pagemap image and its pages file. */
+  file: string;
+  pagesFile: string;
+  pagemap: PagemapEntry[];
+  digests: Buffer[];
+}
+
+/** Checks one pages file (see PagesCheck); throws the first mismatch as an ImageError. */
+export function checkPages(dir: string, c: PagesCheck): { pageEntries: number; pages: number } {
+  const out = { pageEntries: 0, pages: 0 };
+  const size = hashPages(dir, c.pagesFile, c.pagemap, (i, at, d) => {
+    if (!d.equals(c.digests[i]!)) {
+      const pe = c.pagemap[i]!;
+      throw new ImageError(c.pagesFile, at, `pages of ${c.file} entry ${i + 1} (vaddr ${hex(BigInt(pe.vaddr ?? 0))}, ${pagesOf(pe)} pages) do not match their checksum in checksums.img`);
+    }
+    out.pageEntries++;
+    out.pages += Number(pagesOf(c.pagemap[i]!));
+  });
+  checkPagesSize(dir, c, size);
+  return out;
+}
+
+/** Throws unless the pages file has the size its pagemap gives it (default: what a check reads). */
+export function checkPagesSize(dir: string, c: PagesCheck, size = pagesBytes(c)): void {
+  let actual: number;
+  try {
+    actual = fs.statSync(path.join(dir, c.pagesFile)).size;
+  } catch (e) {
+    throw new ImageError(c.pagesFile, 0, `expected a readable pages file (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  if (actual !== size) throw new ImageError(c.pagesFile, Math.min(actual, size), `expected ${size} bytes of pages as ${c.file} says, found ${actual}`);
+}
+
+/** Bytes of pages a check reads. */
+export const pagesBytes = (c: PagesCheck): number => c.pagemap.reduce((n, pe) => n + Number(pagesOf(pe)), 0) * PAGE_SIZE;
+
 /**
  * Checks every file checksums.img lists, the pages of every pagemap entry, and that no image
  * file was added since; throws the first mismatch as an ImageError. Undefined without
  * checksums.img.
  */
 export function verifyImages(dir: string): Verified | undefined {
+  const v = verifyImagesButPages(dir);
+  if (!v) return undefined;
+  for (const c of v.pending) {
+    const p = checkPages(dir, c);
+    v.verified.pageEntries += p.pageEntries;
+    v.verified.pages += p.pages;
+  }
+  return v.verified;
+}
+
+/**
+ * verifyImages without reading the pages files: their checks are returned, for the caller to
+ * run (a restore runs them while it builds the tree, and lets no task run before they pass).
+ */
+export function verifyImagesButPages(dir: string): { verified: Verified; pending: PagesCheck[] } | undefined {
   if (!fs.existsSync(path.join(dir, CHECKSUMS_FILE))) return undefined;
   const listed = readImage(dir, CHECKSUMS_FILE, 'checksums').entries;
   const out: Verified = { files: 0, pageEntries: 0, pages: 0 };
+  const pending: PagesCheck[] = [];
   const names = new Set<string>();
   for (const c of listed) {
     const file = c.file;
@@ -165,18 +220,9 @@ export function verifyImages(dir: string): Verified | undefined {
     const [, ...pagemap] = img.entries;
     const digests = c.pages_sha256 ?? [];
     if (digests.length !== pagemap.length) throw new ImageError(file, 0, `${digests.length} pagemap entries as checksums.img says, found ${pagemap.length}`);
-    const size = hashPages(dir, pagesFile, pagemap, (i, at, d) => {
-      if (!d.equals(digests[i]!)) {
-        const pe = pagemap[i]!;
-        throw new ImageError(pagesFile, at, `pages of ${file} entry ${i + 1} (vaddr ${hex(BigInt(pe.vaddr ?? 0))}, ${pagesOf(pe)} pages) do not match their checksum in checksums.img`);
-      }
-      out.pageEntries++;
-      out.pages += Number(pagesOf(pagemap[i]!));
-    });
-    const actual = fs.statSync(path.join(dir, pagesFile)).size;
-    if (actual !== size) throw new ImageError(pagesFile, size, `expected ${size} bytes of pages as ${file} says, found ${actual}`);
+    pending.push({ file, pagesFile, pagemap, digests });
   }
   const added = sealable(dir).find((f) => !names.has(f));
   if (added) throw new ImageError(added, 0, 'a file checksums.img lists: this one was added after the dump');
-  return out;
+  return { verified: out, pending };
 }

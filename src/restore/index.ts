@@ -1,6 +1,7 @@
-// restore(): image directory -> running task. Reads and checks everything first, opens
-// the task's files here, creates the task with its old PID (native/src/restore.cc) and
-// waits for its report; any failure kills what was created. The caller's action hook is
+// restore(): image directory -> running task. Reads and checks everything first (the bytes
+// of large pages files on a worker while the tree is built, every task held at the late gate
+// until they pass), opens the task's files here, creates the task with its old PID
+// (native/src/restore.cc) and waits for its report; any failure kills what was created. The caller's action hook is
 // called at CRIU's stages (src/actions.ts): pre-restore before any task exists;
 // setup-namespaces (with the root's PID) and post-setup-namespaces once the tasks exist
 // (they live in our namespaces, and restore themselves meanwhile); post-restore once every
@@ -13,7 +14,8 @@ import type { ActionInfo, ActionStage } from '../actions.js';
 import { hostArch, type ArchDescriptor } from '../arch/index.js';
 import { injectFault, faultPoints, type FaultPoint } from '../fault.js';
 import { writeImage } from '../images/index.js';
-import { verifyImages, type Verified } from '../images/checksums.js';
+import { checkPages, checkPagesSize, pagesBytes, verifyImages, verifyImagesButPages, type Verified } from '../images/checksums.js';
+import { PagesVerifier } from '../images/pages-verifier.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { RestoreOptions, RestoreResult } from '../options.js';
 import { parseLimits } from '../proc/limits.js';
@@ -355,13 +357,13 @@ const fdRestoreOptions = (opts: RestoreOptions): FdRestoreOptions => ({
 });
 
 /** Creates every task of the tree and waits for each one's report; returns our direct child's PID. */
-async function spawnTree(tree: TreeImages, plans: TaskPlan[], arch: ArchDescriptor, opts: RestoreOptions): Promise<number> {
+async function spawnTree(tree: TreeImages, plans: TaskPlan[], arch: ArchDescriptor, opts: RestoreOptions, beforeRun?: () => Promise<void>): Promise<number> {
   const log = opts.log ?? silentLogger;
   const root = plans[0]!.task.pid;
   const members = treeMembers(tree, plans);
   const steps = sessionSteps(members, opts);
   const ctx = openContext(tree, fdRestoreOptions(opts));
-  const late = new LateFiles(ctx, hasLateSeals(tree));
+  const late = new LateFiles(ctx, hasLateSeals(tree) || beforeRun !== undefined);
   const [reportRead, reportWrite] = pipe2(O_CLOEXEC);
   let child: number;
   let prepared: Omit<SpawnSpec, TreeFields>[];
@@ -421,13 +423,20 @@ async function spawnTree(tree: TreeImages, plans: TaskPlan[], arch: ArchDescript
     const reported = new Set<number>();
     const lateDeadline = Date.now() + REPORT_TIMEOUT_MS;
     const tracerDone = BigInt(structOf(restorerLayout(), 'rst_args').fields.get('tracer_done')!.offset);
+    // The gate opens once every task waits there, and what must come first (the pages check) passed.
+    const releaseWhenReady = async (): Promise<void> => {
+      if (!late.ready(reported.size === members.length)) return;
+      await beforeRun?.();
+      late.release(lateDeadline);
+    };
     for (let left = members.length; left > 0; left--) {
       const report = await nextReport(reportRead, REPORT_TIMEOUT_MS);
       if (!report) throw new Error(`criu-ts: a task died while being restored`);
       reported.add(report.pid);
       const live = plans.findIndex((p) => p.task.pid === report.pid);
       if (report.step === waitLate) {
-        late.arrived(reported.size === members.length, lateDeadline); // not its last word either
+        late.arrived();
+        await releaseWhenReady(); // not its last word either
         left++;
         continue;
       }
@@ -443,7 +452,7 @@ async function spawnTree(tree: TreeImages, plans: TaskPlan[], arch: ArchDescript
       }
       if (report.step === Number(constantOf(restorerLayout(), 'RST_STEP_BLOB_MAP')) && report.errno === 17) throw new RegionTaken(report.pid);
       if (report.step !== 0) throw new Error(`criu-ts: restore failed: ${describeFailure(report)}`);
-      late.maybeRelease(reported.size === members.length, lateDeadline);
+      await releaseWhenReady();
     }
     // A zombie reports just before it dies: the tree is restored once every one is dead
     // (or already reaped by its parent, which may run by now).
@@ -497,9 +506,48 @@ export function verifyImageSet(dir: string): Verified {
 export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
   const log = opts.log ?? silentLogger;
   const started = performance.now();
-  const verified = verifyImages(opts.imagesDir);
-  if (verified) log.info(`restore: ${verified.files} image files and ${verified.pages} pages match checksums.img`);
-  else log.warn(`restore: ${opts.imagesDir} has no checksums.img (images written by CRIU?): restoring them unverified`);
+  const pagesCheck = checkImages(opts.imagesDir, log);
+  try {
+    return await restoreChecked(opts, log, started, pagesCheck.beforeRun);
+  } finally {
+    pagesCheck.stop();
+  }
+}
+
+/** Below this many bytes of pages a worker thread costs more than it saves: they are checked first. */
+const PAGES_CHECKED_ALONGSIDE = 64 << 20;
+
+/**
+ * Checks the images against checksums.img: all but large pages files now, those on a worker
+ * while the tree is built; beforeRun then waits for their verdict (no task runs before it).
+ */
+function checkImages(dir: string, log: Logger): { beforeRun?: () => Promise<void>; stop(): void } {
+  const checked = verifyImagesButPages(dir);
+  if (!checked) {
+    log.warn(`restore: ${dir} has no checksums.img (images written by CRIU?): restoring them unverified`);
+    return { stop: () => {} };
+  }
+  const { verified, pending } = checked;
+  const bytes = pending.reduce((n, c) => n + pagesBytes(c), 0);
+  if (bytes < PAGES_CHECKED_ALONGSIDE) {
+    for (const c of pending) verified.pages += checkPages(dir, c).pages;
+    log.info(`restore: ${verified.files} image files and ${verified.pages} pages match checksums.img`);
+    return { stop: () => {} };
+  }
+  // A short or missing pages file is said now; only the bytes wait (wrong ones never run).
+  for (const c of pending) checkPagesSize(dir, c);
+  log.info(`restore: ${verified.files} image files match checksums.img; their pages (${bytes >> 20} MiB) are checked while the tree is built`);
+  const worker = PagesVerifier.start(dir, pending);
+  return {
+    beforeRun: async () => {
+      const counts = await worker.verdict;
+      log.info(`restore: ${counts.pages} pages match checksums.img`);
+    },
+    stop: () => worker.stop(),
+  };
+}
+
+async function restoreChecked(opts: RestoreOptions, log: Logger, started: number, beforeRun?: () => Promise<void>): Promise<RestoreResult> {
   const tree = readTreeImages(opts.imagesDir);
   injectFault('restore-images');
   const arch = hostArch();
@@ -516,11 +564,11 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
   await action(opts, 'pre-restore');
 
   const forkStart = performance.now();
-  const child = await spawnTree(tree, plans, arch, opts).catch(async (e: unknown) => {
+  const child = await spawnTree(tree, plans, arch, opts, beforeRun).catch(async (e: unknown) => {
     if (!(e instanceof RegionTaken)) throw e;
     log.debug(`restore: ${e.message}; once more with a fresh look at our layout`);
     for (const m of treeMembers(tree, plans)) await until(() => !pidExists(m.pid), 5000);
-    return spawnTree(tree, plans, arch, opts);
+    return spawnTree(tree, plans, arch, opts, beforeRun);
   });
   // As CRIU: the tree runs whatever these hooks say; their failures are only logged.
   const resumeAction = (stage: ActionStage): Promise<void> =>

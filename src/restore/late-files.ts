@@ -4,7 +4,7 @@
 // task of the tree has reported and every such task waits, each file is opened here onto its
 // placeholder's number, and the gate lets them go: they copy them with pidfd_getfd from us.
 // The late steps (a memfd's F_SEAL_FUTURE_WRITE, which needs the tasks' mappings made) run
-// then too; with any, every task waits.
+// then too; with any, every task waits, as it does while the restore still checks the pages.
 import fs from 'node:fs';
 import type { LateFile, OpenContext } from '../fd/kind.js';
 import type { TaskFd } from '../fd/restore.js';
@@ -27,7 +27,7 @@ export class LateFiles {
   private waiting = 0;
   private released = false;
 
-  /** everyone: every task waits (a late step needs all their mappings made), not only those with late files. */
+  /** everyone: every task waits (a late step needs all their mappings made, or the pages are still being checked), not only those with late files. */
   constructor(private readonly ctx: OpenContext, readonly everyone = false) {}
 
   /** The task's fds that are late files (those whose source is a placeholder). */
@@ -49,18 +49,22 @@ export class LateFiles {
     return this.service;
   }
 
-  /**
-   * A task reported that it waits; allReported: every task of the tree has reported at
-   * least once (so each exists, a zombie is dead, a task without late files has its threads).
-   * Opens the files and lets the tasks go once both hold.
-   */
-  arrived(allReported: boolean, deadline: number): void {
+  /** A task reported that it waits at the gate. */
+  arrived(): void {
     this.waiting++;
-    this.maybeRelease(allReported, deadline);
   }
 
-  maybeRelease(allReported: boolean, deadline: number): void {
-    if (this.released || this.waiters === 0 || this.waiting < this.waiters || !allReported) return;
+  /**
+   * Whether the gate may open: every waiter waits, and allReported: every task of the tree has
+   * reported at least once (so each exists, a zombie is dead, a task without late files has
+   * its threads).
+   */
+  ready(allReported: boolean): boolean {
+    return !this.released && this.waiters > 0 && this.waiting >= this.waiters && allReported;
+  }
+
+  /** Opens the files and lets the tasks go (once ready). */
+  release(deadline: number): void {
     for (const s of this.ctx.lateSteps) s.run();
     for (const f of this.ctx.late) placeFile(f, deadline);
     fs.writeSync(this.gateWrite, Buffer.alloc(this.waiters));
