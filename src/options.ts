@@ -22,6 +22,8 @@ export interface DumpOptions {
   extUnixSk?: boolean;
   /** Dump file locks (-l). */
   fileLocks?: boolean;
+  /** Resources outside the tree that it may hold, as criu's --external names them (only tty[RDEV:DEV] yet). */
+  external?: string[];
   /** An open file unlinked but still linked elsewhere gets a hard link in its old directory for restore (--link-remap). */
   linkRemap?: boolean;
   /** The largest unlinked file carried in the images, in bytes (--ghost-limit; default 1 MiB). */

@@ -82,7 +82,7 @@ describe('rejectUnsupported', () => {
   it('fails on a recognised option criu-ts does not implement, naming it as typed', () => {
     expect(() => rejectUnsupported(parse('restore --root /x'))).toThrow(new NotSupportedError('--root'));
     expect(() => rejectUnsupported(parse('restore -r /x'))).toThrow('-r: not supported yet');
-    expect(() => rejectUnsupported(parse('dump --external x'))).toThrow('--external: not supported yet');
+    expect(() => rejectUnsupported(parse('dump --page-server'))).toThrow('--page-server: not supported yet');
   });
 
   it('accepts the --no- form of an unsupported flag', () => {

@@ -16,8 +16,8 @@ describe('help', () => {
     const text = globalHelp();
     const [supported, unsupported] = text.split('not supported yet (they fail)');
     expect(supported).toContain('--images-dir');
-    expect(supported).not.toContain('--external');
-    expect(unsupported).toContain('--external RES');
+    expect(supported).not.toContain('--auto-dedup');
+    expect(unsupported).toContain('--[no-]auto-dedup');
     expect(unsupported).toContain('-r, --root DIR');
   });
 

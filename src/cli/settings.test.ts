@@ -84,6 +84,12 @@ describe('dumpOptionsOf', () => {
     });
   });
 
+  it('takes --external tty[RDEV:DEV] in canonical hex; other kinds are not supported yet', () => {
+    expect(map('dump -t 1 --external tty[8800:0019] --external=tty[88:1A]').external).toEqual(['tty[8800:19]', 'tty[88:1a]']);
+    expect(() => map('dump -t 1 --external mnt[/x]:y')).toThrow(new NotSupportedError('--external mnt[/x]:y'));
+    expect(() => map('dump -t 1 --external tty')).toThrow(/--external takes tty\[RDEV:DEV\] \(hex\), not "tty"/);
+  });
+
   it('takes the last of -R and -s, as criu does', () => {
     expect(map('dump -t 1 -R -s')).toMatchObject({ leaveStopped: true });
     expect(map('dump -t 1 -R -s')).not.toHaveProperty('leaveRunning');

@@ -7,6 +7,7 @@ import type { ParsedArgs } from './argv.js';
 import { NotSupportedError, UsageError } from './errors.js';
 import { NETWORK_LOCK_METHODS, type NetworkLockMethod } from '../fd/tcp-lock.js';
 import { FILE_VALIDATION_METHODS, type FileValidation } from '../fd/file-validation.js';
+import { externalKey } from '../fd/external.js';
 import { parseInheritFd } from '../fd/inherit-fd.js';
 
 /** criu's default log level: errors and warnings. */
@@ -103,6 +104,8 @@ export function dumpOptionsOf(args: ParsedArgs, settings: Settings, log: Logger)
   if (args.flag('file-locks')) opts.fileLocks = true;
   if (args.flag('skip-in-flight')) opts.skipInFlight = true;
   if (args.flag('link-remap')) opts.linkRemap = true;
+  const externals = args.all('external').map((o) => external(o.value ?? ''));
+  if (externals.length) opts.external = externals;
   const mode = args.value('pre-dump-mode');
   if (mode !== undefined && mode !== 'splice' && mode !== 'read') throw new UsageError(`--pre-dump-mode takes splice or read, not "${mode}"`);
   const ghostLimit = sizeArg(args, 'ghost-limit');
@@ -116,6 +119,13 @@ export function dumpOptionsOf(args: ParsedArgs, settings: Settings, log: Logger)
   const prev = args.value('prev-images-dir');
   if (prev !== undefined) opts.prevImagesDir = prev;
   return opts;
+}
+
+function external(value: string): string {
+  const key = externalKey(value);
+  if (key === 'unsupported') throw new NotSupportedError(`--external ${value}`);
+  if (key === undefined) throw new UsageError(`--external takes tty[RDEV:DEV] (hex), not "${value}"`);
+  return key;
 }
 
 function fileValidationOf(args: ParsedArgs): FileValidation | undefined {

@@ -82,7 +82,7 @@ export const globalOptions: readonly OptionSpec[] = [
   { long: 'log-pid', arity: 'none', negatable: true, help: 'write the log to FILE.PID (FILE of -o, PID of criu-ts)' },
   // Recognised criu options that criu-ts does not implement yet: they fail clearly.
   { long: 'root', short: 'r', arity: 'required', metavar: 'DIR', help: 'restore into DIR as the root', usedBy: restoreOnly, unsupported: true },
-  { long: 'external', arity: 'required', metavar: 'RES', help: 'mark a resource as external', usedBy: crOnly, unsupported: true },
+  { long: 'external', arity: 'required', metavar: 'RES', help: 'a resource outside the tree it may hold: tty[RDEV:DEV] (hex, of stat(2)), a terminal whose master is elsewhere; may be given more than once', usedBy: dumpish },
   { long: 'leave-stopped', short: 's', arity: 'none', help: 'leave every task stopped (SIGSTOP) after the dump or the restore', usedBy: ['dump', 'restore'] },
   { long: 'restore-sibling', short: 'S', arity: 'none', negatable: true, help: 'restore the root as a sibling of criu-ts', usedBy: restoreOnly, unsupported: true },
   { long: 'join-ns', short: 'J', arity: 'required', metavar: 'NS:PATH', help: 'join an existing namespace on restore', usedBy: restoreOnly, unsupported: true },

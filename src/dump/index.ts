@@ -87,7 +87,7 @@ export async function dump(opts: DumpOptions): Promise<DumpResult> {
   const rootIds: TaskKobjIdsEntry = { vm_id: 1, files_id: 1, fs_id: 1, sighand_id: 1, ...ourNamespaceIds };
   const fds = new FilesDump({
     shellJob: opts.shellJob === true, tcpEstablished: opts.tcpEstablished === true,
-    extUnixSk: opts.extUnixSk === true, leaveRunning: survives,
+    extUnixSk: opts.extUnixSk === true, leaveRunning: survives, external: new Set(opts.external ?? []),
     ghostLimit: opts.ghostLimit ?? GHOST_LIMIT, skipInFlight: opts.skipInFlight === true, linkRemap: opts.linkRemap === true,
     networkLock: opts.networkLock ?? 'iptables', networkLockExplicit: opts.networkLock !== undefined,
     fileValidation: opts.fileValidation ?? 'buildid', log,

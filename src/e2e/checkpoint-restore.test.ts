@@ -111,6 +111,33 @@ describe.runIf(isRoot)('checkpoint and restore of a live program', () => {
     await moreLines(q, before.length + 2);
   });
 
+  it("restores a program on a console another process holds: --external tty[...] to dump, --inherit-fd to restore", async () => {
+    const q = (p = await start('console'));
+    const runtime = Number(fs.readFileSync(`${q.out}.runtime`, 'utf8'));
+    const answers = (from = 0) => lines(q).slice(from).map((l) => /got line \d+ ctty=(yes|no)/.exec(l)?.[1]).filter(Boolean);
+    let slave = -1;
+    try {
+      await until('answers on the console', () => answers().length >= 3);
+      expect(new Set(answers())).toEqual(new Set(['yes']));
+      const pts = fs.readFileSync(`${q.out}.pts`, 'utf8');
+      const st = fs.statSync(pts);
+      const key = `tty[${st.rdev.toString(16)}:${st.dev.toString(16)}]`;
+      await expect(dump({ pid: q.pid, imagesDir: q.images })).rejects.toThrow(/master is outside the tree .*--external tty\[RDEV:DEV\]/);
+      expect(alive(q.pid)).toBe(true);
+      slave = fs.openSync(pts, fs.constants.O_RDWR | fs.constants.O_NOCTTY);
+      await dump({ pid: q.pid, imagesDir: q.images, external: [key] });
+      await until(`pid ${q.pid} to be free`, () => !fs.existsSync(`/proc/${q.pid}`));
+      await expect(restore({ imagesDir: q.images, detached: true })).rejects.toThrow(`hand it in with --inherit-fd fd[N]:${key}`);
+      const seen = lines(q).length;
+      expect((await restore({ imagesDir: q.images, detached: true, inheritFds: [{ key, fd: slave }] })).pid).toBe(q.pid);
+      await until('answers after the restore', () => answers(seen).length >= 3);
+      expect(new Set(answers(seen))).toEqual(new Set(['yes']));
+    } finally {
+      if (slave >= 0) fs.closeSync(slave);
+      process.kill(runtime, 'SIGKILL');
+    }
+  });
+
   it('keeps a file open at its offset and a pipe with unread data', async () => {
     p = await start('files');
     await checkpointRestore(p);

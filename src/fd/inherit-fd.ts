@@ -1,12 +1,14 @@
 // --inherit-fd fd[N]:KEY (and RPC inherit_fd): a file of the images comes back as criu-ts's
 // own fd N instead of being opened or made, as container runtimes hand a restored tree its
-// stdio. KEY names the file as CRIU does: pipe:[INODE], socket:[INODE] (a unix socket), or a
-// regular file's path without its leading /. Every fd of the tree on that file gets it.
+// stdio. KEY names the file as CRIU does: pipe:[INODE], socket:[INODE] (a unix socket),
+// tty[RDEV:DEV] (a terminal, by the hex st_rdev and st_dev of its slave), or a regular file's
+// path without its leading /. Every fd of the tree on that file gets it.
 import fs from 'node:fs';
 import type { InheritFd } from '../images/entries.js';
 import type { TreeImages } from '../restore/task-images.js';
 import { F_DUPFD_CLOEXEC } from '../sys/fcntl.js';
 import { fcntl } from '../sys/proc-ops.js';
+import { terminalKey } from './tty.js';
 
 export type { InheritFd };
 
@@ -22,6 +24,7 @@ export function inheritKey(tree: TreeImages, fileId: number): string | undefined
   const f = tree.files.get(fileId);
   if (f?.pipe) return `pipe:[${f.pipe.pipe_id}]`;
   if (f?.usk) return `socket:[${f.usk.ino}]`;
+  if (f?.tty) return terminalKey(tree, fileId);
   if (f?.reg?.name.startsWith('/')) return f.reg.name.slice(1);
   return undefined;
 }

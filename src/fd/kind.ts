@@ -38,6 +38,8 @@ export interface FdDumpOptions {
   extUnixSk: boolean;
   /** The tree runs on after the dump (-R). */
   leaveRunning: boolean;
+  /** --external keys: a terminal named here may have its master outside the tree (the restore is handed it with --inherit-fd). */
+  external: ReadonlySet<string>;
   /** The largest unlinked file carried in the images, in bytes (--ghost-limit). */
   ghostLimit: number;
   /** Files unlinked but still linked elsewhere get a hard link for restore to open (--link-remap). */

@@ -225,15 +225,16 @@ export class PtyPairs {
 
   /**
    * Checks every pair is whole, reads the bytes queued in them (the tree is still frozen) and
-   * returns their tty-data entries. Slaves without their master are the shell job's, if allowed.
+   * returns their tty-data entries. Slaves without their master are the shell job's, or
+   * external ones, if outside(slave) allows them.
    */
-  drainAll(shellJob: boolean): TtyDataEntry[] {
+  drainAll(outside: (slave: OpenFd) => boolean): TtyDataEntry[] {
     const entries: TtyDataEntry[] = [];
     for (const [index, p] of this.pairs) {
       const { master } = p;
       if (!master) {
-        if (shellJob) continue;
-        throw p.slaves[0]!.fd.unsupported(`a terminal whose pseudo-terminal master is outside the tree (a shell's: dump it with --shell-job)`);
+        if (p.slaves.every((s) => outside(s.fd))) continue;
+        throw p.slaves[0]!.fd.unsupported(`a terminal whose pseudo-terminal master is outside the tree (a shell's: dump it with --shell-job; another's: name it with --external tty[RDEV:DEV])`);
       }
       const slave = p.slaves.find((s) => (s.fd.flags & O_ACCMODE) === O_RDWR) ?? p.slaves[0];
       if (!slave) throw master.fd.unsupported(`a pseudo-terminal master whose slave (/dev/pts/${index}) is not open in the tree`);

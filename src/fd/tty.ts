@@ -51,7 +51,7 @@ function ttyInfo(fd: OpenFd, id: number, st: fs.Stats, index: number): TtyInfoEn
   return {
     id, type: 'PTY', ...sessionOf(fd, st.rdev), rdev: st.rdev,
     ...withBorrowed(fd, (own) => readSettings(own, { master: isPtyMaster(st.rdev) })),
-    pty: { index }, uid: st.uid, gid: st.gid,
+    pty: { index }, uid: st.uid, gid: st.gid, dev: st.dev,
   };
 }
 
@@ -63,7 +63,8 @@ export class TtyInfos implements KindDumpState {
   constructor(private readonly options: FdDumpOptions) {}
 
   finish({ dir }: { dir: string }): void {
-    const data = this.pairs.drainAll(this.options.shellJob);
+    const { shellJob, external } = this.options;
+    const data = this.pairs.drainAll((slave) => shellJob || external.has(ttyKey(slave.stat().rdev, slave.stat().dev)));
     if (this.entries.length) writeImage(dir, 'tty-info.img', 'tty-info', this.entries);
     if (data.length) writeImage(dir, 'tty-data.img', 'tty-data', data);
   }
@@ -92,6 +93,15 @@ function ttyInfoOf(tree: TreeImages, id: number): TtyInfoEntry {
 }
 
 const infoOf = (tree: TreeImages) => (id: number) => ttyInfoOf(tree, id);
+
+/** A terminal's key, as --external and --inherit-fd name it (hex st_rdev and st_dev of its slave). */
+export const ttyKey = (rdev: number, dev: number): string => `tty[${rdev.toString(16)}:${dev.toString(16)}]`;
+
+/** The key of terminal file fileId (none for a master, or an image without the slave's device). */
+export function terminalKey(tree: TreeImages, fileId: number): string | undefined {
+  const { info } = ttyOf(tree, fileId);
+  return info.dev !== undefined && !isPtyMaster(info.rdev) ? ttyKey(info.rdev, info.dev) : undefined;
+}
 
 const ttyOf = (tree: TreeImages, fileId: number): { tty: TtyFileEntry; info: TtyInfoEntry } => {
   const tty = fileEntry(tree, fileId, 'TTY').tty;
@@ -149,10 +159,12 @@ function openTerminal(ctx: OpenContext, fileId: number): number {
   return fd;
 }
 
-/** The session whose controlling terminal file fileId is, if it is the slave of a pair the tree holds; 0 otherwise. */
-export function pairSessionOf(tree: TreeImages, fileId: number): number {
+/** The session whose controlling terminal file fileId is, if it is the slave of a pair the tree holds or one handed in (inherited); 0 otherwise. */
+export function pairSessionOf(tree: TreeImages, fileId: number, inherited: ReadonlyMap<string, number> = new Map()): number {
   const { info } = ttyOf(tree, fileId);
-  return !isPtyMaster(info.rdev) && pairOfInfo(tree, info, infoOf(tree)) ? info.sid : 0;
+  if (isPtyMaster(info.rdev)) return 0;
+  const key = inherited.size ? terminalKey(tree, fileId) : undefined;
+  return pairOfInfo(tree, info, infoOf(tree)) || (key !== undefined && inherited.has(key)) ? info.sid : 0;
 }
 
 /**
@@ -196,7 +208,10 @@ export const tty: FdKind<TtyInfos> = {
       const pair = pairOfInfo(tree, info, infoOf(tree));
       if (pair) return checkPair(tree, pair, infoOf(tree));
       if (isPtyMaster(info.rdev)) throw new ImageError('tty-info.img', 0, `pseudo-terminal master ${info.id} with a pty index`);
-      if (!options.shellJob) throw new Error(`criu-ts: file ${fileId} is the terminal of a shell job; restore it with --shell-job (-j)`);
+      if (!options.shellJob) {
+        const key = terminalKey(tree, fileId);
+        throw new Error(`criu-ts: file ${fileId} is a terminal whose master was outside the tree: restore it with --shell-job (-j) if it was a shell's${key ? `, or hand it in with --inherit-fd fd[N]:${key}` : ''}`);
+      }
     },
     open(ctx, fileId) {
       const { info } = ttyOf(ctx.tree, fileId);

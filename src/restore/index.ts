@@ -188,10 +188,10 @@ function foregroundFd(tree: TreeImages, task: TaskImages): { foregroundFd?: numb
   return fd ? { foregroundFd: fd.fd } : {};
 }
 
-/** The terminal a session leader makes its controlling terminal again: a pty slave the tree holds with its master. */
+/** The terminal a session leader makes its controlling terminal again: a pty slave the tree holds with its master, or one handed in (--inherit-fd tty[...]). */
 function controllingTty(ctx: OpenContext, task: TaskImages): { cttyFd?: number } {
   if (task.sid !== task.pid) return {};
-  const e = task.fds.find((f) => f.type === 'TTY' && pairSessionOf(ctx.tree, f.id) === task.pid);
+  const e = task.fds.find((f) => f.type === 'TTY' && pairSessionOf(ctx.tree, f.id, ctx.options.inherited) === task.pid);
   const source = e && openedFile(ctx, e.id);
   return source !== undefined ? { cttyFd: source } : {};
 }

@@ -36,6 +36,13 @@ describe('criu_opts table', () => {
     expect(s.restore.inheritFds).toEqual([{ key: 'pipe:[1]', fd: 4 }]);
   });
 
+  it('takes external terminals for a dump and refuses other kinds', () => {
+    const d = readOptions({ images_dir_fd: -1, external: ['tty[8800:0019]', 'mnt[/x]:y'] }, 'dump');
+    expect(d.dump.external).toEqual(['tty[8800:19]']);
+    expect(d.refusals).toEqual(['external (mnt[/x]:y: only tty[RDEV:DEV] is supported yet)']);
+    expect(readOptions({ images_dir_fd: -1, external: ['tty[1:2]'] }, 'restore').refusals).toEqual([]);
+  });
+
   it('takes leave_stopped for a dump and for a restore', () => {
     const d = readOptions({ images_dir_fd: -1, leave_running: true, leave_stopped: true }, 'dump');
     expect(d.refusals).toEqual([]);

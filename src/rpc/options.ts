@@ -10,6 +10,7 @@ import { CLONE_NEWNET } from '../sys/sched.js';
 import type { NetworkLockMethod } from '../fd/tcp-lock.js';
 import type { CriuOpts } from './messages.js';
 import type { InheritFd } from '../fd/inherit-fd.js';
+import { externalKey } from '../fd/external.js';
 
 export type Operation = 'dump' | 'restore';
 
@@ -112,7 +113,18 @@ export const optionTable: Readonly<Record<string, Row>> = {
   manage_cgroups_mode: { rule: take((v: string | number, c) => manageCgroups(String(v), c)) },
   ghost_limit: { rule: take((v: number, c) => { c.s.dump.ghostLimit = v; }), on: D },
   irmap_scan_paths: { rule: refused('inotify path mapping') },
-  external: { rule: refused('external resources') },
+  // Terminals only: on restore a tty key means nothing (the terminal comes back through inherit_fd).
+  external: {
+    rule: take((v: string[], c) => {
+      const keys: string[] = [];
+      for (const e of v) {
+        const key = externalKey(e);
+        if (key === undefined || key === 'unsupported') c.refuse(`${e}: only tty[RDEV:DEV] is supported yet`);
+        else keys.push(key);
+      }
+      if (c.op === 'dump' && keys.length) c.s.dump.external = keys;
+    }),
+  },
   empty_ns: {
     rule: take((v: number, c) => {
       if (v === 0) return;

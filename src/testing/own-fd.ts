@@ -13,7 +13,7 @@ import type { TreeImages } from '../restore/task-images.js';
 /** The *_ns_id of our namespaces, numbered as a dump numbers them. */
 export const ourNamespaceIds = (): NamespaceIdFields => new NamespaceIds().of(process.pid);
 
-export const noDumpOptions: FdDumpOptions = { shellJob: false, tcpEstablished: false, extUnixSk: false, leaveRunning: false, ghostLimit: GHOST_LIMIT, skipInFlight: false, linkRemap: false, networkLock: 'skip', networkLockExplicit: false, fileValidation: 'buildid', log: silentLogger };
+export const noDumpOptions: FdDumpOptions = { shellJob: false, tcpEstablished: false, extUnixSk: false, leaveRunning: false, external: new Set(), ghostLimit: GHOST_LIMIT, skipInFlight: false, linkRemap: false, networkLock: 'skip', networkLockExplicit: false, fileValidation: 'buildid', log: silentLogger };
 
 export interface RoundTrip {
   dump: FilesDump;
