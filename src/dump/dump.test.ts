@@ -239,7 +239,7 @@ describe('a job on a terminal', () => {
   });
 
   it('is refused without shellJob', async () => {
-    await expect(dump({ pid, imagesDir: newDir(), leaveRunning: true })).rejects.toThrow(/fd 0 of \d+ \(\/dev\/pts\/\d+\): a terminal whose pseudo-terminal master is outside the tree \(a shell's: dump it with --shell-job\)/);
+    await expect(dump({ pid, imagesDir: newDir(), leaveRunning: true })).rejects.toThrow(/fd 0 of \d+ \(\/dev\/pts\/\d+\): a terminal whose pseudo-terminal master is outside the tree \(a shell's: dump it with --shell-job; another's: name it with --external tty\[RDEV:DEV\]\)/);
   });
 
   it('is dumped with shellJob as CRIU does: TTY files, tty-info, a REG for the path', async () => {
