@@ -8,13 +8,13 @@ import { readU32, writeU16, writeU32 } from '../sys/host-order.js';
 import { isSysError } from '../sys/native.js';
 import { fcntl } from '../sys/proc-ops.js';
 import {
-  AF_NETLINK, bind, connect, getIntOpt, getpeername, getsockname, getsockopt, MSG_DONTWAIT, MSG_PEEK, recv, setIntOpt, SO_PROTOCOL, SOCK_CLOEXEC, socket, SOL_SOCKET,
+  AF_NETLINK, bind, connect, getIntOpt, getpeername, getsockname, getsockopt, setIntOpt, SO_PROTOCOL, SOCK_CLOEXEC, socket, SOL_SOCKET,
 } from '../sys/socket.js';
 import { F_SETFL, O_ACCMODE } from '../sys/fcntl.js';
 import { fileEntry } from '../restore/task-images.js';
 import { noOwner } from './file-table.js';
 import type { FdKind } from './kind.js';
-import { applySocketOpts, checkSocketOpts, dumpSocketOpts, finishSocketState, socketDomain, withSocket } from './socket-opts.js';
+import { applySocketOpts, checkSocketOpts, dumpSocketOpts, finishSocketState, hasQueued, socketDomain, withSocket } from './socket-opts.js';
 
 const SOL_NETLINK = 270;
 const NETLINK_ADD_MEMBERSHIP = 1;
@@ -44,16 +44,6 @@ function membership(sk: number): number[] {
   return words;
 }
 
-/** Whether a message waits to be read (netlink sockets answer no SIOCINQ). */
-function hasQueued(sk: number): boolean {
-  try {
-    recv(sk, 1, MSG_PEEK | MSG_DONTWAIT);
-    return true;
-  } catch (e) {
-    if (isSysError(e, 'EAGAIN')) return false;
-    throw e;
-  }
-}
 
 export const netlinkSocket: FdKind = {
   type: 'NETLINKSK',

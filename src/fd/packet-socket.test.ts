@@ -2,12 +2,12 @@
 // packet_diag reports (copy threshold, memberships joined twice) is checked on the new socket
 // through packet_diag too; what the images cannot keep is refused by name.
 import fs from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parsePacketDiag, packetDiagRequest } from '../proc/net-packet-diag.js';
 import { hostLittleEndian, writeI32, writeU16, writeU32 } from '../sys/host-order.js';
 import { AF_PACKET, bind, getsockname, setIntOpt, setsockopt, SOCK_DGRAM, SOCK_RAW, sockDiag, socket } from '../sys/socket.js';
 import { netlinkAttr as attr, netlinkMessage as message } from '../testing/netlink.js';
-import { closeAll, dumpOwn, type RoundTrip } from '../testing/own-fd.js';
+import { closedAfterEach, dumpOwn } from '../testing/own-fd.js';
 import { mclistOf, packetMreq, packetSocket, protocolWord } from './packet-socket.js';
 
 const SOL_PACKET = 263;
@@ -18,13 +18,7 @@ const PACKET_QDISC_BYPASS = 20;
 const PACKET_MR_ALLMULTI = 2;
 const LO = 1;
 
-const ours: number[] = [];
-const trips: RoundTrip[] = [];
-afterEach(() => {
-  for (const t of trips.splice(0)) closeAll(t.ctx);
-  for (const fd of ours.splice(0)) fs.closeSync(fd);
-});
-const keep = (fd: number): number => (ours.push(fd), fd);
+const { keep, trip } = closedAfterEach();
 const diagOf = (fd: number) => parsePacketDiag(sockDiag(packetDiagRequest())).get(fs.fstatSync(fd).ino)!;
 
 describe('packet_diag parsing', () => {
@@ -72,7 +66,7 @@ describe.runIf(process.getuid?.() === 0)('packet sockets of this process', () =>
     setsockopt(sk, SOL_PACKET, PACKET_ADD_MEMBERSHIP, mreq);
     setsockopt(sk, SOL_PACKET, PACKET_ADD_MEMBERSHIP, mreq);
     const t = dumpOwn(sk);
-    trips.push(t);
+    trip(t);
     const entry = t.dump.files.entries[0]!.psk!;
     expect(entry).toMatchObject({ type: SOCK_DGRAM, protocol: protocolWord(0x88b5), ifindex: LO, copy_thresh: 300 });
     expect(entry.mclist).toHaveLength(2);

@@ -12,13 +12,13 @@ import { readU16, readU32, writeI32, writeU16, writeU32 } from '../sys/host-orde
 import { isSysError } from '../sys/native.js';
 import { fcntl } from '../sys/proc-ops.js';
 import {
-  AF_PACKET, bind, getIntOpt, getsockopt, MSG_DONTWAIT, MSG_PEEK, recv, setIntOpt, setsockopt, SO_TYPE, SOCK_CLOEXEC, sockDiag, socket, SOL_SOCKET,
+  AF_PACKET, bind, getIntOpt, getsockopt, setIntOpt, setsockopt, SO_TYPE, SOCK_CLOEXEC, sockDiag, socket, SOL_SOCKET,
 } from '../sys/socket.js';
 import { F_SETFL, O_ACCMODE } from '../sys/fcntl.js';
 import { fileEntry } from '../restore/task-images.js';
 import { noOwner } from './file-table.js';
 import type { FdKind, KindDumpState } from './kind.js';
-import { applySocketOpts, checkSocketOpts, dumpSocketOpts, finishSocketState, socketDomain, withSocket } from './socket-opts.js';
+import { applySocketOpts, checkSocketOpts, dumpSocketOpts, finishSocketState, hasQueued, socketDomain, withSocket } from './socket-opts.js';
 
 const SOL_PACKET = 263;
 const PACKET_ADD_MEMBERSHIP = 1;
@@ -86,16 +86,6 @@ class PacketSockets implements KindDumpState {
   }
 }
 
-/** Whether a packet waits to be read. */
-function hasQueued(sk: number): boolean {
-  try {
-    recv(sk, 1, MSG_PEEK | MSG_DONTWAIT);
-    return true;
-  } catch (e) {
-    if (isSysError(e, 'EAGAIN')) return false;
-    throw e;
-  }
-}
 
 export const packetSocket: FdKind<PacketSockets> = {
   type: 'PACKETSK',

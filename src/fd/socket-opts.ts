@@ -3,6 +3,7 @@
 // at restore, sk_opts_entry put back onto a new socket. An option is set only where the new
 // socket's value differs from the dumped one, so defaults that follow sysctls stay defaults;
 // once its queues are refilled, its shutdown bits and its filter (which would sift the refill).
+// And whether a message waits on a socket of a family that answers no SIOCINQ.
 import fs from 'node:fs';
 import type { InetSkEntry, SkOptsEntry, SkShutdown, UnixSkEntry } from '../images/entries.js';
 import { isSysError } from '../sys/native.js';
@@ -12,7 +13,7 @@ import {
   AF_UNIX, getIntOpt, getsockopt, RCV_SHUTDOWN, SEND_SHUTDOWN, setIntOpt, setsockopt, SO_BROADCAST, SO_BUF_LOCK, SO_DOMAIN, SO_DONTROUTE, SO_KEEPALIVE,
   SO_LINGER, SO_MARK, SO_NO_CHECK, SO_OOBINLINE, SO_PASSCRED, SO_PASSSEC, SO_PRIORITY, SO_RCVBUF, SO_RCVBUFFORCE, SO_RCVLOWAT,
   SO_RCVTIMEO, SO_REUSEADDR, SO_REUSEPORT, SO_SNDBUF, SO_SNDBUFFORCE, SO_SNDTIMEO, SO_BINDTODEVICE, SOL_SOCKET,
-  shutdown, SHUT_RD, SHUT_WR, attachSocketFilter, socketFilter, SO_LOCK_FILTER, SO_PEEK_OFF,
+  shutdown, SHUT_RD, SHUT_WR, attachSocketFilter, socketFilter, SO_LOCK_FILTER, SO_PEEK_OFF, MSG_DONTWAIT, MSG_PEEK, recv,
 } from '../sys/socket.js';
 import type { OpenFd } from './kind.js';
 
@@ -23,6 +24,17 @@ export function withSocket<T>(fd: OpenFd, use: (sk: number) => T): T {
     return use(sk);
   } finally {
     fs.closeSync(sk);
+  }
+}
+
+/** Whether a message waits to be read (for the families that answer no SIOCINQ: netlink, packet). */
+export function hasQueued(sk: number): boolean {
+  try {
+    recv(sk, 1, MSG_PEEK | MSG_DONTWAIT);
+    return true;
+  } catch (e) {
+    if (isSysError(e, 'EAGAIN')) return false;
+    throw e;
   }
 }
 

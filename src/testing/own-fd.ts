@@ -1,6 +1,7 @@
 // Round trips of fds of this very process: dumped through the fd-kind registry (as if we
 // were the target) into a file table, then reopened by the restore half of their kind.
 import fs from 'node:fs';
+import { afterEach } from 'vitest';
 import { NamespaceIds, type NamespaceIdFields } from '../dump/namespaces.js';
 import { FilesDump } from '../fd/dump.js';
 import { GHOST_LIMIT } from '../fd/ghost-file.js';
@@ -48,4 +49,18 @@ export const fdinfo = (fd: number): string => fs.readFileSync(`/proc/self/fdinfo
 export function finishInto(dump: FilesDump, dir: string): void {
   let pagesId = 0;
   dump.finish({ dir, nextPagesId: () => ++pagesId, addStats: () => {} });
+}
+
+/**
+ * For a test file of own-fd round trips: keep(fd) and trip(t) register what each test opens,
+ * closed after it (the restore contexts' fds, then ours).
+ */
+export function closedAfterEach(): { keep(fd: number): number; trip(t: RoundTrip): RoundTrip } {
+  const ours: number[] = [];
+  const trips: RoundTrip[] = [];
+  afterEach(() => {
+    for (const t of trips.splice(0)) closeAll(t.ctx);
+    for (const fd of ours.splice(0)) fs.closeSync(fd);
+  });
+  return { keep: (fd) => (ours.push(fd), fd), trip: (t) => (trips.push(t), t) };
 }
