@@ -218,7 +218,11 @@ void CreateChild(const std::vector<ChildSpec>& all, size_t c, int report, Call& 
   if (s.dieWithParent) {
     if (Raw(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != s.parent) Die(report, s.pid, RST_STEP_PARENT_DEATH, -ESRCH);
   }
-  long session = s.newSession ? SYS_CALL(last, setsid) : s.ownGroup ? SYS_CALL(last, setpgid, 0, 0) : 0;
+  // A group its creator puts it in is joined here too, as shells do: until then the task would
+  // be in its creator's group, and could take the terminal's foreground for that one (below).
+  long session = s.newSession ? SYS_CALL(last, setsid)
+      : s.ownGroup ? SYS_CALL(last, setpgid, 0, 0)
+      : s.pgidByParent ? SYS_CALL(last, setpgid, 0, s.pgidByParent) : 0;
   if (session < 0) Die(report, s.pid, RST_STEP_SESSION, session, &last);
   // Before its children exist: they are born into a session that has its terminal, and the one
   // that leads the foreground group can take it.
