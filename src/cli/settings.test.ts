@@ -142,6 +142,11 @@ describe('restoreOptionsOf', () => {
     expect(map('restore').detached).toBeUndefined();
   });
 
+  it('refuses --external kinds other than tty[...], which mean nothing on restore', () => {
+    expect(() => map('restore --external tty[88:1]')).not.toThrow();
+    expect(() => map('restore --external veth[eth0]:host0')).toThrow(new NotSupportedError('--external veth[eth0]:host0'));
+  });
+
   it('maps -s to leaveStopped', () => {
     expect(map('restore -s').leaveStopped).toBe(true);
     expect(map('restore').leaveStopped).toBeUndefined();

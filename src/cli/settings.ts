@@ -166,5 +166,8 @@ export function restoreOptionsOf(args: ParsedArgs, settings: Settings, log: Logg
     }
   });
   if (inherit.length) opts.inheritFds = inherit;
+  // A terminal's key means nothing here (it comes back through --inherit-fd); criu's other
+  // kinds map resources on restore, which criu-ts cannot do yet: refused rather than ignored.
+  for (const o of args.all('external')) external(o.value ?? '');
   return opts;
 }

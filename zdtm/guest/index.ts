@@ -95,6 +95,11 @@ export async function runInGuest(arch: ArchDescriptor, argv: string[], reportDir
   return result;
 }
 
+/** The guest's catalog run: the runner under the node flags the arch's emulator needs, writing to /report. */
+export function catalogCommand(arch: ArchDescriptor, runnerArgs: string[]): string[] {
+  return ['node', ...(arch.qemu?.nodeArgs ?? []), 'dist/zdtm/runner/main.js', '--in-guest', '--arch', arch.name, '--report', guestPaths.report, ...runnerArgs];
+}
+
 /**
  * Runs the zdtm catalog in one guest of `arch`: one node process inside works through it and
  * writes results.json (and the rest of its report) into reportDir. Resolves when results.json
@@ -107,8 +112,7 @@ export async function runCatalogInGuest(arch: ArchDescriptor, runnerArgs: string
   let run: GuestRun;
   try {
     buildRepoFor(arch, log).forEach((n) => log.info(n));
-    const argv = ['node', ...(arch.qemu?.nodeArgs ?? []), 'dist/zdtm/runner/main.js', '--in-guest', '--arch', arch.name, '--report', guestPaths.report, ...runnerArgs];
-    run = await runInGuest(arch, argv, reportDir, log, RESULT_LINE);
+    run = await runInGuest(arch, catalogCommand(arch, runnerArgs), reportDir, log, RESULT_LINE);
   } catch (e) {
     throw fail((e as Error).message);
   }
