@@ -182,12 +182,19 @@ export const pagesBytes = (c: PagesCheck): number => c.pagemap.reduce((n, pe) =>
 export function verifyImages(dir: string): Verified | undefined {
   const v = verifyImagesButPages(dir);
   if (!v) return undefined;
-  for (const c of v.pending) {
-    const p = checkPages(dir, c);
-    v.verified.pageEntries += p.pageEntries;
-    v.verified.pages += p.pages;
+  const p = checkAllPages(dir, v.pending);
+  return { ...v.verified, pageEntries: p.pageEntries, pages: p.pages };
+}
+
+/** Checks pages files in turn (see checkPages); their counts summed. */
+export function checkAllPages(dir: string, checks: PagesCheck[]): { pageEntries: number; pages: number } {
+  const total = { pageEntries: 0, pages: 0 };
+  for (const c of checks) {
+    const one = checkPages(dir, c);
+    total.pageEntries += one.pageEntries;
+    total.pages += one.pages;
   }
-  return v.verified;
+  return total;
 }
 
 /**

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { packageRoot } from '../sys/native.js';
-import { checkPages, type PagesCheck } from './checksums.js';
+import { checkAllPages, type PagesCheck } from './checksums.js';
 import { ImageError } from './error.js';
 
 interface Job {
@@ -21,15 +21,13 @@ interface Counts {
 type Verdict = Counts | { error: { file: string; offset: number; expected: string } | { message: string } };
 
 export class PagesVerifier {
-  private settled = false;
-
   private constructor(
     private readonly worker: Worker,
     /** The pages' counts once all match; rejects with the first mismatch. */
     readonly verdict: Promise<Counts>,
   ) {
     // Awaited only if the restore gets that far; a failure before then is not this one's.
-    verdict.then(() => { this.settled = true; }, () => { this.settled = true; });
+    verdict.catch(() => {});
   }
 
   /** Starts checking in a worker (the built module: a worker cannot load TypeScript). */
@@ -50,7 +48,7 @@ export class PagesVerifier {
 
   /** Ends the worker, done or not (the restore is over, or failed before it needed the verdict). */
   stop(): void {
-    if (!this.settled) void this.worker.terminate();
+    void this.worker.terminate();
   }
 }
 
@@ -58,14 +56,8 @@ if (!isMainThread && parentPort && (workerData as Job | undefined)?.checks) {
   const job = workerData as Job;
   let verdict: Verdict;
   try {
-    const total: Counts = { pageEntries: 0, pages: 0 };
-    for (const c of job.checks) {
-      // Buffers arrive as plain Uint8Arrays.
-      const one = checkPages(job.dir, { ...c, digests: c.digests.map((d) => Buffer.from(d.buffer, d.byteOffset, d.byteLength)) });
-      total.pageEntries += one.pageEntries;
-      total.pages += one.pages;
-    }
-    verdict = total;
+    // Buffers arrive as plain Uint8Arrays.
+    verdict = checkAllPages(job.dir, job.checks.map((c) => ({ ...c, digests: c.digests.map((d) => Buffer.from(d.buffer, d.byteOffset, d.byteLength)) })));
   } catch (e) {
     verdict = { error: e instanceof ImageError ? { file: e.file, offset: e.offset, expected: e.expected } : { message: (e as Error).message } };
   }

@@ -14,7 +14,7 @@ import type { ActionInfo, ActionStage } from '../actions.js';
 import { hostArch, type ArchDescriptor } from '../arch/index.js';
 import { injectFault, faultPoints, type FaultPoint } from '../fault.js';
 import { writeImage } from '../images/index.js';
-import { checkPages, checkPagesSize, pagesBytes, verifyImages, verifyImagesButPages, type Verified } from '../images/checksums.js';
+import { checkAllPages, checkPagesSize, pagesBytes, verifyImages, verifyImagesButPages, type Verified } from '../images/checksums.js';
 import { PagesVerifier } from '../images/pages-verifier.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { RestoreOptions, RestoreResult } from '../options.js';
@@ -530,8 +530,7 @@ function checkImages(dir: string, log: Logger): { beforeRun?: () => Promise<void
   const { verified, pending } = checked;
   const bytes = pending.reduce((n, c) => n + pagesBytes(c), 0);
   if (bytes < PAGES_CHECKED_ALONGSIDE) {
-    for (const c of pending) verified.pages += checkPages(dir, c).pages;
-    log.info(`restore: ${verified.files} image files and ${verified.pages} pages match checksums.img`);
+    log.info(`restore: ${verified.files} image files and ${checkAllPages(dir, pending).pages} pages match checksums.img`);
     return { stop: () => {} };
   }
   // A short or missing pages file is said now; only the bytes wait (wrong ones never run).
